@@ -66,3 +66,21 @@ func TestScanner(t *testing.T) {
 		})
 	}
 }
+
+func TestShellFailure(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"bash: ipvsadm: command not found", true},
+		{"sh: 1: ipvsadm: not found", true},
+		{"cat: /proc/net/nf_conntrack: Permission denied", true},
+		{"TCP  10.96.0.1:443 rr", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := ShellFailure(tt.in); got != tt.want {
+			t.Errorf("ShellFailure(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
