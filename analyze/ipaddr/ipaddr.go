@@ -1,0 +1,202 @@
+package ipaddr
+
+import (
+	"bufio"
+	"io"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+// Form is how an `ip addr` capture was printed. The zero Form means nothing
+// was read (an empty capture, or a failure).
+type Form string
+
+// The forms [Parse] recognises.
+const (
+	FormText    Form = "text"    // ip [-d] addr
+	FormOneLine Form = "oneline" // ip -o addr: records joined with a backslash
+	FormJSON    Form = "json"    // ip -j [-d] addr
+)
+
+// Result is one parsed `ip addr` capture. The zero Result has no interface.
+type Result struct {
+	// Form is how the capture was printed.
+	Form Form `json:"form,omitempty"`
+	// Interfaces are the links in the order printed.
+	Interfaces []*Interface `json:"interfaces"`
+	// Failure is set when the capture holds a failure message instead of
+	// output; Interfaces is then empty.
+	Failure *source.Failure `json:"failure,omitempty"`
+	// Warnings are the lines understood only in part, or not at all.
+	Warnings []source.Warning `json:"warnings,omitempty"`
+}
+
+// Interface is one link with its addresses. Fields the capture does not show
+// (flags and state in `ip -o addr`, Kind without -d) are zero.
+type Interface struct {
+	// Index is the interface index ("3" of "3: eth0@if2:").
+	Index int `json:"index"`
+	// Name is the interface name, without the "@link" part.
+	Name string `json:"name"`
+	// Link is what follows "@" in the text form: a name ("eth0"), "ifN" when
+	// the peer is in another network namespace, or "NONE". From JSON it is
+	// the "link" name, "NONE" for null, or "ifN" from "link_index". It is
+	// empty when the interface has no link.
+	Link string `json:"link,omitempty"`
+	// Flags are the link flags as printed, such as "BROADCAST", "NOARP", "UP".
+	Flags []string `json:"flags,omitempty"`
+	// MTU is the link MTU; 0 when unknown.
+	MTU int `json:"mtu,omitempty"`
+	// Qdisc is the queueing discipline ("noqueue", "noop", ...).
+	Qdisc string `json:"qdisc,omitempty"`
+	// Master is the name of the master device (a bridge or bond), if any.
+	Master string `json:"master,omitempty"`
+	// State is the operational state: UNKNOWN, NOTPRESENT, DOWN,
+	// LOWERLAYERDOWN, TESTING, DORMANT or UP.
+	State string `json:"state,omitempty"`
+	// Group is the interface group ("default").
+	Group string `json:"group,omitempty"`
+	// TxQueueLen is the transmit queue length ("qlen"); 0 when not printed.
+	TxQueueLen int `json:"txQueueLen,omitempty"`
+	// Kind is the link kind from `ip -d addr` ("dummy", "veth", "bridge",
+	// "vxlan", "macvlan", ...); empty when not shown or for a plain device.
+	Kind string `json:"kind,omitempty"`
+	// SlaveKind is the kind of the master this link is enslaved to, from the
+	// "<kind>_slave" line of -d output ("bridge" for "bridge_slave").
+	SlaveKind string `json:"slaveKind,omitempty"`
+	// LinkType is the link-layer type: "ether", "loopback", "none", ...
+	LinkType string `json:"linkType,omitempty"`
+	// MAC is the link-layer address as printed; empty when there is none.
+	MAC string `json:"mac,omitempty"`
+	// Broadcast is the link-layer broadcast address as printed.
+	Broadcast string `json:"broadcast,omitempty"`
+	// AltNames are the alternative names ("altname" lines).
+	AltNames []string `json:"altNames,omitempty"`
+	// Extra holds the tokens of the text link and "link/" lines that are not
+	// read into a field, in order ("link-netns", "ippeer", "promiscuity",
+	// "0", ...). JSON keys are not kept here.
+	Extra []string `json:"extra,omitempty"`
+	// Addresses are the interface's addresses in the order printed.
+	Addresses []Address `json:"addresses"`
+	// Pos is the line of the link line (of the first address line in
+	// `ip -o addr`).
+	Pos source.Pos `json:"pos"`
+}
+
+// Address is one IPv4 or IPv6 address of an interface.
+type Address struct {
+	// Prefix is the address with its prefix length, not masked:
+	// 192.168.10.11/24. With a peer, the prefix length is the peer's.
+	Prefix netip.Prefix `json:"prefix"`
+	// Peer is the peer address of a point-to-point address ("peer"); the
+	// zero Addr when there is none.
+	Peer netip.Addr `json:"peer,omitzero"`
+	// Broadcast is the broadcast address ("brd"); the zero Addr when none.
+	Broadcast netip.Addr `json:"broadcast,omitzero"`
+	// Scope is "global", "host", "link", "site" or a number.
+	Scope string `json:"scope,omitempty"`
+	// Flags are the address flags in printed order: "secondary",
+	// "temporary", "nodad", "dynamic", "noprefixroute", ... Unknown words in
+	// the flag position are kept too.
+	Flags []string `json:"flags,omitempty"`
+	// Label is the IPv4 label ("eth0", "eth0:vip"); IPv6 addresses have none.
+	Label string `json:"label,omitempty"`
+	// ValidLft and PreferredLft are the lifetimes as ip prints them:
+	// "forever" or "<N>sec" (JSON 4294967295 is "forever"). They are empty
+	// when the capture does not show them.
+	ValidLft     string `json:"validLft,omitempty"`
+	PreferredLft string `json:"preferredLft,omitempty"`
+	// Extra holds the tokens not read into a field, in text form: "metric N",
+	// "any A", "proto P", "flags NN".
+	Extra []string `json:"extra,omitempty"`
+	// Pos is the line of the address line.
+	Pos source.Pos `json:"pos"`
+}
+
+// Interface returns the interface with the given name, or nil.
+func (r *Result) Interface(name string) *Interface {
+	for _, it := range r.Interfaces {
+		if it.Name == name {
+			return it
+		}
+	}
+	return nil
+}
+
+// Addrs returns the distinct IP addresses of the interface, without prefix
+// lengths, in the order first printed.
+func (it *Interface) Addrs() []netip.Addr {
+	var out []netip.Addr
+	for _, a := range it.Addresses {
+		if ip := a.Prefix.Addr(); !slices.Contains(out, ip) {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// Address returns the first address of the interface equal to ip (whatever
+// its prefix length), or nil.
+func (it *Interface) Address(ip netip.Addr) *Address {
+	for i := range it.Addresses {
+		if it.Addresses[i].Prefix.Addr() == ip {
+			return &it.Addresses[i]
+		}
+	}
+	return nil
+}
+
+// HasFlag reports whether the interface has the named link flag ("UP",
+// "NOARP", ...).
+func (it *Interface) HasFlag(flag string) bool {
+	return slices.Contains(it.Flags, flag)
+}
+
+// Parse reads one `ip addr` capture in any of its forms (see the package
+// documentation). at names the capture and the line number of its first
+// line. It returns an error only when the input is not `ip addr` output at
+// all; odd lines become warnings.
+func Parse(r io.Reader, at source.Pos) (*Result, error) {
+	if at.Line < 1 {
+		at.Line = 1
+	}
+	br := bufio.NewReader(r)
+	// Skip blank lines and find the first character: '[' starts JSON.
+	var indent []byte
+	for {
+		b, err := br.ReadByte()
+		if err == io.EOF {
+			return &Result{Interfaces: []*Interface{}}, nil
+		}
+		if err != nil {
+			return nil, &source.ParseError{Pos: at, Err: err}
+		}
+		switch b {
+		case '\n':
+			at.Line++
+			indent = indent[:0]
+			continue
+		case ' ', '\t', '\r':
+			indent = append(indent, b)
+			continue
+		}
+		if err := br.UnreadByte(); err != nil {
+			return nil, &source.ParseError{Pos: at, Err: err}
+		}
+		if b == '[' {
+			return parseJSON(br, at)
+		}
+		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at)
+	}
+}
+
+// failure reports whether line is a failure message printed instead of
+// `ip addr` output.
+func failure(line string) bool {
+	return strings.HasPrefix(line, `Device "`) && strings.HasSuffix(line, `" does not exist.`) ||
+		strings.HasPrefix(line, "Error: ") ||
+		source.ShellFailure(line)
+}

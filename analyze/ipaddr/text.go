@@ -1,0 +1,295 @@
+package ipaddr
+
+import (
+	"errors"
+	"io"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+// errNotIPAddr is the cause of the error for input that is not `ip addr`
+// output at all.
+var errNotIPAddr = errors.New("not ip addr output")
+
+// addrFlags are the address flags iproute2 prints (print_ifa_flags). A word
+// in this list is never taken for an IPv4 label.
+var addrFlags = []string{
+	"secondary", "temporary", "nodad", "optimistic", "dadfailed", "home",
+	"deprecated", "tentative", "mngtmpaddr", "noprefixroute", "autojoin",
+	"stable-privacy", "dynamic",
+}
+
+// textParser holds the state of a text or one-line parse.
+type textParser struct {
+	res       *Result
+	cur       *Interface
+	addrOpen  bool // the last line was an address line: a valid_lft line may follow
+	afterLink bool // the last line was the link/ line: a kind line may follow
+}
+
+// parseText reads the text and one-line forms.
+func parseText(r io.Reader, at source.Pos) (*Result, error) {
+	sc := source.NewScanner(r, at.File, at.Line)
+	p := &textParser{res: &Result{Interfaces: []*Interface{}}}
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := []string{line}
+		if strings.Contains(line, `\`) {
+			p.res.Form = FormOneLine
+			parts = strings.Split(line, `\`)
+		}
+		for _, part := range parts {
+			if err := p.line(part, sc.Pos()); err != nil {
+				return nil, err
+			}
+			if p.res.Failure != nil {
+				break
+			}
+		}
+		if p.res.Failure != nil {
+			break
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	p.res.Warnings = append(sc.Warnings(), p.res.Warnings...)
+	return p.res, nil
+}
+
+// warn records a warning about text at pos.
+func (p *textParser) warn(pos source.Pos, text, format string, args ...any) {
+	p.res.Warnings = append(p.res.Warnings, source.Warnf(pos, text, format, args...))
+}
+
+// line reads one line, or one backslash-separated part of a one-line record.
+func (p *textParser) line(text string, pos source.Pos) error {
+	fields := strings.Fields(text)
+	if len(fields) == 0 {
+		return nil
+	}
+	if text[0] != ' ' && text[0] != '\t' {
+		return p.head(text, fields, pos)
+	}
+	if p.cur == nil {
+		return source.Errorf(pos, text, "%w: no link line before", errNotIPAddr)
+	}
+	p.body(text, fields, pos)
+	return nil
+}
+
+// head reads an unindented line: a link line ("3: eth0@if2: <...> mtu ..."),
+// a one-line address record ("3: eth0    inet ..."), or a failure message.
+func (p *textParser) head(text string, fields []string, pos source.Pos) error {
+	idx, err := strconv.Atoi(strings.TrimSuffix(fields[0], ":"))
+	if !strings.HasSuffix(fields[0], ":") || err != nil || idx < 0 || len(fields) < 2 {
+		switch {
+		case len(p.res.Interfaces) == 0 && failure(strings.TrimSpace(text)):
+			p.res.Failure = &source.Failure{Pos: pos, Message: strings.TrimSpace(text)}
+		case len(p.res.Interfaces) == 0:
+			return source.Errorf(pos, text, "%w", errNotIPAddr)
+		default:
+			p.warn(pos, text, "unrecognized line")
+		}
+		return nil
+	}
+	if name, ok := strings.CutSuffix(fields[1], ":"); ok {
+		p.linkLine(text, name, idx, fields[2:], pos)
+		return nil
+	}
+	// ip -o addr: "<index>: <name>" leads each address line.
+	p.res.Form = FormOneLine
+	if p.cur == nil || p.cur.Index != idx || p.cur.Name != fields[1] {
+		p.cur = &Interface{Index: idx, Name: fields[1], Addresses: []Address{}, Pos: pos}
+		p.res.Interfaces = append(p.res.Interfaces, p.cur)
+		p.addrOpen, p.afterLink = false, false
+	}
+	rest := strings.TrimLeft(text[len(fields[0]):], " \t")[len(fields[1]):]
+	p.body(rest, fields[2:], pos)
+	return nil
+}
+
+// linkLine reads the fields after "<index>: <name>:" of the link line text.
+func (p *textParser) linkLine(text, name string, idx int, fields []string, pos source.Pos) {
+	if p.res.Form == "" {
+		p.res.Form = FormText
+	}
+	it := &Interface{Index: idx, Addresses: []Address{}, Pos: pos}
+	it.Name, it.Link, _ = strings.Cut(name, "@")
+	p.res.Interfaces = append(p.res.Interfaces, it)
+	p.cur, p.addrOpen, p.afterLink = it, false, false
+	if len(fields) > 0 && strings.HasPrefix(fields[0], "<") && strings.HasSuffix(fields[0], ">") {
+		if f := strings.Trim(fields[0], "<>"); f != "" {
+			it.Flags = strings.Split(f, ",")
+		}
+		fields = fields[1:]
+	}
+	for i := 0; i < len(fields); i++ {
+		key := fields[i]
+		if i+1 == len(fields) {
+			it.Extra = append(it.Extra, key)
+			break
+		}
+		val := fields[i+1]
+		var n int
+		var err error
+		switch key {
+		case "mtu":
+			n, err = strconv.Atoi(val)
+			it.MTU = n
+		case "qdisc":
+			it.Qdisc = val
+		case "master":
+			it.Master = val
+		case "state":
+			it.State = val
+		case "group":
+			it.Group = val
+		case "qlen":
+			n, err = strconv.Atoi(val)
+			it.TxQueueLen = n
+		default:
+			it.Extra = append(it.Extra, key)
+			continue
+		}
+		if err != nil {
+			p.warn(pos, text, "bad %s %q", key, val)
+		}
+		i++
+	}
+}
+
+// body reads an indented line of the current interface.
+func (p *textParser) body(text string, fields []string, pos source.Pos) {
+	afterLink, addrOpen := p.afterLink, p.addrOpen
+	p.afterLink, p.addrOpen = false, false
+	if len(fields) == 0 {
+		return
+	}
+	it := p.cur
+	switch first := fields[0]; {
+	case strings.HasPrefix(first, "link/"):
+		p.linkType(it, fields)
+		p.afterLink = true
+	case first == "inet" || first == "inet6":
+		p.address(text, fields, pos)
+	case first == "valid_lft":
+		if !addrOpen {
+			p.warn(pos, text, "lifetimes without an address line")
+			return
+		}
+		a := &it.Addresses[len(it.Addresses)-1]
+		for i := 0; i+1 < len(fields); i += 2 {
+			switch fields[i] {
+			case "valid_lft":
+				a.ValidLft = fields[i+1]
+			case "preferred_lft":
+				a.PreferredLft = fields[i+1]
+			default:
+				a.Extra = append(a.Extra, fields[i], fields[i+1])
+			}
+		}
+		if len(fields)%2 == 1 {
+			a.Extra = append(a.Extra, fields[len(fields)-1])
+		}
+	case first == "altname":
+		it.AltNames = append(it.AltNames, fields[1:]...)
+	case strings.HasSuffix(first, "_slave"):
+		it.SlaveKind = strings.TrimSuffix(first, "_slave")
+	case afterLink && it.Kind == "":
+		it.Kind = first
+	default:
+		p.warn(pos, text, "unrecognized line")
+	}
+}
+
+// linkType reads a "link/<type> [<mac>] [brd <mac>] ..." line.
+func (p *textParser) linkType(it *Interface, fields []string) {
+	it.LinkType = strings.TrimPrefix(fields[0], "link/")
+	rest := fields[1:]
+	// The address, when there is one, comes first; "link/none" has none.
+	if len(rest) > 0 && strings.ContainsAny(rest[0], ":.") {
+		it.MAC = rest[0]
+		rest = rest[1:]
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] == "brd" && i+1 < len(rest) {
+			it.Broadcast = rest[i+1]
+			i++
+			continue
+		}
+		it.Extra = append(it.Extra, rest[i])
+	}
+}
+
+// address reads an "inet|inet6 <a>[ peer <p>]/<plen> ... scope S <flags>
+// [label]" line.
+func (p *textParser) address(text string, fields []string, pos source.Pos) {
+	if len(fields) < 2 {
+		p.warn(pos, text, "address line without an address")
+		return
+	}
+	a := Address{Pos: pos}
+	i := 2
+	var err error
+	if strings.Contains(fields[1], "/") {
+		a.Prefix, err = netip.ParsePrefix(fields[1])
+	} else if len(fields) > 3 && fields[2] == "peer" {
+		var local netip.Addr
+		var peer netip.Prefix
+		if local, err = netip.ParseAddr(fields[1]); err == nil {
+			if peer, err = netip.ParsePrefix(fields[3]); err == nil {
+				a.Prefix, a.Peer = netip.PrefixFrom(local, peer.Bits()), peer.Addr()
+			}
+		}
+		i = 4
+	} else {
+		p.warn(pos, text, "address without a prefix length (skipped)")
+		return
+	}
+	if err != nil {
+		p.warn(pos, text, "bad address (skipped): %v", err)
+		return
+	}
+	var words []string // words after the scope: flags, then the IPv4 label
+	scoped := false
+	for ; i < len(fields); i++ {
+		tok := fields[i]
+		hasVal := i+1 < len(fields)
+		switch {
+		case tok == "brd" && hasVal:
+			if b, err := netip.ParseAddr(fields[i+1]); err == nil {
+				a.Broadcast = b
+			} else {
+				a.Extra = append(a.Extra, tok, fields[i+1])
+			}
+			i++
+		case tok == "scope" && hasVal:
+			a.Scope, scoped = fields[i+1], true
+			i++
+		case (tok == "metric" || tok == "any" || tok == "proto" || tok == "flags") && hasVal:
+			a.Extra = append(a.Extra, tok, fields[i+1])
+			i++
+		case scoped:
+			words = append(words, tok)
+		default:
+			a.Extra = append(a.Extra, tok)
+		}
+	}
+	// iproute2 prints the label of IPv4 addresses last, after the flags.
+	if n := len(words); fields[0] == "inet" && n > 0 && !slices.Contains(addrFlags, words[n-1]) && words[n-1] == fields[len(fields)-1] {
+		a.Label, words = words[n-1], words[:n-1]
+	}
+	if len(words) > 0 {
+		a.Flags = words
+	}
+	p.cur.Addresses = append(p.cur.Addresses, a)
+	p.addrOpen = true
+}

@@ -1,0 +1,204 @@
+package sysctl
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// captures are sample captures written for these tests (no reference output
+// of sysctl exists): a node with ip_vs loaded, and one without.
+var captures = []string{"node-5.4.txt", "no-ip_vs.txt"}
+
+func at(line int) source.Pos { return source.Pos{File: "sysctl.txt", Line: line} }
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    *Result
+		wantErr string
+	}{
+		{
+			name: "both separators, tabs in a value, CRLF",
+			in:   "net.ipv4.vs.conntrack = 1\r\nnet.ipv4.ip_forward=1\r\n\r\nnet.ipv4.ip_local_port_range = 32768\t60999\r\n",
+			want: &Result{Entries: map[string]Entry{
+				"net.ipv4.vs.conntrack":        {Value: "1", Pos: at(1)},
+				"net.ipv4.ip_forward":          {Value: "1", Pos: at(2)},
+				"net.ipv4.ip_local_port_range": {Value: "32768\t60999", Pos: at(4)},
+			}},
+		},
+		{
+			name: "cannot stat, duplicates and odd lines",
+			in: "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory\n" +
+				"net.ipv4.conf.eth0/100.arp_ignore = 1\n" +
+				"sysctl: cannot stat /proc/sys/net/ipv4/conf/eth0.100/arp_filter: No such file or directory\n" +
+				"net.ipv4.ip_forward = 0\n" +
+				"what is this\n" +
+				"net.ipv4.ip_forward = 1\n" +
+				"sysctl: permission denied on key 'net.ipv4.vs.secure_tcp'\n",
+			want: &Result{
+				Entries: map[string]Entry{
+					"net.ipv4.conf.eth0/100.arp_ignore": {Value: "1", Pos: at(2)},
+					"net.ipv4.ip_forward":               {Value: "1", Pos: at(6)},
+				},
+				Missing: []Missing{{Name: "net.ipv4.vs", Pos: at(1)}, {Name: "net.ipv4.conf.eth0/100.arp_filter", Pos: at(3)}},
+				Warnings: []source.Warning{
+					{Pos: at(1), Msg: "sysctl could not read a parameter", Text: "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory"},
+					{Pos: at(3), Msg: "sysctl could not read a parameter", Text: "sysctl: cannot stat /proc/sys/net/ipv4/conf/eth0.100/arp_filter: No such file or…"},
+					{Pos: at(5), Msg: "not a key = value line", Text: "what is this"},
+					{Pos: at(6), Msg: "net.ipv4.ip_forward repeated (first at line 4); the last value is kept", Text: "net.ipv4.ip_forward = 1"},
+					{Pos: at(7), Msg: "sysctl could not read a parameter", Text: "sysctl: permission denied on key 'net.ipv4.vs.secure_tcp'"},
+				},
+			},
+		},
+		{
+			name: "empty value",
+			in:   "kernel.domainname = \n",
+			want: &Result{Entries: map[string]Entry{"kernel.domainname": {Value: "", Pos: at(1)}}},
+		},
+		{
+			name: "empty",
+			in:   "\n\n",
+			want: &Result{Entries: map[string]Entry{}},
+		},
+		{
+			name: "command not found",
+			in:   "sh: 1: sysctl: not found\n",
+			want: &Result{Entries: map[string]Entry{}, Failure: &source.Failure{Pos: at(1), Message: "sh: 1: sysctl: not found"}},
+		},
+		{
+			name:    "not sysctl",
+			in:      "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n",
+			wantErr: `sysctl.txt:1: not sysctl output: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"`,
+		},
+		{
+			name:    "no key",
+			in:      " = 1\n",
+			wantErr: `sysctl.txt:1: not sysctl output: "= 1"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Parse(strings.NewReader(tt.in), at(1))
+			if tt.wantErr != "" || err != nil {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
+			}
+		})
+	}
+}
+
+func TestInt(t *testing.T) {
+	res := parseCapture(t, "node-5.4.txt")
+	tests := []struct {
+		name string
+		want int64
+		line int
+		ok   bool
+	}{
+		{VSConntrack, 1, 6, true},
+		{VSConnReuseMode, 0, 5, true},
+		{VSExpireNodestConn, 1, 9, true},
+		{VSExpireQuiescentTemplate, 1, 10, true},
+		{ConntrackCount, 1873, 30, true},
+		{ConntrackMax, 262144, 35, true},
+		{IPForward, 1, 46, true},
+		{ARPIgnore, 0, 47, true},
+		{ARPAnnounce, 0, 48, true},
+		{"net.ipv4.vs.sync_threshold", 0, 25, false}, // "3\t50"
+		{"net.netfilter.nf_log.0", 0, 43, false},     // NONE
+		{"net.ipv4.vs.nope", 0, 0, false},
+	}
+	for _, tt := range tests {
+		v, pos, ok := res.Int(tt.name)
+		if v != tt.want || pos.Line != tt.line || ok != tt.ok {
+			t.Errorf("Int(%s) = %d, %v, %v; want %d, line %d, %v", tt.name, v, pos, ok, tt.want, tt.line, tt.ok)
+		}
+	}
+	res = parseCapture(t, "no-ip_vs.txt")
+	if _, _, ok := res.Int(VSConnReuseMode); ok || len(res.Missing) != 1 || res.Missing[0].Name != "net.ipv4.vs" {
+		t.Errorf("no-ip_vs: Missing = %v", res.Missing)
+	}
+	if v, _, _ := res.Int(ARPAnnounce); v != 2 {
+		t.Errorf("no-ip_vs: arp_announce = %d", v)
+	}
+}
+
+func dump(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+func parseCapture(t testing.TB, name string) *Result {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse(bytes.NewReader(data), source.Pos{File: name, Line: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGolden compares the parse of each sample capture with
+// testdata/TestGolden/<file>.golden; -update rewrites them.
+func TestGolden(t *testing.T) {
+	for _, name := range captures {
+		t.Run(name, func(t *testing.T) {
+			got := dump(t, parseCapture(t, name))
+			path := filepath.Join("testdata", t.Name()+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file; run go test -update and review the diff:\n%s", name, got)
+			}
+		})
+	}
+}
+
+// BenchmarkParse measures the parser on the larger sample capture:
+//
+//	go test -run '^$' -bench . ./analyze/sysctl
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "node-5.4.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Parse(bytes.NewReader(data), source.Pos{File: "sysctl.txt", Line: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
