@@ -1,0 +1,79 @@
+package conntrack
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/netip"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+// genTable returns n generated flows in `conntrack -L -o extended` form
+// (with accounting and timestamps, as on a node where they are on): TCP and
+// UDP to 64 VIPs from 4096 clients, answered by 256 pods, one in eight
+// unreplied.
+func genTable(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		client := fmt.Sprintf("10.244.%d.%d", i>>8&15, i&255)
+		vip := fmt.Sprintf("10.96.0.%d", i%64)
+		pod := fmt.Sprintf("10.244.%d.%d", 16+i%7, i%256)
+		sport := 32768 + i%28000
+		switch {
+		case i%8 == 0:
+			fmt.Fprintf(&b, "ipv4     2 tcp      6 118 SYN_SENT src=%s dst=%s sport=%d dport=443 packets=1 bytes=60 [UNREPLIED] src=%s dst=%s sport=8443 dport=%d packets=0 bytes=0 mark=0 delta-time=1 use=1\n", client, vip, sport, pod, client, sport)
+		case i%3 == 0:
+			fmt.Fprintf(&b, "ipv4     2 udp      17 27 src=%s dst=%s sport=%d dport=53 packets=1 bytes=70 src=%s dst=%s sport=53 dport=%d packets=1 bytes=120 mark=0 delta-time=1 use=1\n", client, vip, sport, pod, client, sport)
+		default:
+			fmt.Fprintf(&b, "ipv4     2 tcp      6 431999 ESTABLISHED src=%s dst=%s sport=%d dport=443 packets=12 bytes=3421 src=%s dst=%s sport=8443 dport=%d packets=10 bytes=8123 [ASSURED] mark=0 delta-time=12 use=1\n", client, vip, sport, pod, client, sport)
+		}
+	}
+	return b.Bytes()
+}
+
+// isVIP reports whether a is in 10.96.0.0/16, the generated VIPs.
+func isVIP(a netip.Addr) bool { return a.Is4() && a.As4()[0] == 10 && a.As4()[1] == 96 }
+
+// BenchmarkReader reads a generated 100k-line extended table.
+//
+//	go test -run '^$' -bench . -benchmem ./analyze/conntrack/
+func BenchmarkReader(b *testing.B) {
+	data := genTable(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := NewReader(bytes.NewReader(data), source.Pos{File: "conntrack.txt", Line: 1})
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 100_000 {
+			b.Fatalf("read %d flows", n)
+		}
+	}
+}
+
+// BenchmarkSummarize summarises the same table with 64 local VIPs.
+func BenchmarkSummarize(b *testing.B) {
+	data := genTable(100_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Summarize(bytes.NewReader(data), source.Pos{File: "conntrack.txt", Line: 1}, isVIP)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Flows != 100_000 {
+			b.Fatalf("summarised %d flows", s.Flows)
+		}
+	}
+}

@@ -1,0 +1,301 @@
+package conntrack
+
+import (
+	"io"
+	"net/netip"
+	"strconv"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+// Bounds that keep a [Summary] small whatever the size of the table.
+const (
+	// MaxDests is the number of destinations a Summary keys; flows to
+	// further local destinations are only counted (Summary.Unkeyed).
+	MaxDests = 100_000
+	// MaxDistinct is the number of distinct values a [Counts] keeps; the
+	// rest are added up in Counts.Other.
+	MaxDistinct = 32
+	// MaxSamples is the number of sample flows kept per destination, and
+	// separately the number of unreplied ones.
+	MaxSamples = 3
+	// MaxSampleText is the longest sample line kept, in bytes.
+	MaxSampleText = 300
+)
+
+// Summary is a whole table folded into per-destination counts: what the
+// rules see instead of raw flows. Its size does not grow with the number of
+// flows.
+type Summary struct {
+	Format   Format           `json:"format"`
+	Stated   *int             `json:"stated,omitempty"` // the count in the summary line, nil when absent
+	Warnings []source.Warning `json:"warnings,omitempty"`
+	Failure  *source.Failure  `json:"failure,omitempty"`
+
+	Flows     int    `json:"flows"`
+	ByProto   Counts `json:"byProto"` // by upper-case protocol, as in keys
+	ByState   Counts `json:"byState"` // flows without a state (UDP, ICMP...) are not counted
+	Unreplied int    `json:"unreplied"`
+	NonLocal  int    `json:"nonLocal"` // flows to destinations that are not local: counted, not keyed
+	Keys      int    `json:"keys"`     // len(Dests)
+	MaxKeys   int    `json:"maxKeys"`  // the cap on Keys (MaxDests)
+	Unkeyed   int    `json:"unkeyed"`  // flows to local destinations past the cap: counted only
+
+	// Dests holds one entry per protocol and original destination, keyed
+	// by [Key] ("TCP/10.96.0.1:443").
+	Dests map[string]*Dest `json:"dests"`
+}
+
+// Dest is the summary of the flows to one local destination (a VIP or node
+// address and port) with one protocol.
+type Dest struct {
+	Proto string         `json:"proto"` // upper case: "TCP", "UDP", "ICMP"...
+	Dst   netip.AddrPort `json:"dst"`   // port 0 for protocols without ports
+
+	Flows     int    `json:"flows"`
+	States    Counts `json:"states"`
+	Unreplied int    `json:"unreplied"`
+	Assured   int    `json:"assured"`
+	// NoDNAT counts flows whose reply source is the original destination:
+	// they ended on this node, IPVS did not take them.
+	NoDNAT int `json:"noDNAT"`
+	// SNAT counts flows whose reply destination is not the original
+	// source: they were masqueraded.
+	SNAT int `json:"snat"`
+	// FromLocal counts flows whose original source is a local address (a
+	// host process, whose source may be the LB IP itself).
+	FromLocal          int `json:"fromLocal"`
+	FromLocalUnreplied int `json:"fromLocalUnreplied"`
+
+	// Backends counts reply sources "addr:port" (the real servers; just
+	// "addr" for protocols without ports), and
+	// UnrepliedBackends those of unreplied flows. Clients counts original
+	// source addresses.
+	Backends          Counts `json:"backends"`
+	UnrepliedBackends Counts `json:"unrepliedBackends"`
+	Clients           Counts `json:"clients"`
+
+	Samples          []Sample `json:"samples"`                    // the first MaxSamples flows
+	UnrepliedSamples []Sample `json:"unrepliedSamples,omitempty"` // the first MaxSamples unreplied flows
+}
+
+// Counts counts values, keeping at most [MaxDistinct] distinct ones; the
+// flows with any further value are added up in Other. The zero Counts is
+// empty and ready to use.
+type Counts struct {
+	Counts map[string]int `json:"counts"`
+	Other  int            `json:"other"`
+}
+
+// Sample is one flow quoted as evidence: where it is and its line, cut to
+// [MaxSampleText] bytes (for XML, the <flow> element).
+type Sample struct {
+	Pos  source.Pos `json:"pos"`
+	Text string     `json:"text"`
+}
+
+// Key returns the key of the destination of proto (a protocol number) and
+// dst in [Summary.Dests]: "TCP/10.96.0.1:443", "UDP/[fd00::a]:53". A
+// protocol without a name is written "PROTO-<n>".
+func Key(proto uint8, dst netip.AddrPort) string {
+	return protoKey(proto) + "/" + dst.String()
+}
+
+// protoKey returns the upper-case name of protocol p.
+func protoKey(p uint8) string {
+	if s, ok := protoKeys[p]; ok {
+		return s
+	}
+	return "PROTO-" + strconv.Itoa(int(p))
+}
+
+// Summarize reads a capture and folds its flows into a [Summary]. Flows are
+// keyed by protocol and original destination when local reports that
+// destination is one of the node's own addresses (kube-ipvs0 VIPs, node
+// IPs); a nil local counts every destination as local. Summarize returns
+// an error only when [Reader.Next] does.
+func Summarize(r io.Reader, at source.Pos, local func(netip.Addr) bool) (*Summary, error) {
+	if local == nil {
+		local = func(netip.Addr) bool { return true }
+	}
+	cr := NewReader(r, at)
+	a := aggregator{local: local, dests: map[destKey]*dest{}}
+	for {
+		f, err := cr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.add(f, cr.text)
+	}
+	s := a.summary()
+	s.Format, s.Warnings, s.Failure = cr.Format(), cr.Warnings(), cr.Failure()
+	if n, ok := cr.Stated(); ok {
+		s.Stated = &n
+	}
+	return s, nil
+}
+
+// destKey is the comparable form of a [Dest] key.
+type destKey struct {
+	proto uint8
+	dst   netip.AddrPort
+}
+
+// bounded counts up to MaxDistinct distinct values of K.
+type bounded[K comparable] struct {
+	m     map[K]int
+	other int
+}
+
+// add counts one k.
+func (b *bounded[K]) add(k K) {
+	if _, ok := b.m[k]; ok || len(b.m) < MaxDistinct {
+		if b.m == nil {
+			b.m = make(map[K]int)
+		}
+		b.m[k]++
+		return
+	}
+	b.other++
+}
+
+// counts returns b with its values written by str.
+func (b *bounded[K]) counts(str func(K) string) Counts {
+	c := Counts{Counts: make(map[string]int, len(b.m)), Other: b.other}
+	for k, n := range b.m {
+		c.Counts[str(k)] += n
+	}
+	return c
+}
+
+// dest is a [Dest] being built.
+type dest struct {
+	Dest
+	backends, unrepliedBackends bounded[netip.AddrPort]
+	stateNames                  bounded[string]
+	clients                     bounded[netip.Addr]
+}
+
+// aggregator folds flows into a [Summary].
+type aggregator struct {
+	local     func(netip.Addr) bool
+	dests     map[destKey]*dest
+	flows     int
+	protos    bounded[uint8]
+	states    bounded[string]
+	unreplied int
+	nonLocal  int
+	unkeyed   int
+}
+
+// add counts one flow; text is its line.
+func (a *aggregator) add(f *Flow, text []byte) {
+	a.flows++
+	a.protos.add(f.ProtoNum)
+	if f.State != "" {
+		a.states.add(f.State)
+	}
+	if f.Unreplied {
+		a.unreplied++
+	}
+	if !a.local(f.Orig.Dst) {
+		a.nonLocal++
+		return
+	}
+	k := destKey{proto: f.ProtoNum, dst: netip.AddrPortFrom(f.Orig.Dst, 0)}
+	if hasPorts(f.ProtoNum) {
+		k.dst = netip.AddrPortFrom(f.Orig.Dst, f.Orig.Dport)
+	}
+	d := a.dests[k]
+	if d == nil {
+		if len(a.dests) >= MaxDests {
+			a.unkeyed++
+			return
+		}
+		d = &dest{Dest: Dest{Proto: protoKey(k.proto), Dst: k.dst}}
+		a.dests[k] = d
+	}
+	d.Flows++
+	if f.State != "" {
+		d.stateNames.add(f.State)
+	}
+	backend := netip.AddrPortFrom(f.Reply.Src, 0)
+	if hasPorts(f.ProtoNum) {
+		backend = netip.AddrPortFrom(f.Reply.Src, f.Reply.Sport)
+	}
+	d.backends.add(backend)
+	d.clients.add(f.Orig.Src)
+	if f.Assured {
+		d.Assured++
+	}
+	if f.Reply.Src == f.Orig.Dst {
+		d.NoDNAT++
+	}
+	if f.Reply.Dst != f.Orig.Src {
+		d.SNAT++
+	}
+	fromLocal := a.local(f.Orig.Src)
+	if fromLocal {
+		d.FromLocal++
+	}
+	if len(d.Samples) < MaxSamples {
+		d.Samples = append(d.Samples, sample(f, text))
+	}
+	if f.Unreplied {
+		d.Unreplied++
+		d.unrepliedBackends.add(backend)
+		if fromLocal {
+			d.FromLocalUnreplied++
+		}
+		if len(d.UnrepliedSamples) < MaxSamples {
+			d.UnrepliedSamples = append(d.UnrepliedSamples, sample(f, text))
+		}
+	}
+}
+
+// backendString writes a reply source: "addr:port", or "addr" for
+// protocols without ports.
+func backendString(ap netip.AddrPort) string {
+	if ap.Port() == 0 {
+		return ap.Addr().String()
+	}
+	return ap.String()
+}
+
+// sample quotes f, whose line is text.
+func sample(f *Flow, text []byte) Sample {
+	if len(text) > MaxSampleText {
+		cut := MaxSampleText
+		for cut > 0 && text[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+			cut--
+		}
+		return Sample{Pos: f.Pos, Text: string(text[:cut]) + "…"}
+	}
+	return Sample{Pos: f.Pos, Text: string(text)}
+}
+
+// summary returns the finished Summary.
+func (a *aggregator) summary() *Summary {
+	s := &Summary{
+		Flows:     a.flows,
+		ByProto:   a.protos.counts(protoKey),
+		ByState:   a.states.counts(func(s string) string { return s }),
+		Unreplied: a.unreplied,
+		NonLocal:  a.nonLocal,
+		Keys:      len(a.dests),
+		MaxKeys:   MaxDests,
+		Unkeyed:   a.unkeyed,
+		Dests:     make(map[string]*Dest, len(a.dests)),
+	}
+	for k, d := range a.dests {
+		d.States = d.stateNames.counts(func(s string) string { return s })
+		d.Backends = d.backends.counts(backendString)
+		d.UnrepliedBackends = d.unrepliedBackends.counts(backendString)
+		d.Clients = d.clients.counts(netip.Addr.String)
+		s.Dests[Key(k.proto, k.dst)] = &d.Dest
+	}
+	return s
+}

@@ -1,0 +1,98 @@
+package conntrack
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+func TestSummarize(t *testing.T) {
+	node := ip("192.168.1.10") // the node IP; 10.96.0.0/16 are VIPs on kube-ipvs0
+	local := func(a netip.Addr) bool { return a == node || isVIP(a) }
+	var in strings.Builder
+	// 40 clients to the API VIP, DNATed to 2 masters, not masqueraded.
+	for i := range 40 {
+		fmt.Fprintf(&in, "tcp      6 100 ESTABLISHED src=10.244.0.%d dst=10.96.0.1 sport=%d dport=443 src=192.168.1.%d dst=10.244.0.%d sport=6443 dport=%d [ASSURED] mark=0 use=1\n", i, 40000+i, 1+i%2, i, 40000+i)
+	}
+	// The host itself to an LB IP on kube-ipvs0, unreplied, masqueraded.
+	in.WriteString("tcp      6 100 SYN_SENT src=10.96.7.7 dst=10.96.7.7 sport=5000 dport=80 [UNREPLIED] src=10.244.3.3 dst=192.168.1.10 sport=8080 dport=5000 mark=0 use=1\n")
+	// A port of the LB IP IPVS does not serve: the flow ends locally.
+	in.WriteString("tcp      6 10 CLOSE src=1.2.3.4 dst=10.96.7.7 sport=5000 dport=8443 src=10.96.7.7 dst=1.2.3.4 sport=8443 dport=5000 mark=0 use=1\n")
+	// ICMP to the node, and a flow leaving the node.
+	in.WriteString("icmp     1 29 src=1.2.3.4 dst=192.168.1.10 type=8 code=0 id=1 src=192.168.1.10 dst=1.2.3.4 type=0 code=0 id=1 mark=0 use=1\n")
+	in.WriteString("udp      17 29 src=192.168.1.10 dst=8.8.8.8 sport=1 dport=53 src=8.8.8.8 dst=192.168.1.10 sport=53 dport=1 mark=0 use=1\n")
+
+	s, err := Summarize(strings.NewReader(in.String()), at, local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Flows != 44 || s.NonLocal != 1 || s.Keys != 4 || s.Unreplied != 1 || s.ByProto.Counts["TCP"] != 42 || s.ByState.Counts["ESTABLISHED"] != 40 {
+		t.Errorf("totals = %+v", s)
+	}
+	api := s.Dests["TCP/10.96.0.1:443"]
+	if api.Flows != 40 || api.Assured != 40 || api.NoDNAT != 0 || api.SNAT != 0 || api.FromLocal != 0 ||
+		api.Backends.Counts["192.168.1.1:6443"] != 20 || api.Backends.Counts["192.168.1.2:6443"] != 20 ||
+		len(api.Clients.Counts) != MaxDistinct || api.Clients.Other != 40-MaxDistinct || len(api.Samples) != MaxSamples || api.Samples[2].Pos.Line != 3 {
+		t.Errorf("api = %+v", api)
+	}
+	lb := s.Dests["TCP/10.96.7.7:80"]
+	if lb.FromLocal != 1 || lb.FromLocalUnreplied != 1 || lb.SNAT != 1 || lb.NoDNAT != 0 || len(lb.UnrepliedSamples) != 1 || lb.UnrepliedSamples[0].Pos.Line != 41 {
+		t.Errorf("lb = %+v", lb)
+	}
+	if unserved := s.Dests["TCP/10.96.7.7:8443"]; unserved.NoDNAT != 1 || unserved.SNAT != 0 || unserved.Backends.Counts["10.96.7.7:8443"] != 1 {
+		t.Errorf("unserved = %+v", unserved)
+	}
+	if ping := s.Dests["ICMP/192.168.1.10:0"]; ping.Flows != 1 || ping.NoDNAT != 1 || ping.Backends.Counts["192.168.1.10"] != 1 {
+		t.Errorf("ping = %+v", ping)
+	}
+}
+
+func TestSummarizeSampleClipped(t *testing.T) {
+	line := "tcp      6 100 ESTABLISHED src=10.0.0.1 dst=10.96.0.1 sport=1 dport=443 src=10.0.0.2 dst=10.0.0.1 sport=443 dport=1 mark=0 use=1 " + strings.Repeat("Vendor=x ", 40)
+	s, err := Summarize(strings.NewReader(line+"\n"), at, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := s.Dests["TCP/10.96.0.1:443"].Samples[0].Text
+	if len(text) != MaxSampleText+len("…") || !strings.HasPrefix(line, strings.TrimSuffix(text, "…")) {
+		t.Errorf("sample = %q", text)
+	}
+}
+
+// TestSummarizeMemory checks that a summary's memory does not grow with the
+// number of flows: 200k flows to the same destinations retain about what
+// 20k do.
+func TestSummarizeMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 200k flows")
+	}
+	retained := func(n int) (uint64, *Summary) {
+		data := genTable(n)
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		s, err := Summarize(bytes.NewReader(data), source.Pos{File: "conntrack.txt", Line: 1}, isVIP)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(data)
+		return after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc), s
+	}
+	small, s1 := retained(20_000)
+	large, s2 := retained(200_000)
+	runtime.KeepAlive(s1)
+	if s2.Flows != 200_000 || s2.Keys != s1.Keys {
+		t.Fatalf("flows %d keys %d/%d", s2.Flows, s1.Keys, s2.Keys)
+	}
+	t.Logf("retained: 20k flows %d KiB, 200k flows %d KiB", small>>10, large>>10)
+	if large > 2*small+1<<20 {
+		t.Errorf("200k flows retain %d bytes, 20k flows %d: memory grows with the table", large, small)
+	}
+}
