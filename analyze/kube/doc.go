@@ -1,0 +1,17 @@
+// Package kube reads the Kubernetes objects of a bundle's cluster/ folder as
+// kubectl prints them, and the output of `kubectl version`.
+//
+// [Parse] accepts YAML or JSON (sniffed), bare objects, `kind: List` and raw
+// API lists (ServiceList, EndpointSliceList...), multi-document YAML, the
+// concatenated JSON documents of a watch, with or without managedFields. It
+// keeps Services, EndpointSlices (discovery.k8s.io/v1beta1 ones converted to
+// v1), Endpoints, Nodes, Pods (reduced to the fields the rules use) and the
+// kube-proxy configuration; every object carries the [source.Pos] of its first
+// line. Secrets and all other ConfigMaps are dropped unread: they may hold
+// credentials.
+//
+// [ParseVersion] reads `kubectl version` in its JSON, YAML and text forms, and
+// [ParseGitVersion] parses the build versions (gitVersion, kubeletVersion,
+// kubeProxyVersion) that vendors decorate with suffixes such as "-eks-1234"
+// or "+k3s1".
+package kube

@@ -1,0 +1,183 @@
+package kube
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// summarize lists the objects of o one per line, with the fields the rules
+// use, then the warnings ("W ...") and the failure ("F ..."). Tests compare
+// these lines rather than whole API structs.
+func summarize(o *Objects) []string {
+	var out []string
+	for _, s := range o.Services {
+		out = append(out, serviceLine(&s))
+	}
+	for _, s := range o.EndpointSlices {
+		out = append(out, sliceLine(&s))
+	}
+	for _, e := range o.Endpoints {
+		var addrs []string
+		for _, ss := range e.Subsets {
+			for _, a := range ss.Addresses {
+				addrs = append(addrs, a.IP)
+			}
+			for _, a := range ss.NotReadyAddresses {
+				addrs = append(addrs, a.IP+"(notready)")
+			}
+			for _, p := range ss.Ports {
+				addrs = append(addrs, fmt.Sprintf(":%d/%s", p.Port, p.Protocol))
+			}
+		}
+		out = append(out, fmt.Sprintf("Endpoints %s/%s @%d %s", e.Namespace, e.Name, e.Pos.Line, strings.Join(addrs, " ")))
+	}
+	for _, n := range o.Nodes {
+		var addrs []string
+		for _, a := range n.Status.Addresses {
+			addrs = append(addrs, string(a.Type)+"="+a.Address)
+		}
+		out = append(out, fmt.Sprintf("Node %s @%d %s podCIDRs=%s kubelet=%s kubeProxy=%s", n.Name, n.Pos.Line,
+			strings.Join(addrs, ","), strings.Join(n.Spec.PodCIDRs, ","), n.Status.NodeInfo.KubeletVersion, n.Status.NodeInfo.KubeProxyVersion))
+	}
+	for _, p := range o.Pods {
+		line := fmt.Sprintf("Pod %s/%s @%d node=%s ip=%s", p.Namespace, p.Name, p.Pos.Line, p.Spec.NodeName, p.Status.PodIP)
+		if p.Spec.HostNetwork {
+			line += " hostNetwork"
+		}
+		if len(p.Spec.Containers) > 0 || p.Annotations != nil {
+			line += " NOT-REDUCED"
+		}
+		out = append(out, line)
+	}
+	if pc := o.ProxyConfig; pc != nil {
+		out = append(out, fmt.Sprintf("ProxyConfig %s @%d mode=%q scheduler=%q strictARP=%v masqueradeAll=%v clusterCIDR=%s nodePortAddresses=%s", pc.ConfigMap, pc.Pos.Line,
+			pc.Mode, pc.IPVS.Scheduler, pc.IPVS.StrictARP, pc.IPTables.MasqueradeAll, pc.ClusterCIDR, strings.Join(pc.NodePortAddresses, ",")))
+	}
+	if v := o.Version; v != nil {
+		out = append(out, fmt.Sprintf("Version @%d client=%s server=%s", v.Pos.Line, v.Client, v.Server))
+	}
+	if o.DroppedConfigMaps > 0 || o.DroppedSecrets > 0 {
+		out = append(out, fmt.Sprintf("dropped configMaps=%d secrets=%d", o.DroppedConfigMaps, o.DroppedSecrets))
+	}
+	for _, w := range o.Warnings {
+		out = append(out, "W "+w.String())
+	}
+	if o.Failure != nil {
+		out = append(out, fmt.Sprintf("F %s: %s", o.Failure.Pos, o.Failure.Message))
+	}
+	return out
+}
+
+// serviceLine summarises a Service.
+func serviceLine(s *Service) string {
+	sp := s.Spec
+	f := []string{fmt.Sprintf("Service %s/%s @%d %s", s.Namespace, s.Name, s.Pos.Line, sp.Type)}
+	add := func(name, val string) {
+		if val != "" {
+			f = append(f, name+"="+val)
+		}
+	}
+	add("clusterIP", sp.ClusterIP)
+	if len(sp.ClusterIPs) > 0 {
+		add("clusterIPs", strings.Join(sp.ClusterIPs, ","))
+	}
+	var fam []string
+	for _, x := range sp.IPFamilies {
+		fam = append(fam, string(x))
+	}
+	add("families", strings.Join(fam, ","))
+	add("externalName", sp.ExternalName)
+	var ports []string
+	for _, p := range sp.Ports {
+		s := fmt.Sprintf("%s:%d/%s>%s", p.Name, p.Port, p.Protocol, p.TargetPort.String())
+		if p.NodePort != 0 {
+			s += fmt.Sprintf("(np%d)", p.NodePort)
+		}
+		ports = append(ports, s)
+	}
+	add("ports", strings.Join(ports, ","))
+	add("eTP", string(sp.ExternalTrafficPolicy))
+	if sp.InternalTrafficPolicy != nil {
+		add("iTP", string(*sp.InternalTrafficPolicy))
+	}
+	if sp.HealthCheckNodePort != 0 {
+		add("hcnp", fmt.Sprint(sp.HealthCheckNodePort))
+	}
+	add("externalIPs", strings.Join(sp.ExternalIPs, ","))
+	var ing []string
+	for _, i := range s.Status.LoadBalancer.Ingress {
+		x := i.IP + "/" + i.Hostname
+		if i.IPMode != nil {
+			x += "/" + string(*i.IPMode)
+		}
+		ing = append(ing, x)
+	}
+	add("ingress", strings.Join(ing, ","))
+	if sp.SessionAffinity == "ClientIP" {
+		t := "default"
+		if c := sp.SessionAffinityConfig; c != nil && c.ClientIP != nil && c.ClientIP.TimeoutSeconds != nil {
+			t = fmt.Sprint(*c.ClientIP.TimeoutSeconds)
+		}
+		add("affinity", "ClientIP/"+t)
+	}
+	var ann []string
+	for k, v := range s.Annotations {
+		ann = append(ann, k+"="+v)
+	}
+	sort.Strings(ann)
+	add("annotations", strings.Join(ann, ","))
+	if len(s.ManagedFields) > 0 {
+		f = append(f, "MANAGED-FIELDS-KEPT")
+	}
+	return strings.Join(f, " ")
+}
+
+// sliceLine summarises an EndpointSlice.
+func sliceLine(s *EndpointSlice) string {
+	var ports, eps []string
+	for _, p := range s.Ports {
+		var name, proto string
+		var port int32
+		if p.Name != nil {
+			name = *p.Name
+		}
+		if p.Protocol != nil {
+			proto = string(*p.Protocol)
+		}
+		if p.Port != nil {
+			port = *p.Port
+		}
+		ports = append(ports, fmt.Sprintf("%s:%d/%s", name, port, proto))
+	}
+	for _, e := range s.Endpoints {
+		x := strings.Join(e.Addresses, ",")
+		if e.NodeName != nil {
+			x += " node=" + *e.NodeName
+		}
+		if e.Zone != nil {
+			x += " zone=" + *e.Zone
+		}
+		for _, c := range []struct {
+			name string
+			v    *bool
+		}{{"ready", e.Conditions.Ready}, {"serving", e.Conditions.Serving}, {"terminating", e.Conditions.Terminating}} {
+			if c.v != nil {
+				x += fmt.Sprintf(" %s=%v", c.name, *c.v)
+			}
+		}
+		if len(e.DeprecatedTopology) > 0 {
+			x += fmt.Sprintf(" topology=%v", e.DeprecatedTopology)
+		}
+		eps = append(eps, x)
+	}
+	line := fmt.Sprintf("EndpointSlice %s/%s @%d %s svc=%s %s ports=%s eps=[%s]", s.Namespace, s.Name, s.Pos.Line, s.APIVersion,
+		s.Labels["kubernetes.io/service-name"], s.AddressType, strings.Join(ports, ","), strings.Join(eps, "; "))
+	if s.ConvertedFrom != "" {
+		line += " from=" + s.ConvertedFrom
+	}
+	if len(s.ManagedFields) > 0 {
+		line += " MANAGED-FIELDS-KEPT"
+	}
+	return line
+}
