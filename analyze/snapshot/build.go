@@ -1,0 +1,467 @@
+package snapshot
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"sort"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/conntrack"
+	"github.com/ipvslint/ipvslint/analyze/ipaddr"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
+	"github.com/ipvslint/ipvslint/analyze/kube"
+	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/analyze/ss"
+	"github.com/ipvslint/ipvslint/analyze/sysctl"
+	"github.com/ipvslint/ipvslint/analyze/uname"
+)
+
+// Build reads every bundle argument and returns what they hold. A bundle
+// that cannot be read at all (missing, refused archive, broken container) is
+// a fatal error returned alone. Captures that a parser could not read are
+// marked [StatusInvalid] and their errors joined into the returned error,
+// which then comes with a complete Snapshot.
+func Build(args []string, opts bundle.Options) (*Snapshot, error) {
+	b := &builder{nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
+	for _, arg := range args {
+		if err := b.read(arg, opts); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish()
+}
+
+type builder struct {
+	bundles []*Bundle
+	nodes   map[string]*Node
+	cluster *Cluster
+	objects map[objectKey]objectEntry
+	version *kube.Version
+	vFrom   *Bundle
+	errs    []error
+}
+
+// read reads one bundle argument into the builder.
+func (b *builder) read(arg string, opts bundle.Options) error {
+	bs := &Bundle{Arg: arg}
+	// Captures go to a node of this bundle first; the bundle's nodes are
+	// merged with those of earlier bundles once its manifest is known.
+	nodes := map[string]*Node{}
+	var clusterCaps []*Capture
+	var objs []*kube.Objects
+	read, err := bundle.Read(arg, opts, func(c bundle.Capture, r io.Reader) error {
+		capt := &Capture{Bundle: arg, Path: c.Path, Line: c.Line, Kind: c.Kind, Command: c.Command}
+		cr := &countingReader{r: r}
+		if c.Node == "" {
+			clusterCaps = append(clusterCaps, capt)
+			if o := b.parseCluster(capt, cr); o != nil {
+				objs = append(objs, o)
+			}
+		} else {
+			n := nodes[c.Node]
+			if n == nil {
+				n = newNode(c.Node)
+				nodes[c.Node] = n
+			}
+			n.Captures = append(n.Captures, capt)
+			b.parseNode(n, capt, cr)
+		}
+		capt.Bytes = cr.n
+		if capt.Status == StatusOK && cr.blank() {
+			capt.Status, capt.Detail, capt.Counts = StatusEmpty, "no output", nil
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	bs.Format, bs.Loose, bs.Ignored, bs.Warnings = read.Format, read.Loose, read.Ignored, read.Warnings
+	bs.manifest, bs.sums = read.Manifest, read.Sums
+	if m := read.Manifest; m != nil {
+		bs.CreatedAt = m.CreatedAt
+		if m.Collector.Name != "" {
+			bs.Collector = m.Collector.Name + " " + m.Collector.Version
+		}
+		applyManifest(m, clusterCaps, nodes)
+	}
+	b.bundles = append(b.bundles, bs)
+	b.cluster.Captures = append(b.cluster.Captures, clusterCaps...)
+	for _, o := range objs {
+		b.addObjects(bs, o)
+	}
+	for _, name := range sortedKeys(nodes) {
+		if err := b.mergeNode(bs, nodes[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newNode(name string) *Node {
+	return &Node{Name: name, slots: map[string]slot{}, local: map[netip.Addr]bool{}}
+}
+
+// claim offers capt and its result for a slot of the node. It takes the
+// slot when the slot is free or holds a capture of lower rank, and marks
+// the capture that does not get it as unused.
+func (n *Node) claim(name string, capt *Capture, rank int, result any) {
+	if have, ok := n.slots[name]; ok {
+		if have.rank >= rank {
+			capt.Unused = "superseded by " + have.capture.Pos().String()
+			return
+		}
+		have.capture.Unused = "superseded by " + capt.Pos().String()
+	}
+	n.slots[name] = slot{capture: capt, rank: rank, result: result}
+}
+
+// parseNode parses one node capture and offers its result to the node.
+func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
+	at := capt.Pos()
+	switch capt.Kind {
+	case bundle.KindIPAddr:
+		res, err := ipaddr.Parse(r, at)
+		if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
+			return
+		}
+		capt.Format, capt.Warnings = string(res.Form), res.Warnings
+		ipvsAddrs, addrs := 0, 0
+		for _, ifc := range res.Interfaces {
+			addrs += len(ifc.Addresses)
+			if ifc.Name == IPVSInterface {
+				ipvsAddrs = len(ifc.Addresses)
+			}
+		}
+		capt.Counts = []Count{{"interfaces", len(res.Interfaces)}, {"addresses", addrs}, {"kube-ipvs0 addresses", ipvsAddrs}}
+		rank := 1
+		if res.Form == ipaddr.FormOneLine { // no flags, state or kind
+			rank = 0
+		}
+		n.claim("ip-addr", capt, rank, res)
+		if n.slots["ip-addr"].capture == capt {
+			n.setLocal(res)
+		}
+	case bundle.KindIPVS:
+		res, err := ipvs.Parse(r, at)
+		if !b.settle(capt, err, failureOf(res, func(x *ipvs.Table) *source.Failure { return x.Failure })) {
+			return
+		}
+		capt.Format, capt.Warnings = string(res.Format), res.Warnings
+		capt.Counts = ipvsCounts(res)
+		if t := res.Timeouts; t != nil {
+			capt.Detail = fmt.Sprintf("timeouts: tcp %ds, tcpfin %ds, udp %ds", t.TCP, t.TCPFin, t.UDP)
+		}
+		name, rank := ipvsSlot(res)
+		n.claim(name, capt, rank, res)
+	case bundle.KindConntrack:
+		if len(n.local) == 0 || len(n.deferred) > 0 {
+			// The node's addresses are not known yet: hold the capture
+			// (and those after it, so that they are offered in order).
+			data, err := io.ReadAll(r)
+			if err != nil {
+				b.invalid(capt, err)
+				return
+			}
+			n.deferred = append(n.deferred, deferred{capt, data})
+			capt.Status = StatusOK
+			return
+		}
+		b.summarize(n, capt, r)
+	case bundle.KindSysctl:
+		res, err := sysctl.Parse(r, at)
+		if !b.settle(capt, err, failureOf(res, func(x *sysctl.Result) *source.Failure { return x.Failure })) {
+			return
+		}
+		capt.Warnings = res.Warnings
+		capt.Counts = []Count{{"parameters", len(res.Entries)}, {"missing", len(res.Missing)}}
+		n.claim("sysctl", capt, 0, res)
+	case bundle.KindListen:
+		res, err := ss.Parse(r, at)
+		if !b.settle(capt, err, failureOf(res, func(x *ss.Result) *source.Failure { return x.Failure })) {
+			return
+		}
+		capt.Warnings = res.Warnings
+		capt.Counts = []Count{{"sockets", len(res.Sockets)}}
+		n.claim("ss", capt, 0, res)
+	case bundle.KindUname:
+		res, err := uname.Parse(r, at)
+		if !b.settle(capt, err, failureOf(res, func(x *uname.Result) *source.Failure { return x.Failure })) {
+			return
+		}
+		capt.Warnings, capt.Detail = res.Warnings, "kernel "+res.Release
+		n.claim("uname", capt, 0, res)
+	case bundle.KindProxyMode:
+		data, err := io.ReadAll(io.LimitReader(r, 4096))
+		if err != nil {
+			b.invalid(capt, err)
+			return
+		}
+		mode := strings.TrimSpace(string(data))
+		capt.Status, capt.Detail = StatusOK, "mode "+mode
+		if source.ShellFailure(mode) || strings.ContainsAny(mode, " \n") {
+			capt.Status, capt.Detail = StatusFailed, source.Clip(mode)
+			return
+		}
+		n.claim("proxy-mode", capt, 0, mode)
+	default:
+		lines, err := countLines(r)
+		if err != nil {
+			b.invalid(capt, err)
+			return
+		}
+		capt.Status = StatusKept
+		capt.Counts = []Count{{"lines", lines}}
+	}
+}
+
+// ipvsSlot names the slot of an ipvsadm table and ranks it: a complete -Ln
+// (with its version header) is the listing rules read, over a partial one
+// (-L -t, a grep'd fragment), over the variants that also name schedulers
+// and weights, over -Sn.
+func ipvsSlot(t *ipvs.Table) (string, int) {
+	switch {
+	case t.Names && t.Format != ipvs.FormatConn:
+		return "ipvsadm", 1 // lines printed with names were left out
+	case t.Format == ipvs.FormatList && t.Version != "":
+		return "ipvsadm", 5
+	case t.Format == ipvs.FormatList:
+		return "ipvsadm", 4
+	case t.Format == ipvs.FormatTunInfo, t.Format == ipvs.FormatPersistentConn, t.Format == ipvs.FormatThresholds:
+		return "ipvsadm", 3
+	case t.Format == ipvs.FormatSave:
+		return "ipvsadm", 2
+	}
+	return "ipvsadm-" + string(t.Format), 0
+}
+
+// summarize folds a conntrack capture into a summary keyed by the node's
+// addresses, records its counts and offers it to the node: a table outranks
+// an event log, and any table outranks an empty one.
+func (b *builder) summarize(n *Node, capt *Capture, r io.Reader) {
+	local := func(a netip.Addr) bool { return n.local[a.Unmap()] }
+	sum, err := conntrack.Summarize(r, capt.Pos(), local)
+	if !b.settle(capt, err, failureOf(sum, func(x *conntrack.Summary) *source.Failure { return x.Failure })) {
+		return
+	}
+	capt.Format, capt.Warnings = string(sum.Format), sum.Warnings
+	capt.Counts = []Count{{"flows", sum.Flows}, {"unreplied", sum.Unreplied}, {"to node addresses", sum.Flows - sum.NonLocal}}
+	for _, st := range sortedKeys(sum.ByState.Counts) {
+		capt.Counts = append(capt.Counts, Count{"state " + st, sum.ByState.Counts[st]})
+	}
+	if sum.Stated != nil && *sum.Stated != sum.Flows {
+		capt.Warnings = append(capt.Warnings, source.Warnf(capt.Pos(), "", "conntrack said it showed %d flow entries; %d were read", *sum.Stated, sum.Flows))
+	}
+	rank := 2
+	switch {
+	case sum.Flows == 0:
+		rank = 0
+	case sum.Format == conntrack.FormatEvents:
+		rank = 1
+	}
+	n.claim("conntrack", capt, rank, sum)
+}
+
+// setLocal records the node's own addresses, which key its conntrack
+// summary.
+func (n *Node) setLocal(res *ipaddr.Result) {
+	clear(n.local)
+	for _, ifc := range res.Interfaces {
+		for _, a := range ifc.Addrs() {
+			n.local[a.Unmap()] = true
+		}
+	}
+}
+
+// resolve sets the node's typed fields from the captures that won its
+// slots.
+func (n *Node) resolve() {
+	get := func(name string) any { return n.slots[name].result }
+	n.Addr, _ = get("ip-addr").(*ipaddr.Result)
+	n.IPVS, _ = get("ipvsadm").(*ipvs.Table)
+	n.IPVSStats, _ = get("ipvsadm-stats").(*ipvs.Table)
+	n.IPVSConns, _ = get("ipvsadm-conn").(*ipvs.Table)
+	n.Conntrack, _ = get("conntrack").(*conntrack.Summary)
+	n.Sysctl, _ = get("sysctl").(*sysctl.Result)
+	n.Listen, _ = get("ss").(*ss.Result)
+	n.Kernel, _ = get("uname").(*uname.Result)
+	n.ProxyMode, _ = get("proxy-mode").(string)
+	n.IPVSAddrs, n.NodeAddrs = nil, nil
+	if n.Addr == nil {
+		return
+	}
+	for _, ifc := range n.Addr.Interfaces {
+		for _, a := range ifc.Addrs() {
+			a = a.Unmap()
+			switch {
+			case ifc.Name == IPVSInterface:
+				n.IPVSAddrs = append(n.IPVSAddrs, a)
+			case !a.IsLoopback():
+				n.NodeAddrs = append(n.NodeAddrs, a)
+			}
+		}
+	}
+}
+
+func ipvsCounts(t *ipvs.Table) []Count {
+	switch t.Format {
+	case ipvs.FormatConn:
+		return []Count{{"connections", len(t.Conns)}}
+	case ipvs.FormatTimeout:
+		return nil
+	}
+	dests := 0
+	for _, s := range t.Services {
+		dests += len(s.Dests)
+	}
+	return []Count{{"virtual services", len(t.Services)}, {"real servers", dests}}
+}
+
+// parseCluster parses one cluster capture; it returns the objects it holds.
+func (b *builder) parseCluster(capt *Capture, r io.Reader) *kube.Objects {
+	at := capt.Pos()
+	switch capt.Kind {
+	case bundle.KindKubeVersion:
+		v, err := kube.ParseVersion(r, at)
+		if !b.settle(capt, err, failureOf(v, func(x *kube.Version) *source.Failure { return x.Failure })) {
+			return nil
+		}
+		capt.Warnings = v.Warnings
+		capt.Detail = "server " + orNone(v.Server) + ", client " + orNone(v.Client)
+		return &kube.Objects{Version: v}
+	case bundle.KindKube:
+		o, err := kube.Parse(r, at)
+		if !b.settle(capt, err, failureOf(o, func(x *kube.Objects) *source.Failure { return x.Failure })) {
+			return nil
+		}
+		capt.Warnings = o.Warnings
+		capt.Counts = kubeCounts(o)
+		return o
+	default:
+		lines, err := countLines(r)
+		if err != nil {
+			b.invalid(capt, err)
+			return nil
+		}
+		capt.Status, capt.Counts = StatusKept, []Count{{"lines", lines}}
+		return nil
+	}
+}
+
+func kubeCounts(o *kube.Objects) []Count {
+	var c []Count
+	add := func(name string, n int) {
+		if n > 0 {
+			c = append(c, Count{name, n})
+		}
+	}
+	add("services", len(o.Services))
+	add("endpointslices", len(o.EndpointSlices))
+	add("endpoints", len(o.Endpoints))
+	add("nodes", len(o.Nodes))
+	add("pods", len(o.Pods))
+	if o.ProxyConfig != nil {
+		add("kube-proxy config", 1)
+	}
+	add("configmaps dropped", o.DroppedConfigMaps)
+	add("secrets dropped", o.DroppedSecrets)
+	return c
+}
+
+// settle records the outcome of a parse on capt and reports whether the
+// result can be used.
+func (b *builder) settle(capt *Capture, err error, failure *source.Failure) bool {
+	switch {
+	case err != nil:
+		b.invalid(capt, err)
+		return false
+	case failure != nil:
+		capt.Status, capt.Detail = StatusFailed, failure.Message
+		return false
+	}
+	capt.Status = StatusOK
+	return true
+}
+
+func (b *builder) invalid(capt *Capture, err error) {
+	capt.Status, capt.Detail = StatusInvalid, err.Error()
+	b.errs = append(b.errs, fmt.Errorf("%s: %w", capt.Bundle, err))
+}
+
+// failureOf returns the Failure of a parse result, nil for a nil result.
+func failureOf[T any](res *T, get func(*T) *source.Failure) *source.Failure {
+	if res == nil {
+		return nil
+	}
+	return get(res)
+}
+
+// finish processes held conntrack captures, reports missing captures and
+// returns the snapshot.
+func (b *builder) finish() (*Snapshot, error) {
+	snap := &Snapshot{Bundles: b.bundles, Cluster: b.cluster}
+	for _, name := range sortedKeys(b.nodes) {
+		n := b.nodes[name]
+		for _, d := range n.deferred {
+			b.summarize(n, d.capture, bytes.NewReader(d.data))
+		}
+		n.deferred = nil
+		n.resolve()
+		n.Missing = missingNodeFiles(n)
+		snap.Nodes = append(snap.Nodes, n)
+	}
+	b.cluster.Objects = b.mergedObjects()
+	b.cluster.Version = b.version
+	b.cluster.Missing = missingClusterFiles(b.cluster)
+	return snap, errors.Join(b.errs...)
+}
+
+// countingReader counts the bytes read through it and remembers whether
+// any of them was not white space.
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	nonSpace bool
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if !c.nonSpace && len(bytes.TrimSpace(p[:n])) > 0 {
+		c.nonSpace = true
+	}
+	return n, err
+}
+
+// blank reports whether everything read was white space.
+func (c *countingReader) blank() bool { return !c.nonSpace }
+
+func countLines(r io.Reader) (int, error) {
+	s := source.NewScanner(r, "", 1)
+	n := 0
+	for s.Scan() {
+		n++
+	}
+	return n, s.Err()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func warnNoPos(msg string) source.Warning { return source.Warning{Msg: msg} }
