@@ -159,18 +159,18 @@ func InspectText(w io.Writer, in *Inspection, snap *snapshot.Snapshot, st Style)
 	if version == "" {
 		version = "unknown (no kubectl version capture)"
 	}
-	fmt.Fprintf(ew, "  version   %s\n", version)
-	fmt.Fprintf(ew, "  objects   %s\n", countList(in.Cluster.Counts))
+	fmt.Fprintf(ew, "  %-10s  %s\n", "version", version)
+	fmt.Fprintf(ew, "  %-10s  %s\n", "objects", countList(in.Cluster.Counts))
 	writeCaptures(ew, in.Cluster.Captures, in.Cluster.Missing, st)
 
 	for _, n := range in.Nodes {
 		fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("node"), n.Name)
-		fmt.Fprintf(ew, "  read      %s\n", countList(n.Counts))
+		fmt.Fprintf(ew, "  %-10s  %s\n", "read", countList(n.Counts))
 		if len(n.IPVSAddrs) > 0 {
-			fmt.Fprintf(ew, "  %s %s\n", "kube-ipvs0", addrList(n.IPVSAddrs, 8))
+			fmt.Fprintf(ew, "  %-10s  %s\n", "kube-ipvs0", addrList(n.IPVSAddrs, 8))
 		}
 		if n.ProxyMode != "" {
-			fmt.Fprintf(ew, "  proxy     %s\n", n.ProxyMode)
+			fmt.Fprintf(ew, "  %-10s  %s\n", "proxy mode", n.ProxyMode)
 		}
 		writeCaptures(ew, n.Captures, n.Missing, st)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/internal/testref"
@@ -60,6 +63,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exitcode": cmdExitcode,
+			"mktgz":    cmdMktgz,
 		},
 	})
 }
@@ -88,4 +92,28 @@ func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit code %d, want %d", got, want)
 	}
+}
+
+// cmdMktgz writes a .tar.gz whose entries are given as NAME=CONTENT, with
+// any name at all (the hostile ones included), so scripts can hand
+// ipvslint archives no tar command would make:
+//
+//	mktgz evil.tgz ../evil=x manifest.json={}
+func cmdMktgz(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: mktgz OUT NAME=CONTENT...")
+	}
+	f, err := os.Create(ts.MkAbs(args[0]))
+	ts.Check(err)
+	zw := gzip.NewWriter(f)
+	tw := tar.NewWriter(zw)
+	for _, entry := range args[1:] {
+		name, content, _ := strings.Cut(entry, "=")
+		ts.Check(tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg}))
+		_, err := tw.Write([]byte(content))
+		ts.Check(err)
+	}
+	ts.Check(tw.Close())
+	ts.Check(zw.Close())
+	ts.Check(f.Close())
 }
