@@ -2,18 +2,13 @@ package conntrack
 
 import (
 	"encoding/json"
-	"flag"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // ip is netip.MustParseAddr, short for the tables.
 var ip = netip.MustParseAddr
@@ -230,32 +225,5 @@ func TestParse(t *testing.T) {
 				t.Errorf("failure = %q, want %q", failure, tt.failure)
 			}
 		})
-	}
-}
-
-// golden compares v, as indented JSON, with testdata/<test>/<name>.golden,
-// rewriting the file under -update.
-func golden(t *testing.T, name string, v any) {
-	t.Helper()
-	got, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", strings.Split(t.Name(), "/")[0], name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the result; run go test -update and review the diff", path)
 	}
 }

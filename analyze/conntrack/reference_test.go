@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
 
@@ -61,7 +62,7 @@ func TestReference(t *testing.T) {
 			if udp := tb.Flows[7]; udp.Mark != 16384 || !udp.Unreplied || udp.Pos.Line != 8+2*b2i(c.format == FormatXML) {
 				t.Errorf("marked flow = %+v", udp)
 			}
-			golden(t, strings.TrimSuffix(c.file, ".txt"), tb)
+			golden.CheckJSON(t, golden.Path(t, strings.TrimSuffix(c.file, ".txt")), tb)
 		})
 	}
 
@@ -83,7 +84,7 @@ func TestReference(t *testing.T) {
 		if f := tb.Flows[3]; f.Timeout != 431998 || f.Use != 2 || f.L3 != "ipv4" || f.Orig.Packets != 0 {
 			t.Errorf("flow 4 = %+v", f)
 		}
-		golden(t, "conntrack-default-sysctls", tb)
+		golden.CheckJSON(t, golden.Path(t, "conntrack-default-sysctls"), tb)
 	})
 	t.Run("conntrack-E-timestamp.txt", func(t *testing.T) {
 		tb := parseRef(t, "conntrack-E-timestamp.txt")
@@ -93,7 +94,7 @@ func TestReference(t *testing.T) {
 		if f := tb.Flows[1]; f.Event != "DESTROY" || f.Time != "1795647176.511552" || f.Timeout != 119 || strings.Join(f.Extra, " ") != "[USERSPACE] portid=3837608996" {
 			t.Errorf("destroy event = %+v", f)
 		}
-		golden(t, "conntrack-E-timestamp", tb)
+		golden.CheckJSON(t, golden.Path(t, "conntrack-E-timestamp"), tb)
 	})
 	t.Run("conntrack-L-2to1-interleaved.txt", func(t *testing.T) {
 		tb := parseRef(t, "conntrack-L-2to1-interleaved.txt")
@@ -152,5 +153,5 @@ func TestSummarizeReference(t *testing.T) {
 	if v6 := s.Dests["TCP/[fd00:10:96::a]:80"]; v6 == nil || v6.States.Counts["TIME_WAIT"] != 1 {
 		t.Errorf("TCP/[fd00:10:96::a]:80 = %+v", v6)
 	}
-	golden(t, "conntrack-L-o-extended", s)
+	golden.CheckJSON(t, golden.Path(t, "conntrack-L-o-extended"), s)
 }

@@ -267,14 +267,7 @@ func backendString(ap netip.AddrPort) string {
 
 // sample quotes f, whose line is text.
 func sample(f *Flow, text []byte) Sample {
-	if len(text) > MaxSampleText {
-		cut := MaxSampleText
-		for cut > 0 && text[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
-			cut--
-		}
-		return Sample{Pos: f.Pos, Text: string(text[:cut]) + "…"}
-	}
-	return Sample{Pos: f.Pos, Text: string(text)}
+	return Sample{Pos: f.Pos, Text: source.ClipN(string(text), MaxSampleText)}
 }
 
 // summary returns the finished Summary.

@@ -3,20 +3,16 @@ package ipaddr
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // refFiles are the reference captures this package parses.
 var refFiles = []string{"ip-addr.txt", "ip-d-addr.txt", "ip-o-addr.txt", "ip-j-addr.json", "ip-d-j-addr.json"}
@@ -389,23 +385,7 @@ func TestFormsAgree(t *testing.T) {
 func TestGolden(t *testing.T) {
 	for _, name := range refFiles {
 		t.Run(name, func(t *testing.T) {
-			got := dump(t, parseRef(t, name))
-			path := filepath.Join("testdata", t.Name()+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file; run go test -update and review the diff:\n%s", name, got)
-			}
+			golden.CheckJSON(t, golden.Path(t, name), parseRef(t, name))
 		})
 	}
 }

@@ -4,20 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const file = "ipvsadm.txt"
 
@@ -612,29 +608,8 @@ func TestReference(t *testing.T) {
 				t.Fatal(err)
 			}
 			in.check(t, tab)
-			golden(t, filepath.Join("testdata", "TestReference", in.name+".golden"), dump(t, tab))
+			golden.CheckJSON(t, golden.Path(t, in.name), tab)
 		})
-	}
-}
-
-// golden compares got with the golden file, or rewrites it under -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it); got:\n%s", path, got)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 )
 
 // TestGolden parses each testdata/TestGolden/*.yaml and compares a summary
@@ -41,20 +43,7 @@ func TestGolden(t *testing.T) {
 			}{summarize(o), o.ProxyConfig, o.Version}); err != nil {
 				t.Fatal(err)
 			}
-			got := buf.Bytes()
-			golden := in[:len(in)-len(".yaml")] + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file:\n%s", name, got)
-			}
+			golden.Check(t, golden.Path(t, strings.TrimSuffix(name, ".yaml")), buf.Bytes())
 		})
 	}
 }

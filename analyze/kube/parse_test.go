@@ -2,15 +2,12 @@ package kube
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // specList is the List example of input-formats.md section 4.
 const specList = `apiVersion: v1

@@ -74,13 +74,18 @@ func Warnf(p Pos, text string, format string, args ...any) Warning {
 }
 
 // Clip cuts s to at most 80 bytes (on a rune boundary), marking the cut with "…".
-func Clip(s string) string {
-	const max = 80
-	if len(s) <= max {
+func Clip(s string) string { return ClipN(s, 80) }
+
+// ClipN cuts s to at most n bytes, backing up to a rune boundary, and marks
+// the cut with "…" (which adds 3 bytes); s is returned as is when it fits. A
+// negative n counts as 0.
+func ClipN(s string, n int) string {
+	n = max(n, 0)
+	if len(s) <= n {
 		return s
 	}
-	cut := max
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
+	cut := n
+	for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
 		cut--
 	}
 	return s[:cut] + "…"

@@ -3,7 +3,6 @@ package ss
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -12,9 +11,8 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // captures are sample captures written for these tests from ss's column
 // layout (no reference output of ss exists): iproute2 5.x with -H, with a
@@ -216,23 +214,7 @@ func parseCapture(t testing.TB, name string) *Result {
 func TestGolden(t *testing.T) {
 	for _, name := range captures {
 		t.Run(name, func(t *testing.T) {
-			got := dump(t, parseCapture(t, name))
-			path := filepath.Join("testdata", t.Name()+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the golden file; run go test -update and review the diff:\n%s", name, got)
-			}
+			golden.CheckJSON(t, golden.Path(t, name), parseCapture(t, name))
 		})
 	}
 }

@@ -3,7 +3,6 @@ package uname
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,9 +10,8 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func at(line int) source.Pos { return source.Pos{File: "uname.txt", Line: line} }
 
@@ -162,23 +160,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := dump(t, res)
-	path := filepath.Join("testdata", t.Name(), "uname-a.txt.golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("differs from the golden file; run go test -update and review the diff:\n%s", got)
-	}
+	golden.CheckJSON(t, golden.Path(t, "uname-a.txt"), res)
 }
 
 // BenchmarkParse measures the parser on the sample capture:

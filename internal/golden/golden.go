@@ -9,6 +9,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -16,6 +17,14 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // Updating reports whether the test binary was asked to rewrite golden files.
 func Updating() bool { return *update }
+
+// Path returns the golden file path testdata/<TestName>/<name>.golden for t,
+// where <TestName> is the name of the top-level test: the subtests of one test
+// share its directory.
+func Path(t testing.TB, name string) string {
+	test, _, _ := strings.Cut(t.Name(), "/")
+	return filepath.Join("testdata", test, name+".golden")
+}
 
 // Check compares got with the golden file at path (relative to the test's
 // package directory), or rewrites the file under -update.
