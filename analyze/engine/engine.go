@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ipvslint/ipvslint/rules"
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// DefaultTimeout bounds one evaluation when [Options.Timeout] is zero.
+const DefaultTimeout = 30 * time.Second
+
+// RulesPackage is the package under which every rule package lives: a rule
+// is package ipvslint.rules.<rule_id>.
+const RulesPackage = "ipvslint.rules"
+
+// Pack is a rule pack: every *.rego file in FS, at any depth, except the
+// tests (*_test.rego), which are run by `go test ./rules` or `opa test`.
+type Pack struct {
+	// Name is put before the paths inside FS to name the files in messages
+	// and in [Rule.File]: "rules/builtin" for the built-in pack, the
+	// directory given to --rules for a user's pack.
+	Name string
+	FS   fs.FS
+}
+
+// BuiltinPack returns the built-in rule pack embedded in the binary.
+func BuiltinPack() Pack {
+	sub, err := fs.Sub(rules.Builtin, "builtin")
+	if err != nil {
+		panic(err) // "builtin" is a valid path: fs.Sub cannot fail on it
+	}
+	return Pack{Name: "rules/builtin", FS: sub}
+}
+
+// Options configure [New]. The zero Options load the built-in pack and use
+// [DefaultTimeout].
+type Options struct {
+	// Packs are loaded after the built-in pack (--rules directories).
+	Packs []Pack
+	// NoBuiltin leaves the built-in pack out, so that only Packs are loaded.
+	NoBuiltin bool
+	// Timeout bounds each [Engine.Evaluate]; zero means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Engine holds the compiled rule packs and the prepared query. It is safe
+// for concurrent use by several goroutines.
+type Engine struct {
+	rules     []Rule           // sorted by ID
+	byPackage map[string]*Rule // package name below ipvslint.rules → rule
+	query     rego.PreparedEvalQuery
+	timeout   time.Duration
+}
+
+// query yields one result per rule package: its name bound to pkg and the
+// set of its findings.
+const query = "data." + RulesPackage + "[pkg].findings"
+
+// New loads, compiles and checks the rule packs and prepares their
+// evaluation. An error means the rule pack is invalid; it names the file,
+// and the line where there is one.
+func New(opts Options) (*Engine, error) {
+	packs := opts.Packs
+	if !opts.NoBuiltin {
+		packs = append([]Pack{BuiltinPack()}, packs...)
+	}
+	modules, err := loadModules(packs)
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, compileError(compiler.Errors)
+	}
+	ruleList, err := readRules(compiler)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout}
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
+	for i := range e.rules {
+		e.byPackage[e.rules[i].Package[len(RulesPackage)+1:]] = &e.rules[i]
+	}
+	e.query, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("prepare the rules: %w", err)
+	}
+	return e, nil
+}
+
+// Rules returns the metadata of every loaded rule, sorted by ID.
+func (e *Engine) Rules() []Rule {
+	return slices.Clone(e.rules)
+}
+
+// loadModules parses every rule file of the packs as Rego v1, keyed by its
+// file name (pack name and path).
+func loadModules(packs []Pack) (map[string]*ast.Module, error) {
+	modules := map[string]*ast.Module{}
+	popts := ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true}
+	for _, p := range packs {
+		err := fs.WalkDir(p.FS, ".", func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !strings.HasSuffix(name, ".rego") || strings.HasSuffix(name, "_test.rego") {
+				return nil
+			}
+			src, err := fs.ReadFile(p.FS, name)
+			if err != nil {
+				return err
+			}
+			file := path.Join(p.Name, name)
+			if _, dup := modules[file]; dup {
+				return fmt.Errorf("%s: loaded twice", file)
+			}
+			m, err := ast.ParseModuleWithOpts(file, string(src), popts)
+			if err != nil {
+				return compileError(err)
+			}
+			modules[file] = m
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("rule pack %s: %w", p.Name, err)
+		}
+	}
+	return modules, nil
+}
+
+// Capabilities returns the capabilities rules are compiled with: those of
+// this OPA version without the builtins whose results vary between runs or
+// depend on the world outside the process (those OPA marks
+// nondeterministic: http.send, net.lookup_ip_addr, time.now_ns, rand.intn,
+// uuid.rfc4122, opa.runtime, io.jwt.encode_sign...). The pure net.cidr_*
+// builtins stay.
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(caps.Builtins, forbidden)
+	return caps
+}
+
+func forbidden(b *ast.Builtin) bool {
+	return b.Nondeterministic
+}
+
+var undefinedFunction = regexp.MustCompile(`^undefined function (\S+)$`)
+
+// compileError turns OPA's errors into one error, a line each: the file
+// and line, then the message. A call of a builtin left out of
+// [Capabilities] says so.
+func compileError(err error) error {
+	var errs ast.Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	lines := make([]string, 0, len(errs))
+	for _, e := range errs {
+		msg := e.Message
+		if m := undefinedFunction.FindStringSubmatch(msg); m != nil {
+			if b, ok := ast.BuiltinMap[m[1]]; ok && forbidden(b) {
+				msg = fmt.Sprintf("builtin %s is not allowed in rules: results must not depend on the network, the clock or chance", m[1])
+			}
+		}
+		if e.Location != nil {
+			msg = fmt.Sprintf("%s:%d: %s", e.Location.File, e.Location.Row, msg)
+		}
+		lines = append(lines, msg)
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// Evaluate runs every rule over input, the document of one analysis (an
+// *input.Document, anything that marshals to the same JSON, or an
+// ast.Value), and returns the findings sorted by severity, rule, node,
+// Service and target, without exact duplicates. It gives up after the
+// engine's timeout. A finding that does not follow docs/rules.md is an
+// error naming its rule.
+func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
+	value, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("convert the input document: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		if topdown.IsCancel(err) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("the rules did not finish within %s", e.timeout)
+		}
+		return nil, fmt.Errorf("evaluate the rules: %w", err)
+	}
+	var out []Finding
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		rule := e.byPackage[pkg]
+		if rule == nil {
+			continue // a package below ipvslint.rules that readRules refused cannot be here
+		}
+		set, _ := r.Expressions[0].Value.([]any)
+		for _, v := range set {
+			f, err := newFinding(rule, v)
+			if err != nil {
+				return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+			}
+			out = append(out, f)
+		}
+	}
+	return sortFindings(out), nil
+}

@@ -1,0 +1,3 @@
+package ipvslint.rules.bare
+
+findings contains "x" if false

@@ -1,0 +1,62 @@
+package input
+
+import (
+	"maps"
+
+	"github.com/ipvslint/ipvslint/analyze/conntrack"
+)
+
+// conntrackOf maps a conntrack summary to the document's shape; file is the
+// capture it was read from. Max is left to the caller.
+func conntrackOf(s *conntrack.Summary, file string) *Conntrack {
+	ct := &Conntrack{
+		File:      file,
+		Format:    string(s.Format),
+		Flows:     s.Flows,
+		Unreplied: s.Unreplied,
+		NonLocal:  s.NonLocal,
+		Unkeyed:   s.Unkeyed,
+		ByState:   counts(s.ByState),
+		Dests:     make(map[string]*ConntrackDest, len(s.Dests)),
+	}
+	for key, d := range s.Dests {
+		ct.Dests[key] = &ConntrackDest{
+			Protocol:               d.Proto,
+			IP:                     d.Dst.Addr().Unmap().String(),
+			Port:                   int(d.Dst.Port()),
+			Flows:                  d.Flows,
+			States:                 counts(d.States),
+			Unreplied:              d.Unreplied,
+			Assured:                d.Assured,
+			NoDNAT:                 d.NoDNAT,
+			SNAT:                   d.SNAT,
+			FromLocal:              d.FromLocal,
+			FromLocalUnreplied:     d.FromLocalUnreplied,
+			Backends:               counts(d.Backends),
+			BackendsOther:          d.Backends.Other,
+			UnrepliedBackends:      counts(d.UnrepliedBackends),
+			UnrepliedBackendsOther: d.UnrepliedBackends.Other,
+			Clients:                counts(d.Clients),
+			ClientsOther:           d.Clients.Other,
+			Samples:                samples(d.Samples),
+			UnrepliedSamples:       samples(d.UnrepliedSamples),
+		}
+	}
+	return ct
+}
+
+// counts returns a copy of the counted values; never nil.
+func counts(c conntrack.Counts) map[string]int {
+	out := make(map[string]int, len(c.Counts))
+	maps.Copy(out, c.Counts)
+	return out
+}
+
+// samples returns sample flows as evidence; never nil.
+func samples(in []conntrack.Sample) []Evidence {
+	out := make([]Evidence, 0, len(in))
+	for _, s := range in {
+		out = append(out, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
+	}
+	return out
+}

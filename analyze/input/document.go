@@ -1,0 +1,337 @@
+package input
+
+// SchemaVersion is the version of the input document this package builds.
+const SchemaVersion = "ipvslint.input/v1"
+
+// Document is the Rego input document. Its JSON form is what rules see as
+// `input`; docs/input.md describes every field.
+type Document struct {
+	SchemaVersion string           `json:"schemaVersion"`
+	Options       Asked            `json:"options"`
+	Cluster       Cluster          `json:"cluster"`
+	Nodes         map[string]*Node `json:"nodes"` // by node name
+}
+
+// Asked is what the user asked on the command line, as rules see it.
+type Asked struct {
+	// Expect are the --expect targets in the order given; empty when none.
+	Expect []Expect `json:"expect"`
+}
+
+// Capture is the state of one capture the rules depend on. Rules check it
+// before concluding anything from an absence.
+type Capture struct {
+	// Status is "ok", "empty", "failed", "invalid" or "missing".
+	Status string `json:"status"`
+	// File and Line name the capture; "" and 0 when it is missing.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Detail is the failure text or parse error, what the collector
+	// recorded for a missing capture, or a one-line description.
+	Detail string `json:"detail"`
+}
+
+// Cluster holds the cluster-wide facts.
+type Cluster struct {
+	Version   Version                 `json:"version"`
+	CNI       CNI                     `json:"cni"`
+	KubeProxy KubeProxy               `json:"kubeProxy"`
+	Services  map[string]*Service     `json:"services"` // by namespace/name
+	Nodes     map[string]*ClusterNode `json:"nodes"`    // by node name, from nodes.yaml
+	Captures  map[string]Capture      `json:"captures"` // by capture name (see ClusterCaptures)
+}
+
+// Version is the Kubernetes version of the cluster. The zero Version (Known
+// false) means nothing said it.
+type Version struct {
+	Value  string `json:"value"` // "v1.24.6-aliyun.1"; "" when unknown
+	Major  int    `json:"major"`
+	Minor  int    `json:"minor"`
+	Patch  int    `json:"patch"`
+	Source string `json:"source"` // where it comes from; "" when unknown
+	Known  bool   `json:"known"`
+}
+
+// CNI is the cluster's CNI and the class of its datapath.
+type CNI struct {
+	Name   string `json:"name"`   // "flannel", "terway-eniip"...; "" when not known
+	Class  string `json:"class"`  // ClassOverlay, ClassVPC or ClassUnknown
+	Source string `json:"source"` // the evidence; "" when nothing told
+}
+
+// KubeProxy is kube-proxy's configuration from its ConfigMap, or its
+// defaults when the bundle has none (Present false).
+type KubeProxy struct {
+	Present             bool            `json:"present"`
+	Mode                string          `json:"mode"` // as written; "" is the platform default (iptables)
+	StrictARP           bool            `json:"strictARP"`
+	Scheduler           string          `json:"scheduler"` // "rr" when not set
+	NodePortAddresses   []string        `json:"nodePortAddresses"`
+	ClusterCIDR         string          `json:"clusterCIDR"`
+	MasqueradeAll       bool            `json:"masqueradeAll"`
+	FeatureGates        map[string]bool `json:"featureGates"`
+	ConntrackMaxPerCore int             `json:"conntrackMaxPerCore"` // 32768 when not set
+	ConntrackMin        int             `json:"conntrackMin"`        // 131072 when not set
+	File                string          `json:"file"`
+	Line                int             `json:"line"`
+}
+
+// Service is one Service with its endpoints.
+type Service struct {
+	Namespace             string            `json:"namespace"`
+	Name                  string            `json:"name"`
+	Type                  string            `json:"type"`
+	ClusterIPs            []string          `json:"clusterIPs"`
+	Headless              bool              `json:"headless"`
+	ExternalIPs           []string          `json:"externalIPs"`
+	Ingress               []Ingress         `json:"ingress"`
+	Ports                 []ServicePort     `json:"ports"`
+	ExternalTrafficPolicy string            `json:"externalTrafficPolicy"`
+	InternalTrafficPolicy string            `json:"internalTrafficPolicy"`
+	HealthCheckNodePort   int               `json:"healthCheckNodePort"`
+	SessionAffinity       string            `json:"sessionAffinity"`
+	AffinityTimeout       int               `json:"affinityTimeout"`
+	Selector              bool              `json:"selector"`
+	Annotations           map[string]string `json:"annotations"`
+	Endpoints             []Endpoint        `json:"endpoints"`
+	EndpointsSource       string            `json:"endpointsSource"`
+	File                  string            `json:"file"`
+	Line                  int               `json:"line"`
+}
+
+// Ingress is one status.loadBalancer.ingress entry.
+type Ingress struct {
+	IP       string `json:"ip"`
+	Hostname string `json:"hostname"`
+	IPMode   string `json:"ipMode"` // "" when unset
+}
+
+// ServicePort is one entry of spec.ports.
+type ServicePort struct {
+	Name       string `json:"name"`
+	Protocol   string `json:"protocol"`
+	Port       int    `json:"port"`
+	TargetPort string `json:"targetPort"`
+	NodePort   int    `json:"nodePort"` // 0 when none
+}
+
+// Endpoint is one endpoint address of a Service.
+type Endpoint struct {
+	IP          string         `json:"ip"`
+	NodeName    string         `json:"nodeName"`
+	Ready       bool           `json:"ready"`
+	Serving     bool           `json:"serving"`
+	Terminating bool           `json:"terminating"`
+	HostNetwork bool           `json:"hostNetwork"`
+	Ports       []EndpointPort `json:"ports"`
+}
+
+// EndpointPort is one port of an endpoint.
+type EndpointPort struct {
+	Name     string `json:"name"`
+	Protocol string `json:"protocol"`
+	Port     int    `json:"port"`
+}
+
+// ClusterNode is a Node object of nodes.yaml.
+type ClusterNode struct {
+	Addresses        []NodeAddress `json:"addresses"`
+	InternalIP       string        `json:"internalIP"`
+	PodCIDRs         []string      `json:"podCIDRs"`
+	KubeletVersion   string        `json:"kubeletVersion"`
+	KubeProxyVersion string        `json:"kubeProxyVersion"`
+	CPUs             int           `json:"cpus"` // status.capacity.cpu; 0 when not given
+	File             string        `json:"file"`
+	Line             int           `json:"line"`
+}
+
+// NodeAddress is one status.addresses entry of a Node.
+type NodeAddress struct {
+	Type    string `json:"type"`
+	Address string `json:"address"`
+}
+
+// Node holds what one node's captures say.
+type Node struct {
+	Name           string                    `json:"name"`
+	Captures       map[string]Capture        `json:"captures"` // by capture name (see NodeCaptures)
+	IPVSComplete   bool                      `json:"ipvsComplete"`
+	IPVS0          map[string]*BoundAddress  `json:"ipvs0"`
+	Addresses      map[string]*NodeInterface `json:"addresses"`
+	VirtualServers map[string]*VirtualServer `json:"virtualServers"`
+	Conntrack      *Conntrack                `json:"conntrack,omitempty"`
+	Listeners      []Listener                `json:"listeners"`
+	Sysctl         map[string]Sysctl         `json:"sysctl"`
+	Kernel         *Kernel                   `json:"kernel,omitempty"`
+	ProxyMode      string                    `json:"proxyMode"`
+	LocalEndpoints map[string][]string       `json:"localEndpoints"`
+}
+
+// BoundAddress is an address on kube-ipvs0.
+type BoundAddress struct {
+	Prefix string `json:"prefix"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+}
+
+// NodeInterface is one address of the node on an interface other than
+// kube-ipvs0 and loopback.
+type NodeInterface struct {
+	Interface string `json:"interface"`
+	Prefix    string `json:"prefix"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Text      string `json:"text"`
+}
+
+// VirtualServer is one IPVS virtual service with the Service ports it
+// serves and its real servers.
+type VirtualServer struct {
+	Protocol           string       `json:"protocol"`
+	IP                 string       `json:"ip"`
+	Port               int          `json:"port"`
+	FWMark             int          `json:"fwmark"`
+	Scheduler          string       `json:"scheduler"`
+	Flags              []string     `json:"flags"`
+	Persistent         int          `json:"persistent"`
+	Netmask            string       `json:"netmask"`
+	File               string       `json:"file"`
+	Line               int          `json:"line"`
+	Text               string       `json:"text"`
+	Services           []ServiceRef `json:"services"`
+	RealServers        []RealServer `json:"realServers"`
+	RealServersLeftOut int          `json:"realServersLeftOut"`
+}
+
+// ServiceRef names a Service port a virtual service serves, and in which
+// role.
+type ServiceRef struct {
+	Service  string `json:"service"`
+	Role     string `json:"role"` // RoleClusterIP, RoleExternalIP, RoleLoadBalancer or RoleNodePort
+	PortName string `json:"portName"`
+	Port     int    `json:"port"`
+}
+
+// The roles in which a virtual service serves a Service port.
+const (
+	RoleClusterIP    = "clusterIP"
+	RoleExternalIP   = "externalIP"
+	RoleLoadBalancer = "loadBalancer"
+	RoleNodePort     = "nodePort"
+)
+
+// RealServer is one real server of a virtual service.
+type RealServer struct {
+	IP         string       `json:"ip"`
+	Port       int          `json:"port"`
+	Forward    string       `json:"forward"`
+	Weight     int          `json:"weight"`
+	ActiveConn uint64       `json:"activeConn"`
+	InActConn  uint64       `json:"inActConn"`
+	File       string       `json:"file"`
+	Line       int          `json:"line"`
+	Text       string       `json:"text"`
+	Local      bool         `json:"local"`
+	Endpoint   *EndpointRef `json:"endpoint"` // nil (null) when no endpoint matches
+}
+
+// EndpointRef is the Service endpoint a real server stands for.
+type EndpointRef struct {
+	Service     string `json:"service"`
+	NodeName    string `json:"nodeName"`
+	Ready       bool   `json:"ready"`
+	Serving     bool   `json:"serving"`
+	Terminating bool   `json:"terminating"`
+	HostNetwork bool   `json:"hostNetwork"`
+}
+
+// Conntrack is a node's conntrack summary.
+type Conntrack struct {
+	File      string                    `json:"file"`
+	Format    string                    `json:"format"`
+	Flows     int                       `json:"flows"`
+	Unreplied int                       `json:"unreplied"`
+	NonLocal  int                       `json:"nonLocal"`
+	Unkeyed   int                       `json:"unkeyed"`
+	ByState   map[string]int            `json:"byState"`
+	Max       *ConntrackMax             `json:"max,omitempty"`
+	Dests     map[string]*ConntrackDest `json:"dests"`
+}
+
+// ConntrackMax is the size of the node's conntrack table and where it comes
+// from.
+type ConntrackMax struct {
+	Value  int    `json:"value"`
+	Source string `json:"source"` // MaxFromSysctl or MaxFromKubeProxy
+	Detail string `json:"detail"` // how it was found, in words
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
+// The sources of [ConntrackMax].
+const (
+	MaxFromSysctl    = "sysctl"
+	MaxFromKubeProxy = "kube-proxy"
+)
+
+// ConntrackDest summarises the flows to one of the node's own addresses.
+type ConntrackDest struct {
+	Protocol               string         `json:"protocol"`
+	IP                     string         `json:"ip"`
+	Port                   int            `json:"port"`
+	Flows                  int            `json:"flows"`
+	States                 map[string]int `json:"states"`
+	Unreplied              int            `json:"unreplied"`
+	Assured                int            `json:"assured"`
+	NoDNAT                 int            `json:"noDNAT"`
+	SNAT                   int            `json:"snat"`
+	FromLocal              int            `json:"fromLocal"`
+	FromLocalUnreplied     int            `json:"fromLocalUnreplied"`
+	Backends               map[string]int `json:"backends"`
+	BackendsOther          int            `json:"backendsOther"`
+	UnrepliedBackends      map[string]int `json:"unrepliedBackends"`
+	UnrepliedBackendsOther int            `json:"unrepliedBackendsOther"`
+	Clients                map[string]int `json:"clients"`
+	ClientsOther           int            `json:"clientsOther"`
+	Samples                []Evidence     `json:"samples"`
+	UnrepliedSamples       []Evidence     `json:"unrepliedSamples"`
+}
+
+// Evidence is one capture line quoted as evidence.
+type Evidence struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Text string `json:"text"`
+}
+
+// Listener is one socket of `ss -Hlntu`.
+type Listener struct {
+	Protocol  string `json:"protocol"`
+	State     string `json:"state"`
+	IP        string `json:"ip"`       // "" for a wildcard
+	Wildcard  string `json:"wildcard"` // "v4", "v6", "any", or "" for a specific IP
+	Port      int    `json:"port"`
+	Interface string `json:"interface"`
+	Process   string `json:"process"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+}
+
+// Sysctl is one kernel parameter as printed.
+type Sysctl struct {
+	Value string `json:"value"`
+	File  string `json:"file"`
+	Line  int    `json:"line"`
+	Text  string `json:"text"`
+}
+
+// Kernel is the node's kernel release from `uname -a`.
+type Kernel struct {
+	Release string `json:"release"`
+	Major   int    `json:"major"`
+	Minor   int    `json:"minor"`
+	Patch   int    `json:"patch"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+}

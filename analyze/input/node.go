@@ -1,0 +1,428 @@
+package input
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/ipaddr"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/analyze/ss"
+	"github.com/ipvslint/ipvslint/analyze/sysctl"
+)
+
+// NodeCaptures are the names of nodes[n].captures, each always present.
+var NodeCaptures = []string{"ip-addr", "ipvsadm", "conntrack", "sysctl", "ss-listen", "uname", "ipvsadm-stats", "ipvsadm-conn", "proxy-mode"}
+
+// captureFiles are the layout files that stand for each node capture name,
+// to find why a missing one is missing.
+var captureFiles = map[string]string{
+	"ip-addr": "ip-addr.txt", "ipvsadm": "ipvsadm.txt", "conntrack": "conntrack.txt",
+	"sysctl": "sysctl.txt", "ss-listen": "ss-listen.txt", "uname": "uname.txt",
+	"ipvsadm-stats": "ipvsadm-stats.txt", "ipvsadm-conn": "ipvsadm-conn.txt", "proxy-mode": "proxy-mode.txt",
+}
+
+// node returns the facts of one node of the snapshot. c holds the cluster
+// facts built so far (Services, Node objects, kube-proxy config).
+func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
+	out := &Node{
+		Name:           n.Name,
+		Captures:       nodeCaptures(n),
+		IPVS0:          map[string]*BoundAddress{},
+		Addresses:      map[string]*NodeInterface{},
+		VirtualServers: map[string]*VirtualServer{},
+		Listeners:      []Listener{},
+		Sysctl:         map[string]Sysctl{},
+		ProxyMode:      n.ProxyMode,
+		LocalEndpoints: map[string][]string{},
+	}
+	local := map[netip.Addr]bool{} // every address of every interface
+	if n.Addr != nil {
+		for _, ifc := range n.Addr.Interfaces {
+			for _, a := range ifc.Addresses {
+				ip := a.Prefix.Addr().Unmap()
+				local[ip] = true
+				key := ip.String()
+				switch {
+				case ifc.Name == snapshot.IPVSInterface:
+					if out.IPVS0[key] == nil {
+						out.IPVS0[key] = &BoundAddress{Prefix: a.Prefix.String(), File: a.Pos.File, Line: a.Pos.Line, Text: addressText(ifc, &a)}
+					}
+				case ip.IsLoopback():
+				case out.Addresses[key] == nil:
+					out.Addresses[key] = &NodeInterface{Interface: ifc.Name, Prefix: a.Prefix.String(), File: a.Pos.File, Line: a.Pos.Line, Text: addressText(ifc, &a)}
+				}
+			}
+		}
+	}
+	// NodePort virtual services sit on the node's addresses; without an ip
+	// addr capture those of its Node object stand in.
+	nodePortAddrs := map[netip.Addr]bool{}
+	for _, a := range n.NodeAddrs {
+		nodePortAddrs[a] = true
+	}
+	if cn := c.Nodes[n.Name]; cn != nil && n.Addr == nil {
+		for _, a := range cn.Addresses {
+			if ip, err := netip.ParseAddr(a.Address); err == nil {
+				nodePortAddrs[ip] = true
+			}
+		}
+	}
+	if t := n.IPVS; t != nil {
+		out.IPVSComplete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names
+		for _, s := range t.Services {
+			key := s.Key()
+			if out.VirtualServers[key] != nil {
+				continue // listed twice: the first counts, as for Table.Service
+			}
+			vs := virtualServer(s)
+			vs.Services = matchServices(s, c.Services, nodePortAddrs)
+			for _, d := range s.Dests {
+				vs.RealServers = append(vs.RealServers, realServer(&d, vs.Services, c.Services, n.Name, local))
+			}
+			if vs.RealServersLeftOut > 0 {
+				out.IPVSComplete = false
+			}
+			out.VirtualServers[key] = vs
+		}
+	}
+	for key, svc := range c.Services {
+		var ips []string
+		for _, ep := range svc.Endpoints {
+			if ep.NodeName == n.Name {
+				ips = append(ips, ep.IP)
+			}
+		}
+		if len(ips) > 0 {
+			out.LocalEndpoints[key] = ips // already in IP order
+		}
+	}
+	if n.Listen != nil {
+		for _, s := range n.Listen.Sockets {
+			out.Listeners = append(out.Listeners, listener(&s))
+		}
+	}
+	if n.Sysctl != nil {
+		for name, e := range n.Sysctl.Entries {
+			out.Sysctl[name] = Sysctl{Value: e.Value, File: e.Pos.File, Line: e.Pos.Line, Text: name + " = " + e.Value}
+		}
+	}
+	if k := n.Kernel; k != nil {
+		out.Kernel = &Kernel{Release: k.Release, Major: k.Version.Major, Minor: k.Version.Minor, Patch: k.Version.Patch, File: k.Pos.File, Line: k.Pos.Line}
+	}
+	if n.Conntrack != nil {
+		out.Conntrack = conntrackOf(n.Conntrack, out.Captures["conntrack"].File)
+		out.Conntrack.Max = conntrackMax(n.Sysctl, c.Nodes[n.Name], c.KubeProxy)
+	}
+	return out
+}
+
+// nodeCaptures tells for each capture name which capture of the node holds
+// it: the one the snapshot uses, else the first one given (which then
+// failed, or was empty or invalid), else a missing entry.
+func nodeCaptures(n *snapshot.Node) map[string]Capture {
+	out := map[string]Capture{}
+	for _, capt := range n.Captures {
+		name := nodeCaptureName(capt)
+		if name == "" {
+			continue
+		}
+		have, ok := out[name]
+		used := capt.Status == snapshot.StatusOK && capt.Unused == ""
+		if !ok || used && have.Status != string(snapshot.StatusOK) {
+			out[name] = captureOf(capt)
+		}
+	}
+	for _, name := range NodeCaptures {
+		if _, ok := out[name]; !ok {
+			out[name] = missingCapture(n.Missing, captureFiles[name])
+		}
+	}
+	return out
+}
+
+// nodeCaptureName returns the capture name a node capture stands for, ""
+// for captures the document does not report (iptables-save, ip route...).
+func nodeCaptureName(capt *snapshot.Capture) string {
+	switch capt.Kind {
+	case bundle.KindIPAddr:
+		return "ip-addr"
+	case bundle.KindConntrack:
+		return "conntrack"
+	case bundle.KindSysctl:
+		return "sysctl"
+	case bundle.KindListen:
+		return "ss-listen"
+	case bundle.KindUname:
+		return "uname"
+	case bundle.KindProxyMode:
+		return "proxy-mode"
+	case bundle.KindIPVS:
+		switch {
+		case capt.Format == string(ipvs.FormatStats):
+			return "ipvsadm-stats"
+		case capt.Format == string(ipvs.FormatConn):
+			return "ipvsadm-conn"
+		case capt.Format == string(ipvs.FormatRate), capt.Format == string(ipvs.FormatTimeout):
+			return ""
+		case capt.Format == "": // failed or empty: the file name tells
+			switch path.Base(capt.Path) {
+			case "ipvsadm-stats.txt":
+				return "ipvsadm-stats"
+			case "ipvsadm-conn.txt":
+				return "ipvsadm-conn"
+			}
+		}
+		return "ipvsadm"
+	}
+	return ""
+}
+
+// addressText rebuilds an address line of `ip addr` from its fields:
+// "inet 10.96.0.1/32 scope global kube-ipvs0". Tokens the parser kept as
+// Extra (metric, proto...) are left out.
+func addressText(ifc *ipaddr.Interface, a *ipaddr.Address) string {
+	var sb strings.Builder
+	family := "inet"
+	if a.Prefix.Addr().Is6() && !a.Prefix.Addr().Is4In6() {
+		family = "inet6"
+	}
+	sb.WriteString(family + " ")
+	if a.Peer.IsValid() {
+		fmt.Fprintf(&sb, "%s peer %s/%d", a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
+	} else {
+		sb.WriteString(a.Prefix.String())
+	}
+	if a.Broadcast.IsValid() {
+		sb.WriteString(" brd " + a.Broadcast.String())
+	}
+	if a.Scope != "" {
+		sb.WriteString(" scope " + a.Scope)
+	}
+	for _, f := range a.Flags {
+		sb.WriteString(" " + f)
+	}
+	if a.Label != "" {
+		sb.WriteString(" " + a.Label)
+	} else if family == "inet" {
+		sb.WriteString(" " + ifc.Name)
+	}
+	return sb.String()
+}
+
+// virtualServer returns the facts of one IPVS service, without the Service
+// ports it serves and its real servers.
+func virtualServer(s *ipvs.Service) *VirtualServer {
+	vs := &VirtualServer{
+		Protocol:           s.Protocol,
+		FWMark:             int(s.FWMark),
+		Scheduler:          s.Scheduler,
+		Flags:              nonNil(s.Flags),
+		Persistent:         s.Persistent,
+		Netmask:            s.Netmask,
+		File:               s.Pos.File,
+		Line:               s.Pos.Line,
+		Text:               serviceText(s),
+		Services:           []ServiceRef{},
+		RealServers:        []RealServer{},
+		RealServersLeftOut: s.DestsLeftOut,
+	}
+	if s.FWMark != 0 {
+		vs.Protocol = "FWM"
+	} else {
+		vs.IP, vs.Port = s.Addr.Addr().String(), int(s.Addr.Port())
+	}
+	return vs
+}
+
+// serviceText rebuilds a service line as ipvsadm -Ln prints it:
+// "TCP  10.96.0.1:443 rr", "UDP  10.96.7.7:5060 sh (sh-fallback,sh-port) ops",
+// "FWM  124 IPv6 rr".
+func serviceText(s *ipvs.Service) string {
+	var sb strings.Builder
+	if s.FWMark != 0 {
+		fmt.Fprintf(&sb, "FWM  %d", s.FWMark)
+		if s.IPv6 {
+			sb.WriteString(" IPv6")
+		}
+	} else {
+		fmt.Fprintf(&sb, "%-4s %s", s.Protocol, s.Addr)
+	}
+	sb.WriteString(" " + s.Scheduler)
+	if len(s.Flags) > 0 {
+		sb.WriteString(" (" + strings.Join(s.Flags, ",") + ")")
+	}
+	if s.Persistent > 0 {
+		fmt.Fprintf(&sb, " persistent %d", s.Persistent)
+		if s.Netmask != "" {
+			sb.WriteString(" mask " + s.Netmask)
+		}
+		if s.PE != "" {
+			sb.WriteString(" pe " + s.PE)
+		}
+	}
+	if s.OnePacket {
+		sb.WriteString(" ops")
+	}
+	return sb.String()
+}
+
+// matchServices returns the Service ports that an IPVS service serves:
+// same protocol, and its address a ClusterIP, externalIP or ingress IP with
+// the Service port, or a node address with the node port. The result is
+// ordered by Service, role and port.
+func matchServices(s *ipvs.Service, services map[string]*Service, nodeAddrs map[netip.Addr]bool) []ServiceRef {
+	out := []ServiceRef{}
+	if s.FWMark != 0 {
+		return out
+	}
+	ip, port := s.Addr.Addr().Unmap(), int(s.Addr.Port())
+	ipStr := ip.String()
+	for key, svc := range services {
+		for _, p := range svc.Ports {
+			if p.Protocol != s.Protocol {
+				continue
+			}
+			add := func(role string) {
+				out = append(out, ServiceRef{Service: key, Role: role, PortName: p.Name, Port: p.Port})
+			}
+			if p.Port == port {
+				switch {
+				case slices.Contains(svc.ClusterIPs, ipStr):
+					add(RoleClusterIP)
+				case slices.Contains(svc.ExternalIPs, ipStr):
+					add(RoleExternalIP)
+				case slices.ContainsFunc(svc.Ingress, func(in Ingress) bool { return in.IP == ipStr }):
+					add(RoleLoadBalancer)
+				}
+			}
+			if p.NodePort != 0 && p.NodePort == port && nodeAddrs[ip] {
+				add(RoleNodePort)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b ServiceRef) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Role, b.Role), cmp.Compare(a.Port, b.Port), cmp.Compare(a.PortName, b.PortName))
+	})
+	return out
+}
+
+// realServer returns the facts of one real server: the endpoint of one of
+// refs' Services it stands for (same IP, and a port with its port and
+// protocol), and whether it is local to node.
+func realServer(d *ipvs.Dest, refs []ServiceRef, services map[string]*Service, node string, local map[netip.Addr]bool) RealServer {
+	ip := d.Addr.Addr().Unmap()
+	rs := RealServer{
+		IP:      ip.String(),
+		Port:    int(d.Addr.Port()),
+		Forward: d.Forward,
+		File:    d.Pos.File,
+		Line:    d.Pos.Line,
+		Text:    destText(d),
+		Local:   local[ip],
+	}
+	if d.Weight != nil {
+		rs.Weight = *d.Weight
+	}
+	if d.ActiveConn != nil {
+		rs.ActiveConn = *d.ActiveConn
+	}
+	if d.InActConn != nil {
+		rs.InActConn = *d.InActConn
+	}
+	for _, ref := range refs {
+		svc := services[ref.Service]
+		proto := protoOf(svc, ref)
+		for _, ep := range svc.Endpoints {
+			if ep.IP != rs.IP || !slices.ContainsFunc(ep.Ports, func(p EndpointPort) bool { return p.Port == rs.Port && p.Protocol == proto }) {
+				continue
+			}
+			rs.Endpoint = &EndpointRef{Service: ref.Service, NodeName: ep.NodeName, Ready: ep.Ready, Serving: ep.Serving, Terminating: ep.Terminating, HostNetwork: ep.HostNetwork}
+			rs.Local = rs.Local || ep.NodeName == node
+			return rs
+		}
+	}
+	return rs
+}
+
+// protoOf returns the protocol of the Service port ref names.
+func protoOf(svc *Service, ref ServiceRef) string {
+	for _, p := range svc.Ports {
+		if p.Name == ref.PortName && p.Port == ref.Port {
+			return p.Protocol
+		}
+	}
+	return ""
+}
+
+// destText rebuilds a real server line as ipvsadm -Ln prints it, without
+// its trailing blanks: "  -> 10.244.1.2:53                Masq    1      0          0".
+func destText(d *ipvs.Dest) string {
+	weight, active, inact := "", "", ""
+	if d.Weight != nil {
+		weight = fmt.Sprint(*d.Weight)
+	}
+	if d.ActiveConn != nil {
+		active = fmt.Sprint(*d.ActiveConn)
+	}
+	if d.InActConn != nil {
+		inact = fmt.Sprint(*d.InActConn)
+	}
+	return strings.TrimRight(fmt.Sprintf("  -> %-28s %-7s %-6s %-10s %-10s", d.Addr, d.Forward, weight, active, inact), " ")
+}
+
+// listener returns the facts of one ss socket.
+func listener(s *ss.Socket) Listener {
+	l := Listener{
+		Protocol:  strings.ToUpper(s.Netid),
+		State:     s.State,
+		Port:      int(s.Port),
+		Interface: s.Interface,
+		Process:   s.Process,
+		File:      s.Pos.File,
+		Line:      s.Pos.Line,
+	}
+	a := s.Addr.Unmap()
+	switch {
+	case !a.IsValid():
+		l.Wildcard = "any"
+	case a.IsUnspecified() && a.Is4():
+		l.Wildcard = "v4"
+	case a.IsUnspecified():
+		l.Wildcard = "v6"
+	default:
+		l.IP = a.String()
+	}
+	return l
+}
+
+// conntrackMax returns the size of the conntrack table: nf_conntrack_max
+// from sysctl, else what kube-proxy sets from the node's core count
+// (max(maxPerCore × cores, min)), else nil. kube-proxy leaves the table
+// alone when maxPerCore is 0.
+func conntrackMax(sc *sysctl.Result, cn *ClusterNode, kp KubeProxy) *ConntrackMax {
+	if sc != nil {
+		if v, pos, ok := sc.Int(sysctl.ConntrackMax); ok {
+			return &ConntrackMax{Value: int(v), Source: MaxFromSysctl, Detail: sysctl.ConntrackMax + " = " + fmt.Sprint(v), File: pos.File, Line: pos.Line}
+		}
+	}
+	if cn == nil || cn.CPUs <= 0 || kp.ConntrackMaxPerCore <= 0 {
+		return nil
+	}
+	m := &ConntrackMax{
+		Value:  max(kp.ConntrackMaxPerCore*cn.CPUs, kp.ConntrackMin),
+		Source: MaxFromKubeProxy,
+		Detail: fmt.Sprintf("max(%d × %d cores, %d)", kp.ConntrackMaxPerCore, cn.CPUs, kp.ConntrackMin),
+		File:   cn.File,
+		Line:   cn.Line,
+	}
+	if kp.Present {
+		m.Detail += " with the conntrack settings of " + kp.File
+	}
+	return m
+}

@@ -1,0 +1,69 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/ipvslint/ipvslint/analyze/engine"
+)
+
+// AnalyzeSchema is the schemaVersion of `ipvslint analyze --format json`.
+const AnalyzeSchema = "ipvslint.report/v1"
+
+// Analysis is what `ipvslint analyze` reports: the cluster facts the rules
+// depended on and every finding. Its JSON is the report of
+// rule-catalog.md, a contract for scripts.
+type Analysis struct {
+	SchemaVersion     string           `json:"schemaVersion"`
+	KubernetesVersion ReportedVersion  `json:"kubernetesVersion"`
+	CNI               ReportedCNI      `json:"cni"`
+	Summary           Summary          `json:"summary"`
+	Findings          []engine.Finding `json:"findings"` // sorted by the engine; never nil
+}
+
+// ReportedVersion is the Kubernetes version the rules assumed. Both fields
+// are "" when the bundle did not say it and --k8s-version was not given.
+type ReportedVersion struct {
+	Value  string `json:"value"`  // "v1.24.6"
+	Source string `json:"source"` // "cluster/version.json", "--k8s-version"...
+}
+
+// ReportedCNI is the CNI and its datapath class.
+type ReportedCNI struct {
+	Class  string `json:"class"`  // overlay, vpc or unknown
+	Name   string `json:"name"`   // "" when not known
+	Source string `json:"source"` // the evidence; "" when nothing told
+}
+
+// Summary counts the findings of each severity.
+type Summary struct {
+	Error   int `json:"error"`
+	Warning int `json:"warning"`
+	Info    int `json:"info"`
+}
+
+// NewAnalysis builds the report of the findings the engine gave, with the
+// version and CNI of the input document they were evaluated over.
+func NewAnalysis(version ReportedVersion, cni ReportedCNI, findings []engine.Finding) *Analysis {
+	a := &Analysis{SchemaVersion: AnalyzeSchema, KubernetesVersion: version, CNI: cni, Findings: nonNil(findings)}
+	for _, f := range findings {
+		switch f.Severity {
+		case engine.SeverityError:
+			a.Summary.Error++
+		case engine.SeverityWarning:
+			a.Summary.Warning++
+		case engine.SeverityInfo:
+			a.Summary.Info++
+		}
+	}
+	return a
+}
+
+// AnalysisJSON writes the report as indented JSON: the same analysis always
+// gives the same bytes.
+func AnalysisJSON(w io.Writer, a *Analysis) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(a)
+}

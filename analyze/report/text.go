@@ -1,0 +1,153 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/ipvslint/ipvslint/analyze/engine"
+)
+
+// textWidth is where AnalysisText wraps messages and remediations.
+const textWidth = 100
+
+// findingIndent leads every line of a finding after its first: the width
+// of "  " and of the widest badge, "WARNING", and two spaces.
+const findingIndent = "           "
+
+// AnalysisText writes the report for a person: what the rules assumed about
+// the cluster, then the findings of the cluster as a whole and of each node,
+// worst first, each with its rule, title, what it concerns, the message,
+// the evidence as file:line and text, what to do, references and
+// assumptions; and a summary line.
+func AnalysisText(w io.Writer, a *Analysis, st Style) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "%s Kubernetes %s, CNI %s\n", st.Heading.Render("ipvslint analyze:"), versionText(a.KubernetesVersion), cniText(a.CNI))
+
+	// Group by node, the cluster first; the engine's order within a node.
+	findings := slices.Clone(a.Findings)
+	slices.SortStableFunc(findings, func(x, y engine.Finding) int { return cmp.Compare(x.Node, y.Node) })
+	for i, f := range findings {
+		if i == 0 || f.Node != findings[i-1].Node {
+			heading := "cluster"
+			if f.Node != "" {
+				heading = "node " + f.Node
+			}
+			fmt.Fprintf(ew, "\n%s\n", st.Heading.Render(heading))
+		}
+		writeFinding(ew, f, st)
+	}
+
+	s := a.Summary
+	summary := fmt.Sprintf("%s, %s, %d info", plural(s.Error, "error"), plural(s.Warning, "warning"), s.Info)
+	if len(a.Findings) == 0 {
+		summary = "no findings"
+	}
+	fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("summary:"), summary)
+	return ew.err
+}
+
+func writeFinding(w io.Writer, f engine.Finding, st Style) {
+	badge := fmt.Sprintf("%-7s", strings.ToUpper(string(f.Severity)))
+	fmt.Fprintf(w, "  %s  %s  %s\n", severityStyle(f.Severity, st).Render(badge), st.Heading.Render(f.Rule), f.Title)
+	if what := strings.TrimSpace(f.Service + "  " + f.Target); what != "" {
+		fmt.Fprintf(w, "%s%s\n", findingIndent, what)
+	}
+	for _, line := range wrap(f.Message, textWidth-len(findingIndent)) {
+		fmt.Fprintf(w, "%s%s\n", findingIndent, line)
+	}
+	for _, ev := range f.Evidence {
+		pos := ev.File
+		if ev.Line > 0 {
+			pos += ":" + strconv.Itoa(ev.Line)
+		}
+		fmt.Fprintf(w, "%s%s\n", findingIndent, strings.TrimRight(st.Faint.Render(pos)+"  "+ev.Text, " "))
+	}
+	writeLabelled(w, "fix:", f.Remediation, st)
+	for _, ref := range f.References {
+		writeLabelled(w, "see:", ref, st)
+	}
+	for _, as := range f.Assumptions {
+		writeLabelled(w, "assumed:", as, st)
+	}
+}
+
+// writeLabelled writes text after a label, wrapped, the label faint.
+func writeLabelled(w io.Writer, label, text string, st Style) {
+	if text == "" {
+		return
+	}
+	cont := strings.Repeat(" ", len(label)+1)
+	for i, line := range wrap(text, textWidth-len(findingIndent)-len(cont)) {
+		if i == 0 {
+			fmt.Fprintf(w, "%s%s %s\n", findingIndent, st.Faint.Render(label), line)
+		} else {
+			fmt.Fprintf(w, "%s%s%s\n", findingIndent, cont, line)
+		}
+	}
+}
+
+func severityStyle(s engine.Severity, st Style) lipgloss.Style {
+	switch s {
+	case engine.SeverityError:
+		return st.Bad
+	case engine.SeverityWarning:
+		return st.Warn
+	}
+	return st.Faint
+}
+
+func versionText(v ReportedVersion) string {
+	if v.Value == "" {
+		return "version unknown"
+	}
+	return fmt.Sprintf("%s (%s)", v.Value, v.Source)
+}
+
+func cniText(c ReportedCNI) string {
+	class := cmp.Or(c.Class, "unknown")
+	var s string
+	switch {
+	case c.Name != "":
+		s = c.Name + ", class " + class
+	case class == "unknown" && c.Source == "":
+		return "unknown"
+	default:
+		s = "class " + class
+	}
+	if c.Source != "" {
+		s += " (" + c.Source + ")"
+	}
+	return s
+}
+
+// wrap splits text into lines of at most width runes at spaces; a word
+// longer than width (a URL) gets a line of its own. Line breaks in text
+// are kept.
+func wrap(text string, width int) []string {
+	var lines []string
+	for _, para := range strings.Split(strings.TrimSpace(text), "\n") {
+		var line strings.Builder
+		n := 0
+		for _, word := range strings.Fields(para) {
+			wl := len([]rune(word))
+			if n > 0 && n+1+wl > width {
+				lines = append(lines, line.String())
+				line.Reset()
+				n = 0
+			}
+			if n > 0 {
+				line.WriteByte(' ')
+				n++
+			}
+			line.WriteString(word)
+			n += wl
+		}
+		lines = append(lines, line.String())
+	}
+	return lines
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/urfave/cli/v2"
+)
+
+// failOnValues are the values of --fail-on: a severity, or never.
+var failOnValues = []string{"error", "warning", "info", "never"}
+
+func analyzeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "analyze",
+		Usage:     "explain what the captures show: run the rules and report their findings",
+		ArgsUsage: "BUNDLE...",
+		Description: `analyze reads each BUNDLE as inspect does (a collector archive, a bundle
+directory, or loose files of pasted command output), builds the facts the
+rules see (ipvslint analyze --dump-input prints them), runs the built-in rules
+and reports every finding: per node, the worst first, each with the capture
+lines that show it and what to do.
+
+The Kubernetes version and the CNI decide what several rules conclude. They
+are read from the bundle; --k8s-version and --cni say them when it does not
+(or override it). A rule that had to assume one says so.
+
+--expect IP:PORT[/PROTO] tells the rules that clients use that destination (a
+port of a load balancer that the Service itself does not declare, say); give
+it once per destination.
+
+Examples:
+   ipvslint analyze ipvslint-node-c-20261125T101500Z.tar.gz
+   ipvslint analyze --k8s-version 1.24 --cni terway-eniip --node node-c ticket-1234/
+   ipvslint analyze --expect 47.100.1.10:443 --expect 47.100.1.10:8443/tcp bundle.tgz
+   ipvslint analyze --format json --fail-on never bundle.tgz | jq '.findings[].rule'
+   ipvslint analyze --dump-input bundle.tgz > input.json
+
+Exit codes: 0 no finding at or above --fail-on (default error; never always
+gives 0); 1 findings at or above --fail-on; 2 bad flags, a bundle that could
+not be read, a capture that could not be parsed (the report is still
+printed, the errors follow it), or an invalid rule pack.`,
+		Flags: append([]cli.Flag{
+			formatFlag("text", "json"),
+			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding is at least this severe: " + strings.Join(failOnValues, "|")},
+			&cli.StringFlag{Name: "k8s-version", Usage: "the cluster's Kubernetes `VERSION` (1.24, v1.28.2), over what the bundle says"},
+			&cli.StringFlag{Name: "cni", Usage: "the CNI: a class (overlay, vpc, unknown) or a `NAME` (flannel, terway-eniip...), over what the bundle says"},
+			&cli.StringSliceFlag{Name: "expect", Usage: "clients use this destination `IP:PORT[/PROTO]` (repeatable)"},
+			&cli.BoolFlag{Name: "dump-input", Usage: "print the rules' input document as JSON (whatever --format says) instead of running them"},
+			outputFlag(),
+			noColorFlag(),
+		}, bundleFlags()...),
+		Action: runAnalyze,
+	}
+}
+
+// analyzeFlags reads and checks the flags of analyze before any bundle is
+// read, so that a typo costs nothing.
+func analyzeFlags(c *cli.Context) (format, failOn string, opts input.Options, err error) {
+	if format, err = chosenFormat(c, "text", "json"); err != nil {
+		return
+	}
+	failOn = c.String("fail-on")
+	if !slices.Contains(failOnValues, failOn) {
+		err = cli.Exit(fmt.Sprintf("unknown --fail-on %q: want one of %s", failOn, strings.Join(failOnValues, ", ")), exitUsage)
+		return
+	}
+	opts = input.Options{KubernetesVersion: c.String("k8s-version"), CNI: c.String("cni")}
+	for _, s := range c.StringSlice("expect") {
+		e, perr := input.ParseExpect(s)
+		if perr != nil {
+			err = cli.Exit(perr.Error(), exitUsage)
+			return
+		}
+		opts.Expect = append(opts.Expect, e)
+	}
+	if verr := opts.Validate(); verr != nil {
+		err = cli.Exit(verr.Error(), exitUsage)
+	}
+	return
+}
+
+func runAnalyze(c *cli.Context) error {
+	format, failOn, opts, err := analyzeFlags(c)
+	if err != nil {
+		return err
+	}
+	args, err := bundleArgs(c)
+	if err != nil {
+		return err
+	}
+	// Compile the rules before reading the bundles: an invalid pack stops
+	// the command at once.
+	var eng *engine.Engine
+	if !c.Bool("dump-input") {
+		if eng, err = engine.New(engine.Options{}); err != nil {
+			return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		}
+	}
+	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	if snap == nil {
+		return cli.Exit(buildErr.Error(), exitUsage)
+	}
+	doc, err := input.Build(snap, opts)
+	if err != nil {
+		return cli.Exit(err.Error(), exitUsage)
+	}
+
+	var write func(io.Writer, report.Style) error
+	failed := false
+	if eng == nil {
+		write = func(w io.Writer, _ report.Style) error {
+			b, err := json.MarshalIndent(doc, "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(append(b, '\n'))
+			return err
+		}
+	} else {
+		findings, err := eng.Evaluate(c.Context, doc)
+		if err != nil {
+			return cli.Exit(err.Error(), exitUsage)
+		}
+		a := report.NewAnalysis(
+			report.ReportedVersion{Value: doc.Cluster.Version.Value, Source: doc.Cluster.Version.Source},
+			report.ReportedCNI{Class: doc.Cluster.CNI.Class, Name: doc.Cluster.CNI.Name, Source: doc.Cluster.CNI.Source},
+			findings)
+		write = func(w io.Writer, st report.Style) error {
+			if format == "json" {
+				return report.AnalysisJSON(w, a)
+			}
+			return report.AnalysisText(w, a, st)
+		}
+		failed = failOn != "never" && anyAtLeast(findings, engine.Severity(failOn))
+	}
+	if err := writeOutput(c, format == "text" && eng != nil, write); err != nil {
+		return cli.Exit(err.Error(), exitUsage)
+	}
+	switch {
+	case buildErr != nil:
+		return cli.Exit(buildErr.Error(), exitUsage)
+	case failed:
+		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// anyAtLeast reports whether a finding is at least as severe as min.
+func anyAtLeast(findings []engine.Finding, min engine.Severity) bool {
+	for _, f := range findings {
+		if f.Severity.AtLeast(min) {
+			return true
+		}
+	}
+	return false
+}
