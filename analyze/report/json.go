@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/input"
 )
 
 // AnalyzeSchema is the schemaVersion of `ipvslint analyze --format json`.
@@ -57,6 +58,12 @@ func NewAnalysis(version ReportedVersion, cni ReportedCNI, findings []engine.Fin
 		}
 	}
 	return a
+}
+
+// AnalysisOf builds the report of the findings the engine gave over doc.
+func AnalysisOf(doc *input.Document, findings []engine.Finding) *Analysis {
+	v, c := doc.Cluster.Version, doc.Cluster.CNI
+	return NewAnalysis(ReportedVersion{Value: v.Value, Source: v.Source}, ReportedCNI{Class: c.Class, Name: c.Name, Source: c.Source}, findings)
 }
 
 // AnalysisJSON writes the report as indented JSON: the same analysis always

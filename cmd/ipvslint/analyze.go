@@ -129,10 +129,7 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
-		a := report.NewAnalysis(
-			report.ReportedVersion{Value: doc.Cluster.Version.Value, Source: doc.Cluster.Version.Source},
-			report.ReportedCNI{Class: doc.Cluster.CNI.Class, Name: doc.Cluster.CNI.Name, Source: doc.Cluster.CNI.Source},
-			findings)
+		a := report.AnalysisOf(doc, findings)
 		write = func(w io.Writer, st report.Style) error {
 			if format == "json" {
 				return report.AnalysisJSON(w, a)

@@ -1,0 +1,94 @@
+# METADATA
+# title: required capture missing or unusable
+# description: >-
+#   A capture the bundle format marks REQUIRED (ip addr, ipvsadm -Ln and
+#   conntrack -L on each node; the Services of the cluster) is missing, holds
+#   the command's error instead of its output, or could not be read. The rules
+#   that need it stay silent, so the report says less than it could. A partial
+#   ipvsadm listing (no header, filtered with grep) is reported too, since the
+#   rules that conclude from an absence do not run on it.
+# related_resources:
+#   - ref: https://github.com/ipvslint/ipvslint/blob/main/docs/input.md
+#     description: the captures the rules read
+# custom:
+#   id: bundle-incomplete
+#   severity: info
+#   behaviour: "-"
+#   remediation: >-
+#     Collect the bundle again with ipvslint collect-script on the node, as root
+#     and in the host network namespace, with ipvsadm and conntrack installed;
+#     or paste the full output of the missing commands.
+package ipvslint.rules.bundle_incomplete
+
+import data.ipvslint.lib.ipvs
+
+node_required := ["ip-addr", "ipvsadm", "conntrack"]
+
+# absence_rules are the rules that do not run on a partial ipvsadm listing.
+absence_rules := ["missing-real-server", "orphan-vip", "vs-missing", "vs-no-real-servers"]
+
+findings contains f if {
+	some node_name, node in input.nodes
+	problems := [[name, c] |
+		some name in node_required
+		c := ipvs.capture(node, name)
+		c.status in ipvs.bad_status
+	]
+	partial := partial_listing(node)
+	count(problems) + count(partial) > 0
+	stopped := {r |
+		some [name, _] in problems
+		some r in ipvs.rules_needing[name]
+	} | {r | count(partial) > 0; some r in absence_rules}
+	f := {
+		"node": node_name,
+		"service": "",
+		"target": "",
+		"message": sprintf("On %s, %s. Rules that could not run there: %s.", [
+			node_name,
+			concat("; ", array.concat([describe(c, name) | some [name, c] in problems], partial)),
+			ipvs.join_sorted(stopped),
+		]),
+		"evidence": [evidence(c) | some [_, c] in problems; has_file(c)],
+	}
+}
+
+findings contains f if {
+	c := object.get(input.cluster.captures, "services", {"status": "missing"})
+	c.status in ipvs.bad_status
+	f := {
+		"node": "",
+		"service": "",
+		"target": "",
+		"message": sprintf("%s. Rules that could not run: %s.", [
+			describe(c, "services"),
+			ipvs.join_sorted({r | some r in ipvs.rules_needing.services}),
+		]),
+		"evidence": [evidence(c) | has_file(c)],
+	}
+}
+
+partial_listing(node) := ["the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered)"] if {
+	ipvs.capture(node, "ipvsadm").status == "ok"
+	object.get(node, "ipvsComplete", false) != true
+} else := []
+
+file_of(c, name) := c.file if {
+	c.file != ""
+} else := name
+
+describe(c, name) := sprintf("%s is missing", [file_of(c, name)]) if c.status == "missing"
+
+describe(c, name) := sprintf("%s holds a command failure instead of output%s", [file_of(c, name), detail(c)]) if c.status == "failed"
+
+describe(c, name) := sprintf("%s could not be read as %s output%s", [file_of(c, name), name, detail(c)]) if c.status == "invalid"
+
+detail(c) := sprintf(" (%s)", [c.detail]) if {
+	object.get(c, "detail", "") != ""
+} else := ""
+
+# has_file(c) is true for a capture that exists as a file: a missing one has
+# no line to cite.
+has_file(c) if object.get(c, "file", "") != ""
+
+evidence(c) := {"file": object.get(c, "file", ""), "line": object.get(c, "line", 0), "text": object.get(c, "detail", "")}

@@ -1,0 +1,75 @@
+# METADATA
+# title: conntrack table nearly full
+# description: >-
+#   The node's conntrack table holds 90 % or more of nf_conntrack_max entries.
+#   When it is full the kernel drops packets of new connections ("nf_conntrack:
+#   table full, dropping packet"), which looks like random timeouts to every
+#   Service on the node. The limit comes from sysctl.txt, else from
+#   kube-proxy's default max(32768 x cores, 131072).
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/apis/config/v1alpha1/defaults.go#L76-L79
+#     description: kube-proxy's conntrack defaults (maxPerCore 32768, min 131072)
+#   - ref: https://www.kernel.org/doc/html/latest/networking/nf_conntrack-sysctl.html
+#     description: nf_conntrack_max and related sysctls
+# custom:
+#   id: conntrack-near-full
+#   severity: error
+#   behaviour: B14
+#   remediation: >-
+#     Confirm with `conntrack -S` (drop, insert_failed, early_drop) and the
+#     kernel log, then raise the limit (kube-proxy conntrack.maxPerCore and
+#     conntrack.min, or net.netfilter.nf_conntrack_max) or find what opens so
+#     many flows (short-lived connections, UDP scans, long timeouts).
+package ipvslint.rules.conntrack_near_full
+
+import data.ipvslint.lib
+
+findings contains f if {
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "conntrack")
+	limit := max_of(node)
+	limit.value > 0
+	flows := node.conntrack.flows
+	flows * 10 >= limit.value * 9
+	f := object.union(
+		{
+			"node": node_name,
+			"service": "",
+			"target": "",
+			"message": sprintf(
+				"The conntrack table of %s holds %d entries, %d %% of its limit of %d (%s). At the limit the kernel drops packets of new connections, which shows as timeouts to every Service on the node; `conntrack -S` (drop, insert_failed) confirms drops.",
+				[node_name, flows, floor((flows * 100) / limit.value), limit.value, limit.source],
+			),
+			"evidence": array.concat(
+				[{"file": node.captures.conntrack.file, "line": node.captures.conntrack.line, "text": ""}],
+				limit.evidence,
+			),
+		},
+		limit.extra,
+	)
+}
+
+# max_of(node) is the table limit: nf_conntrack_max from sysctl.txt, else the value the
+# input derived from kube-proxy's default formula (an assumption).
+max_of(node) := {
+	"value": to_number(s.value),
+	"source": "net.netfilter.nf_conntrack_max",
+	"evidence": [lib.evidence(s)],
+	"extra": {},
+} if {
+	s := sysctl_max(node)
+} else := {
+	"value": node.conntrack.max.value,
+	"source": object.get(node.conntrack.max, "source", "kube-proxy's default max(32768 x cores, 131072)"),
+	"evidence": [],
+	"extra": {"assumptions": [sprintf(
+		"nf_conntrack_max was not captured; assumed kube-proxy's default limit max(32768 x cores, 131072) = %d. If kube-proxy's conntrack.maxPerCore or conntrack.min was changed, or the sysctl was set otherwise, the limit differs.",
+		[node.conntrack.max.value],
+	)]},
+} if {
+	node.conntrack.max.value > 0
+}
+
+sysctl_max(node) := s if {
+	s := node.sysctl["net.netfilter.nf_conntrack_max"]
+} else := node.sysctl["net.nf_conntrack_max"]

@@ -1,0 +1,83 @@
+# METADATA
+# title: eTP=Local node without local endpoint refuses clients
+# description: >-
+#   Before Kubernetes 1.24, kube-proxy in IPVS mode gives the NodePort, load
+#   balancer IP and external IP virtual services of an externalTrafficPolicy
+#   Local Service only the node's own ready endpoints. On a node without one the
+#   virtual service has no real servers, and IPVS answers every connection to it
+#   with ICMP port unreachable: clients are refused, they are not silently
+#   dropped. This hits clients on the node (pods and host processes connecting
+#   to the load balancer IP, which is bound locally) and any client sent to the
+#   node's NodePort.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/issues/75262
+#     description: eTP=Local load balancer IP unreachable from nodes without endpoints in IPVS mode
+#   - ref: https://github.com/kubernetes/kubernetes/pull/97081
+#     description: from 1.24 kube-proxy falls back to all endpoints instead
+#   - ref: https://github.com/openelb/openelb/issues/188
+#     description: connection refused from a node without endpoints
+# custom:
+#   id: etp-local-no-endpoints-refused
+#   severity: error
+#   behaviour: B6
+#   remediation: >-
+#     In-cluster clients should use the ClusterIP or the Service's DNS name
+#     rather than the load balancer IP; send external traffic only to nodes
+#     with a backend (health check on healthCheckNodePort); or use
+#     externalTrafficPolicy Cluster. Upgrading to 1.24 or later changes the
+#     behaviour (see etp-local-upgrade-change) rather than simply fixing it.
+package ipvslint.rules.etp_local_no_endpoints_refused
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	not lib.version_at_least(1, 24)
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	lib.endpoints_known(svc)
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	remote := lib.ready_remote_endpoints(svc, node_name)
+	count(remote) > 0
+	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	count(vs.realServers) == 0
+	role := lib.vs_role(vs, svc_key)
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": lib.vs_target(vs),
+			"message": sprintf(
+				"%s has no ready endpoint of %s (externalTrafficPolicy: Local; its %d ready endpoint(s) are on %s), and %s leaves its %s virtual service %s with no real servers. IPVS answers every connection to it with ICMP port unreachable, so %s are refused.",
+				[
+					node_name, svc_key, count(remote), concat(", ", sort(lib.ready_endpoint_nodes(svc))),
+					kube_proxy_words, lib.role_name(role), lib.addr_port(vs.ip, vs.port), clients(role, node_name),
+				],
+			),
+			"evidence": array.concat([lib.evidence(vs)], array.concat(vip_evidence(node, vs, role), [lib.evidence(svc)])),
+		},
+		"",
+		version_assumptions,
+	)
+}
+
+clients(role, node_name) := sprintf("pods and host processes on %s that connect to it (the address is bound on %s's kube-ipvs0, so they never reach the real load balancer), and any client routed to %s for it", [node_name, node_name, node_name]) if role != "nodePort"
+
+else := sprintf("all clients sent to %s's NodePort", [node_name])
+
+vip_evidence(node, vs, role) := [lib.evidence(node.ipvs0[vs.ip])] if {
+	role != "nodePort"
+	node.ipvs0[vs.ip]
+}
+
+else := []
+
+kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy before 1.24"
+
+version_assumptions := [] if lib.version_known
+
+else := ["The Kubernetes version is unknown; an empty virtual service while other nodes hold ready endpoints is what kube-proxy before 1.24 does. From 1.24 (PR #97081) kube-proxy would instead forward to the endpoints on other nodes without SNAT (see etp-local-remote-backends)."]

@@ -1,0 +1,108 @@
+# METADATA
+# title: node without local endpoint forwards eTP=Local traffic away
+# description: >-
+#   From Kubernetes 1.24 (PR #97081), kube-proxy in IPVS mode gives the NodePort,
+#   load balancer IP and external IP virtual services of an
+#   externalTrafficPolicy Local Service every cluster endpoint when the node has
+#   no ready local endpoint, and still does not masquerade that traffic. An
+#   external client that enters through such a node is then sent to a pod on
+#   another node with its own address as source. With a CNI that routes pod IPs
+#   natively (Terway, AWS VPC CNI) or with hostNetwork backends the reply does
+#   not come back through the node and the client drops it, so the connection
+#   times out; with an overlay that masquerades (flannel --ip-masq) it works but
+#   the backend sees the node's address.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/pull/97081
+#     description: kube-proxy IPVS falls back to all endpoints for eTP=Local without local endpoints (v1.24.0)
+#   - ref: https://github.com/kubernetes/kubernetes/issues/119131
+#     description: packets routed to a node without a pod are replied with the pod IP as source
+#   - ref: https://github.com/kubernetes/kubernetes/issues/125167
+#     description: externalTrafficPolicy Local not respected on NodePort in IPVS mode
+# custom:
+#   id: etp-local-remote-backends
+#   severity: error
+#   behaviour: B7
+#   remediation: >-
+#     Make sure external traffic only enters through nodes that run a backend:
+#     keep the load balancer's health check on the Service's healthCheckNodePort,
+#     do not send clients to the NodePort of nodes without a backend, or run a
+#     backend on every node (DaemonSet). If the client IP is not needed, use
+#     externalTrafficPolicy Cluster, which masquerades and works from every node.
+package ipvslint.rules.etp_local_remote_backends
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	not lib.version_below(1, 24)
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	lib.endpoints_known(svc)
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	remote := lib.remote_real_servers(vs)
+	count(remote) > 0
+	count(remote) == count(vs.realServers)
+	role := lib.vs_role(vs, svc_key)
+	case := cni_case(vs)
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": lib.vs_target(vs),
+			"message": sprintf(
+				"%s has no ready endpoint of %s (externalTrafficPolicy: Local), yet its %s virtual service %s forwards to %d endpoint(s) on other nodes: %s. %s falls back to all cluster endpoints here and does not masquerade, so %s%s",
+				[
+					node_name, svc_key, lib.role_name(role), lib.addr_port(vs.ip, vs.port),
+					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], health_check_note(role, svc, node_name),
+				],
+			),
+			"evidence": array.concat(
+				[lib.evidence(vs)],
+				array.concat([lib.evidence(rs) | some rs in remote], [lib.evidence(svc)]),
+			),
+		},
+		severity[case],
+		array.concat(version_assumptions, cni_assumptions[case]),
+	)
+}
+
+# cni_case(vs) is how the reply of a forwarded external connection travels:
+# hostNetwork backends and VPC-routed pods reply around the node; flannel masquerades.
+cni_case(vs) := "hostNetwork" if lib.host_network_backends(vs)
+
+else := input.cluster.cni.class
+
+severity := {"hostNetwork": "error", "vpc": "error", "unknown": "error", "overlay": "warning"}
+
+consequence := {
+	"hostNetwork": "the hostNetwork backends answer external clients from their own node's IP, which the clients drop: their connections time out.",
+	"vpc": "the backend pod answers external clients straight from its pod IP, which the clients drop: their connections time out.",
+	"unknown": "the backend pod answers external clients straight from its pod IP, which the clients drop: their connections time out.",
+	"overlay": "flannel masquerades the forwarded connections: external clients that enter through this node work, but the backend sees the node's flannel address instead of the client IP that externalTrafficPolicy: Local was meant to keep.",
+}
+
+cni_assumptions := {
+	"hostNetwork": [],
+	"vpc": [],
+	"overlay": [],
+	"unknown": ["The CNI is unknown; assumed it routes pod IPs without SNAT (VPC CNI), so external clients time out. On an overlay CNI that masquerades (flannel --ip-masq) they would work and only lose their source IP (warning)."],
+}
+
+kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy 1.24 and later (PR #97081)"
+
+version_assumptions := [] if lib.version_known
+
+else := ["The Kubernetes version is unknown; the remote real servers show kube-proxy 1.24 or later (PR #97081 fallback). Before 1.24 this virtual service would have no real servers and clients would be refused instead (etp-local-no-endpoints-refused)."]
+
+# health_check_note explains matrix row 9: the load balancer normally avoids this node.
+health_check_note(role, svc, node_name) := sprintf(" The load balancer's health check on healthCheckNodePort %d normally keeps external traffic away from %s; this applies when traffic reaches it anyway.", [svc.healthCheckNodePort, node_name]) if {
+	role == "loadBalancer"
+	svc.healthCheckNodePort != 0
+}
+
+else := ""

@@ -1,0 +1,110 @@
+# METADATA
+# title: eTP=Local behaviour changes on upgrade to 1.24
+# description: >-
+#   Before Kubernetes 1.24, a node without a ready local endpoint of an
+#   externalTrafficPolicy Local Service refuses the Service's NodePort and load
+#   balancer IP. From 1.24 (PR #97081, not in the changelog) kube-proxy in IPVS
+#   mode forwards that traffic to endpoints on other nodes without SNAT. What
+#   then works depends on the client and the CNI: external clients entering
+#   through such a node and host processes connecting to the load balancer IP
+#   time out with a VPC-routed CNI or hostNetwork backends, and lose their
+#   source IP with flannel; pods on the node work and keep their pod IP.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/pull/97081
+#     description: kube-proxy IPVS falls back to all endpoints for eTP=Local without local endpoints (v1.24.0)
+#   - ref: https://github.com/kubernetes/kubernetes/issues/125167
+#     description: users reporting externalTrafficPolicy Local "not respected" after upgrading
+# custom:
+#   id: etp-local-upgrade-change
+#   severity: warning
+#   behaviour: B6
+#   remediation: >-
+#     Before upgrading, make sure external traffic only reaches nodes with a
+#     backend (load balancer health check on healthCheckNodePort, no direct
+#     NodePort clients on other nodes) and that host processes use the ClusterIP
+#     rather than the load balancer IP, or run a backend on every node.
+package ipvslint.rules.etp_local_upgrade_change
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	lib.externally_accessible(svc)
+	lib.endpoints_known(svc)
+	with_eps := lib.ready_endpoint_nodes(svc)
+	count(with_eps) > 0
+	without := all_nodes - with_eps
+	count(without) > 0
+	empty := empty_vs(svc_key, without)
+	applies(empty)
+	f := lib.finding(
+		{
+			"node": "",
+			"service": svc_key,
+			"target": "",
+			"message": sprintf(
+				"%s has externalTrafficPolicy: Local and no ready endpoint on %d node(s): %s. With %s, clients that reach the Service's NodePort or load balancer IP on those nodes are refused. From 1.24 (PR #97081) those nodes forward such traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
+				[
+					svc_key, count(without), concat(", ", sort(without)), kube_proxy_words,
+					concat(", ", sort(with_eps)), outcome[outcome_case(svc)],
+				],
+			),
+			"evidence": array.concat([lib.evidence(svc)], [lib.evidence(vs) | some vs in empty]),
+		},
+		"",
+		array.concat(version_assumptions(empty), cni_assumptions[outcome_case(svc)]),
+	)
+}
+
+# all_nodes are the nodes the bundle names, from nodes.yaml or from their captures.
+all_nodes := {n | some n, _ in input.cluster.nodes} | {n | some n, _ in input.nodes}
+
+# empty_vs(svc_key, nodes) are the captured external virtual services of svc_key on nodes that have no real server.
+empty_vs(svc_key, nodes) := [vs |
+	some node_name in sort(nodes)
+	node := input.nodes[node_name]
+	lib.capture_ok(node, "ipvsadm")
+	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	count(vs.realServers) == 0
+]
+
+# applies: the version is known to be before 1.24, or unknown and the empty virtual services show it.
+applies(_) if lib.version_below(1, 24)
+
+applies(empty) if {
+	not lib.version_known
+	count(empty) > 0
+}
+
+outcome_case(svc) := "hostNetwork" if {
+	some ep in svc.endpoints
+	ep.ready
+	ep.hostNetwork
+}
+
+else := input.cluster.cni.class
+
+outcome := {
+	"vpc": "external clients entering through those nodes time out (the backend pod replies from its pod IP), host processes on them that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on them work and keep their pod IP.",
+	"hostNetwork": "the backends use hostNetwork, so external clients entering through those nodes and host processes on them that connect to the load balancer IP time out (the reply comes from the other node's IP or goes to a local address there); pods on them work and keep their pod IP.",
+	"overlay": "flannel masquerades it, so external clients entering through those nodes work but the backend sees the node's flannel address, and host processes that connect to the load balancer IP work but lose their source address; pods on them work and keep their pod IP.",
+	"unknown": "with a VPC-routed CNI, external clients entering through those nodes and host processes connecting to the load balancer IP time out; with flannel they work but lose their source address; pods on them work and keep their pod IP either way.",
+}
+
+cni_assumptions := {
+	"vpc": [], "hostNetwork": [], "overlay": [],
+	"unknown": ["The CNI is unknown, so both outcomes after the upgrade are given: VPC-routed CNI (timeouts) and overlay with masquerade such as flannel (source IP lost)."],
+}
+
+kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy before 1.24"
+
+version_assumptions(_) := [] if lib.version_known
+
+version_assumptions(empty) := [msg] if {
+	not lib.version_known
+	msg := sprintf("The Kubernetes version is unknown; the %d empty virtual service(s) on nodes without endpoints show kube-proxy before 1.24. If the cluster already runs 1.24 or later, this change has already happened: see etp-local-remote-backends.", [count(empty)])
+}

@@ -1,0 +1,83 @@
+# METADATA
+# title: iTP=Local ClusterIP without local endpoint refuses clients
+# description: >-
+#   With internalTrafficPolicy Local, kube-proxy gives the ClusterIP virtual
+#   service only the node's own endpoints. On a node without a ready one it has
+#   no real servers, and IPVS refuses every connection from pods and host
+#   processes on that node (ICMP port unreachable). For a Service that also has
+#   a NodePort, load balancer IP or external IP this holds only before 1.24:
+#   from 1.24 (PR #97081) kube-proxy falls back to all endpoints, so
+#   internalTrafficPolicy Local acts like PreferLocal there.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/
+#     description: Service internal traffic policy
+#   - ref: https://github.com/kubernetes/kubernetes/issues/121371
+#     description: PreferLocal is already implemented in proxy-mode=ipvs
+# custom:
+#   id: itp-local-no-endpoints
+#   severity: error
+#   behaviour: B9
+#   remediation: >-
+#     Run a backend on every node whose pods use the Service (a DaemonSet), or
+#     set internalTrafficPolicy Cluster.
+package ipvslint.rules.itp_local_no_endpoints
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	some svc_key, svc in input.cluster.services
+	svc.internalTrafficPolicy == "Local"
+	lib.endpoints_known(svc)
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	remote := lib.ready_remote_endpoints(svc, node_name)
+	count(remote) > 0
+	case := reach(svc)
+	applies(case)
+	some vs in lib.node_vs(node, svc_key, {"clusterIP"})
+	count(vs.realServers) == 0
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": lib.vs_target(vs),
+			"message": sprintf(
+				"%s has no ready endpoint of %s (internalTrafficPolicy: Local; its %d ready endpoint(s) are on %s), so its ClusterIP virtual service %s has no real servers: IPVS refuses (ICMP port unreachable) every connection from pods and host processes on %s to it.%s",
+				[
+					node_name, svc_key, count(remote), concat(", ", sort(lib.ready_endpoint_nodes(svc))),
+					lib.addr_port(vs.ip, vs.port), node_name, external_note[case],
+				],
+			),
+			"evidence": [lib.evidence(vs), lib.evidence(svc)],
+		},
+		"",
+		assumptions[case],
+	)
+}
+
+# reach(svc) is "internal" for a ClusterIP-only Service, "external" for one kube-proxy calls
+# externally accessible (NodePort, load balancer IP or external IP).
+reach(svc) := "external" if lib.externally_accessible(svc)
+
+else := "internal"
+
+# applies(case): ClusterIP-only Services in every version; externally accessible ones before 1.24,
+# or when the version is unknown (the empty virtual service then shows the pre-1.24 behaviour).
+applies("internal")
+
+applies("external") if not lib.version_at_least(1, 24)
+
+external_note := {
+	"internal": "",
+	"external": sprintf(" The Service also has a NodePort, load balancer IP or external IP; %s has no fallback for it, while from 1.24 (PR #97081) kube-proxy would give this virtual service all cluster endpoints.", [kube_proxy_words]),
+}
+
+kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy before 1.24"
+
+assumptions := {"internal": [], "external": []} if lib.version_known
+
+else := {"internal": [], "external": ["The Kubernetes version is unknown; the empty ClusterIP virtual service of an externally accessible Service shows kube-proxy before 1.24. From 1.24 it would list the endpoints on other nodes, so internalTrafficPolicy Local would act like PreferLocal."]}

@@ -1,0 +1,110 @@
+# METADATA
+# title: host clients time out on the load balancer IP
+# description: >-
+#   A host process (or hostNetwork pod) that connects to a load balancer or
+#   external IP bound on the node's kube-ipvs0 uses that IP itself as source
+#   address. From Kubernetes 1.24, when an externalTrafficPolicy Local Service
+#   has no ready endpoint on the node, kube-proxy forwards such connections to
+#   endpoints on other nodes without SNAT. The backend replies to the load
+#   balancer IP, which is local on its own node too, so the reply never returns
+#   and the client times out. This happens when pod IPs are routed natively
+#   (VPC CNI) or the backends use hostNetwork; flannel masquerades host traffic
+#   and works. Pods on the node are not affected.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/pull/97081
+#     description: the fallback to all endpoints; its description names this case
+#   - ref: https://github.com/kubernetes/kubernetes/issues/93456
+#     description: access from nodes without local endpoints, only partially fixed
+# custom:
+#   id: lb-ip-host-client-timeout
+#   severity: error
+#   behaviour: B8
+#   remediation: >-
+#     Have host clients use the ClusterIP or the Service's DNS name instead of
+#     the load balancer IP, run a backend on every node that has such clients,
+#     or use externalTrafficPolicy Cluster if the client IP is not needed.
+package ipvslint.rules.lb_ip_host_client_timeout
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	not lib.version_below(1, 24)
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	lib.endpoints_known(svc)
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	some vs in lib.node_vs(node, svc_key, {"loadBalancer", "externalIP"})
+	remote := lib.remote_real_servers(vs)
+	count(remote) > 0
+	count(remote) == count(vs.realServers)
+	case := reply_case(vs)
+	role := lib.vs_role(vs, svc_key)
+	seen := conntrack_seen(node, vs)
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": lib.vs_target(vs),
+			"message": sprintf(
+				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s time out. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
+				[
+					node_name, lib.role_name(role), lib.addr_port(vs.ip, vs.port), svc_key,
+					node_name, vs.ip, node_name, kube_proxy_words, lib.rs_list(remote),
+					reply_words[case], seen.words, node_name,
+				],
+			),
+			"evidence": array.concat(
+				array.concat([lib.evidence(node.ipvs0[vs.ip]) | node.ipvs0[vs.ip]], [lib.evidence(vs)]),
+				array.concat([lib.evidence(rs) | some rs in remote], array.concat(seen.evidence, [lib.evidence(svc)])),
+			),
+		},
+		"",
+		array.concat(version_assumptions, cni_assumptions[case]),
+	)
+}
+
+# reply_case(vs) is how the backend's reply to the load balancer IP travels; absent on overlay
+# without hostNetwork backends, where flannel masquerades the host's connection (source-ip-lost).
+reply_case(vs) := "hostNetwork" if lib.host_network_backends(vs)
+
+else := input.cluster.cni.class if input.cluster.cni.class in {"unknown", "vpc"}
+
+reply_words := {
+	"hostNetwork": "The hostNetwork backend replies to that address, which is local on its own node too, so the reply never comes back.",
+	"vpc": "The backend pod replies to that address, which is local on the backend's node too (it is bound on every node's kube-ipvs0), so the reply never comes back.",
+	"unknown": "The backend pod replies to that address, which is local on the backend's node too (it is bound on every node's kube-ipvs0), so the reply never comes back.",
+}
+
+cni_assumptions := {
+	"hostNetwork": [],
+	"vpc": [],
+	"unknown": ["The CNI is unknown; assumed it routes pod IPs without SNAT (VPC CNI). On an overlay CNI that masquerades (flannel --ip-masq) flannel would rewrite the source to the node's flannel address and the connection would work, losing the source IP (see source-ip-lost)."],
+}
+
+# conntrack_seen(node, vs) is the conntrack confirmation: unreplied flows from host processes,
+# with the samples whose original source is the load balancer IP.
+conntrack_seen(node, vs) := {
+	"words": sprintf(" Conntrack confirms it: %d unreplied flow(s) from host processes to %s.", [d.fromLocalUnreplied, lib.addr_port(vs.ip, vs.port)]),
+	"evidence": [lib.evidence(s) |
+		some s in d.unrepliedSamples
+		contains(s.text, sprintf("src=%s ", [vs.ip]))
+	],
+} if {
+	lib.capture_ok(node, "conntrack")
+	d := node.conntrack.dests[lib.addr_key(vs.protocol, vs.ip, vs.port)]
+	d.fromLocalUnreplied > 0
+	lib.count_of(d.clients, vs.ip) > 0
+}
+
+else := {"words": "", "evidence": []}
+
+kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy 1.24 and later (PR #97081)"
+
+version_assumptions := [] if lib.version_known
+
+else := ["The Kubernetes version is unknown; the remote real servers show kube-proxy 1.24 or later (PR #97081 fallback). Before 1.24 the virtual service would have no real servers and the connection would be refused instead (etp-local-no-endpoints-refused)."]

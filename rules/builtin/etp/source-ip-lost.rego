@@ -1,0 +1,130 @@
+# METADATA
+# title: backends do not see the client's source IP
+# description: >-
+#   Traffic to a Service's NodePort, load balancer IP or external IP is
+#   masqueraded on the way to the backend, so the backend sees a node address
+#   instead of the client's. With externalTrafficPolicy Cluster that is by
+#   design (kube-proxy marks it for masquerade), and the rule only reports it
+#   when conntrack shows it. With externalTrafficPolicy Local, which was chosen
+#   to keep the client IP, it reports conntrack flows that were masqueraded
+#   anyway, and host processes on a flannel node without a local endpoint that
+#   connect to the load balancer IP: flannel masquerades them. Pods keep their
+#   pod IP on that path.
+# related_resources:
+#   - ref: https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
+#     description: preserving the client source IP
+#   - ref: https://github.com/flannel-io/flannel/blob/master/pkg/ip/iptables.go
+#     description: flannel's --ip-masq rules masquerade host traffic to the pod network
+# custom:
+#   id: source-ip-lost
+#   severity: info
+#   behaviour: B8
+#   remediation: >-
+#     If the backend needs the client IP, use externalTrafficPolicy Local and
+#     send traffic only to nodes with a backend, or have the load balancer pass
+#     it on (PROXY protocol, X-Forwarded-For).
+package ipvslint.rules.source_ip_lost
+
+import data.ipvslint.lib
+
+# Masqueraded flows seen in conntrack.
+findings contains f if {
+	some s in confirmed
+	f := lib.finding(
+		{
+			"node": s.node_name,
+			"service": s.svc_key,
+			"target": lib.vs_target(s.vs),
+			"message": sprintf(
+				"conntrack on %s shows %d of %d flow(s) to the %s %s of %s masqueraded: the backends see a node address, not the client's. %s",
+				[
+					s.node_name, s.dest.snat, s.dest.flows, lib.role_name(s.role),
+					lib.addr_port(s.vs.ip, s.vs.port), s.svc_key, why(s.svc, s.node_name),
+				],
+			),
+			"evidence": array.concat([lib.evidence(s.vs)], [lib.evidence(x) | some x in s.dest.samples]),
+		},
+		severity[s.svc.externalTrafficPolicy],
+		[],
+	)
+}
+
+# Host clients on a flannel node without a local endpoint (matrix row 11, overlay column).
+findings contains f if {
+	some s in flannel_host_clients
+	not confirmed_target(s.node_name, s.svc_key, s.vs)
+	f := lib.finding(
+		{
+			"node": s.node_name,
+			"service": s.svc_key,
+			"target": lib.vs_target(s.vs),
+			"message": sprintf(
+				"Host processes on %s that connect to the %s %s of %s reach its endpoints on other nodes (%s) with their source rewritten by flannel to %s's flannel address: %s has no ready endpoint (externalTrafficPolicy: Local), %s forwards without SNAT, and flannel masquerades host traffic to the pod network. The backends do not see the client; pods on %s keep their pod IP.",
+				[
+					s.node_name, lib.role_name(s.role), lib.addr_port(s.vs.ip, s.vs.port), s.svc_key,
+					lib.rs_list(s.remote), s.node_name, s.node_name, kube_proxy_words, s.node_name,
+				],
+			),
+			"evidence": array.concat([lib.evidence(s.vs)], [lib.evidence(rs) | some rs in s.remote]),
+		},
+		"warning",
+		version_assumptions,
+	)
+}
+
+severity := {"Cluster": "info", "Local": "warning"}
+
+confirmed contains s if {
+	lib.cluster_capture_ok("services")
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	lib.capture_ok(node, "conntrack")
+	some svc_key, svc in input.cluster.services
+	svc.externalTrafficPolicy in {"Cluster", "Local"}
+	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	dest := node.conntrack.dests[lib.addr_key(vs.protocol, vs.ip, vs.port)]
+	dest.snat > 0
+	s := {"node_name": node_name, "svc_key": svc_key, "svc": svc, "vs": vs, "role": lib.vs_role(vs, svc_key), "dest": dest}
+}
+
+confirmed_target(node_name, svc_key, vs) if {
+	some s in confirmed
+	s.node_name == node_name
+	s.svc_key == svc_key
+	s.vs == vs
+}
+
+why(svc, node_name) := "externalTrafficPolicy: Cluster masquerades traffic to the NodePort, load balancer and external IPs by design." if svc.externalTrafficPolicy == "Cluster"
+
+else := sprintf("externalTrafficPolicy: Local was set to keep the client IP and kube-proxy does not masquerade it, but %s has no ready endpoint: kube-proxy (1.24 and later) forwards to endpoints on other nodes and flannel masquerades that traffic.", [node_name]) if {
+	input.cluster.cni.class == "overlay"
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+}
+
+else := "externalTrafficPolicy: Local was set to keep the client IP and kube-proxy does not masquerade it, so something else did: the CNI's masquerade rules or kube-proxy's masqueradeAll."
+
+flannel_host_clients contains s if {
+	lib.cluster_capture_ok("services")
+	input.cluster.cni.class == "overlay"
+	not lib.version_below(1, 24)
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ipvsadm")
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	lib.endpoints_known(svc)
+	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	some vs in lib.node_vs(node, svc_key, {"loadBalancer", "externalIP"})
+	remote := lib.remote_real_servers(vs)
+	count(remote) > 0
+	count(remote) == count(vs.realServers)
+	not lib.host_network_backends(vs)
+	s := {"node_name": node_name, "svc_key": svc_key, "vs": vs, "role": lib.vs_role(vs, svc_key), "remote": remote}
+}
+
+kube_proxy_words := sprintf("kube-proxy %s", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy (1.24 and later)"
+
+version_assumptions := [] if lib.version_known
+
+else := ["The Kubernetes version is unknown; the remote real servers show kube-proxy 1.24 or later (PR #97081 fallback). Before 1.24 the virtual service would be empty and host clients would be refused instead."]

@@ -1,0 +1,100 @@
+# METADATA
+# title: ready endpoint missing from a virtual service
+# description: >-
+#   A ready endpoint that the Service's traffic policy puts behind a virtual
+#   service (all ready endpoints for Cluster, the node's own for Local, all
+#   cluster endpoints for Local without a local one from 1.24) is not one of
+#   its real servers with weight above 0. kube-proxy adds ready endpoints on
+#   its next sync, so it is not syncing on the node, and that backend gets no
+#   traffic from it. Only a complete `ipvsadm -Ln` listing is trusted for this.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L1844-L1895
+#     description: kube-proxy's choice of real servers per virtual service
+#   - ref: https://github.com/kubernetes/kubernetes/pull/97081
+#     description: eTP=Local falls back to all cluster endpoints from 1.24
+# custom:
+#   id: missing-real-server
+#   severity: warning
+#   behaviour: B10
+#   remediation: >-
+#     Read kube-proxy's log on the node for sync errors and restart it. If the
+#     Service uses topology hints or trafficDistribution, check the hints of its
+#     EndpointSlices, which may keep endpoints away from this node on purpose.
+package ipvslint.rules.missing_real_server
+
+import data.ipvslint.lib
+import data.ipvslint.lib.ipvs
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	some node_name, node in input.nodes
+	ipvs.ipvs_listing_complete(node)
+	some svc_key, svc in input.cluster.services
+	ipvs.endpoints_known(svc)
+	missing := {[vs, ep.ip, port] |
+		some [vs, role] in ipvs.vs_of(node, svc_key)
+		vs.protocol != "FWM"
+		sp := ipvs.service_port(svc, vs, role)
+		some ip in ipvs.expected_ready(svc, node_name, role, ipvs.family(vs.ip))
+		some ep in svc.endpoints
+		ep.ip == ip
+		ep.ready
+		port := expected_port(ep, sp)
+		not listed(vs, ip, port)
+	}
+	some [ip, port, protocol] in {[ip, port, vs.protocol] | some [vs, ip, port] in missing}
+	vss := [vs | some [vs, i, p] in missing; i == ip; p == port; vs.protocol == protocol]
+	f := {
+		"node": node_name,
+		"service": svc_key,
+		"target": endpoint_target(ip, port, protocol),
+		"message": sprintf(
+			"%s, a ready endpoint of %s%s, is missing from %s on %s, where the Service's traffic policy puts it%s. kube-proxy adds ready endpoints on its next sync, so it is not syncing on %s, and this backend gets no traffic from the node.",
+			[
+				endpoint_name(ip, port), svc_key, on_node(svc, ip),
+				ipvs.join_sorted({ipvs.vs_name(vs) | some vs in vss}), node_name,
+				weight_zero_note(vss, ip, port), node_name,
+			],
+		),
+		"evidence": array.concat([lib.evidence(vs) | some vs in vss], [lib.evidence(svc)]),
+	}
+}
+
+# expected_port is the endpoint's port for the Service port, 0 when the endpoint lists none.
+expected_port(ep, sp) := p if {
+	p := ipvs.endpoint_port(ep, sp)
+} else := 0
+
+listed(vs, ip, port) if {
+	some rs in vs.realServers
+	rs.ip == ip
+	rs.weight > 0
+	port in {0, rs.port}
+}
+
+listed_weight_zero(vs, ip, port) if {
+	some rs in vs.realServers
+	rs.ip == ip
+	rs.weight == 0
+	port in {0, rs.port}
+}
+
+weight_zero_note(vss, ip, port) := " (it is listed with weight 0, so it gets no new connections)" if {
+	some vs in vss
+	listed_weight_zero(vs, ip, port)
+} else := ""
+
+endpoint_target(ip, 0, _) := ip
+
+endpoint_target(ip, port, protocol) := lib.target(ip, port, protocol) if port != 0
+
+endpoint_name(ip, 0) := ip
+
+endpoint_name(ip, port) := lib.addr_port(ip, port) if port != 0
+
+on_node(svc, ip) := sprintf(" on %s", [n]) if {
+	some ep in svc.endpoints
+	ep.ip == ip
+	n := ep.nodeName
+	n != ""
+} else := ""

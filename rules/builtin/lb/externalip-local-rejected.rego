@@ -1,0 +1,82 @@
+# METADATA
+# title: external IP with eTP=Local rejected by KUBE-IPVS-FILTER
+# description: >-
+#   From Kubernetes 1.26.0 until the fix (PR #121919, in 1.30.0 and
+#   cherry-picked to 1.29 as PR #122323), kube-proxy's KUBE-IPVS-FILTER chain
+#   did not allow the addresses of the KUBE-EXTERNAL-IP-LOCAL set. Connections
+#   to an external IP of an externalTrafficPolicy Local Service are then
+#   rejected (ICMP port unreachable) on every node that binds it, whoever the
+#   client is.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/issues/121909
+#     description: externalIPs with externalTrafficPolicy Local rejected in IPVS mode
+#   - ref: https://github.com/kubernetes/kubernetes/pull/121919
+#     description: the fix, in v1.30.0
+#   - ref: https://github.com/kubernetes/kubernetes/pull/122323
+#     description: the fix cherry-picked to 1.29
+#   - ref: https://github.com/kubernetes/kubernetes/issues/124260
+#     description: the same failure reported again
+# custom:
+#   id: externalip-local-rejected
+#   severity: error
+#   behaviour: B2
+#   remediation: >-
+#     Upgrade kube-proxy to 1.30 or to a 1.29 patch release that carries PR
+#     #122323, or use externalTrafficPolicy Cluster for this Service meanwhile.
+package ipvslint.rules.externalip_local_rejected
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	case := version_case
+	some svc_key, svc in input.cluster.services
+	lib.external_policy_local(svc)
+	some ip in svc.externalIPs
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ip-addr")
+	bound := node.ipvs0[ip]
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": ip,
+			"message": sprintf(
+				"%s is an external IP of %s (externalTrafficPolicy: Local, ports %s) and is bound on %s's kube-ipvs0. %s",
+				[ip, svc_key, lib.port_list({[p.port, p.protocol] | some p in svc.ports}), node_name, words(case, node_name)],
+			),
+			"evidence": array.concat(
+				[lib.evidence(bound)],
+				array.concat([lib.evidence(vs) | some vs in node.virtualServers; vs.ip == ip], [lib.evidence(svc)]),
+			),
+		},
+		severity[case],
+		assumptions[case],
+	)
+}
+
+# version_case is "affected" for 1.26.0 to 1.29.0, "maybe" for later 1.29 patch releases (the
+# cherry-pick's release is not verified), "unknown" without a version; undefined otherwise.
+version_case := "affected" if {
+	lib.version_at_least(1, 26)
+	not lib.version_at_least_patch(1, 29, 1)
+} else := "maybe" if {
+	lib.version_at_least(1, 29)
+	lib.version_below(1, 30)
+} else := "unknown" if not lib.version_known
+
+rejected(node_name) := sprintf("every new connection to it that reaches %s, from outside or inside the cluster, is rejected (ICMP port unreachable): KUBE-IPVS-FILTER does not allow the KUBE-EXTERNAL-IP-LOCAL set (kubernetes#121909)", [node_name])
+
+words("affected", node_name) := sprintf("With kube-proxy %s (1.26.0 to 1.29.0), %s. The fix (PR #121919) is in 1.30.0.", [lib.version_string, rejected(node_name)])
+
+words("maybe", node_name) := sprintf("kube-proxy %s may or may not have the fix: PR #121919 (in 1.30.0) was cherry-picked to 1.29 as PR #122323, and which 1.29 patch release first carries it is not verified here; check the release notes of %s. Without it, %s.", [lib.version_string, lib.version_string, rejected(node_name)])
+
+words("unknown", node_name) := sprintf("If kube-proxy runs 1.26.0 to 1.29.x without the fix, %s.", [rejected(node_name)])
+
+severity := {"affected": "", "maybe": "warning", "unknown": "warning"}
+
+assumptions := {
+	"affected": [],
+	"maybe": ["1.29 patch releases after 1.29.0 may carry the fix (PR #122323); assumed possibly affected."],
+	"unknown": ["The Kubernetes version is unknown; this only happens from 1.26.0 until the fix (1.30.0, or a 1.29 patch release with PR #122323). Before 1.26 and from 1.30 connections to the external IP work."],
+}

@@ -1,0 +1,114 @@
+# METADATA
+# title: load balancer IP bound on kube-ipvs0
+# description: >-
+#   kube-proxy in IPVS mode binds every Service load balancer ingress IP and
+#   external IP on each node's kube-ipvs0 interface and serves it with IPVS on
+#   the node. Clients inside the cluster (pods and host processes) that connect
+#   to that address never reach the real load balancer: its TLS termination,
+#   PROXY protocol and source ranges do not apply, and only the Service's own
+#   ports answer.
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/issues/66607
+#     description: kube-proxy binds LoadBalancer IPs locally in IPVS mode
+#   - ref: https://github.com/kubernetes/enhancements/tree/master/keps/sig-network/1860-kube-proxy-IP-node-binding
+#     description: KEP-1860, ipMode Proxy to keep the IP off the nodes
+#   - ref: https://github.com/kubernetes/kubernetes/pull/115019
+#     description: from 1.28 kube-proxy does not bind an address the node already has
+# custom:
+#   id: lb-ip-bound-in-cluster
+#   severity: info
+#   behaviour: B1
+#   remediation: >-
+#     Give in-cluster clients the ClusterIP or the Service's DNS name, or keep
+#     the IP off the nodes: an ingress hostname instead of the IP, or ipMode
+#     Proxy (1.29 with the LoadBalancerIPMode gate, default from 1.30).
+package ipvslint.rules.lb_ip_bound_in_cluster
+
+import data.ipvslint.lib
+
+findings contains f if {
+	lib.cluster_capture_ok("services")
+	some node_name, node in input.nodes
+	lib.capture_ok(node, "ip-addr")
+	some svc_key, svc in input.cluster.services
+	some x in lib.service_ips(svc)
+	bound := node.ipvs0[x.ip]
+	na := node_address_case(node, x.ip)
+	f := lib.finding(
+		{
+			"node": node_name,
+			"service": svc_key,
+			"target": x.ip,
+			"message": sprintf(
+				"%s, the %s of %s, is bound on %s's kube-ipvs0, so pods and host processes on %s that connect to it are served by IPVS on the node %s. From inside the cluster only these ports of it work: %s.%s",
+				[
+					x.ip, lib.role_name(x.role), svc_key, node_name, node_name, away[x.role],
+					in_cluster_ports(node, x.ip, svc), node_address_words(na, node, x.ip),
+				],
+			),
+			"evidence": array.concat(
+				[lib.evidence(bound)],
+				array.concat([lib.evidence(vs) | some vs in node.virtualServers; vs.ip == x.ip], [lib.evidence(svc)]),
+			),
+		},
+		node_address_severity[na],
+		node_address_assumptions[na],
+	)
+}
+
+away := {
+	"loadBalancer": "and never reach the real load balancer (its TLS termination, PROXY protocol and source ranges do not apply)",
+	"externalIP": "and never leave it",
+}
+
+in_cluster_ports(node, ip, svc) := lib.port_list(lib.served_ports(node, ip)) if {
+	lib.capture_ok(node, "ipvsadm")
+	count(lib.served_ports(node, ip)) > 0
+}
+
+else := "none (ipvsadm shows no virtual service for it)" if {
+	lib.capture_ok(node, "ipvsadm")
+}
+
+else := sprintf("%s (the Service's ports; ipvsadm was not captured)", [lib.port_list({[p.port, p.protocol] | some p in svc.ports})])
+
+# node_address_case is how the 1.28 node-address exception (PR #115019) applies when the address is
+# also the node's own address on another interface; "" when it is not.
+node_address_case(node, ip) := "" if not node.addresses[ip]
+
+else := "stale" if {
+	lib.version_at_least(1, 28)
+}
+
+else := "filtered" if {
+	lib.version_at_least(1, 26)
+}
+
+else := "bound" if {
+	lib.version_known
+}
+
+else := "unknown"
+
+node_address_words(na, node, ip) := "" if na == ""
+
+else := sprintf(" %s is also %s's own address on %s; kube-proxy %s (1.28 or later, PR #115019) does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s).", [ip, node.name, node.addresses[ip].interface, lib.version_string, node.addresses[ip].interface]) if {
+	na == "stale"
+}
+
+else := sprintf(" %s is also %s's own address on %s; with kube-proxy %s, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included (fixed in 1.28 by PR #115019, reported backported to 1.27.3).", [ip, node.name, node.addresses[ip].interface, lib.version_string]) if {
+	na == "filtered"
+}
+
+else := sprintf(" %s is also %s's own address on %s; kube-proxy before 1.28 binds it on kube-ipvs0 as well.", [ip, node.name, node.addresses[ip].interface]) if {
+	na == "bound"
+}
+
+else := sprintf(" %s is also %s's own address on %s.", [ip, node.name, node.addresses[ip].interface])
+
+node_address_severity := {"": "", "stale": "", "bound": "", "filtered": "error", "unknown": ""}
+
+node_address_assumptions := {
+	"": [], "stale": [], "bound": [], "filtered": [],
+	"unknown": ["The Kubernetes version is unknown, and the address is also the node's own: on 1.26 and 1.27 KUBE-IPVS-FILTER refuses every other port of it, the node's own services included; from 1.28 (PR #115019) kube-proxy does not bind it, so this entry would be left over; before 1.26 both work."],
+}

@@ -1,0 +1,87 @@
+# METADATA
+# title: unserved load balancer port reaches a local process
+# description: >-
+#   Before Kubernetes 1.26, a connection to a port of a kube-ipvs0 load
+#   balancer or external IP that has no IPVS virtual service is taken by the
+#   node's own stack. When a process on the node listens on that port (on the
+#   wildcard address or on that IP), in-cluster clients silently talk to that
+#   process instead of the load balancer's backend. From 1.26 kube-proxy's
+#   KUBE-IPVS-FILTER refuses such connections instead (lb-ip-unserved-port).
+# related_resources:
+#   - ref: https://github.com/kubernetes/kubernetes/issues/72236
+#     description: in IPVS mode, host services become available on ClusterIPs
+#   - ref: https://github.com/kubernetes/kubernetes/pull/108460
+#     description: KUBE-IPVS-FILTER, which rejects these connections from v1.26.0
+# custom:
+#   id: lb-ip-local-listener
+#   severity: error
+#   behaviour: B2
+#   remediation: >-
+#     Use separate load balancers for in-cluster and external use, or keep the
+#     IP off the nodes (ingress hostname, ipMode Proxy); bind the local process
+#     to the node's own address rather than to all addresses.
+package ipvslint.rules.lb_ip_local_listener
+
+import data.ipvslint.lib
+
+findings contains f if {
+	not lib.version_at_least(1, 26)
+	some p in lib.unserved_ports
+	node := input.nodes[p.node]
+	lib.capture_ok(node, "ss-listen")
+	l := lib.local_listener(node, p.ip, p.protocol, p.port)
+	uses := lib.unserved_uses(p)
+	some owner in lib.service_ip_owners(p.ip)
+	svc := input.cluster.services[owner.service]
+	f := lib.finding(
+		{
+			"node": p.node,
+			"service": owner.service,
+			"target": lib.target(p.ip, p.port, p.protocol),
+			"message": sprintf(
+				"%s is the %s of %s and is bound on %s's kube-ipvs0 without a virtual service for port %d/%s, and %s listens there (%s). With %s, which has no KUBE-IPVS-FILTER, pods and host processes on %s that connect to %s silently reach that process instead of the load balancer's backend.%s",
+				[
+					p.ip, lib.role_name(owner.role), owner.service, p.node, p.port, p.protocol,
+					process_words(l), listen_words(l), kube_proxy_words, p.node,
+					lib.addr_port(p.ip, p.port), seen_words(uses),
+				],
+			),
+			"evidence": array.concat(
+				[lib.evidence(node.ipvs0[p.ip]), lib.evidence(l)],
+				array.concat([e | some u in uses; some e in u.evidence], [lib.evidence(svc)]),
+			),
+		},
+		"",
+		version_assumptions(uses),
+	)
+}
+
+process_words(l) := sprintf("a process (%s)", [l.process]) if l.process != ""
+
+else := "a process"
+
+listen_words(l) := sprintf("%s on %s", [upper(l.protocol), lib.addr_port(l.ip, l.port)]) if l.wildcard == ""
+
+else := sprintf("%s on all %s addresses, port %d", [upper(l.protocol), family[l.wildcard], l.port])
+
+family := {"v4": "IPv4", "v6": "IPv6", "any": "IPv4 and IPv6"}
+
+seen_words(uses) := sprintf(" conntrack shows %d such flow(s) answered by the node itself.", [n]) if {
+	n := sum([u.count | some u in uses; u.source == "conntrack"])
+	n > 0
+}
+
+else := ""
+
+kube_proxy_words := sprintf("kube-proxy %s (before 1.26)", [lib.version_string]) if lib.version_known
+
+else := "kube-proxy before 1.26"
+
+version_assumptions(uses) := [] if lib.version_known
+
+else := ["The Kubernetes version is unknown; the conntrack flows that the node answered itself show kube-proxy before 1.26. On 1.26 or later KUBE-IPVS-FILTER would refuse these connections instead of letting the local process answer (lb-ip-unserved-port)."] if {
+	some u in uses
+	u.source == "conntrack"
+}
+
+else := ["The Kubernetes version is unknown; assumed before 1.26. On 1.26 or later KUBE-IPVS-FILTER refuses these connections instead of letting the local process answer (lb-ip-unserved-port)."]
