@@ -20,6 +20,16 @@ type Analysis struct {
 	CNI               ReportedCNI      `json:"cni"`
 	Summary           Summary          `json:"summary"`
 	Findings          []engine.Finding `json:"findings"` // sorted by the engine; never nil
+	// Waived are the findings waivers suppressed, listed only when asked
+	// (--show-waived); Summary.Waived counts them always.
+	Waived []Waived `json:"waived,omitempty"`
+}
+
+// Waived is a finding that a waiver suppressed, with the waiver's reason.
+type Waived struct {
+	engine.Finding
+	WaiverReason  string `json:"waiverReason"`
+	WaiverExpires string `json:"waiverExpires,omitempty"` // YYYY-MM-DD, "" when the waiver does not expire
 }
 
 // ReportedVersion is the Kubernetes version the rules assumed. Both fields
@@ -41,6 +51,7 @@ type Summary struct {
 	Error   int `json:"error"`
 	Warning int `json:"warning"`
 	Info    int `json:"info"`
+	Waived  int `json:"waived,omitempty"` // findings suppressed by waivers
 }
 
 // NewAnalysis builds the report of the findings the engine gave, with the

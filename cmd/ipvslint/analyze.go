@@ -48,7 +48,7 @@ gives 0); 1 findings at or above --fail-on; 2 bad flags, a bundle that could
 not be read, a capture that could not be parsed (the report is still
 printed, the errors follow it), or an invalid rule pack.`,
 		Flags: append([]cli.Flag{
-			formatFlag("text", "json"),
+			formatFlag(report.AnalysisFormats...),
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding is at least this severe: " + strings.Join(failOnValues, "|")},
 			&cli.StringFlag{Name: "k8s-version", Usage: "the cluster's Kubernetes `VERSION` (1.24, v1.28.2), over what the bundle says"},
 			&cli.StringFlag{Name: "cni", Usage: "the CNI: a class (overlay, vpc, unknown) or a `NAME` (flannel, terway-eniip...), over what the bundle says"},
@@ -56,7 +56,7 @@ printed, the errors follow it), or an invalid rule pack.`,
 			&cli.BoolFlag{Name: "dump-input", Usage: "print the rules' input document as JSON (whatever --format says) instead of running them"},
 			outputFlag(),
 			noColorFlag(),
-		}, bundleFlags()...),
+		}, slices.Concat(rulePackFlags(), waiverFlags(), bundleFlags())...),
 		Action: runAnalyze,
 	}
 }
@@ -64,7 +64,7 @@ printed, the errors follow it), or an invalid rule pack.`,
 // analyzeFlags reads and checks the flags of analyze before any bundle is
 // read, so that a typo costs nothing.
 func analyzeFlags(c *cli.Context) (format, failOn string, opts input.Options, err error) {
-	if format, err = chosenFormat(c, "text", "json"); err != nil {
+	if format, err = chosenFormat(c, report.AnalysisFormats...); err != nil {
 		return
 	}
 	failOn = c.String("fail-on")
@@ -100,7 +100,11 @@ func runAnalyze(c *cli.Context) error {
 	// the command at once.
 	var eng *engine.Engine
 	if !c.Bool("dump-input") {
-		if eng, err = engine.New(engine.Options{}); err != nil {
+		opts, err := engineOptions(c)
+		if err != nil {
+			return err
+		}
+		if eng, err = engine.New(opts); err != nil {
 			return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 		}
 	}
@@ -129,12 +133,17 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
+		findings, waived, err := applyWaivers(c, findings)
+		if err != nil {
+			return err
+		}
 		a := report.AnalysisOf(doc, findings)
+		a.Summary.Waived = len(waived)
+		if c.Bool("show-waived") {
+			a.Waived = waived
+		}
 		write = func(w io.Writer, st report.Style) error {
-			if format == "json" {
-				return report.AnalysisJSON(w, a)
-			}
-			return report.AnalysisText(w, a, st)
+			return report.WriteAnalysis(w, format, a, st)
 		}
 		failed = failOn != "never" && anyAtLeast(findings, engine.Severity(failOn))
 	}
