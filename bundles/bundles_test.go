@@ -5,6 +5,7 @@ package bundles
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/report"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/jsonschema"
 )
 
 // dirs returns the example bundle directories: those holding manifest.json.
@@ -129,8 +132,6 @@ func TestReadClean(t *testing.T) {
 	}
 }
 
-// TestWant checks the form of the want files: one finding a line, as
-// "rule-id node namespace/service target" with "-" for an empty field.
 // TestFindings analyses every example bundle with the built-in rules: the
 // findings must be exactly those its want file lists (one per line: rule,
 // node, service, target, "-" for empty; a finding not listed and a listed one
@@ -143,21 +144,10 @@ func TestFindings(t *testing.T) {
 	}
 	for _, dir := range dirs(t) {
 		t.Run(dir, func(t *testing.T) {
-			snap, err := snapshot.Build([]string{dir}, bundle.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc, err := input.Build(snap, input.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			findings, err := eng.Evaluate(context.Background(), doc)
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := analyse(t, eng, dir)
 			want := readWant(t, filepath.Join(dir, "want"))
 			var got []string
-			for _, f := range findings {
+			for _, f := range a.Findings {
 				got = append(got, strings.Join([]string{f.Rule, dash(f.Node), dash(f.Service), dash(f.Target)}, " "))
 			}
 			for _, g := range got {
@@ -171,18 +161,163 @@ func TestFindings(t *testing.T) {
 				}
 			}
 
-			a := report.AnalysisOf(doc, findings)
-			var text, js bytes.Buffer
+			var text bytes.Buffer
 			if err := report.AnalysisText(&text, a, report.Style{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := report.AnalysisJSON(&js, a); err != nil {
-				t.Fatal(err)
-			}
 			golden.Check(t, filepath.Join("testdata", dir+".txt"), text.Bytes())
-			golden.Check(t, filepath.Join("testdata", dir+".json"), js.Bytes())
+			golden.Check(t, filepath.Join("testdata", dir+".json"), reportJSON(t, a))
 		})
 	}
+}
+
+// analyse reads the bundle in dir afresh and evaluates the rules over it.
+func analyse(t *testing.T, eng *engine.Engine, dir string) *report.Analysis {
+	t.Helper()
+	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := input.Build(snap, input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := eng.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.AnalysisOf(doc, findings)
+}
+
+// reportJSON is the JSON report of a, as `ipvslint analyze --format json`
+// writes it.
+func reportJSON(t *testing.T, a *report.Analysis) []byte {
+	t.Helper()
+	var js bytes.Buffer
+	if err := report.AnalysisJSON(&js, a); err != nil {
+		t.Fatal(err)
+	}
+	return js.Bytes()
+}
+
+// TestReportContract checks the JSON report of every example bundle against
+// the contract of rule-catalog.md: it validates against
+// docs/report.schema.json, two fresh evaluations of the same bundle give
+// the same bytes, the summary counts the findings of each severity, and the
+// findings are sorted by severity, rule, node, service and target.
+func TestReportContract(t *testing.T) {
+	schema := reportSchema(t)
+	eng, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs(t) {
+		t.Run(dir, func(t *testing.T) {
+			js := reportJSON(t, analyse(t, eng, dir))
+			if again := reportJSON(t, analyse(t, eng, dir)); !bytes.Equal(js, again) {
+				t.Errorf("two evaluations differ:\n%s\n---\n%s", js, again)
+			}
+			violations, err := schema.Validate(js, "report")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range violations {
+				t.Error(v)
+			}
+
+			var got report.Analysis // what a script reads back
+			if err := json.Unmarshal(js, &got); err != nil {
+				t.Fatal(err)
+			}
+			n := map[engine.Severity]int{}
+			for _, f := range got.Findings {
+				n[f.Severity]++
+			}
+			count := report.Summary{Error: n[engine.SeverityError], Warning: n[engine.SeverityWarning], Info: n[engine.SeverityInfo]}
+			if got.Summary != count {
+				t.Errorf("summary %+v, the findings count %+v", got.Summary, count)
+			}
+			for i := 1; i < len(got.Findings); i++ {
+				if a, b := got.Findings[i-1], got.Findings[i]; reportOrder(a, b) > 0 {
+					t.Errorf("finding %d (%s %s %s %s %s) comes after (%s %s %s %s %s)", i,
+						b.Severity, b.Rule, b.Node, b.Service, b.Target, a.Severity, a.Rule, a.Node, a.Service, a.Target)
+				}
+			}
+		})
+	}
+}
+
+// reportSchemaPath is the JSON Schema of the report.
+var reportSchemaPath = filepath.Join("..", "docs", "report.schema.json")
+
+// reportSchema compiles docs/report.schema.json.
+func reportSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	schema, err := jsonschema.CompileFile(reportSchemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
+}
+
+// TestReportSchemaWaived validates a report that lists waived findings,
+// which no example bundle gives, and checks that the schema's waived
+// finding is a finding (same properties, described once) plus the waiver's
+// fields.
+func TestReportSchemaWaived(t *testing.T) {
+	schema := reportSchema(t)
+	eng, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := analyse(t, eng, "etp-local-1-24-vpc")
+	for _, f := range a.Findings {
+		a.Waived = append(a.Waived, report.Waived{Finding: f, WaiverReason: "known, fixed by the next LB change", WaiverExpires: "2027-01-31"})
+	}
+	a.Waived[0].WaiverExpires = ""
+	a.Summary.Waived = len(a.Waived)
+	violations, err := schema.Validate(reportJSON(t, a), "report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range violations {
+		t.Error(v)
+	}
+
+	type object struct {
+		Properties map[string]map[string]any
+		Required   []string
+	}
+	var root struct {
+		Defs map[string]object `json:"$defs"`
+	}
+	data, err := os.ReadFile(reportSchemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &root); err != nil {
+		t.Fatal(err)
+	}
+	finding, waived := root.Defs["finding"], root.Defs["waived"]
+	for name, p := range finding.Properties {
+		delete(p, "description")
+		if !reflect.DeepEqual(waived.Properties[name], p) {
+			t.Errorf("%s: $defs/waived has %s %v, $defs/finding %v", reportSchemaPath, name, waived.Properties[name], p)
+		}
+	}
+	if extra := len(waived.Properties) - len(finding.Properties); extra != 2 || waived.Properties["waiverReason"] == nil || waived.Properties["waiverExpires"] == nil {
+		t.Errorf("%s: $defs/waived has %d properties more than a finding, want waiverReason and waiverExpires", reportSchemaPath, extra)
+	}
+	if want := append(finding.Required, "waiverReason"); !reflect.DeepEqual(waived.Required, want) {
+		t.Errorf("%s: $defs/waived requires %q, want %q", reportSchemaPath, waived.Required, want)
+	}
+}
+
+// reportOrder is the order of findings in the report (rule-catalog.md):
+// severity from the worst, then rule, node, service and target.
+func reportOrder(a, b engine.Finding) int {
+	return cmp.Or(cmp.Compare(a.Severity.Rank(), b.Severity.Rank()), cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Node, b.Node), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Target, b.Target))
 }
 
 // readWant reads a want file: one finding a line, blank lines and
