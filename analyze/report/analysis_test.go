@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
-	"github.com/ipvslint/ipvslint/internal/golden"
 )
 
 // testFindings are sorted as the engine sorts them: severity, rule, node,
@@ -60,36 +59,6 @@ func TestNewAnalysis(t *testing.T) {
 	}
 	if a := NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil); a.Findings == nil {
 		t.Error("findings of an empty analysis are nil, want []")
-	}
-}
-
-func TestAnalysisJSON(t *testing.T) {
-	for name, a := range map[string]*Analysis{
-		"findings": NewAnalysis(testVersion, testCNI, testFindings),
-		"empty":    NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil),
-	} {
-		t.Run(name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := AnalysisJSON(&buf, a); err != nil {
-				t.Fatal(err)
-			}
-			golden.Check(t, "testdata/TestAnalysisJSON/"+name+".golden", buf.Bytes())
-		})
-	}
-}
-
-func TestAnalysisText(t *testing.T) {
-	for name, a := range map[string]*Analysis{
-		"findings": NewAnalysis(testVersion, testCNI, testFindings),
-		"empty":    NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil),
-	} {
-		t.Run(name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := AnalysisText(&buf, a, NewStyle(&buf, false)); err != nil {
-				t.Fatal(err)
-			}
-			golden.Check(t, "testdata/TestAnalysisText/"+name+".golden", buf.Bytes())
-		})
 	}
 }
 

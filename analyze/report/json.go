@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -23,6 +25,15 @@ type Analysis struct {
 	// Waived are the findings waivers suppressed, listed only when asked
 	// (--show-waived); Summary.Waived counts them always.
 	Waived []Waived `json:"waived,omitempty"`
+
+	// Nodes are the names of the bundle's nodes, sorted; Rules are the
+	// rules the engine ran, sorted by ID; ToolVersion is the ipvslint
+	// release. The JUnit and SARIF reports list them (every rule, passed or
+	// not); nil and "" are allowed: those reports then list the rules and
+	// nodes of the findings only. They are not part of the JSON report.
+	Nodes       []string      `json:"-"`
+	Rules       []engine.Rule `json:"-"`
+	ToolVersion string        `json:"-"`
 }
 
 // Waived is a finding that a waiver suppressed, with the waiver's reason.
@@ -71,17 +82,26 @@ func NewAnalysis(version ReportedVersion, cni ReportedCNI, findings []engine.Fin
 	return a
 }
 
-// AnalysisOf builds the report of the findings the engine gave over doc.
+// AnalysisOf builds the report of the findings the engine gave over doc,
+// with the names of its nodes.
 func AnalysisOf(doc *input.Document, findings []engine.Finding) *Analysis {
 	v, c := doc.Cluster.Version, doc.Cluster.CNI
-	return NewAnalysis(ReportedVersion{Value: v.Value, Source: v.Source}, ReportedCNI{Class: c.Class, Name: c.Name, Source: c.Source}, findings)
+	a := NewAnalysis(ReportedVersion{Value: v.Value, Source: v.Source}, ReportedCNI{Class: c.Class, Name: c.Name, Source: c.Source}, findings)
+	a.Nodes = slices.Sorted(maps.Keys(doc.Nodes))
+	return a
 }
 
 // AnalysisJSON writes the report as indented JSON: the same analysis always
 // gives the same bytes.
 func AnalysisJSON(w io.Writer, a *Analysis) error {
+	return writeJSON(w, a)
+}
+
+// writeJSON writes v as JSON indented by two spaces, without escaping
+// <, > and &, and a newline.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(a)
+	return enc.Encode(v)
 }

@@ -42,10 +42,20 @@ func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 		writeFinding(ew, f, st)
 	}
 
+	if len(a.Waived) > 0 {
+		fmt.Fprintf(ew, "\n%s\n", st.Heading.Render("waived"))
+		for _, wf := range a.Waived {
+			writeWaived(ew, wf, st)
+		}
+	}
+
 	s := a.Summary
 	summary := fmt.Sprintf("%s, %s, %d info", plural(s.Error, "error"), plural(s.Warning, "warning"), s.Info)
 	if len(a.Findings) == 0 {
 		summary = "no findings"
+	}
+	if s.Waived > 0 {
+		summary += fmt.Sprintf(", %d waived", s.Waived)
 	}
 	fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("summary:"), summary)
 	return ew.err
@@ -61,11 +71,7 @@ func writeFinding(w io.Writer, f engine.Finding, st Style) {
 		fmt.Fprintf(w, "%s%s\n", findingIndent, line)
 	}
 	for _, ev := range f.Evidence {
-		pos := ev.File
-		if ev.Line > 0 {
-			pos += ":" + strconv.Itoa(ev.Line)
-		}
-		fmt.Fprintf(w, "%s%s\n", findingIndent, strings.TrimRight(st.Faint.Render(pos)+"  "+ev.Text, " "))
+		fmt.Fprintf(w, "%s%s\n", findingIndent, strings.TrimRight(st.Faint.Render(evidencePos(ev))+"  "+ev.Text, " "))
 	}
 	writeLabelled(w, "fix:", f.Remediation, st)
 	for _, ref := range f.References {
@@ -74,6 +80,24 @@ func writeFinding(w io.Writer, f engine.Finding, st Style) {
 	for _, as := range f.Assumptions {
 		writeLabelled(w, "assumed:", as, st)
 	}
+}
+
+// writeWaived writes a waived finding on two lines: its severity, rule,
+// node, Service and target, then the waiver.
+func writeWaived(w io.Writer, wf Waived, st Style) {
+	badge := fmt.Sprintf("%-7s", strings.ToUpper(string(wf.Severity)))
+	what := strings.Join(slices.DeleteFunc([]string{cmp.Or(wf.Node, "cluster"), wf.Service, wf.Target}, func(s string) bool { return s == "" }), "  ")
+	fmt.Fprintf(w, "%s\n", strings.TrimRight(fmt.Sprintf("  %s  %s  %s", st.Faint.Render(badge), wf.Rule, what), " "))
+	writeLabelled(w, "waiver:", waiverText(wf), st)
+}
+
+// evidencePos is file:line of evidence, or the file when the evidence is
+// the whole file.
+func evidencePos(ev engine.Evidence) string {
+	if ev.Line > 0 {
+		return ev.File + ":" + strconv.Itoa(ev.Line)
+	}
+	return ev.File
 }
 
 // writeLabelled writes text after a label, wrapped, the label faint.
