@@ -193,10 +193,10 @@ func clipJSON(v any) string {
 	return string(b)
 }
 
-// sortFindings sorts findings by severity, rule, node, Service, target
+// SortFindings sorts findings by severity, rule, node, Service, target
 // and then by everything else, and drops exact duplicates, so that the
 // same input always gives the same list.
-func sortFindings(fs []Finding) []Finding {
+func SortFindings(fs []Finding) []Finding {
 	type keyed struct {
 		f   Finding
 		all string // the JSON of the whole finding: the last tie-breaker
