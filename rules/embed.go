@@ -5,6 +5,10 @@ package rules
 
 import "embed"
 
+// README.md is the catalogue of the built-in rules generated from their
+// METADATA; go test ./cmd/ipvslint fails when it is stale.
+//go:generate go run ../cmd/ipvslint rules doc -o README.md
+
 // Builtin is the built-in rule pack as shipped in the binary. Its root holds
 // the directory "builtin"; rule files are builtin/<area>/<rule-id>.rego and
 // their tests builtin/<area>/<rule-id>_test.rego.

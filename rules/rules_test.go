@@ -63,24 +63,22 @@ func parsePack(t *testing.T) map[string]*ast.Module {
 // TestRego runs every test_ rule of the built-in pack, with the builtins
 // the engine allows, and lists those that fail.
 func TestRego(t *testing.T) {
-	compiler := ast.NewCompiler().WithCapabilities(engine.Capabilities())
-	ch, err := tester.NewRunner().SetCompiler(compiler).SetModules(parsePack(t)).RunTests(context.Background(), nil)
+	results, err := engine.Test(context.Background(), engine.Options{NoBuiltin: true, Packs: []engine.Pack{engine.BuiltinPack()}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var failed []string
 	passed := 0
-	for r := range ch {
+	for _, r := range results {
 		switch {
-		case r.Error != nil:
-			failed = append(failed, fmt.Sprintf("%s:%d: %s.%s: error: %v", r.Location.File, r.Location.Row, r.Package, r.Name, r.Error))
+		case r.Err != nil:
+			failed = append(failed, fmt.Sprintf("%s:%d: %s: error: %v", r.File, r.Line, r.Name, r.Err))
 		case r.Fail:
-			failed = append(failed, fmt.Sprintf("%s:%d: %s.%s: FAIL", r.Location.File, r.Location.Row, r.Package, r.Name))
-		case !r.Skip:
+			failed = append(failed, fmt.Sprintf("%s:%d: %s: FAIL", r.File, r.Line, r.Name))
+		case r.Passed():
 			passed++
 		}
 	}
-	slices.Sort(failed)
 	if len(failed) > 0 {
 		t.Errorf("%d Rego tests fail:\n%s", len(failed), strings.Join(failed, "\n"))
 	}

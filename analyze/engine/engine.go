@@ -43,6 +43,17 @@ func BuiltinPack() Pack {
 	return Pack{Name: "rules/builtin", FS: sub}
 }
 
+// BuiltinLib returns the helpers of the built-in pack (package ipvslint.lib,
+// rules/builtin/lib) without its rules: the pack to load beside a user's
+// pack that uses them when the built-in rules are left out.
+func BuiltinLib() Pack {
+	sub, err := fs.Sub(rules.Builtin, "builtin/lib")
+	if err != nil {
+		panic(err) // "builtin/lib" is a valid path: fs.Sub cannot fail on it
+	}
+	return Pack{Name: "rules/builtin/lib", FS: sub}
+}
+
 // Options configure [New]. The zero Options load the built-in pack and use
 // [DefaultTimeout].
 type Options struct {
@@ -75,7 +86,7 @@ func New(opts Options) (*Engine, error) {
 	if !opts.NoBuiltin {
 		packs = append([]Pack{BuiltinPack()}, packs...)
 	}
-	modules, err := loadModules(packs)
+	modules, packOf, err := loadModules(packs, false)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +94,7 @@ func New(opts Options) (*Engine, error) {
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, compileError(compiler.Errors)
 	}
-	ruleList, err := readRules(compiler)
+	ruleList, err := readRules(compiler, packOf)
 	if err != nil {
 		return nil, err
 	}
@@ -107,16 +118,17 @@ func (e *Engine) Rules() []Rule {
 }
 
 // loadModules parses every rule file of the packs as Rego v1, keyed by its
-// file name (pack name and path).
-func loadModules(packs []Pack) (map[string]*ast.Module, error) {
-	modules := map[string]*ast.Module{}
+// file name (pack name and path), and the tests (*_test.rego) too when
+// tests is true. packOf maps each file name to its pack's name.
+func loadModules(packs []Pack, tests bool) (modules map[string]*ast.Module, packOf map[string]string, err error) {
+	modules, packOf = map[string]*ast.Module{}, map[string]string{}
 	popts := ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true}
 	for _, p := range packs {
 		err := fs.WalkDir(p.FS, ".", func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			if d.IsDir() || !strings.HasSuffix(name, ".rego") || strings.HasSuffix(name, "_test.rego") {
+			if d.IsDir() || !strings.HasSuffix(name, ".rego") || !tests && strings.HasSuffix(name, "_test.rego") {
 				return nil
 			}
 			src, err := fs.ReadFile(p.FS, name)
@@ -132,29 +144,38 @@ func loadModules(packs []Pack) (map[string]*ast.Module, error) {
 				return compileError(err)
 			}
 			modules[file] = m
+			packOf[file] = p.Name
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("rule pack %s: %w", p.Name, err)
+			return nil, nil, fmt.Errorf("rule pack %s: %w", p.Name, err)
 		}
 	}
-	return modules, nil
+	return modules, packOf, nil
 }
 
 // Capabilities returns the capabilities rules are compiled with: those of
 // this OPA version without the builtins whose results vary between runs or
 // depend on the world outside the process (those OPA marks
 // nondeterministic: http.send, net.lookup_ip_addr, time.now_ns, rand.intn,
-// uuid.rfc4122, opa.runtime, io.jwt.encode_sign...). The pure net.cidr_*
-// builtins stay.
+// uuid.rfc4122, opa.runtime, io.jwt.encode_sign...), nor those that read
+// the clock unasked (the certificate checks of crypto.x509). The pure
+// net.cidr_* builtins stay.
 func Capabilities() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
 	caps.Builtins = slices.DeleteFunc(caps.Builtins, forbidden)
 	return caps
 }
 
+// readsClock are the builtins OPA does not mark nondeterministic that
+// still read the clock: they check certificates against the current time.
+var readsClock = []string{
+	ast.CryptoX509ParseAndVerifyCertificates.Name,
+	ast.CryptoX509ParseAndVerifyCertificatesWithOptions.Name,
+}
+
 func forbidden(b *ast.Builtin) bool {
-	return b.Nondeterministic
+	return b.Nondeterministic || slices.Contains(readsClock, b.Name)
 }
 
 var undefinedFunction = regexp.MustCompile(`^undefined function (\S+)$`)
@@ -172,7 +193,7 @@ func compileError(err error) error {
 		msg := e.Message
 		if m := undefinedFunction.FindStringSubmatch(msg); m != nil {
 			if b, ok := ast.BuiltinMap[m[1]]; ok && forbidden(b) {
-				msg = fmt.Sprintf("builtin %s is not allowed in rules: results must not depend on the network, the clock or chance", m[1])
+				msg = fmt.Sprintf("builtin %s is not allowed in rules: results must not depend on the network, the environment, the clock or chance", m[1])
 			}
 		}
 		if e.Location != nil {
@@ -219,5 +240,5 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 			out = append(out, f)
 		}
 	}
-	return sortFindings(out), nil
+	return SortFindings(out), nil
 }

@@ -21,21 +21,28 @@ type Rule struct {
 	Remediation string   `json:"remediation"` // custom.remediation, the default of its findings
 	References  []string `json:"references"`  // the refs of related_resources, in order
 	Package     string   `json:"package"`     // ipvslint.rules.<rule_id>
+	Pack        string   `json:"pack"`        // the name of its pack ([Pack].Name)
 	File        string   `json:"file"`        // the file holding the METADATA, with its pack's name
 	Line        int      `json:"line"`        // the line of the METADATA block
+	// Reads are the paths of the input document the rule reads, itself or
+	// through the rules and functions it calls, with [_] for a key that is
+	// not a constant (input.cluster.services[_]); never nil.
+	Reads []string `json:"reads"`
 }
 
 // rulePackage gathers what the modules of one package below ipvslint.rules
 // hold: a package may be spread over several files.
 type rulePackage struct {
 	files    []string
+	modules  []*ast.Module
 	ann      *ast.Annotations
 	findings []*ast.Rule
 }
 
 // readRules reads and checks the METADATA of every rule package of the
-// compiled modules. It reports every problem found, a line each.
-func readRules(c *ast.Compiler) ([]Rule, error) {
+// compiled modules, packOf naming the pack of each file. It reports every
+// problem found, a line each.
+func readRules(c *ast.Compiler, packOf map[string]string) ([]Rule, error) {
 	var errs []error
 	pkgs := map[string]*rulePackage{}
 	for _, file := range slices.Sorted(maps.Keys(c.Modules)) {
@@ -54,6 +61,7 @@ func readRules(c *ast.Compiler) ([]Rule, error) {
 			pkgs[name] = p
 		}
 		p.files = append(p.files, file)
+		p.modules = append(p.modules, m)
 		if a := c.GetAnnotationSet().GetPackageScope(m.Package); a != nil {
 			p.ann = a
 		}
@@ -72,6 +80,8 @@ func readRules(c *ast.Compiler) ([]Rule, error) {
 			errs = append(errs, err)
 			continue
 		}
+		r.Pack = packOf[r.File]
+		r.Reads = inputPaths(c, pkgs[name].modules)
 		if prev, dup := byID[r.ID]; dup {
 			errs = append(errs, fmt.Errorf("%s:%d: duplicate rule id %q: %s:%d has it too", r.File, r.Line, r.ID, prev.File, prev.Line))
 			continue

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -120,14 +119,7 @@ func runAnalyze(c *cli.Context) error {
 	var write func(io.Writer, report.Style) error
 	failed := false
 	if eng == nil {
-		write = func(w io.Writer, _ report.Style) error {
-			b, err := json.MarshalIndent(doc, "", "  ")
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(append(b, '\n'))
-			return err
-		}
+		write = func(w io.Writer, _ report.Style) error { return writeJSON(w, doc) }
 	} else {
 		findings, err := eng.Evaluate(c.Context, doc)
 		if err != nil {
@@ -138,6 +130,7 @@ func runAnalyze(c *cli.Context) error {
 			return err
 		}
 		a := report.AnalysisOf(doc, findings)
+		a.Rules, a.ToolVersion = eng.Rules(), versionString()
 		a.Summary.Waived = len(waived)
 		if c.Bool("show-waived") {
 			a.Waived = waived

@@ -64,6 +64,7 @@ something; 2 could not run (bad flags, unreadable or refused input).`,
 		Commands: []*cli.Command{
 			inspectCommand(),
 			analyzeCommand(),
+			rulesCommand(),
 			collectScriptCommand(),
 			versionCommand(),
 		},
