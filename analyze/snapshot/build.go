@@ -22,11 +22,13 @@ import (
 
 // Build reads every bundle argument and returns what they hold. A bundle
 // that cannot be read at all (missing, refused archive, broken container) is
-// a fatal error returned alone. Captures that a parser could not read are
-// marked [StatusInvalid] and their errors joined into the returned error,
-// which then comes with a complete Snapshot.
+// a fatal error returned alone. A large conntrack capture that comes before
+// the addresses of its node is read again from its bundle once they are
+// known, rather than held in memory. Captures that a parser could not read
+// are marked [StatusInvalid] and their errors joined into the returned
+// error, which then comes with a complete Snapshot.
 func Build(args []string, opts bundle.Options) (*Snapshot, error) {
-	b := &builder{nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
+	b := &builder{opts: opts, nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
 	for _, arg := range args {
 		if err := b.read(arg, opts); err != nil {
 			return nil, err
@@ -36,6 +38,8 @@ func Build(args []string, opts bundle.Options) (*Snapshot, error) {
 }
 
 type builder struct {
+	opts    bundle.Options
+	held    int64 // bytes of the held conntrack captures
 	bundles []*Bundle
 	nodes   map[string]*Node
 	cluster *Cluster
@@ -161,13 +165,7 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
 		if len(n.local) == 0 || len(n.deferred) > 0 {
 			// The node's addresses are not known yet: hold the capture
 			// (and those after it, so that they are offered in order).
-			data, err := io.ReadAll(r)
-			if err != nil {
-				b.invalid(capt, err)
-				return
-			}
-			n.deferred = append(n.deferred, deferred{capt, data})
-			capt.Status = StatusOK
+			b.hold(n, capt, r)
 			return
 		}
 		b.summarize(n, capt, r)
@@ -236,6 +234,55 @@ func ipvsSlot(t *ipvs.Table) (string, int) {
 		return "ipvsadm", 2
 	}
 	return "ipvsadm-" + string(t.Format), 0
+}
+
+// maxHeld bounds the bytes of conntrack captures held in memory until the
+// addresses that key them are known; a capture past it is read again from
+// its bundle then. A var so that tests can lower it.
+var maxHeld int64 = 32 << 20
+
+// hold keeps a conntrack capture for later: its bytes while they fit in
+// maxHeld, else only where it is.
+func (b *builder) hold(n *Node, capt *Capture, r io.Reader) {
+	capt.Status = StatusOK
+	d := deferred{capture: capt}
+	room := maxHeld - b.held
+	data, err := io.ReadAll(io.LimitReader(r, room+1))
+	if err == nil && int64(len(data)) > room {
+		d.reread = true
+		_, err = io.Copy(io.Discard, r) // for the byte count
+	} else {
+		d.data = data
+	}
+	if err != nil {
+		b.invalid(capt, err)
+		return
+	}
+	b.held += int64(len(d.data))
+	n.deferred = append(n.deferred, d)
+}
+
+// errFound stops a second reading of a bundle once the capture is read.
+var errFound = errors.New("found")
+
+// reread reads a held conntrack capture again from its bundle and
+// summarizes it.
+func (b *builder) reread(n *Node, capt *Capture) {
+	_, err := bundle.Read(capt.Bundle, b.opts, func(c bundle.Capture, r io.Reader) error {
+		if c.Path != capt.Path || c.Line != capt.Line || c.Kind != capt.Kind {
+			return nil
+		}
+		b.summarize(n, capt, r)
+		return errFound
+	})
+	switch {
+	case errors.Is(err, errFound):
+	case capt.Status == StatusInvalid:
+	case err == nil:
+		b.invalid(capt, fmt.Errorf("%s: gone from the bundle when read again", capt.Pos()))
+	default:
+		b.invalid(capt, err)
+	}
 }
 
 // summarize folds a conntrack capture into a summary keyed by the node's
@@ -406,7 +453,11 @@ func (b *builder) finish() (*Snapshot, error) {
 	for _, name := range sortedKeys(b.nodes) {
 		n := b.nodes[name]
 		for _, d := range n.deferred {
-			b.summarize(n, d.capture, bytes.NewReader(d.data))
+			if d.reread {
+				b.reread(n, d.capture)
+			} else {
+				b.summarize(n, d.capture, bytes.NewReader(d.data))
+			}
 		}
 		n.deferred = nil
 		n.resolve()

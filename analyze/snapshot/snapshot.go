@@ -131,8 +131,10 @@ type slot struct {
 	result  any
 }
 
-// deferred is a conntrack capture held until the node's addresses are known.
+// deferred is a conntrack capture held until the node's addresses are
+// known: its bytes, or when they were too many, the need to read it again.
 type deferred struct {
 	capture *Capture
 	data    []byte
+	reread  bool
 }
