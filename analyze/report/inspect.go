@@ -73,7 +73,7 @@ func Inspect(snap *snapshot.Snapshot, errs []error) *Inspection {
 	if in.Nodes == nil {
 		in.Nodes = []InspectedNode{}
 	}
-	in.Warnings = len(allWarnings(snap))
+	in.Warnings = len(ReadWarnings(snap))
 	for _, err := range errs {
 		in.Errors = append(in.Errors, err.Error())
 	}
@@ -113,9 +113,9 @@ func nodeCounts(n *snapshot.Node) []snapshot.Count {
 	}
 }
 
-// allWarnings lists every warning of the snapshot: bundles first, then the
+// ReadWarnings lists every warning of the snapshot: bundles first, then the
 // captures of the cluster and of each node, in reading order.
-func allWarnings(snap *snapshot.Snapshot) []source.Warning {
+func ReadWarnings(snap *snapshot.Snapshot) []source.Warning {
 	var out []source.Warning
 	for _, b := range snap.Bundles {
 		out = append(out, b.Warnings...)
@@ -175,7 +175,7 @@ func InspectText(w io.Writer, in *Inspection, snap *snapshot.Snapshot, st Style)
 		writeCaptures(ew, n.Captures, n.Missing, st)
 	}
 
-	if warns := allWarnings(snap); len(warns) > 0 {
+	if warns := ReadWarnings(snap); len(warns) > 0 {
 		fmt.Fprintf(ew, "\n%s\n", st.Heading.Render("warnings"))
 		for _, wn := range warns {
 			fmt.Fprintf(ew, "  %s\n", st.Warn.Render(wn.String()))

@@ -143,6 +143,9 @@ func runAnalyze(c *cli.Context) error {
 	if err := writeOutput(c, format == "text" && eng != nil, write); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	if n := len(report.ReadWarnings(snap)); n > 0 {
+		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", n)
+	}
 	switch {
 	case buildErr != nil:
 		return cli.Exit(buildErr.Error(), exitUsage)

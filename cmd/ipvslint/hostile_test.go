@@ -433,9 +433,8 @@ func TestHostile(t *testing.T) {
 				return writeDir(t, filepath.Join(dir, "bundle"), layoutFiles("node-a", func(string) []byte { return nil }))
 			},
 			want: outcome{code: 0, report: []string{"nodes/node-a/ipvsadm.txt", "empty"}},
-			// bundle-incomplete counts only missing, failed and invalid
-			// captures: empty ones are not reported (see the report).
-			analyze: &outcome{code: 0, report: []string{"no findings"}},
+			// Empty required captures (but conntrack) are reported.
+			analyze: &outcome{code: 0, report: []string{"bundle-incomplete", "nodes/node-a/ipvsadm.txt is empty"}},
 		},
 	}
 

@@ -43,6 +43,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
+	commands := []*cli.Command{
+		inspectCommand(),
+		analyzeCommand(),
+		rulesCommand(),
+		collectScriptCommand(),
+		versionCommand(),
+	}
+	hideLeafHelpCommands(commands)
 	return &cli.App{
 		Name:  "ipvslint",
 		Usage: "explain why Kubernetes Service traffic fails with kube-proxy in IPVS mode",
@@ -61,12 +69,19 @@ something; 2 could not run (bad flags, unreadable or refused input).`,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return cli.Exit(err.Error(), exitUsage)
 		},
-		Commands: []*cli.Command{
-			inspectCommand(),
-			analyzeCommand(),
-			rulesCommand(),
-			collectScriptCommand(),
-			versionCommand(),
-		},
+		Commands: commands,
+	}
+}
+
+// hideLeafHelpCommands turns off the "help"/"h" subcommand that the CLI
+// library gives every command, on the commands that have no subcommands of
+// their own: there "h" is an argument (a bundle directory may be called h),
+// and --help still prints the help.
+func hideLeafHelpCommands(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if len(c.Subcommands) == 0 {
+			c.HideHelpCommand = true
+		}
+		hideLeafHelpCommands(c.Subcommands)
 	}
 }

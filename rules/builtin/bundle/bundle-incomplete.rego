@@ -3,7 +3,8 @@
 # description: >-
 #   A capture the bundle format marks REQUIRED (ip addr, ipvsadm -Ln and
 #   conntrack -L on each node; the Services of the cluster) is missing, holds
-#   the command's error instead of its output, or could not be read. The rules
+#   the command's error instead of its output, is empty (all but conntrack,
+#   whose table can be empty), or could not be read. The rules
 #   that need it stay silent, so the report says less than it could. A partial
 #   ipvsadm listing (no header, filtered with grep) is reported too, since the
 #   rules that conclude from an absence do not run on it.
@@ -24,6 +25,17 @@ import data.ipvslint.lib.ipvs
 
 node_required := ["ip-addr", "ipvsadm", "conntrack"]
 
+# unusable(name, c) is true when the capture c of that name stops the rules
+# that need it. An empty ip addr, ipvsadm -Ln or Service list cannot come from
+# a command that worked (ip addr always prints lo, ipvsadm -Ln its header);
+# an empty conntrack table can.
+unusable(_, c) if c.status in ipvs.bad_status
+
+unusable(name, c) if {
+	c.status == "empty"
+	name != "conntrack"
+}
+
 # absence_rules are the rules that do not run on a partial ipvsadm listing.
 absence_rules := ["missing-real-server", "orphan-vip", "vs-missing", "vs-no-real-servers"]
 
@@ -32,7 +44,7 @@ findings contains f if {
 	problems := [[name, c] |
 		some name in node_required
 		c := ipvs.capture(node, name)
-		c.status in ipvs.bad_status
+		unusable(name, c)
 	]
 	partial := partial_listing(node)
 	count(problems) + count(partial) > 0
@@ -55,7 +67,7 @@ findings contains f if {
 
 findings contains f if {
 	c := object.get(input.cluster.captures, "services", {"status": "missing"})
-	c.status in ipvs.bad_status
+	unusable("services", c)
 	f := {
 		"node": "",
 		"service": "",
@@ -78,6 +90,8 @@ file_of(c, name) := c.file if {
 } else := name
 
 describe(c, name) := sprintf("%s is missing", [file_of(c, name)]) if c.status == "missing"
+
+describe(c, name) := sprintf("%s is empty", [file_of(c, name)]) if c.status == "empty"
 
 describe(c, name) := sprintf("%s holds a command failure instead of output%s", [file_of(c, name), detail(c)]) if c.status == "failed"
 

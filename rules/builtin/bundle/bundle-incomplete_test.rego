@@ -39,8 +39,21 @@ test_unlisted_capture_counts_as_missing if {
 	contains(f.message, "conntrack is missing")
 }
 
-test_empty_capture_is_not_incomplete if {
+# An empty conntrack table can come from a working command.
+test_empty_conntrack_is_not_incomplete if {
 	count(bundle_incomplete.findings) == 0 with input as fx.with_capture(fx.base, "conntrack", "empty")
+}
+
+# An empty ipvsadm -Ln cannot: ipvsadm always prints its header.
+test_empty_ipvsadm_is_incomplete if {
+	f := fx.only(bundle_incomplete.findings) with input as fx.with_capture(fx.base, "ipvsadm", "empty")
+	contains(f.message, "nodes/node-a/ipvsadm.txt is empty")
+}
+
+test_empty_services_is_cluster_wide if {
+	d := json.patch(fx.base, [{"op": "replace", "path": "/cluster/captures/services/status", "value": "empty"}])
+	f := fx.only(bundle_incomplete.findings) with input as d
+	startswith(f.message, "cluster/services.yaml is empty.")
 }
 
 test_optional_capture_is_not_incomplete if {
