@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/internal/testbin"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
 
@@ -40,22 +41,7 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(fakeKubectlEnv); dir != "" && filepath.Base(os.Args[0]) == "kubectl" {
 		os.Exit(fakeKubectl(dir, os.Args[1:], os.Stdout, os.Stderr))
 	}
-	dir, err := os.MkdirTemp("", "ipvslint-collect-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	ipvslintBin = filepath.Join(dir, "ipvslint")
-	build := exec.Command("go", "build", "-o", ipvslintBin, "../cmd/ipvslint")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building ipvslint:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testbin.Run(m, "../cmd/ipvslint", &ipvslintBin))
 }
 
 // fakeKubectl answers the kubectl calls of collect.sh from the fixtures in

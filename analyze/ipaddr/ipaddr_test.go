@@ -1,42 +1,34 @@
 package ipaddr
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/netip"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
-	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
 
-// refFiles are the reference captures this package parses.
-var refFiles = []string{"ip-addr.txt", "ip-d-addr.txt", "ip-o-addr.txt", "ip-j-addr.json", "ip-d-j-addr.json"}
+// refs are the reference captures this package parses.
+var refs = parsertest.Captures[Result]{Parse: Parse, Read: testref.Read,
+	Names: []string{"ip-addr.txt", "ip-d-addr.txt", "ip-o-addr.txt", "ip-j-addr.json", "ip-d-j-addr.json"}}
 
 func at(line int) source.Pos { return source.Pos{File: "ip-addr.txt", Line: line} }
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		first   int // line number of the first line; 0 means 1
-		want    *Result
-		wantErr string
-	}{
+	parsertest.Table(t, Parse, "ip-addr.txt", []parsertest.Case[Result]{
 		{
 			// Public paste of a kube-proxy node (spec 3.1).
-			name: "kube-ipvs0",
-			in: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default \n" +
+			Name: "kube-ipvs0",
+			In: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default \n" +
 				"    link/ether 02:67:68:41:61:e5 brd ff:ff:ff:ff:ff:ff\n" +
 				"    inet 10.96.0.1/32 scope global kube-ipvs0\n" +
 				"       valid_lft forever preferred_lft forever\n",
-			want: &Result{Form: FormText, Interfaces: []*Interface{{
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop",
 				State: "DOWN", Group: "default", LinkType: "ether", MAC: "02:67:68:41:61:e5", Broadcast: "ff:ff:ff:ff:ff:ff",
 				Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0",
@@ -46,15 +38,15 @@ func TestParse(t *testing.T) {
 		},
 		{
 			// The dummy0 paste of `ip -d address show` (spec 3.1) with kube-ipvs0's addresses.
-			name: "kube-ipvs0 -d dummy",
-			in: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n" +
+			Name: "kube-ipvs0 -d dummy",
+			In: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n" +
 				"    link/ether 4a:cc:f7:75:eb:78 brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 0 maxmtu 0\n" +
 				"    dummy numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535\n" +
 				"    inet 10.96.0.1/32 scope global kube-ipvs0\n" +
 				"       valid_lft forever preferred_lft forever\n" +
 				"    inet 10.96.0.10/32 scope global kube-ipvs0\n" +
 				"       valid_lft forever preferred_lft forever\n",
-			want: &Result{Form: FormText, Interfaces: []*Interface{{
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop",
 				State: "DOWN", Group: "default", Kind: "dummy", LinkType: "ether", MAC: "4a:cc:f7:75:eb:78",
 				Broadcast: "ff:ff:ff:ff:ff:ff", Extra: []string{"promiscuity", "0", "minmtu", "0", "maxmtu", "0"},
@@ -67,12 +59,12 @@ func TestParse(t *testing.T) {
 		},
 		{
 			// Older kube-proxy versions set a broadcast address (spec 3.1).
-			name: "kube-ipvs0 old brd form",
-			in: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n" +
+			Name: "kube-ipvs0 old brd form",
+			In: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n" +
 				"    link/ether 02:67:68:41:61:e5 brd ff:ff:ff:ff:ff:ff\n" +
 				"    inet 192.168.0.1/32 brd 192.168.0.1 scope global kube-ipvs0\n" +
 				"       valid_lft forever preferred_lft forever\n",
-			want: &Result{Form: FormText, Interfaces: []*Interface{{
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop",
 				State: "DOWN", Group: "default", LinkType: "ether", MAC: "02:67:68:41:61:e5", Broadcast: "ff:ff:ff:ff:ff:ff",
 				Addresses: []Address{{Prefix: pfx("192.168.0.1/32"), Broadcast: netip.MustParseAddr("192.168.0.1"),
@@ -82,12 +74,12 @@ func TestParse(t *testing.T) {
 		},
 		{
 			// The same link as ip -d -j prints it: a dummy has linkinfo without info_data (spec 3.2).
-			name: "kube-ipvs0 json",
-			in: `[{"ifindex":5,"ifname":"kube-ipvs0","flags":["BROADCAST","NOARP"],"mtu":1500,"qdisc":"noop","operstate":"DOWN",` +
+			Name: "kube-ipvs0 json",
+			In: `[{"ifindex":5,"ifname":"kube-ipvs0","flags":["BROADCAST","NOARP"],"mtu":1500,"qdisc":"noop","operstate":"DOWN",` +
 				`"group":"default","link_type":"ether","address":"02:67:68:41:61:e5","broadcast":"ff:ff:ff:ff:ff:ff",` +
 				`"promiscuity":0,"linkinfo":{"info_kind":"dummy"},"addr_info":[{"family":"inet","local":"10.96.0.1","prefixlen":32,` +
 				`"scope":"global","label":"kube-ipvs0","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]` + "\n",
-			want: &Result{Form: FormJSON, Interfaces: []*Interface{{
+			Want: &Result{Form: FormJSON, Interfaces: []*Interface{{
 				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop",
 				State: "DOWN", Group: "default", Kind: "dummy", LinkType: "ether", MAC: "02:67:68:41:61:e5", Broadcast: "ff:ff:ff:ff:ff:ff",
 				Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0",
@@ -96,8 +88,8 @@ func TestParse(t *testing.T) {
 			}}},
 		},
 		{
-			name: "peer, metric, proto, unknown flag bits, master, slave and altname",
-			in: "9: tun0@NONE: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1480 qdisc noqueue master vrf1 state UNKNOWN group default qlen 1000\n" +
+			Name: "peer, metric, proto, unknown flag bits, master, slave and altname",
+			In: "9: tun0@NONE: <POINTOPOINT,MULTICAST,NOARP,UP,LOWER_UP> mtu 1480 qdisc noqueue master vrf1 state UNKNOWN group default qlen 1000\n" +
 				"    link/none \n" +
 				"    bridge_slave state forwarding priority 32 cost 100\n" +
 				"    altname tunnel0\n" +
@@ -106,7 +98,7 @@ func TestParse(t *testing.T) {
 				"       valid_lft 100sec preferred_lft 0sec\n" +
 				"    inet6 fe80::1/64 scope link proto kernel_ll \n" +
 				"       valid_lft forever preferred_lft forever\n",
-			want: &Result{Form: FormText, Interfaces: []*Interface{{
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 9, Name: "tun0", Link: "NONE", Flags: []string{"POINTOPOINT", "MULTICAST", "NOARP", "UP", "LOWER_UP"},
 				MTU: 1480, Qdisc: "noqueue", Master: "vrf1", State: "UNKNOWN", Group: "default", TxQueueLen: 1000,
 				SlaveKind: "bridge", LinkType: "none", AltNames: []string{"tunnel0", "t0"},
@@ -120,13 +112,13 @@ func TestParse(t *testing.T) {
 			}}},
 		},
 		{
-			name:  "one-line records, CRLF, leading blank lines and a first line number",
-			first: 10,
-			in: "\r\n\r\n" +
+			Name:  "one-line records, CRLF, leading blank lines and a first line number",
+			First: 10,
+			In: "\r\n\r\n" +
 				"1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\r\n" +
 				"5: kube-ipvs0    inet 10.96.0.1/32 scope global kube-ipvs0\\       valid_lft forever preferred_lft forever\r\n" +
 				"5: kube-ipvs0    inet 10.96.0.1/24 scope global secondary kube-ipvs0\\       valid_lft forever preferred_lft forever\r\n",
-			want: &Result{Form: FormOneLine, Interfaces: []*Interface{
+			Want: &Result{Form: FormOneLine, Interfaces: []*Interface{
 				{Index: 1, Name: "lo", Addresses: []Address{{Prefix: pfx("127.0.0.1/8"), Scope: "host", Label: "lo",
 					ValidLft: "forever", PreferredLft: "forever", Pos: at(12)}}, Pos: at(12)},
 				{Index: 5, Name: "kube-ipvs0", Addresses: []Address{
@@ -137,14 +129,14 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
-			name: "odd lines are warnings",
-			in: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu big qdisc noqueue state UNKNOWN group default qlen 1000\n" +
+			Name: "odd lines are warnings",
+			In: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu big qdisc noqueue state UNKNOWN group default qlen 1000\n" +
 				"       valid_lft forever preferred_lft forever\n" +
 				"    inet 127.0.0.1 scope host lo\n" +
 				"    inet 127.0.0.300/8 scope host lo\n" +
 				"    vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff\n" +
 				"garbage\n",
-			want: &Result{Form: FormText, Interfaces: []*Interface{{
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 1, Name: "lo", Flags: []string{"LOOPBACK", "UP", "LOWER_UP"}, Qdisc: "noqueue", State: "UNKNOWN",
 				Group: "default", TxQueueLen: 1000, Addresses: []Address{}, Pos: at(1),
 			}}, Warnings: []source.Warning{
@@ -158,11 +150,11 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
-			name: "json link forms, slave kind, altnames, peer and flag order",
-			in: `[{"ifindex":2,"link":null,"ifname":"a","flags":[],"altnames":["x"],"linkinfo":{"info_slave_kind":"bond"},"addr_info":[` +
+			Name: "json link forms, slave kind, altnames, peer and flag order",
+			In: `[{"ifindex":2,"link":null,"ifname":"a","flags":[],"altnames":["x"],"linkinfo":{"info_slave_kind":"bond"},"addr_info":[` +
 				`{"family":"inet","local":"10.0.0.1","address":"10.0.0.2","prefixlen":32,"scope":"global","noprefixroute":true,"dynamic":true,"protocol":"kernel","metric":7,"weird":"w","label":"a"}]},` + "\n" +
 				`{"ifindex":3,"link_index":2,"link_netnsid":0,"ifname":"b","addr_info":[{"family":"inet6","local":"2001:db8::1","prefixlen":64,"secondary":false,"valid_life_time":30,"preferred_life_time":0}]}]`,
-			want: &Result{Form: FormJSON, Interfaces: []*Interface{
+			Want: &Result{Form: FormJSON, Interfaces: []*Interface{
 				{Index: 2, Name: "a", Link: "NONE", Flags: []string{}, SlaveKind: "bond", AltNames: []string{"x"}, Addresses: []Address{{
 					Prefix: pfx("10.0.0.1/32"), Peer: netip.MustParseAddr("10.0.0.2"), Scope: "global",
 					Flags: []string{"noprefixroute", "dynamic"}, Label: "a", Extra: []string{"proto", "kernel", "metric", "7", "weird", "w"}, Pos: at(1)}},
@@ -171,86 +163,54 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
-			name: "json [{}] quirk",
-			in:   "[{}]\n",
-			want: &Result{Form: FormJSON, Interfaces: []*Interface{}},
+			Name: "json [{}] quirk",
+			In:   "[{}]\n",
+			Want: &Result{Form: FormJSON, Interfaces: []*Interface{}},
 		},
 		{
-			name: "json truncated",
-			in:   `[{"ifindex":1,"ifname":"lo","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":99}]},{"ifindex":2,`,
-			want: &Result{Form: FormJSON, Interfaces: []*Interface{{Index: 1, Name: "lo", Addresses: []Address{}, Pos: at(1)}},
+			Name: "json truncated",
+			In:   `[{"ifindex":1,"ifname":"lo","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":99}]},{"ifindex":2,`,
+			Want: &Result{Form: FormJSON, Interfaces: []*Interface{{Index: 1, Name: "lo", Addresses: []Address{}, Pos: at(1)}},
 				Warnings: []source.Warning{
 					{Pos: at(1), Msg: "bad addr_info entry (skipped): bad prefixlen 99 for 127.0.0.1", Text: `{"family":"inet","local":"127.0.0.1","prefixlen":99}`},
 					{Pos: at(1), Msg: "truncated or invalid JSON (rest skipped): unexpected EOF"},
 				}},
 		},
 		{
-			name: "empty",
-			in:   "",
-			want: &Result{Interfaces: []*Interface{}},
+			Name: "empty",
+			In:   "",
+			Want: &Result{Interfaces: []*Interface{}},
 		},
 		{
-			name: "device does not exist",
-			in:   "Device \"kube-ipvs0\" does not exist.\n",
-			want: &Result{Interfaces: []*Interface{}, Failure: &source.Failure{Pos: at(1), Message: `Device "kube-ipvs0" does not exist.`}},
+			Name: "device does not exist",
+			In:   "Device \"kube-ipvs0\" does not exist.\n",
+			Want: &Result{Interfaces: []*Interface{}, Failure: &source.Failure{Pos: at(1), Message: `Device "kube-ipvs0" does not exist.`}},
 		},
 		{
-			name: "command not found",
-			in:   "bash: ip: command not found\n",
-			want: &Result{Interfaces: []*Interface{}, Failure: &source.Failure{Pos: at(1), Message: "bash: ip: command not found"}},
+			Name: "command not found",
+			In:   "bash: ip: command not found\n",
+			Want: &Result{Interfaces: []*Interface{}, Failure: &source.Failure{Pos: at(1), Message: "bash: ip: command not found"}},
 		},
 		{
-			name:    "not ip addr",
-			in:      "TCP  10.96.0.1:443 rr\n",
-			wantErr: `ip-addr.txt:1: not ip addr output: "TCP  10.96.0.1:443 rr"`,
+			Name:    "not ip addr",
+			In:      "TCP  10.96.0.1:443 rr\n",
+			WantErr: `ip-addr.txt:1: not ip addr output: "TCP  10.96.0.1:443 rr"`,
 		},
 		{
-			name:    "address line first",
-			in:      "\n    inet 10.96.0.1/32 scope global kube-ipvs0\n",
-			wantErr: `ip-addr.txt:2: not ip addr output: no link line before: "    inet 10.96.0.1/32 scope global kube-ipvs0"`,
+			Name:    "address line first",
+			In:      "\n    inet 10.96.0.1/32 scope global kube-ipvs0\n",
+			WantErr: `ip-addr.txt:2: not ip addr output: no link line before: "    inet 10.96.0.1/32 scope global kube-ipvs0"`,
 		},
 		{
-			name: "json array of something else",
-			in:   `[1, {"ifindex":"x"}] []`,
-			want: &Result{Form: FormJSON, Interfaces: []*Interface{}, Warnings: []source.Warning{
+			Name: "json array of something else",
+			In:   `[1, {"ifindex":"x"}] []`,
+			Want: &Result{Form: FormJSON, Interfaces: []*Interface{}, Warnings: []source.Warning{
 				{Pos: at(1), Msg: "not an interface object (skipped): json: cannot unmarshal number into Go value of type ipaddr.jsonLink", Text: "1"},
 				{Pos: at(1), Msg: "not an interface object (skipped): json: cannot unmarshal string into Go struct field jsonLink.ifindex of type int", Text: `{"ifindex":"x"}`},
 				{Pos: at(1), Msg: "data after the JSON array (skipped)"},
 			}},
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in), at(max(tt.first, 1)))
-			if tt.wantErr != "" || err != nil {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
-			}
-		})
-	}
-}
-
-func dump(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
-}
-
-func parseRef(t testing.TB, name string) *Result {
-	t.Helper()
-	res, err := Parse(bytes.NewReader(testref.Read(t, name)), source.Pos{File: name, Line: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	})
 }
 
 // TestReference checks values read by hand from each reference capture.
@@ -271,7 +231,7 @@ func TestReference(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			res := parseRef(t, tt.file)
+			res := refs.Get(t, tt.file)
 			if res.Form != tt.form || res.Failure != nil || len(res.Warnings) != 0 {
 				t.Fatalf("form %q, failure %v, warnings %v", res.Form, res.Failure, res.Warnings)
 			}
@@ -373,9 +333,9 @@ func TestFormsAgree(t *testing.T) {
 	}
 	for _, pair := range [][2]string{{"ip-addr.txt", "ip-j-addr.json"}, {"ip-d-addr.txt", "ip-d-j-addr.json"}, {"ip-addr.txt", "ip-o-addr.txt"}} {
 		links := pair[1] != "ip-o-addr.txt"
-		a, b := strip(parseRef(t, pair[0]), links), strip(parseRef(t, pair[1]), links)
+		a, b := strip(refs.Get(t, pair[0]), links), strip(refs.Get(t, pair[1]), links)
 		if !reflect.DeepEqual(a, b) {
-			t.Errorf("%s and %s differ:\n%s\n%s", pair[0], pair[1], dump(t, a), dump(t, b))
+			t.Errorf("%s and %s differ:\n%s\n%s", pair[0], pair[1], parsertest.Dump(t, a), parsertest.Dump(t, b))
 		}
 	}
 }
@@ -383,15 +343,11 @@ func TestFormsAgree(t *testing.T) {
 // TestGolden compares the parse of each reference capture with
 // testdata/TestGolden/<file>.golden; -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, name := range refFiles {
-		t.Run(name, func(t *testing.T) {
-			golden.CheckJSON(t, golden.Path(t, name), parseRef(t, name))
-		})
-	}
+	refs.Golden(t)
 }
 
 func TestHelpers(t *testing.T) {
-	res := parseRef(t, "ip-addr.txt")
+	res := refs.Get(t, "ip-addr.txt")
 	if res.Interface("nope") != nil {
 		t.Error("Interface(nope) != nil")
 	}
@@ -413,13 +369,7 @@ func TestHelpers(t *testing.T) {
 func BenchmarkParse(b *testing.B) {
 	for _, name := range []string{"ip-d-addr.txt", "ip-d-j-addr.json"} {
 		b.Run(name, func(b *testing.B) {
-			data := testref.Read(b, name)
-			b.SetBytes(int64(len(data)))
-			for b.Loop() {
-				if _, err := Parse(bytes.NewReader(data), source.Pos{File: name, Line: 1}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			refs.Benchmark(b, name)
 		})
 	}
 }

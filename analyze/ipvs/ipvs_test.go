@@ -2,7 +2,6 @@ package ipvs
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
 
@@ -445,41 +445,18 @@ func TestParse(t *testing.T) {
 	for _, tt := range parseTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Parse(strings.NewReader(tt.in), at(max(tt.first, 1)))
-			if tt.wantErr != "" {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %s", err, tt.wantErr)
-				}
+			if parsertest.Err(t, err, tt.wantErr) {
 				var pe *source.ParseError
 				if !errors.As(err, &pe) || !errors.Is(err, ErrNotIPVS) {
 					t.Errorf("err is %T, want a *source.ParseError wrapping ErrNotIPVS", err)
 				}
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var warns []string
-			for _, w := range got.Warnings {
-				warns = append(warns, w.String())
-			}
-			if !reflect.DeepEqual(warns, tt.warns) {
-				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warns, "\n"), strings.Join(tt.warns, "\n"))
-			}
+			expectWarnings(t, got, tt.warns...)
 			got.Warnings, got.index = nil, nil
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
-			}
+			parsertest.Equal(t, got, tt.want)
 		})
 	}
-}
-
-func dump(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
 }
 
 func TestParseAddrPort(t *testing.T) {

@@ -1,44 +1,35 @@
 package ss
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/netip"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
-	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
 // captures are sample captures written for these tests from ss's column
 // layout (no reference output of ss exists): iproute2 5.x with -H, with a
 // header and -p, and iproute2 3.10 (CentOS 7).
-var captures = []string{"ss-Hlntu.txt", "ss-lntup.txt", "ss-old-centos7.txt"}
+var captures = parsertest.Captures[Result]{Parse: Parse, Read: parsertest.Testdata,
+	Names: []string{"ss-Hlntu.txt", "ss-lntup.txt", "ss-old-centos7.txt"}}
 
 func at(line int) source.Pos { return source.Pos{File: "ss-listen.txt", Line: line} }
 
 func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    *Result
-		wantErr string
-	}{
+	parsertest.Table(t, Parse, "ss-listen.txt", []parsertest.Case[Result]{
 		{
-			name: "wildcards and device suffixes",
-			in: "udp   UNCONN 0      0          127.0.0.53%lo:53        0.0.0.0:*          \n" +
+			Name: "wildcards and device suffixes",
+			In: "udp   UNCONN 0      0          127.0.0.53%lo:53        0.0.0.0:*          \n" +
 				"tcp   LISTEN 0      4096                   *:10250           *:*          \n" +
 				"tcp   LISTEN 0      128                 [::]:22           [::]:*          \n" +
 				"tcp   LISTEN 0      511   [::ffff:127.0.0.1]:8080          *:*          \n" +
 				"udp   UNCONN 0      0    [fe80::1]%eth0:546        [::]:*\n" +
 				"udp   UNCONN 0      0      0.0.0.0%eth0:*        0.0.0.0:*\n",
-			want: &Result{Sockets: []Socket{
+			Want: &Result{Sockets: []Socket{
 				{Netid: "udp", State: "UNCONN", Addr: ip("127.0.0.53"), Port: 53, Interface: "lo", Peer: "0.0.0.0:*", Pos: at(1)},
 				{Netid: "tcp", State: "LISTEN", SendQ: 4096, Port: 10250, Peer: "*:*", Pos: at(2)},
 				{Netid: "tcp", State: "LISTEN", SendQ: 128, Addr: ip("::"), Port: 22, Peer: "[::]:*", Pos: at(3)},
@@ -48,10 +39,10 @@ func TestParse(t *testing.T) {
 			}},
 		},
 		{
-			name: "header, process with a blank in its name, CRLF",
-			in: "Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\r\n" +
+			Name: "header, process with a blank in its name, CRLF",
+			In: "Netid State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\r\n" +
 				"tcp   LISTEN 3      4096   0.0.0.0:443 0.0.0.0:*    users:((\"tmux: server\",pid=77,fd=5),(\"nginx\",pid=3000,fd=6))\r\n",
-			want: &Result{Sockets: []Socket{{
+			Want: &Result{Sockets: []Socket{{
 				Netid: "tcp", State: "LISTEN", RecvQ: 3, SendQ: 4096, Addr: ip("0.0.0.0"), Port: 443, Peer: "0.0.0.0:*",
 				Process: `users:(("tmux: server",pid=77,fd=5),("nginx",pid=3000,fd=6))`,
 				Users:   []User{{Name: "tmux: server", PID: 77, FD: 5}, {Name: "nginx", PID: 3000, FD: 6}},
@@ -59,13 +50,13 @@ func TestParse(t *testing.T) {
 			}}},
 		},
 		{
-			name: "one type asked for: no Netid column",
-			in:   "State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0      4096   127.0.0.1:10249 0.0.0.0:*\n",
-			want: &Result{Sockets: []Socket{{Netid: "tcp", State: "LISTEN", SendQ: 4096, Addr: ip("127.0.0.1"), Port: 10249, Peer: "0.0.0.0:*", Pos: at(2)}}},
+			Name: "one type asked for: no Netid column",
+			In:   "State  Recv-Q Send-Q Local Address:Port Peer Address:Port\nLISTEN 0      4096   127.0.0.1:10249 0.0.0.0:*\n",
+			Want: &Result{Sockets: []Socket{{Netid: "tcp", State: "LISTEN", SendQ: 4096, Addr: ip("127.0.0.1"), Port: 10249, Peer: "0.0.0.0:*", Pos: at(2)}}},
 		},
 		{
-			name: "odd lines",
-			in: "tcp   LISTEN 0      128    0.0.0.0:22 0.0.0.0:*\n" +
+			Name: "odd lines",
+			In: "tcp   LISTEN 0      128    0.0.0.0:22 0.0.0.0:*\n" +
 				"tcp   LISTEN 0      128    0.0.0.0:ssh 0.0.0.0:*\n" +
 				"tcp   WEIRD 0 0 1.2.3.4:1 *:*\n" +
 				"tcp   LISTEN x 0 1.2.3.4:1 *:*\n" +
@@ -73,7 +64,7 @@ func TestParse(t *testing.T) {
 				"tcp   LISTEN 0 0 1.2.3.400:1 *:*\n" +
 				"tcp   LISTEN 0 0 nocolon *:*\n" +
 				"tcp LISTEN\n",
-			want: &Result{Sockets: []Socket{{Netid: "tcp", State: "LISTEN", SendQ: 128, Addr: ip("0.0.0.0"), Port: 22, Peer: "0.0.0.0:*", Pos: at(1)}},
+			Want: &Result{Sockets: []Socket{{Netid: "tcp", State: "LISTEN", SendQ: 128, Addr: ip("0.0.0.0"), Port: 22, Peer: "0.0.0.0:*", Pos: at(1)}},
 				Warnings: []source.Warning{
 					{Pos: at(2), Msg: `bad local port "ssh" (captured without -n?) (skipped)`, Text: "tcp   LISTEN 0      128    0.0.0.0:ssh 0.0.0.0:*"},
 					{Pos: at(3), Msg: `unknown state "WEIRD" (skipped)`, Text: "tcp   WEIRD 0 0 1.2.3.4:1 *:*"},
@@ -85,35 +76,21 @@ func TestParse(t *testing.T) {
 				}},
 		},
 		{
-			name: "empty",
-			in:   "",
-			want: &Result{Sockets: []Socket{}},
+			Name: "empty",
+			In:   "",
+			Want: &Result{Sockets: []Socket{}},
 		},
 		{
-			name: "command not found",
-			in:   "bash: ss: command not found\n",
-			want: &Result{Sockets: []Socket{}, Failure: &source.Failure{Pos: at(1), Message: "bash: ss: command not found"}},
+			Name: "command not found",
+			In:   "bash: ss: command not found\n",
+			Want: &Result{Sockets: []Socket{}, Failure: &source.Failure{Pos: at(1), Message: "bash: ss: command not found"}},
 		},
 		{
-			name:    "not ss",
-			in:      "net.ipv4.ip_forward = 1\n",
-			wantErr: `ss-listen.txt:1: not ss output: too few columns: "net.ipv4.ip_forward = 1"`,
+			Name:    "not ss",
+			In:      "net.ipv4.ip_forward = 1\n",
+			WantErr: `ss-listen.txt:1: not ss output: too few columns: "net.ipv4.ip_forward = 1"`,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in), at(1))
-			if tt.wantErr != "" || err != nil {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
-			}
-		})
-	}
+	})
 }
 
 func TestListener(t *testing.T) {
@@ -144,7 +121,7 @@ func TestListener(t *testing.T) {
 		{"ss-old-centos7.txt", "10.0.5.168:25", "tcp", 0},
 	}
 	for _, tt := range tests {
-		res := parseCapture(t, tt.file)
+		res := captures.Get(t, tt.file)
 		s, ok := res.Listener(netip.MustParseAddrPort(tt.ap), tt.proto)
 		line := 0
 		if ok {
@@ -166,7 +143,7 @@ func TestListener(t *testing.T) {
 
 // TestCaptures checks values read by hand from the sample captures.
 func TestCaptures(t *testing.T) {
-	res := parseCapture(t, "ss-lntup.txt")
+	res := captures.Get(t, "ss-lntup.txt")
 	if len(res.Sockets) != 6 || len(res.Warnings) != 0 {
 		t.Fatalf("%d sockets, warnings %v", len(res.Sockets), res.Warnings)
 	}
@@ -177,60 +154,25 @@ func TestCaptures(t *testing.T) {
 	if s := res.Sockets[1]; s.Addr != ip("fe80::1c2b:ff:fe4d:2") || s.Interface != "eth0" || s.Port != 546 || s.Users[0].Name != "systemd-network" {
 		t.Errorf("dhcpv6 socket = %+v", s)
 	}
-	res = parseCapture(t, "ss-old-centos7.txt")
+	res = captures.Get(t, "ss-old-centos7.txt")
 	if s := res.Sockets[4]; s.Addr != ip("::") || s.Port != 22 || s.Peer != ":::*" || s.Pos.Line != 6 {
 		t.Errorf(":::22 socket = %+v", s)
 	}
-	res = parseCapture(t, "ss-Hlntu.txt")
+	res = captures.Get(t, "ss-Hlntu.txt")
 	if len(res.Sockets) != 12 || res.Sockets[2].Addr.IsValid() || res.Sockets[2].Port != 323 {
 		t.Errorf("ss-Hlntu: %d sockets, third %+v", len(res.Sockets), res.Sockets[2])
 	}
 }
 
-func dump(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
-}
-
-func parseCapture(t testing.TB, name string) *Result {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Parse(bytes.NewReader(data), source.Pos{File: name, Line: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
 // TestGolden compares the parse of each sample capture with
 // testdata/TestGolden/<file>.golden; -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, name := range captures {
-		t.Run(name, func(t *testing.T) {
-			golden.CheckJSON(t, golden.Path(t, name), parseCapture(t, name))
-		})
-	}
+	captures.Golden(t)
 }
 
 // BenchmarkParse measures the parser on the -p sample capture:
 //
 //	go test -run '^$' -bench . ./analyze/ss
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "ss-lntup.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data), source.Pos{File: "ss-listen.txt", Line: 1}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	captures.Benchmark(b, "ss-lntup.txt")
 }

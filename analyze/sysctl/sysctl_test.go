@@ -1,50 +1,39 @@
 package sysctl
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
-	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
 // captures are sample captures written for these tests (no reference output
 // of sysctl exists): a node with ip_vs loaded, and one without.
-var captures = []string{"node-5.4.txt", "no-ip_vs.txt"}
+var captures = parsertest.Captures[Result]{Parse: Parse, Read: parsertest.Testdata, Names: []string{"node-5.4.txt", "no-ip_vs.txt"}}
 
 func at(line int) source.Pos { return source.Pos{File: "sysctl.txt", Line: line} }
 
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    *Result
-		wantErr string
-	}{
+	parsertest.Table(t, Parse, "sysctl.txt", []parsertest.Case[Result]{
 		{
-			name: "both separators, tabs in a value, CRLF",
-			in:   "net.ipv4.vs.conntrack = 1\r\nnet.ipv4.ip_forward=1\r\n\r\nnet.ipv4.ip_local_port_range = 32768\t60999\r\n",
-			want: &Result{Entries: map[string]Entry{
+			Name: "both separators, tabs in a value, CRLF",
+			In:   "net.ipv4.vs.conntrack = 1\r\nnet.ipv4.ip_forward=1\r\n\r\nnet.ipv4.ip_local_port_range = 32768\t60999\r\n",
+			Want: &Result{Entries: map[string]Entry{
 				"net.ipv4.vs.conntrack":        {Value: "1", Pos: at(1)},
 				"net.ipv4.ip_forward":          {Value: "1", Pos: at(2)},
 				"net.ipv4.ip_local_port_range": {Value: "32768\t60999", Pos: at(4)},
 			}},
 		},
 		{
-			name: "cannot stat, duplicates and odd lines",
-			in: "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory\n" +
+			Name: "cannot stat, duplicates and odd lines",
+			In: "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory\n" +
 				"net.ipv4.conf.eth0/100.arp_ignore = 1\n" +
 				"sysctl: cannot stat /proc/sys/net/ipv4/conf/eth0.100/arp_filter: No such file or directory\n" +
 				"net.ipv4.ip_forward = 0\n" +
 				"what is this\n" +
 				"net.ipv4.ip_forward = 1\n" +
 				"sysctl: permission denied on key 'net.ipv4.vs.secure_tcp'\n",
-			want: &Result{
+			Want: &Result{
 				Entries: map[string]Entry{
 					"net.ipv4.conf.eth0/100.arp_ignore": {Value: "1", Pos: at(2)},
 					"net.ipv4.ip_forward":               {Value: "1", Pos: at(6)},
@@ -60,49 +49,35 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
-			name: "empty value",
-			in:   "kernel.domainname = \n",
-			want: &Result{Entries: map[string]Entry{"kernel.domainname": {Value: "", Pos: at(1)}}},
+			Name: "empty value",
+			In:   "kernel.domainname = \n",
+			Want: &Result{Entries: map[string]Entry{"kernel.domainname": {Value: "", Pos: at(1)}}},
 		},
 		{
-			name: "empty",
-			in:   "\n\n",
-			want: &Result{Entries: map[string]Entry{}},
+			Name: "empty",
+			In:   "\n\n",
+			Want: &Result{Entries: map[string]Entry{}},
 		},
 		{
-			name: "command not found",
-			in:   "sh: 1: sysctl: not found\n",
-			want: &Result{Entries: map[string]Entry{}, Failure: &source.Failure{Pos: at(1), Message: "sh: 1: sysctl: not found"}},
+			Name: "command not found",
+			In:   "sh: 1: sysctl: not found\n",
+			Want: &Result{Entries: map[string]Entry{}, Failure: &source.Failure{Pos: at(1), Message: "sh: 1: sysctl: not found"}},
 		},
 		{
-			name:    "not sysctl",
-			in:      "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n",
-			wantErr: `sysctl.txt:1: not sysctl output: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"`,
+			Name:    "not sysctl",
+			In:      "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n",
+			WantErr: `sysctl.txt:1: not sysctl output: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536"`,
 		},
 		{
-			name:    "no key",
-			in:      " = 1\n",
-			wantErr: `sysctl.txt:1: not sysctl output: "= 1"`,
+			Name:    "no key",
+			In:      " = 1\n",
+			WantErr: `sysctl.txt:1: not sysctl output: "= 1"`,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in), at(1))
-			if tt.wantErr != "" || err != nil {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
-			}
-		})
-	}
+	})
 }
 
 func TestInt(t *testing.T) {
-	res := parseCapture(t, "node-5.4.txt")
+	res := captures.Get(t, "node-5.4.txt")
 	tests := []struct {
 		name string
 		want int64
@@ -128,7 +103,7 @@ func TestInt(t *testing.T) {
 			t.Errorf("Int(%s) = %d, %v, %v; want %d, line %d, %v", tt.name, v, pos, ok, tt.want, tt.line, tt.ok)
 		}
 	}
-	res = parseCapture(t, "no-ip_vs.txt")
+	res = captures.Get(t, "no-ip_vs.txt")
 	if _, _, ok := res.Int(VSConnReuseMode); ok || len(res.Missing) != 1 || res.Missing[0].Name != "net.ipv4.vs" {
 		t.Errorf("no-ip_vs: Missing = %v", res.Missing)
 	}
@@ -137,50 +112,15 @@ func TestInt(t *testing.T) {
 	}
 }
 
-func dump(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
-}
-
-func parseCapture(t testing.TB, name string) *Result {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Parse(bytes.NewReader(data), source.Pos{File: name, Line: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
 // TestGolden compares the parse of each sample capture with
 // testdata/TestGolden/<file>.golden; -update rewrites them.
 func TestGolden(t *testing.T) {
-	for _, name := range captures {
-		t.Run(name, func(t *testing.T) {
-			golden.CheckJSON(t, golden.Path(t, name), parseCapture(t, name))
-		})
-	}
+	captures.Golden(t)
 }
 
 // BenchmarkParse measures the parser on the larger sample capture:
 //
 //	go test -run '^$' -bench . ./analyze/sysctl
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "node-5.4.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data), source.Pos{File: "sysctl.txt", Line: 1}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	captures.Benchmark(b, "node-5.4.txt")
 }

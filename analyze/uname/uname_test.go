@@ -1,66 +1,55 @@
 package uname
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
-	"github.com/ipvslint/ipvslint/internal/golden"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
 func at(line int) source.Pos { return source.Pos{File: "uname.txt", Line: line} }
 
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		want    *Result
-		wantErr string
-	}{
+	parsertest.Table(t, Parse, "uname.txt", []parsertest.Case[Result]{
 		{
-			name: "ubuntu",
-			in:   "Linux node-a 5.4.0-150-generic #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023 x86_64 x86_64 x86_64 GNU/Linux\n",
-			want: &Result{KernelName: "Linux", Hostname: "node-a", Release: "5.4.0-150-generic", Version: Version{5, 4, 0},
+			Name: "ubuntu",
+			In:   "Linux node-a 5.4.0-150-generic #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023 x86_64 x86_64 x86_64 GNU/Linux\n",
+			Want: &Result{KernelName: "Linux", Hostname: "node-a", Release: "5.4.0-150-generic", Version: Version{5, 4, 0},
 				Build: "#167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023", Machine: "x86_64", OS: "GNU/Linux", Pos: at(1)},
 		},
 		{
-			name: "debian, unknown processor left out, CRLF",
-			in:   "\r\nLinux node-b 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64 GNU/Linux\r\n",
-			want: &Result{KernelName: "Linux", Hostname: "node-b", Release: "6.1.0-18-amd64", Version: Version{6, 1, 0},
+			Name: "debian, unknown processor left out, CRLF",
+			In:   "\r\nLinux node-b 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64 GNU/Linux\r\n",
+			Want: &Result{KernelName: "Linux", Hostname: "node-b", Release: "6.1.0-18-amd64", Version: Version{6, 1, 0},
 				Build: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01)", Machine: "x86_64", OS: "GNU/Linux", Pos: at(2)},
 		},
 		{
-			name: "alibaba cloud linux aarch64",
-			in:   "Linux iZbp1 5.10.134-16.3.al8.aarch64 #1 SMP Thu Feb 29 16:22:41 CST 2024 aarch64 aarch64 aarch64 GNU/Linux\n",
-			want: &Result{KernelName: "Linux", Hostname: "iZbp1", Release: "5.10.134-16.3.al8.aarch64", Version: Version{5, 10, 134},
+			Name: "alibaba cloud linux aarch64",
+			In:   "Linux iZbp1 5.10.134-16.3.al8.aarch64 #1 SMP Thu Feb 29 16:22:41 CST 2024 aarch64 aarch64 aarch64 GNU/Linux\n",
+			Want: &Result{KernelName: "Linux", Hostname: "iZbp1", Release: "5.10.134-16.3.al8.aarch64", Version: Version{5, 10, 134},
 				Build: "#1 SMP Thu Feb 29 16:22:41 CST 2024", Machine: "aarch64", OS: "GNU/Linux", Pos: at(1)},
 		},
 		{
-			name: "centos 7, old coreutils prints unknown",
-			in:   "Linux node-c 3.10.0-1160.el7.x86_64 #1 SMP Mon Oct 19 16:18:59 UTC 2020 x86_64 unknown unknown GNU/Linux\n",
-			want: &Result{KernelName: "Linux", Hostname: "node-c", Release: "3.10.0-1160.el7.x86_64", Version: Version{3, 10, 0},
+			Name: "centos 7, old coreutils prints unknown",
+			In:   "Linux node-c 3.10.0-1160.el7.x86_64 #1 SMP Mon Oct 19 16:18:59 UTC 2020 x86_64 unknown unknown GNU/Linux\n",
+			Want: &Result{KernelName: "Linux", Hostname: "node-c", Release: "3.10.0-1160.el7.x86_64", Version: Version{3, 10, 0},
 				Build: "#1 SMP Mon Oct 19 16:18:59 UTC 2020", Machine: "x86_64", OS: "GNU/Linux", Pos: at(1)},
 		},
 		{
-			name: "busybox",
-			in:   "Linux alpine 6.6.12-linuxkit #1 SMP Fri Jan 19 08:53:17 UTC 2024 aarch64 Linux\n",
-			want: &Result{KernelName: "Linux", Hostname: "alpine", Release: "6.6.12-linuxkit", Version: Version{6, 6, 12},
+			Name: "busybox",
+			In:   "Linux alpine 6.6.12-linuxkit #1 SMP Fri Jan 19 08:53:17 UTC 2024 aarch64 Linux\n",
+			Want: &Result{KernelName: "Linux", Hostname: "alpine", Release: "6.6.12-linuxkit", Version: Version{6, 6, 12},
 				Build: "#1 SMP Fri Jan 19 08:53:17 UTC 2024", Machine: "aarch64", OS: "Linux", Pos: at(1)},
 		},
 		{
-			name: "uname -r",
-			in:   "5.15.0-1034-azure\n",
-			want: &Result{Release: "5.15.0-1034-azure", Version: Version{5, 15, 0}, Pos: at(1)},
+			Name: "uname -r",
+			In:   "5.15.0-1034-azure\n",
+			Want: &Result{Release: "5.15.0-1034-azure", Version: Version{5, 15, 0}, Pos: at(1)},
 		},
 		{
-			name: "unknown machine and a second line",
-			in:   "Linux n 6.8.0 #1 SMP 2024 sparc64 GNU/Linux\nLinux n 6.8.0\n",
-			want: &Result{KernelName: "Linux", Hostname: "n", Release: "6.8.0", Version: Version{6, 8, 0},
+			Name: "unknown machine and a second line",
+			In:   "Linux n 6.8.0 #1 SMP 2024 sparc64 GNU/Linux\nLinux n 6.8.0\n",
+			Want: &Result{KernelName: "Linux", Hostname: "n", Release: "6.8.0", Version: Version{6, 8, 0},
 				Build: "#1 SMP 2024", Machine: "sparc64", OS: "GNU/Linux", Pos: at(1),
 				Warnings: []source.Warning{
 					{Pos: at(1), Msg: `unknown machine "sparc64"`, Text: "Linux n 6.8.0 #1 SMP 2024 sparc64 GNU/Linux"},
@@ -68,45 +57,31 @@ func TestParse(t *testing.T) {
 				}},
 		},
 		{
-			name: "empty",
-			in:   "\n",
-			want: &Result{},
+			Name: "empty",
+			In:   "\n",
+			Want: &Result{},
 		},
 		{
-			name: "command not found",
-			in:   "sh: uname: not found\n",
-			want: &Result{Failure: &source.Failure{Pos: at(1), Message: "sh: uname: not found"}},
+			Name: "command not found",
+			In:   "sh: uname: not found\n",
+			Want: &Result{Failure: &source.Failure{Pos: at(1), Message: "sh: uname: not found"}},
 		},
 		{
-			name:    "not a release",
-			in:      "Linux\n",
-			wantErr: `uname.txt:1: not uname output: release "Linux" is not a kernel version: "Linux"`,
+			Name:    "not a release",
+			In:      "Linux\n",
+			WantErr: `uname.txt:1: not uname output: release "Linux" is not a kernel version: "Linux"`,
 		},
 		{
-			name:    "two fields",
-			in:      "Linux node-a\n",
-			wantErr: `uname.txt:1: not uname output: "Linux node-a"`,
+			Name:    "two fields",
+			In:      "Linux node-a\n",
+			WantErr: `uname.txt:1: not uname output: "Linux node-a"`,
 		},
 		{
-			name:    "not uname -a",
-			in:      "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n",
-			wantErr: `uname.txt:1: not uname output: release "0" is not a kernel version: "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*"`,
+			Name:    "not uname -a",
+			In:      "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n",
+			WantErr: `uname.txt:1: not uname output: release "0" is not a kernel version: "tcp LISTEN 0 128 0.0.0.0:22 0.0.0.0:*"`,
 		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tt.in), at(1))
-			if tt.wantErr != "" || err != nil {
-				if err == nil || err.Error() != tt.wantErr {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				return
-			}
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got\n%s\nwant\n%s", dump(t, got), dump(t, tt.want))
-			}
-		})
-	}
+	})
 }
 
 func TestVersion(t *testing.T) {
@@ -139,42 +114,19 @@ func TestVersion(t *testing.T) {
 	}
 }
 
-func dump(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return append(b, '\n')
-}
+// capture is the sample capture, written for these tests (no reference
+// output of uname exists).
+var capture = parsertest.Captures[Result]{Parse: Parse, Read: parsertest.Testdata, Names: []string{"uname-a.txt"}}
 
-// TestGolden compares the parse of the sample capture (written for these
-// tests; no reference output of uname exists) with
+// TestGolden compares the parse of the sample capture with
 // testdata/TestGolden/uname-a.txt.golden; -update rewrites it.
 func TestGolden(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "uname-a.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := Parse(bytes.NewReader(data), source.Pos{File: "uname-a.txt", Line: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden.CheckJSON(t, golden.Path(t, "uname-a.txt"), res)
+	capture.Golden(t)
 }
 
 // BenchmarkParse measures the parser on the sample capture:
 //
 //	go test -run '^$' -bench . ./analyze/uname
 func BenchmarkParse(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "uname-a.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(data), source.Pos{File: "uname.txt", Line: 1}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	capture.Benchmark(b, "uname-a.txt")
 }

@@ -483,7 +483,7 @@ func runHostile(t *testing.T, root, command, arg string, want outcome) int64 {
 	before := listTree(t, root)
 
 	code, stderr, kib := runLimited(t, work, []string{"TMPDIR=" + tmp, "HOME=" + work},
-		filepath.Join(binDir, "ipvslint"), command, "-o", report, arg)
+		ipvslintBin, command, "-o", report, arg)
 
 	if code != want.code {
 		t.Errorf("exit code %d, want %d; stderr:\n%s", code, want.code, clipText(stderr))

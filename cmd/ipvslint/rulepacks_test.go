@@ -21,7 +21,7 @@ var examplePack = filepath.Join("..", "..", "examples", "portpolicy")
 // code.
 func ipvslint(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, "ipvslint"), args...)
+	cmd := exec.Command(ipvslintBin, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,34 +12,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipvslint/ipvslint/internal/testbin"
 	"github.com/ipvslint/ipvslint/internal/testref"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected output sections of the CLI scripts")
 
-// binDir holds the ipvslint binary built once for all scripts, so that the
+// ipvslintBin is the ipvslint binary built once for all scripts, so that the
 // scripts run the real program end to end.
-var binDir string
+var ipvslintBin string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	dir, err := os.MkdirTemp("", "ipvslint-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	binDir = dir
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "ipvslint"), ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building ipvslint:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testbin.Run(m, ".", &ipvslintBin))
 }
 
 // TestScripts runs testdata/script/*.txtar against the built binary.
@@ -56,7 +41,7 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
-			env.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+			env.Setenv("PATH", filepath.Dir(ipvslintBin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 			env.Setenv("REFERENCE", ref)
 			env.Setenv("REPO", repo)
 			return nil
