@@ -211,7 +211,7 @@ func compileError(err error) error {
 // engine's timeout. A finding that does not follow docs/rules.md is an
 // error naming its rule.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
-	value, err := ast.InterfaceToValue(input)
+	value, err := toValue(input)
 	if err != nil {
 		return nil, fmt.Errorf("convert the input document: %w", err)
 	}

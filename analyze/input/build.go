@@ -46,6 +46,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	c.KubeProxy = kubeProxy(objs.ProxyConfig)
 	c.Version = b.version(opts.KubernetesVersion)
 	c.Services = b.services(c.Captures)
+	b.serviceIndex = indexServices(c.Services)
 	for _, n := range snap.Nodes {
 		doc.Nodes[n.Name] = b.node(n, c)
 	}
@@ -55,10 +56,11 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 
 // builder holds the indexes Build shares between its parts.
 type builder struct {
-	snap      *snapshot.Snapshot
-	objs      *kube.Objects
-	pods      map[string]*kube.Pod // by namespace/name
-	nodeAddrs map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
+	snap         *snapshot.Snapshot
+	objs         *kube.Objects
+	pods         map[string]*kube.Pod // by namespace/name
+	nodeAddrs    map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
+	serviceIndex *serviceIndex        // the Service ports by address and NodePort, once the Services are built
 }
 
 // The capture names of cluster.captures, with the layout file and the

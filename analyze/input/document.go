@@ -159,12 +159,19 @@ type Node struct {
 	IPVS0          map[string]*BoundAddress  `json:"ipvs0"`
 	Addresses      map[string]*NodeInterface `json:"addresses"`
 	VirtualServers map[string]*VirtualServer `json:"virtualServers"`
-	Conntrack      *Conntrack                `json:"conntrack,omitempty"`
-	Listeners      []Listener                `json:"listeners"`
-	Sysctl         map[string]Sysctl         `json:"sysctl"`
-	Kernel         *Kernel                   `json:"kernel,omitempty"`
-	ProxyMode      string                    `json:"proxyMode"`
-	LocalEndpoints map[string][]string       `json:"localEndpoints"`
+	// VirtualServersByService indexes VirtualServers by the Services they
+	// serve: Service key → the virtual services serving one of its ports,
+	// ordered by key and role. Services without one are left out.
+	VirtualServersByService map[string][]VirtualServerRef `json:"virtualServersByService"`
+	// VirtualServersByIP indexes VirtualServers by address: IP → the keys
+	// of the virtual services on it, sorted. Firewall marks are left out.
+	VirtualServersByIP map[string][]string `json:"virtualServersByIP"`
+	Conntrack          *Conntrack          `json:"conntrack,omitempty"`
+	Listeners          []Listener          `json:"listeners"`
+	Sysctl             map[string]Sysctl   `json:"sysctl"`
+	Kernel             *Kernel             `json:"kernel,omitempty"`
+	ProxyMode          string              `json:"proxyMode"`
+	LocalEndpoints     map[string][]string `json:"localEndpoints"`
 }
 
 // BoundAddress is an address on kube-ipvs0.
@@ -211,6 +218,13 @@ type ServiceRef struct {
 	Role     string `json:"role"` // RoleClusterIP, RoleExternalIP, RoleLoadBalancer or RoleNodePort
 	PortName string `json:"portName"`
 	Port     int    `json:"port"`
+}
+
+// VirtualServerRef names a virtual service of the node (its key in
+// [Node.VirtualServers]) and the role in which it serves a Service.
+type VirtualServerRef struct {
+	Key  string `json:"key"`
+	Role string `json:"role"`
 }
 
 // The roles in which a virtual service serves a Service port.

@@ -31,15 +31,17 @@ var captureFiles = map[string]string{
 // facts built so far (Services, Node objects, kube-proxy config).
 func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
 	out := &Node{
-		Name:           n.Name,
-		Captures:       nodeCaptures(n),
-		IPVS0:          map[string]*BoundAddress{},
-		Addresses:      map[string]*NodeInterface{},
-		VirtualServers: map[string]*VirtualServer{},
-		Listeners:      []Listener{},
-		Sysctl:         map[string]Sysctl{},
-		ProxyMode:      n.ProxyMode,
-		LocalEndpoints: map[string][]string{},
+		Name:                    n.Name,
+		Captures:                nodeCaptures(n),
+		IPVS0:                   map[string]*BoundAddress{},
+		Addresses:               map[string]*NodeInterface{},
+		VirtualServers:          map[string]*VirtualServer{},
+		VirtualServersByService: map[string][]VirtualServerRef{},
+		VirtualServersByIP:      map[string][]string{},
+		Listeners:               []Listener{},
+		Sysctl:                  map[string]Sysctl{},
+		ProxyMode:               n.ProxyMode,
+		LocalEndpoints:          map[string][]string{},
 	}
 	local := map[netip.Addr]bool{} // every address of every interface
 	if n.Addr != nil {
@@ -81,7 +83,7 @@ func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
 				continue // listed twice: the first counts, as for Table.Service
 			}
 			vs := virtualServer(s)
-			vs.Services = matchServices(s, c.Services, nodePortAddrs)
+			vs.Services = matchServices(s, b.serviceIndex, nodePortAddrs)
 			for _, d := range s.Dests {
 				vs.RealServers = append(vs.RealServers, realServer(&d, vs.Services, c.Services, n.Name, local))
 			}
@@ -91,6 +93,7 @@ func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
 			out.VirtualServers[key] = vs
 		}
 	}
+	out.index()
 	for key, svc := range c.Services {
 		var ips []string
 		for _, ep := range svc.Endpoints {
@@ -120,6 +123,29 @@ func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
 		out.Conntrack.Max = conntrackMax(n.Sysctl, c.Nodes[n.Name], c.KubeProxy)
 	}
 	return out
+}
+
+// index fills the indexes of VirtualServers: by Service and by address.
+func (out *Node) index() {
+	for key, vs := range out.VirtualServers {
+		if vs.Protocol != "FWM" {
+			out.VirtualServersByIP[vs.IP] = append(out.VirtualServersByIP[vs.IP], key)
+		}
+		for _, s := range vs.Services {
+			ref := VirtualServerRef{Key: key, Role: s.Role}
+			if refs := out.VirtualServersByService[s.Service]; !slices.Contains(refs, ref) {
+				out.VirtualServersByService[s.Service] = append(refs, ref)
+			}
+		}
+	}
+	for _, keys := range out.VirtualServersByIP {
+		slices.Sort(keys)
+	}
+	for _, refs := range out.VirtualServersByService {
+		slices.SortFunc(refs, func(a, b VirtualServerRef) int {
+			return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Role, b.Role))
+		})
+	}
 }
 
 // nodeCaptures tells for each capture name which capture of the node holds
@@ -276,40 +302,68 @@ func serviceText(s *ipvs.Service) string {
 // same protocol, and its address a ClusterIP, externalIP or ingress IP with
 // the Service port, or a node address with the node port. The result is
 // ordered by Service, role and port.
-func matchServices(s *ipvs.Service, services map[string]*Service, nodeAddrs map[netip.Addr]bool) []ServiceRef {
+func matchServices(s *ipvs.Service, idx *serviceIndex, nodeAddrs map[netip.Addr]bool) []ServiceRef {
 	out := []ServiceRef{}
 	if s.FWMark != 0 {
 		return out
 	}
 	ip, port := s.Addr.Addr().Unmap(), int(s.Addr.Port())
-	ipStr := ip.String()
-	for key, svc := range services {
-		for _, p := range svc.Ports {
-			if p.Protocol != s.Protocol {
-				continue
-			}
-			add := func(role string) {
-				out = append(out, ServiceRef{Service: key, Role: role, PortName: p.Name, Port: p.Port})
-			}
-			if p.Port == port {
-				switch {
-				case slices.Contains(svc.ClusterIPs, ipStr):
-					add(RoleClusterIP)
-				case slices.Contains(svc.ExternalIPs, ipStr):
-					add(RoleExternalIP)
-				case slices.ContainsFunc(svc.Ingress, func(in Ingress) bool { return in.IP == ipStr }):
-					add(RoleLoadBalancer)
-				}
-			}
-			if p.NodePort != 0 && p.NodePort == port && nodeAddrs[ip] {
-				add(RoleNodePort)
-			}
-		}
+	out = append(out, idx.byAddr[servicePortKey{ip.String(), s.Protocol, port}]...)
+	if nodeAddrs[ip] {
+		out = append(out, idx.byNodePort[servicePortKey{"", s.Protocol, port}]...)
 	}
 	slices.SortFunc(out, func(a, b ServiceRef) int {
 		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Role, b.Role), cmp.Compare(a.Port, b.Port), cmp.Compare(a.PortName, b.PortName))
 	})
 	return out
+}
+
+// servicePortKey is an address (or "" for a NodePort), protocol and port.
+type servicePortKey struct {
+	ip, protocol string
+	port         int
+}
+
+// serviceIndex finds the Service ports a virtual service serves without
+// scanning every Service.
+type serviceIndex struct {
+	byAddr     map[servicePortKey][]ServiceRef // by Service IP, protocol and port
+	byNodePort map[servicePortKey][]ServiceRef // by protocol and nodePort (ip "")
+}
+
+// indexServices indexes the Service ports by address and by NodePort. An
+// address that a Service names in several roles keeps the first of
+// clusterIP, externalIP, loadBalancer.
+func indexServices(services map[string]*Service) *serviceIndex {
+	idx := &serviceIndex{byAddr: map[servicePortKey][]ServiceRef{}, byNodePort: map[servicePortKey][]ServiceRef{}}
+	for key, svc := range services {
+		roles := map[string]string{}
+		addRole := func(ip, role string) {
+			if _, dup := roles[ip]; !dup {
+				roles[ip] = role
+			}
+		}
+		for _, ip := range svc.ClusterIPs {
+			addRole(ip, RoleClusterIP)
+		}
+		for _, ip := range svc.ExternalIPs {
+			addRole(ip, RoleExternalIP)
+		}
+		for _, in := range svc.Ingress {
+			addRole(in.IP, RoleLoadBalancer)
+		}
+		for _, p := range svc.Ports {
+			for ip, role := range roles {
+				k := servicePortKey{ip, p.Protocol, p.Port}
+				idx.byAddr[k] = append(idx.byAddr[k], ServiceRef{Service: key, Role: role, PortName: p.Name, Port: p.Port})
+			}
+			if p.NodePort != 0 {
+				k := servicePortKey{"", p.Protocol, p.NodePort}
+				idx.byNodePort[k] = append(idx.byNodePort[k], ServiceRef{Service: key, Role: RoleNodePort, PortName: p.Name, Port: p.Port})
+			}
+		}
+	}
+	return idx
 }
 
 // realServer returns the facts of one real server: the endpoint of one of

@@ -55,6 +55,7 @@ printed, the errors follow it), or an invalid rule pack.`,
 			&cli.BoolFlag{Name: "dump-input", Usage: "print the rules' input document as JSON (whatever --format says) instead of running them"},
 			outputFlag(),
 			noColorFlag(),
+			timingsFlag(),
 		}, slices.Concat(rulePackFlags(), waiverFlags(), bundleFlags())...),
 		Action: runAnalyze,
 	}
@@ -95,6 +96,8 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	ph := newPhases(c)
+	defer ph.total()
 	// Compile the rules before reading the bundles: an invalid pack stops
 	// the command at once.
 	var eng *engine.Engine
@@ -107,7 +110,9 @@ func runAnalyze(c *cli.Context) error {
 			return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 		}
 	}
+	ph.done("compile")
 	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	ph.done("read")
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
 	}
@@ -115,6 +120,7 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	ph.done("input")
 
 	var write func(io.Writer, report.Style) error
 	failed := false
@@ -125,6 +131,7 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
+		ph.done("evaluate")
 		findings, waived, err := applyWaivers(c, findings)
 		if err != nil {
 			return err
@@ -143,6 +150,7 @@ func runAnalyze(c *cli.Context) error {
 	if err := writeOutput(c, format == "text" && eng != nil, write); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	ph.done("report")
 	if n := len(report.ReadWarnings(snap)); n > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", n)
 	}

@@ -6,7 +6,10 @@
 #   back through this node. The usual causes are an asymmetric return path
 #   (externalTrafficPolicy Local without a local endpoint, or a host client
 #   whose source is the load balancer IP), a dead backend, or a firewall
-#   between the node and the backend. Such entries live about 120 seconds.
+#   between the node and the backend. Such entries live about 120 seconds. A
+#   busy node always has a few connection attempts in flight, so the rule fires
+#   only from 3 unreplied connections to one destination, or when every
+#   connection to it is unreplied.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/issues/119131
 #     description: replies to traffic routed to a node without a pod come from the pod IP
@@ -32,7 +35,7 @@ findings contains f if {
 	lib.capture_ok(node, "conntrack")
 	some k, d in node.conntrack.dests
 	d.protocol == "TCP"
-	d.unreplied > 0
+	significant(d)
 	some o in ipvs.dest_owners(node, k, d)
 	f := {
 		"node": node_name,
@@ -48,6 +51,19 @@ findings contains f if {
 		),
 		"evidence": array.concat(ipvs.vs_evidence(node, k), [lib.evidence(s) | some s in object.get(d, "unrepliedSamples", [])]),
 	}
+}
+
+# min_unreplied is the number of unreplied connections to one destination from which
+# they are a signal, not attempts in flight when conntrack was read.
+min_unreplied := 3
+
+# significant(d) is true when the destination's unreplied connections say something:
+# at least min_unreplied of them, or all of its connections.
+significant(d) if d.unreplied >= min_unreplied
+
+significant(d) if {
+	d.unreplied > 0
+	d.unreplied == d.flows
 }
 
 owner_words(o) := "" if o.service == ""

@@ -70,3 +70,21 @@ test_without_conntrack_capture_is_silent if {
 	d := fx.with_capture(fx.with_dests(fx.base, [lb_dest]), "conntrack", "failed")
 	count(conntrack_unreplied_vip.findings) == 0 with input as d
 }
+
+test_one_or_two_unreplied_on_a_busy_destination_are_silent if {
+	some n in [1, 2]
+	busy := object.union(lb_dest, {"unreplied": n, "states": {"SYN_SENT": n, "ESTABLISHED": 12 - n}})
+	count(conntrack_unreplied_vip.findings) == 0 with input as fx.with_dests(fx.base, [busy])
+}
+
+test_a_single_flow_all_unreplied_fires if {
+	lone := object.union(lb_dest, {"flows": 1, "unreplied": 1, "states": {"SYN_SENT": 1}, "unrepliedBackends": {"10.244.2.7:8080": 1}})
+	f := fx.only(conntrack_unreplied_vip.findings) with input as fx.with_dests(fx.base, [lone])
+	contains(f.message, "1 of 1 TCP connections to 192.168.1.200:80")
+}
+
+test_three_unreplied_on_a_busy_destination_fire if {
+	busy := object.union(lb_dest, {"flows": 100, "unreplied": 3, "states": {"SYN_SENT": 3, "ESTABLISHED": 97}})
+	f := fx.only(conntrack_unreplied_vip.findings) with input as fx.with_dests(fx.base, [busy])
+	contains(f.message, "3 of 100 TCP connections")
+}

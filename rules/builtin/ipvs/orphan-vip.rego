@@ -39,7 +39,7 @@ findings contains f if {
 	ready(node)
 	some ip, a in node.ipvs0
 	not ip in claimed
-	vss := [vs | some vs in node.virtualServers; vs.ip == ip]
+	vss := lib.vss_on(node, ip)
 	f := {
 		"node": node_name,
 		"service": "",

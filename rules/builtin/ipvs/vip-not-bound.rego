@@ -39,8 +39,7 @@ findings contains f if {
 	}
 	some [svc_key, ip] in unbound
 	vss := [vs |
-		some vs in node.virtualServers
-		vs.ip == ip
+		some vs in lib.vss_on(node, ip)
 		some s in vs.services
 		s.service == svc_key
 	]

@@ -47,7 +47,7 @@ findings contains f if {
 			),
 			"evidence": array.concat(
 				[lib.evidence(bound)],
-				array.concat([lib.evidence(vs) | some vs in node.virtualServers; vs.ip == ip], [lib.evidence(svc)]),
+				array.concat([lib.evidence(vs) | some vs in lib.vss_on(node, ip)], [lib.evidence(svc)]),
 			),
 		},
 		severity[case],

@@ -91,13 +91,12 @@ findings contains f if {
 
 bound_evidence(node, ip) := array.concat(
 	[lib.evidence(node.ipvs0[ip]) | lib.capture_ok(node, "ip-addr"); node.ipvs0[ip]],
-	[lib.evidence(vs) | lib.capture_ok(node, "ipvsadm"); some vs in node.virtualServers; vs.ip == ip],
+	[lib.evidence(vs) | lib.capture_ok(node, "ipvsadm"); some vs in lib.vss_on(node, ip)],
 )
 
 where(node, ip) := "binds it on kube-ipvs0 and has a virtual service for it" if {
 	node.ipvs0[ip]
-	some vs in node.virtualServers
-	vs.ip == ip
+	count(lib.vss_on(node, ip)) > 0
 }
 
 else := "binds it on kube-ipvs0" if {

@@ -48,7 +48,7 @@ findings contains f if {
 			),
 			"evidence": array.concat(
 				[lib.evidence(bound)],
-				array.concat([lib.evidence(vs) | some vs in node.virtualServers; vs.ip == x.ip], [lib.evidence(svc)]),
+				array.concat([lib.evidence(vs) | some vs in lib.vss_on(node, x.ip)], [lib.evidence(svc)]),
 			),
 		},
 		node_address_severity[na],

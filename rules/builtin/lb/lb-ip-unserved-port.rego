@@ -123,7 +123,7 @@ served_words(node, ip) := lib.port_list(lib.served_ports(node, ip)) if count(lib
 
 else := "no port"
 
-served_evidence(node, ip) := [lib.evidence(vs) | some vs in node.virtualServers; vs.ip == ip]
+served_evidence(node, ip) := [lib.evidence(vs) | some vs in lib.vss_on(node, ip)]
 
 use_words(u) := sprintf("conntrack shows %d flow(s) to it that ended on the node itself (no DNAT)", [u.count]) if u.source == "conntrack"
 

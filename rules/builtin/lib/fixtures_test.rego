@@ -58,7 +58,7 @@ doc(version, cni_class, services, nodes) := {
 
 # node(name, node_ip, ipvs0_ips, vss) is a node with all captures read. vss are built with vs().
 # The helper key nodeIP is removed by doc().
-node(name, node_ip, ipvs0_ips, vss) := {
+node(name, node_ip, ipvs0_ips, vss) := object.union(n, indexes(n.virtualServers)) if n := {
 	"name": name,
 	"nodeIP": node_ip,
 	"captures": {c: capture(sprintf("nodes/%s/%s", [name, f])) | some c, f in node_capture_files},
@@ -83,6 +83,22 @@ node(name, node_ip, ipvs0_ips, vss) := {
 	"sysctl": {},
 	"proxyMode": "ipvs",
 	"localEndpoints": {},
+}
+
+# indexes(vss) are the virtualServersByService and virtualServersByIP indexes of a node's
+# virtualServers object, as ipvslint builds them.
+indexes(vss) := {
+	"virtualServersByService": {svc_key: refs |
+		some v in vss
+		some s in v.services
+		svc_key := s.service
+		refs := [{"key": k, "role": x.role} | some k, w in vss; some x in w.services; x.service == svc_key]
+	},
+	"virtualServersByIP": {v.ip: keys |
+		some v in vss
+		v.protocol != "FWM"
+		keys := [k | some k, w in vss; w.protocol != "FWM"; w.ip == v.ip]
+	},
 }
 
 # vs(proto, ip, port, line, svc_key, role, rss) is a virtual service; rss are built with rs().

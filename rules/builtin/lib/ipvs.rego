@@ -408,11 +408,7 @@ rs_target(rs, protocol) := lib.target(rs.ip, rs.port, protocol)
 
 # vs_of(node, svc_key) is the set of [vs, role] pairs of the node's virtual services that
 # serve the Service.
-vs_of(node, svc_key) := {[vs, s.role] |
-	some vs in node.virtualServers
-	some s in vs.services
-	s.service == svc_key
-}
+vs_of(node, svc_key) := {[node.virtualServers[r.key], r.role] | some r in node.virtualServersByService[svc_key]}
 
 # --- conntrack destinations ---
 

@@ -10,6 +10,8 @@
 #   eth0 192.168.1.11/24 and kernel 5.15.
 package ipvslint.lib.ipvs_fixtures_test
 
+import data.ipvslint.lib.fixtures_test
+
 # ver(major, minor) is a known cluster version.
 ver(major, minor) := {
 	"value": sprintf("v%d.%d.0", [major, minor]),
@@ -105,7 +107,7 @@ base_vss := array.concat(dns_vss(dns_rss), web_vss(web_rss))
 key(v) := sprintf("%s/%s:%d", [v.protocol, v.ip, v.port])
 
 # node_a(vss) is node-a with all captures read and the virtual services vss.
-node_a(vss) := {
+node_a(vss) := object.union(n, fixtures_test.indexes(n.virtualServers)) if n := {
 	"name": "node-a",
 	"captures": {c: capture(sprintf("nodes/node-a/%s", [f])) | some c, f in {
 		"ip-addr": "ip-addr.txt", "ipvsadm": "ipvsadm.txt", "conntrack": "conntrack.txt",
@@ -167,7 +169,9 @@ base := doc(ver(1, 28), services, {"node-a": node_a(base_vss)})
 with_node(d, patch) := object.union(d, {"nodes": {"node-a": object.union(d.nodes["node-a"], patch)}})
 
 # with_vss(d, vss) is d with node-a's virtual services replaced.
-with_vss(d, vss) := json.patch(d, [{"op": "replace", "path": "/nodes/node-a/virtualServers", "value": {key(v): v | some v in vss}}])
+with_vss(d, vss) := json.patch(d, [{"op": "replace", "path": sprintf("/nodes/node-a/%s", [k]), "value": v} |
+	some k, v in object.union({"virtualServers": obj}, fixtures_test.indexes(obj))
+]) if obj := {key(v): v | some v in vss}
 
 # with_cluster(d, patch) is d with cluster facts patched.
 with_cluster(d, patch) := object.union(d, {"cluster": object.union(d.cluster, patch)})

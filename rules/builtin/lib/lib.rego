@@ -50,11 +50,9 @@ ready_local_endpoints(svc, node_name) := {ep.ip |
 }
 
 # vs_for(node, svc_key, role) is the set of virtual service keys on node that serve svc_key in role.
-vs_for(node, svc_key, role) := {key |
-	some key, vs in node.virtualServers
-	some s in vs.services
-	s.service == svc_key
-	s.role == role
+vs_for(node, svc_key, role) := {r.key |
+	some r in node.virtualServersByService[svc_key]
+	r.role == role
 }
 
 # version_at_least_patch(major, minor, patch) is true when the known version is at least major.minor.patch.
@@ -124,11 +122,9 @@ ready_remote_endpoints(svc, node_name) := {ep |
 external_roles := {"nodePort", "loadBalancer", "externalIP"}
 
 # node_vs(node, svc_key, roles) is the set of virtual services on node that serve svc_key in one of roles.
-node_vs(node, svc_key, roles) := {vs |
-	some vs in node.virtualServers
-	some s in vs.services
-	s.service == svc_key
-	s.role in roles
+node_vs(node, svc_key, roles) := {node.virtualServers[r.key] |
+	some r in node.virtualServersByService[svc_key]
+	r.role in roles
 }
 
 # vs_role(vs, svc_key) is the role in which vs serves svc_key.
@@ -169,10 +165,10 @@ service_ip_owners(ip) := {{"service": key, "role": x.role} |
 }
 
 # served_ports(node, ip) is the set of [port, protocol] pairs that have a virtual service on node for ip.
-served_ports(node, ip) := {[vs.port, vs.protocol] |
-	some vs in node.virtualServers
-	vs.ip == ip
-}
+served_ports(node, ip) := {[vs.port, vs.protocol] | some vs in vss_on(node, ip)}
+
+# vss_on(node, ip) is the list of the virtual services on node for ip, in key order.
+vss_on(node, ip) := [node.virtualServers[k] | some k in node.virtualServersByIP[ip]]
 
 # unserved_port_uses is the set of evidence that clients use a port of a load balancer or external
 # IP bound on a node's kube-ipvs0 that has no virtual service there (B2): conntrack flows to it that

@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"net/netip"
+	"path/filepath"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// TestToValue checks that toValue gives what ast.InterfaceToValue gives:
+// for the input document of every example bundle, and for the odd types.
+func TestToValue(t *testing.T) {
+	type inner struct {
+		A int `json:"a"`
+	}
+	type odd struct {
+		Omitted    *inner         `json:"omitted,omitempty"`
+		EmptyList  []string       `json:"emptyList,omitempty"`
+		Kept       inner          `json:"kept,omitempty"`
+		Null       *inner         `json:"null"`
+		NilSlice   []int          `json:"nilSlice"`
+		NilMap     map[string]int `json:"nilMap"`
+		Untagged   string         // named by its Go name
+		Skipped    string         `json:"-"`
+		Quoted     int            `json:"quoted,string"`
+		Bytes      []byte         `json:"bytes"`
+		Addr       netip.Addr     `json:"addr"`
+		Float      float64        `json:"float"`
+		Any        any            `json:"any"`
+		Uint       uint64         `json:"uint"`
+		Array      [2]bool        `json:"array"`
+		IntKeys    map[int]string `json:"intKeys"`
+		unexported int
+	}
+	values := map[string]any{
+		"odd": odd{Kept: inner{1}, Untagged: "u", Skipped: "s", Quoted: 7, Bytes: []byte("hi"),
+			Addr: netip.MustParseAddr("fd00::1"), Float: 1.5e300, Any: map[string]any{"x": []any{1, "y"}},
+			Uint: 1 << 63, IntKeys: map[int]string{2: "b"}, unexported: 1},
+		"nil":   nil,
+		"value": ast.String("already"),
+	}
+	dirs, err := filepath.Glob("../../bundles/*/manifest.json")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no example bundles: %v", err)
+	}
+	for _, m := range dirs {
+		dir := filepath.Dir(m)
+		snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+		if snap == nil {
+			t.Fatal(err)
+		}
+		doc, err := input.Build(snap, input.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		values[filepath.Base(dir)] = doc
+	}
+	for name, x := range values {
+		want, err := ast.InterfaceToValue(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := toValue(x)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.Compare(want) != 0 {
+			t.Errorf("%s: toValue = %v\nwant %v", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench.sh measures ipvslint analyze on a large generated bundle against the
+# performance targets of docs/performance.md and prints a table of ratios.
+#
+# Usage: scripts/bench.sh [BIG_BUNDLE [SMALL_BUNDLE]]
+#   BIG_BUNDLE    a bundle to measure (default: generated, 5 nodes, 10,000
+#                 Services, 1,000,000 conntrack flows on one node)
+#   SMALL_BUNDLE  the same with 100,000 flows, for the RSS growth check
+# Environment: RUNS (default 5), WORK (temporary directory to reuse).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
+
+if [[ ! -x /usr/bin/time ]]; then
+	apt-get install -y time >/dev/null
+fi
+
+go build -o "$work/ipvslint" ./cmd/ipvslint
+go build -o "$work/genbundle" ./cmd/genbundle
+big=${1:-$work/big-1m.tar.gz}
+small=${2:-$work/big-100k.tar.gz}
+[[ -e $big ]] || "$work/genbundle" -nodes 5 -services 10000 -flows 1000000 -o "$big" >&2
+[[ -e $small ]] || "$work/genbundle" -nodes 5 -services 10000 -flows 100000 -o "$small" >&2
+
+# calc prints the value of an arithmetic expression.
+calc() { awk "BEGIN {print $*}"; }
+
+# median prints the median of its arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
+# wall runs a command and prints its wall time in seconds.
+wall() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null
+	t1=$(date +%s.%N)
+	calc "$t1 - $t0"
+}
+
+# analyze BUNDLE runs analyze $runs times and sets med_wall, med_rss (KB),
+# med_eval (seconds, from --timings).
+analyze() {
+	local walls=() rsss=() evals=() i
+	for ((i = 0; i < runs; i++)); do
+		/usr/bin/time -f '%e %M' -o "$work/time" "$work/ipvslint" analyze --timings --format json --fail-on never -o /dev/null "$1" 2>"$work/timings"
+		read -r w r <"$work/time"
+		walls+=("$w")
+		rsss+=("$r")
+		evals+=("$(awk '$2 == "evaluate" {sub("s$", "", $3); print $3}' "$work/timings")")
+	done
+	med_wall=$(median "${walls[@]}")
+	med_rss=$(median "${rsss[@]}")
+	med_eval=$(median "${evals[@]}")
+}
+
+gz=()
+for ((i = 0; i < runs; i++)); do gz+=("$(wall gzip -dc "$big")"); done
+med_gz=$(median "${gz[@]}")
+
+analyze "$small"
+small_rss=$med_rss
+analyze "$big"
+
+healthy=()
+for ((i = 0; i < runs; i++)); do healthy+=("$(wall "$work/ipvslint" analyze --fail-on never bundles/healthy)"); done
+med_healthy=$(median "${healthy[@]}")
+
+verdict() { if awk "BEGIN {exit !($1)}"; then echo PASS; else echo MISS; fi; }
+ratio=$(calc "$med_wall / $med_gz")
+rss_mb=$(calc "$med_rss / 1024")
+small_mb=$(calc "$small_rss / 1024")
+growth=$(calc "$med_rss / $small_rss")
+share=$(calc "100 * $med_eval / $med_wall")
+healthy_ms=$(calc "1000 * $med_healthy")
+
+echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); median of $runs runs"
+echo "bundle:  $big ($(du -h "$big" | cut -f1))"
+printf '%-44s %12s %12s  %s\n' measure value target result
+printf '%-44s %11.2fs %12s\n' "gzip -dc BUNDLE > /dev/null" "$med_gz" ""
+printf '%-44s %11.2fs %12s\n' "ipvslint analyze BUNDLE" "$med_wall" ""
+printf '%-44s %11.2fx %12s  %s\n' "analyze / gzip -dc" "$ratio" "<= 2x" "$(verdict "$ratio <= 2")"
+printf '%-44s %10.0fMB %12s  %s\n' "peak RSS, 1,000,000 flows" "$rss_mb" "< 300 MB" "$(verdict "$rss_mb < 300")"
+printf '%-44s %10.0fMB %12s\n' "peak RSS, 100,000 flows" "$small_mb" ""
+printf '%-44s %11.2fx %12s  %s\n' "RSS 1M flows / RSS 100k flows" "$growth" "<= 1.1x" "$(verdict "$growth <= 1.1")"
+printf '%-44s %11.1f%% %12s  %s\n' "Rego evaluation share of analyze" "$share" "< 25 %" "$(verdict "$share < 25")"
+printf '%-44s %10.0fms %12s  %s\n' "ipvslint analyze bundles/healthy" "$healthy_ms" "< 150 ms" "$(verdict "$healthy_ms < 150")"
