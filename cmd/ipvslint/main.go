@@ -60,10 +60,12 @@ outputs pasted into a ticket, and reports what they show.
 
 Exit codes: 0 ran and found nothing at or above --fail-on; 1 ran and found
 something; 2 could not run (bad flags, unreadable or refused input).`,
-		Writer:               stdout,
-		ErrWriter:            stderr,
-		HideHelpCommand:      true,
-		EnableBashCompletion: false,
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		// Repeat a flag to give several values: a path may hold a comma.
+		DisableSliceFlagSeparator: true,
+		EnableBashCompletion:      false,
 		// Exit codes are decided in run, never by os.Exit inside the library.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
