@@ -138,10 +138,7 @@ func TestReadClean(t *testing.T) {
 // that does not fire both fail), and the text and JSON reports must equal
 // the golden files in testdata/ (go test -update rewrites them; read them).
 func TestFindings(t *testing.T) {
-	eng, err := engine.New(engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := builtinEngine(t)
 	for _, dir := range dirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			a := analyse(t, eng, dir)
@@ -171,8 +168,59 @@ func TestFindings(t *testing.T) {
 	}
 }
 
-// analyse reads the bundle in dir afresh and evaluates the rules over it.
-func analyse(t *testing.T, eng *engine.Engine, dir string) *report.Analysis {
+// TestOneNodeAtATime checks that the rules find the same in every example
+// bundle whether they see its nodes one at a time, as analyze evaluates
+// them, or all at once (docs/rules.md).
+func TestOneNodeAtATime(t *testing.T) {
+	eng := builtinEngine(t)
+	for _, dir := range dirs(t) {
+		t.Run(dir, func(t *testing.T) {
+			doc := readDoc(t, dir)
+			js, err := json.Marshal(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var whole map[string]any // not an engine.NodeSplitter: evaluated at once
+			if err := json.Unmarshal(js, &whole); err != nil {
+				t.Fatal(err)
+			}
+			split, err := eng.Evaluate(context.Background(), doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := eng.Evaluate(context.Background(), whole)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(split, all) {
+				t.Errorf("one node at a time:\n%s\nall nodes at once:\n%s", mustJSON(t, split), mustJSON(t, all))
+			}
+		})
+	}
+}
+
+// mustJSON is the indented JSON of v.
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// builtinEngine is the engine with the built-in rule pack.
+func builtinEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	eng, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return eng
+}
+
+// readDoc reads the bundle in dir afresh and builds its input document.
+func readDoc(t *testing.T, dir string) *input.Document {
 	t.Helper()
 	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
 	if err != nil {
@@ -182,6 +230,13 @@ func analyse(t *testing.T, eng *engine.Engine, dir string) *report.Analysis {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return doc
+}
+
+// analyse reads the bundle in dir afresh and evaluates the rules over it.
+func analyse(t *testing.T, eng *engine.Engine, dir string) *report.Analysis {
+	t.Helper()
+	doc := readDoc(t, dir)
 	findings, err := eng.Evaluate(context.Background(), doc)
 	if err != nil {
 		t.Fatal(err)
@@ -207,10 +262,7 @@ func reportJSON(t *testing.T, a *report.Analysis) []byte {
 // findings are sorted by severity, rule, node, service and target.
 func TestReportContract(t *testing.T) {
 	schema := reportSchema(t)
-	eng, err := engine.New(engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := builtinEngine(t)
 	for _, dir := range dirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			js := reportJSON(t, analyse(t, eng, dir))
@@ -266,10 +318,7 @@ func reportSchema(t *testing.T) *jsonschema.Schema {
 // fields.
 func TestReportSchemaWaived(t *testing.T) {
 	schema := reportSchema(t)
-	eng, err := engine.New(engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := builtinEngine(t)
 	a := analyse(t, eng, "etp-local-1-24-vpc")
 	for _, f := range a.Findings {
 		a.Waived = append(a.Waived, report.Waived{Finding: f, WaiverReason: "known, fixed by the next LB change", WaiverExpires: "2027-01-31"})

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -204,19 +206,84 @@ func compileError(err error) error {
 	return errors.New(strings.Join(lines, "\n"))
 }
 
+// NodeSplitter is an input document the engine evaluates one node at a
+// time ([input.Document] is one), so that only one node's facts are held as
+// Rego values at once. SplitNodes returns the document with an empty
+// `nodes` object and its nodes by name.
+type NodeSplitter interface {
+	SplitNodes() (rest any, nodes map[string]any)
+}
+
 // Evaluate runs every rule over input, the document of one analysis (an
 // *input.Document, anything that marshals to the same JSON, or an
 // ast.Value), and returns the findings sorted by severity, rule, node,
-// Service and target, without exact duplicates. It gives up after the
-// engine's timeout. A finding that does not follow docs/rules.md is an
-// error naming its rule.
+// Service and target, without exact duplicates. A [NodeSplitter] is
+// evaluated once per node, with `nodes` holding that node alone (once with
+// no node when it has none), and the findings of all nodes merged: rules
+// must give the same findings whichever way the nodes are split
+// (docs/rules.md). It gives up after the engine's timeout, which bounds
+// all the evaluations together. A finding that does not follow
+// docs/rules.md is an error naming its rule.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
-	value, err := toValue(input)
-	if err != nil {
-		return nil, fmt.Errorf("convert the input document: %w", err)
-	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
+	var out []Finding
+	for value, err := range parts(input) {
+		if err != nil {
+			return nil, fmt.Errorf("convert the input document: %w", err)
+		}
+		found, err := e.eval(ctx, value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return SortFindings(out), nil
+}
+
+// parts yields the Rego values Evaluate evaluates input as: input itself,
+// or for a [NodeSplitter] one document per node, sorted by name, each
+// sharing the values of the rest of the document. A node's value is built
+// only when it is its turn, and dropped after.
+func parts(input any) iter.Seq2[ast.Value, error] {
+	return func(yield func(ast.Value, error) bool) {
+		s, ok := input.(NodeSplitter)
+		if !ok {
+			yield(toValue(input))
+			return
+		}
+		rest, nodes := s.SplitNodes()
+		shared, err := toValue(rest)
+		obj, isObj := shared.(ast.Object)
+		if err != nil || !isObj || len(nodes) == 0 {
+			yield(shared, err)
+			return
+		}
+		for _, name := range slices.Sorted(maps.Keys(nodes)) {
+			node, err := toValue(nodes[name])
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			one := ast.NewObject([2]*ast.Term{ast.StringTerm(name), ast.NewTerm(node)})
+			doc := ast.NewObject()
+			obj.Foreach(func(k, v *ast.Term) {
+				if k.Equal(nodesKey) {
+					v = ast.NewTerm(one)
+				}
+				doc.Insert(k, v)
+			})
+			if !yield(doc, nil) {
+				return
+			}
+		}
+	}
+}
+
+var nodesKey = ast.StringTerm("nodes")
+
+// eval runs every rule over one input value and returns its findings.
+func (e *Engine) eval(ctx context.Context, value ast.Value) ([]Finding, error) {
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(value))
 	if err != nil {
 		if topdown.IsCancel(err) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -240,5 +307,5 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 			out = append(out, f)
 		}
 	}
-	return SortFindings(out), nil
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"path"
+	"slices"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/kube"
@@ -51,6 +52,11 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 		doc.Nodes[n.Name] = b.node(n, c)
 	}
 	c.CNI = b.cni(opts.CNI, c.Services)
+	c.CapturedNodes = slices.AppendSeq([]string{}, maps.Keys(doc.Nodes))
+	slices.Sort(c.CapturedNodes)
+	c.NodeNames = slices.AppendSeq(slices.Clone(c.CapturedNodes), maps.Keys(c.Nodes))
+	slices.Sort(c.NodeNames)
+	c.NodeNames = slices.Compact(c.NodeNames)
 	return doc, nil
 }
 

@@ -39,6 +39,12 @@ type Cluster struct {
 	Services  map[string]*Service     `json:"services"` // by namespace/name
 	Nodes     map[string]*ClusterNode `json:"nodes"`    // by node name, from nodes.yaml
 	Captures  map[string]Capture      `json:"captures"` // by capture name (see ClusterCaptures)
+	// NodeNames are the names of every node the bundle names, in nodes.yaml
+	// or by its captures, sorted; CapturedNodes those it has captures of
+	// (the keys of [Document.Nodes]), sorted. Rules see one node at a time
+	// (see [Document.SplitNodes]): these tell them the others.
+	NodeNames     []string `json:"nodeNames"`
+	CapturedNodes []string `json:"capturedNodes"`
 }
 
 // Version is the Kubernetes version of the cluster. The zero Version (Known
@@ -348,4 +354,19 @@ type Kernel struct {
 	Patch   int    `json:"patch"`
 	File    string `json:"file"`
 	Line    int    `json:"line"`
+}
+
+// SplitNodes returns d without its nodes (an empty nodes map, the rest
+// shared with d) and its nodes by name: the parts the rule engine
+// evaluates one node at a time, so that rules see `input.nodes` holding a
+// single node and learn of the others from [Cluster.NodeNames] and
+// [Cluster.CapturedNodes].
+func (d *Document) SplitNodes() (rest any, nodes map[string]any) {
+	r := *d
+	r.Nodes = map[string]*Node{}
+	nodes = make(map[string]any, len(d.Nodes))
+	for name, n := range d.Nodes {
+		nodes[name] = n
+	}
+	return &r, nodes
 }

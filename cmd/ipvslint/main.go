@@ -19,6 +19,7 @@ const (
 )
 
 func main() {
+	limitMemory()
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

@@ -27,6 +27,9 @@ package ipvslint.rules.etp_local_upgrade_change
 
 import data.ipvslint.lib
 
+# One finding per node without a ready endpoint of the Service: a node of the
+# bundle when this evaluation holds it (input.nodes), a node known only from
+# nodes.yaml in every evaluation (the same finding each time).
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	some svc_key, svc in input.cluster.services
@@ -36,18 +39,19 @@ findings contains f if {
 	with_eps := lib.ready_endpoint_nodes(svc)
 	count(with_eps) > 0
 	without := all_nodes - with_eps
-	count(without) > 0
-	empty := empty_vs(svc_key, without)
+	some node_name in without
+	here(node_name)
+	empty := empty_vs(svc_key, node_name)
 	applies(empty)
 	f := lib.finding(
 		{
-			"node": "",
+			"node": node_name,
 			"service": svc_key,
 			"target": "",
 			"message": sprintf(
-				"%s has externalTrafficPolicy: Local and no ready endpoint on %d node(s): %s. With %s, clients that reach the Service's NodePort or load balancer IP on those nodes are refused. From 1.24 (PR #97081) those nodes forward such traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
+				"%s has externalTrafficPolicy: Local and no ready endpoint on %s (%d node(s) have none: %s). With %s, clients that reach the Service's NodePort or load balancer IP on this node are refused. From 1.24 (PR #97081) the node forwards such traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
 				[
-					svc_key, count(without), concat(", ", sort(without)), kube_proxy_words,
+					svc_key, node_name, count(without), concat(", ", sort(without)), kube_proxy_words,
 					concat(", ", sort(with_eps)), outcome[outcome_case(svc)],
 				],
 			),
@@ -59,18 +63,27 @@ findings contains f if {
 }
 
 # all_nodes are the nodes the bundle names, from nodes.yaml or from their captures.
-all_nodes := {n | some n, _ in input.cluster.nodes} | {n | some n, _ in input.nodes}
+all_nodes := ({n | some n in object.get(input.cluster, "nodeNames", [])} | {n | some n, _ in input.cluster.nodes}) | {n | some n, _ in input.nodes}
 
-# empty_vs(svc_key, nodes) are the captured external virtual services of svc_key on nodes that have no real server.
-empty_vs(svc_key, nodes) := [vs |
-	some node_name in sort(nodes)
+# captured are the nodes the bundle has captures of, whether this evaluation holds them or not.
+captured := {n | some n in object.get(input.cluster, "capturedNodes", [])} | {n | some n, _ in input.nodes}
+
+# here(node_name) is true in the evaluation that reports on node_name: the one holding the node, or
+# any for a node without captures.
+here(node_name) if input.nodes[node_name]
+
+here(node_name) if not node_name in captured
+
+# empty_vs(svc_key, node_name) are the captured external virtual services of svc_key on the node
+# that have no real server; empty for a node without captures.
+empty_vs(svc_key, node_name) := [vs |
 	node := input.nodes[node_name]
 	lib.capture_ok(node, "ipvsadm")
 	some vs in lib.node_vs(node, svc_key, lib.external_roles)
 	count(vs.realServers) == 0
 ]
 
-# applies: the version is known to be before 1.24, or unknown and the empty virtual services show it.
+# applies: the version is known to be before 1.24, or unknown and the node's empty virtual services show it.
 applies(_) if lib.version_below(1, 24)
 
 applies(empty) if {
@@ -87,10 +100,10 @@ outcome_case(svc) := "hostNetwork" if {
 else := input.cluster.cni.class
 
 outcome := {
-	"vpc": "external clients entering through those nodes time out (the backend pod replies from its pod IP), host processes on them that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on them work and keep their pod IP.",
-	"hostNetwork": "the backends use hostNetwork, so external clients entering through those nodes and host processes on them that connect to the load balancer IP time out (the reply comes from the other node's IP or goes to a local address there); pods on them work and keep their pod IP.",
-	"overlay": "flannel masquerades it, so external clients entering through those nodes work but the backend sees the node's flannel address, and host processes that connect to the load balancer IP work but lose their source address; pods on them work and keep their pod IP.",
-	"unknown": "with a VPC-routed CNI, external clients entering through those nodes and host processes connecting to the load balancer IP time out; with flannel they work but lose their source address; pods on them work and keep their pod IP either way.",
+	"vpc": "external clients entering through this node time out (the backend pod replies from its pod IP), host processes on it that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on it work and keep their pod IP.",
+	"hostNetwork": "the backends use hostNetwork, so external clients entering through this node and host processes on it that connect to the load balancer IP time out (the reply comes from the other node's IP or goes to a local address there); pods on it work and keep their pod IP.",
+	"overlay": "flannel masquerades it, so external clients entering through this node work but the backend sees the node's flannel address, and host processes that connect to the load balancer IP work but lose their source address; pods on it work and keep their pod IP.",
+	"unknown": "with a VPC-routed CNI, external clients entering through this node and host processes on it connecting to the load balancer IP time out; with flannel they work but lose their source address; pods on it work and keep their pod IP either way.",
 }
 
 cni_assumptions := {
@@ -106,5 +119,5 @@ version_assumptions(_) := [] if lib.version_known
 
 version_assumptions(empty) := [msg] if {
 	not lib.version_known
-	msg := sprintf("The Kubernetes version is unknown; the %d empty virtual service(s) on nodes without endpoints show kube-proxy before 1.24. If the cluster already runs 1.24 or later, this change has already happened: see etp-local-remote-backends.", [count(empty)])
+	msg := sprintf("The Kubernetes version is unknown; the %d empty virtual service(s) on this node show kube-proxy before 1.24. If the cluster already runs 1.24 or later, this change has already happened: see etp-local-remote-backends.", [count(empty)])
 }

@@ -7,13 +7,13 @@ pre_doc(version, cni) := fx.web_doc(version, cni, {"node-a": fx.node_a([]), "nod
 
 test_fires_before_1_24 if {
 	f := fx.only(rule.findings) with input as pre_doc(fx.ver(1, 23, 17), "vpc")
-	f.node == ""
+	f.node == "node-a"
 	f.service == "default/web"
-	contains(f.message, "no ready endpoint on 1 node(s): node-a")
+	contains(f.message, "no ready endpoint on node-a (1 node(s) have none: node-a)")
 	contains(f.message, "With kube-proxy v1.23.17 (before 1.24)")
 	contains(f.message, "refused")
-	contains(f.message, "external clients entering through those nodes time out")
-	contains(f.message, "pods on them work and keep their pod IP")
+	contains(f.message, "external clients entering through this node time out")
+	contains(f.message, "pods on it work and keep their pod IP")
 	not f.assumptions
 	count(f.evidence) == 3
 }
@@ -25,7 +25,7 @@ test_silent_from_1_24_0 if {
 # Correction to the field report: with flannel, only host clients lose their source IP, pods keep it.
 test_overlay_outcome if {
 	f := fx.only(rule.findings) with input as pre_doc(fx.ver(1, 22, 4), "overlay")
-	contains(f.message, "host processes that connect to the load balancer IP work but lose their source address; pods on them work and keep their pod IP")
+	contains(f.message, "host processes that connect to the load balancer IP work but lose their source address; pods on it work and keep their pod IP")
 }
 
 test_unknown_version_with_empty_vs if {
@@ -42,8 +42,27 @@ test_unknown_version_without_empty_vs_silent if {
 # nodes.yaml alone names nodes without endpoints, even without their captures.
 test_nodes_from_nodes_yaml if {
 	d := fx.with_cluster(fx.web_doc(fx.ver(1, 23, 0), "vpc", {"node-b": fx.node_b}), {"nodes": {"node-d": {}, "node-e": {}}})
-	f := fx.only(rule.findings) with input as d
-	contains(f.message, "2 node(s): node-d, node-e")
+	fs := rule.findings with input as d
+	{f.node | some f in fs} == {"node-d", "node-e"}
+	every f in fs {
+		contains(f.message, "(2 node(s) have none: node-d, node-e)")
+		count(f.evidence) == 1
+	}
+}
+
+# Evaluated one node at a time, each node's part reports that node, and the
+# nodes without captures, as the whole document does.
+test_same_findings_one_node_at_a_time if {
+	whole := fx.with_cluster(fx.web_doc(fx.ver(1, 23, 0), "vpc", {"node-a": fx.node_a([]), "node-b": fx.node_b}), {"nodes": {"node-d": {}}})
+	all := rule.findings with input as whole
+	{f.node | some f in all} == {"node-a", "node-d"}
+	facts := {"nodeNames": ["node-a", "node-b", "node-d"], "capturedNodes": ["node-a", "node-b"]}
+	part_a := object.union(fx.with_cluster(whole, facts), {"nodes": {"node-a": whole.nodes["node-a"]}})
+	part_b := fx.with_cluster(json.remove(whole, ["nodes/node-a"]), facts)
+	a := rule.findings with input as part_a
+	b := rule.findings with input as part_b
+	a | b == all
+	{f.node | some f in b} == {"node-d"}
 }
 
 test_silent_when_every_node_has_an_endpoint if {
