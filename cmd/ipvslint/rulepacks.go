@@ -33,17 +33,25 @@ func rulePackFlags() []cli.Flag {
 // engineOptions returns the engine options the rule-pack flags ask for,
 // with the packs of --rules loaded.
 func engineOptions(c *cli.Context) (engine.Options, error) {
-	opts := engine.Options{NoBuiltin: c.Bool("no-builtin"), Timeout: c.Duration("rules-timeout")}
+	opts, err := baseEngineOptions(c)
+	if err != nil {
+		return opts, err
+	}
 	paths := c.StringSlice("rules")
-	var err error
 	if opts.NoBuiltin && len(paths) == 0 {
 		return opts, cli.Exit("--no-builtin leaves no rule to run: give --rules PATH too", exitUsage)
 	}
-	if opts.Timeout <= 0 {
-		return opts, cli.Exit(fmt.Sprintf("--rules-timeout %s: want a positive duration such as 30s", opts.Timeout), exitUsage)
-	}
 	opts.Packs, err = withLib(c, opts.NoBuiltin, paths)
 	return opts, err
+}
+
+// baseEngineOptions returns --no-builtin and --rules-timeout, checked.
+func baseEngineOptions(c *cli.Context) (engine.Options, error) {
+	opts := engine.Options{NoBuiltin: c.Bool("no-builtin"), Timeout: c.Duration("rules-timeout")}
+	if opts.Timeout <= 0 {
+		return opts, cli.Exit(fmt.Sprintf("--rules-timeout %s: want a positive duration such as 3m", opts.Timeout), exitUsage)
+	}
+	return opts, nil
 }
 
 // withLib loads the packs at paths, after the built-in helpers

@@ -214,11 +214,10 @@ func runRulesTest(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return cli.Exit("rules test: give the PATH of a rule pack (a directory or an OPA bundle); see --help", exitUsage)
 	}
-	opts := engine.Options{NoBuiltin: c.Bool("no-builtin"), Timeout: c.Duration("rules-timeout")}
-	if opts.Timeout <= 0 {
-		return cli.Exit(fmt.Sprintf("--rules-timeout %s: want a positive duration such as 30s", opts.Timeout), exitUsage)
+	opts, err := baseEngineOptions(c)
+	if err != nil {
+		return err
 	}
-	var err error
 	if opts.Packs, err = withLib(c, opts.NoBuiltin, c.Args().Slice()); err != nil {
 		return err
 	}
