@@ -21,7 +21,6 @@ type Kind string
 // The kinds of capture. Each parsed kind has a parser package under analyze/;
 // the others are kept and listed but not parsed.
 const (
-	KindManifest       Kind = "manifest"        // manifest.json
 	KindIPAddr         Kind = "ip-addr"         // ip [-d] [-o] addr, text or -j JSON (analyze/ipaddr)
 	KindIPVS           Kind = "ipvsadm"         // ipvsadm -Ln and its variants (analyze/ipvs)
 	KindConntrack      Kind = "conntrack"       // conntrack -L [-o extended|xml], /proc/net/nf_conntrack (analyze/conntrack)

@@ -329,8 +329,6 @@ func (n *Node) resolve() {
 	get := func(name string) any { return n.slots[name].result }
 	n.Addr, _ = get("ip-addr").(*ipaddr.Result)
 	n.IPVS, _ = get("ipvsadm").(*ipvs.Table)
-	n.IPVSStats, _ = get("ipvsadm-stats").(*ipvs.Table)
-	n.IPVSConns, _ = get("ipvsadm-conn").(*ipvs.Table)
 	n.Conntrack, _ = get("conntrack").(*conntrack.Summary)
 	n.Sysctl, _ = get("sysctl").(*sysctl.Result)
 	n.Listen, _ = get("ss").(*ss.Result)

@@ -102,8 +102,6 @@ type Node struct {
 
 	Addr      *ipaddr.Result     `json:"-"`
 	IPVS      *ipvs.Table        `json:"-"` // ipvsadm -Ln (or -Sn when no listing was captured)
-	IPVSStats *ipvs.Table        `json:"-"`
-	IPVSConns *ipvs.Table        `json:"-"`
 	Conntrack *conntrack.Summary `json:"-"`
 	Sysctl    *sysctl.Result     `json:"-"`
 	Listen    *ss.Result         `json:"-"`
