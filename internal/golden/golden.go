@@ -15,9 +15,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-// Updating reports whether the test binary was asked to rewrite golden files.
-func Updating() bool { return *update }
-
 // Path returns the golden file path testdata/<TestName>/<name>.golden for t,
 // where <TestName> is the name of the top-level test: the subtests of one test
 // share its directory.
