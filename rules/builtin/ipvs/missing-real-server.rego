@@ -29,17 +29,14 @@ findings contains f if {
 	lib.cluster_capture_ok("services")
 	some node_name, node in input.nodes
 	ipvs.ipvs_listing_complete(node)
-	some svc_key, svc in input.cluster.services
+	some svc_key, refs in node.virtualServersByService
+	svc := input.cluster.services[svc_key]
 	ipvs.endpoints_known(svc)
-	missing := {[vs, ep.ip, port] |
-		some [vs, role] in ipvs.vs_of(node, svc_key)
-		vs.protocol != "FWM"
-		sp := ipvs.service_port(svc, vs, role)
-		some ip in ipvs.expected_ready(svc, node_name, role, ipvs.family(vs.ip))
-		some ep in svc.endpoints
-		ep.ip == ip
-		ep.ready
-		port := expected_port(ep, sp)
+	missing := {[vs, ip, port] |
+		some r in refs
+		vs := node.virtualServers[r.key]
+		want := ipvs.expected_endpoints(svc, node_name, r.role, ipvs.family(vs.ip), vs.port, vs.protocol)
+		some [ip, port] in (want - {[rs.ip, rs.port] | some rs in vs.realServers; rs.weight > 0})
 		not listed(vs, ip, port)
 	}
 	some [ip, port, protocol] in {[ip, port, vs.protocol] | some [vs, ip, port] in missing}
@@ -59,11 +56,6 @@ findings contains f if {
 		"evidence": array.concat([lib.evidence(vs) | some vs in vss], [lib.evidence(svc)]),
 	}
 }
-
-# expected_port is the endpoint's port for the Service port, 0 when the endpoint lists none.
-expected_port(ep, sp) := p if {
-	p := ipvs.endpoint_port(ep, sp)
-} else := 0
 
 listed(vs, ip, port) if {
 	some rs in vs.realServers

@@ -79,3 +79,25 @@ test_topology_hints_make_it_unknown if {
 test_partial_listing_is_silent if {
 	count(missing_real_server.findings) == 0 with input as fx.with_node(only_local, {"ipvsComplete": false})
 }
+
+# portless_web(rss) has web's endpoints list no port of the Service port's name, and rss.
+portless_web(rss) := fx.with_service(
+	with_web_rss(rss), "default/web",
+	{"endpoints": [fx.ep("10.244.1.5", "node-a", []), fx.ep("10.244.2.7", "node-b", [])]},
+)
+
+test_endpoint_without_port_is_listed_at_any_port if {
+	count(missing_real_server.findings) == 0 with input as portless_web([fx.rs("10.244.1.5", 9090), fx.rs("10.244.2.7", 8080)])
+}
+
+test_endpoint_without_port_missing_is_named_by_ip if {
+	f := fx.only(missing_real_server.findings) with input as portless_web([fx.rs("10.244.1.5", 9090)])
+	f.target == "10.244.2.7"
+	contains(f.message, "10.244.2.7, a ready endpoint of default/web on node-b, is missing from")
+}
+
+test_endpoint_without_port_weight_zero_is_missing if {
+	f := fx.only(missing_real_server.findings) with input as portless_web([fx.rs("10.244.1.5", 9090), object.union(fx.rs("10.244.2.7", 9090), {"weight": 0})])
+	f.target == "10.244.2.7"
+	contains(f.message, "listed with weight 0")
+}

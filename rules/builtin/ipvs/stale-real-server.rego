@@ -28,14 +28,17 @@ findings contains f if {
 	lib.cluster_capture_ok("services")
 	some node_name, node in input.nodes
 	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
+	some svc_key, refs in node.virtualServersByService
+	svc := input.cluster.services[svc_key]
 	ipvs.endpoints_known(svc)
 	stale := {[vs, rs] |
-		some [vs, role] in ipvs.vs_of(node, svc_key)
-		sp := ipvs.service_port(svc, vs, role)
+		some r in refs
+		vs := node.virtualServers[r.key]
+		eps := ipvs.usable_endpoints(svc, r.role, vs.port, vs.protocol)
 		some rs in vs.realServers
 		rs.weight > 0
-		not ipvs.is_endpoint_rs(svc, sp, rs)
+		not [rs.ip, rs.port] in eps
+		not [rs.ip, 0] in eps
 	}
 	some [ip, port, protocol] in {[rs.ip, rs.port, vs.protocol] | some [vs, rs] in stale}
 	here := [[vs, rs] | some [vs, rs] in stale; rs.ip == ip; rs.port == port; vs.protocol == protocol]

@@ -51,3 +51,16 @@ test_without_endpoint_capture_is_silent if {
 	d := fx.with_service(with_web_rss(array.concat(fx.web_rss, [gone])), "default/web", {"endpointsSource": ""})
 	count(stale_real_server.findings) == 0 with input as d
 }
+
+# An endpoint that lists no port of the Service port's name stands for a real server at any port.
+portless := fx.with_service(fx.base, "default/web", {"endpoints": [fx.ep("10.244.1.5", "node-a", []), fx.ep("10.244.2.7", "node-b", [])]})
+
+test_endpoint_without_port_matches_any_port if {
+	count(stale_real_server.findings) == 0 with input as fx.with_vss(portless, array.concat(fx.dns_vss(fx.dns_rss), fx.web_vss([fx.rs("10.244.1.5", 9090), fx.rs("10.244.2.7", 8080)])))
+}
+
+test_endpoint_without_port_still_needs_its_ip if {
+	d := fx.with_vss(portless, array.concat(fx.dns_vss(fx.dns_rss), fx.web_vss(array.concat(fx.web_rss, [gone]))))
+	f := fx.only(stale_real_server.findings) with input as d
+	f.target == "10.244.3.9:8080/TCP"
+}

@@ -31,9 +31,8 @@ findings contains f if {
 	some node_name, node in input.nodes
 	ipvs.ipvs_listing_complete(node)
 	not ipvs.other_proxy_mode(node)
-	some t in ipvs.expected_targets(node_name, node)
+	some t in ipvs.absent_targets(node_name, node)
 	addresses_known(node, t.role)
-	not node.virtualServers[t.key]
 	f := object.union(
 		{
 			"node": node_name,

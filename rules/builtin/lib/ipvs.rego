@@ -200,11 +200,12 @@ nodeport_matches(node_name, ip) if {
 	a.address == ip
 }
 
-# expected_targets(node_name, node) is the set of virtual services kube-proxy should have
-# made on the node: {key, service, role, ip, port, protocol, evidence} for each Service port
-# and each bound address, plus each NodePort on each NodePort address of the node. Only IP
-# families that kube-proxy serves on the node (some virtual service of it exists) count.
-expected_targets(node_name, node) := vip_targets(node) | nodeport_targets(node_name, node)
+# absent_targets(node_name, node) is the set of virtual services kube-proxy should have
+# made on the node and that the node lacks: {key, service, role, ip, port, protocol,
+# evidence} for each Service port and each bound address, plus each NodePort on each
+# NodePort address of the node. Only IP families that kube-proxy serves on the node (some
+# virtual service of it exists) count.
+absent_targets(node_name, node) := vip_targets(node) | nodeport_targets(node_name, node)
 
 # served_families(node) are the IP families of the node's virtual services.
 served_families(node) := {family(vs.ip) | some vs in node.virtualServers; vs.protocol != "FWM"}
@@ -215,10 +216,19 @@ vip_targets(node) := {t |
 	some v in vips(svc)
 	family(v.ip) in served_families(node)
 	some p in svc.ports
+	key := lib.addr_key(p.protocol, v.ip, p.port)
+	not node.virtualServers[key]
 	t := {
-		"key": lib.addr_key(p.protocol, v.ip, p.port), "service": svc_key, "role": v.role,
+		"key": key, "service": svc_key, "role": v.role,
 		"ip": v.ip, "port": p.port, "protocol": p.protocol, "evidence": [lib.evidence(svc)],
 	}
+}
+
+# nodeport_ips(node_name, node) are the node's addresses that get NodePort virtual services.
+nodeport_ips(node_name, node) := {ip |
+	some ip, _ in node.addresses
+	family(ip) in served_families(node)
+	nodeport_address(node_name, ip)
 }
 
 nodeport_targets(node_name, node) := {t |
@@ -227,32 +237,32 @@ nodeport_targets(node_name, node) := {t |
 	svc.type in {"NodePort", "LoadBalancer"}
 	some p in svc.ports
 	p.nodePort > 0
-	some ip, a in node.addresses
+	some ip in nodeport_ips(node_name, node)
 	family(ip) in families(svc)
-	family(ip) in served_families(node)
-	nodeport_address(node_name, ip)
+	key := lib.addr_key(p.protocol, ip, p.nodePort)
+	not node.virtualServers[key]
 	t := {
-		"key": lib.addr_key(p.protocol, ip, p.nodePort), "service": svc_key, "role": "nodePort",
+		"key": key, "service": svc_key, "role": "nodePort",
 		"ip": ip, "port": p.nodePort, "protocol": p.protocol,
-		"evidence": [lib.evidence(svc), lib.evidence(a)],
+		"evidence": [lib.evidence(svc), lib.evidence(node.addresses[ip])],
 	}
 }
 
 # --- which endpoints a virtual service should list (B4-B10) ---
 
-# service_port(svc, vs, role) is the Service port that a virtual service of that role serves.
-service_port(svc, vs, role) := p if {
-	role == "nodePort"
+# service_port(svc, role, port, protocol) is the Service port that a virtual service of that
+# role at port and protocol serves (port is the NodePort for role nodePort).
+service_port(svc, "nodePort", port, protocol) := p if {
 	some p in svc.ports
-	p.nodePort == vs.port
-	p.protocol == vs.protocol
+	p.nodePort == port
+	p.protocol == protocol
 }
 
-service_port(svc, vs, role) := p if {
+service_port(svc, role, port, protocol) := p if {
 	role != "nodePort"
 	some p in svc.ports
-	p.port == vs.port
-	p.protocol == vs.protocol
+	p.port == port
+	p.protocol == protocol
 }
 
 # usable(ep) is true for an endpoint kube-proxy may program with weight 1: ready, or
@@ -272,18 +282,20 @@ endpoint_port(ep, sp) := p.port if {
 	object.get(p, "protocol", sp.protocol) == sp.protocol
 }
 
-# is_endpoint_rs(svc, sp, rs) is true when the real server is a usable endpoint of svc at
-# the right port (or at any port when the endpoint lists none).
-is_endpoint_rs(svc, sp, rs) if {
-	some ep in svc.endpoints
-	ep.ip == rs.ip
-	usable(ep)
-	port_matches(ep, sp, rs.port)
+# endpoint_addr(ep, sp) is [ip, port] of the endpoint for Service port sp, port 0 when the
+# endpoint lists no port of that name (a real server at any port of that IP stands for it).
+endpoint_addr(ep, sp) := [ep.ip, p] if {
+	p := endpoint_port(ep, sp)
+} else := [ep.ip, 0]
+
+# usable_endpoints(svc, role, port, protocol) is the set of endpoint_addr of the usable
+# endpoints of svc for the Service port of a virtual service of that role at port and
+# protocol: a real server [ip, port] is one of them when [ip, port] or [ip, 0] is in it.
+# Evaluated once per Service port and role (OPA caches function results), not per
+# virtual service.
+usable_endpoints(svc, role, port, protocol) := {endpoint_addr(ep, sp) | some ep in svc.endpoints; usable(ep)} if {
+	sp := service_port(svc, role, port, protocol)
 }
-
-port_matches(ep, sp, port) if endpoint_port(ep, sp) == port
-
-port_matches(ep, sp, _) if not endpoint_port(ep, sp)
 
 # local_policy(svc, role) is true when only node-local endpoints should serve this role:
 # externalTrafficPolicy Local for external roles, internalTrafficPolicy Local (from 1.22,
@@ -360,6 +372,20 @@ expected_ready(svc, node_name, role, fam) := fallback if {
 	fallback := no_local_fallback(svc, node_name, role, fam)
 }
 
+# expected_endpoints(svc, node_name, role, fam, port, protocol) is the set of endpoint_addr
+# of the ready endpoints that a virtual service of that role, family fam, port and protocol
+# on the node should list with weight above 0 (expected_ready). Undefined when the Service
+# port or expected_ready is. Evaluated once per Service port, role and family on a node
+# (OPA caches function results), not per virtual service.
+expected_endpoints(svc, node_name, role, fam, port, protocol) := {endpoint_addr(ep, sp) |
+	some ep in svc.endpoints
+	ep.ready
+	ep.ip in ready
+} if {
+	sp := service_port(svc, role, port, protocol)
+	ready := expected_ready(svc, node_name, role, fam)
+}
+
 # no_local_fallback is what a Local-policy virtual service lists when the node has no
 # ready local endpoint: a local serving+terminating endpoint when that fallback is on
 # (no ready one listed); all cluster endpoints from 1.24 when the Service also uses
@@ -405,10 +431,6 @@ uses_cluster_endpoints(svc, "clusterIP") if lib.externally_accessible(svc)
 
 # rs_target(rs, protocol) is the finding target of a real server.
 rs_target(rs, protocol) := lib.target(rs.ip, rs.port, protocol)
-
-# vs_of(node, svc_key) is the set of [vs, role] pairs of the node's virtual services that
-# serve the Service.
-vs_of(node, svc_key) := {[node.virtualServers[r.key], r.role] | some r in node.virtualServersByService[svc_key]}
 
 # --- conntrack destinations ---
 

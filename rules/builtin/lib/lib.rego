@@ -65,7 +65,7 @@ version_at_least_patch(major, minor, patch) if {
 # addr_key(protocol, ip, port) is the key of a virtual service or conntrack destination: TCP/10.96.0.1:443, TCP/[fd00::1]:443.
 addr_key(protocol, ip, port) := sprintf("%s/[%s]:%d", [protocol, ip, port]) if contains(ip, ":")
 
-addr_key(protocol, ip, port) := sprintf("%s/%s:%d", [protocol, ip, port]) if not contains(ip, ":")
+else := sprintf("%s/%s:%d", [protocol, ip, port])
 
 # addr_port(ip, port) formats IP:PORT, with IPv6 in brackets.
 addr_port(ip, port) := sprintf("[%s]:%d", [ip, port]) if contains(ip, ":")
