@@ -403,3 +403,41 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// TestHostnameOnlyIngressLeftover checks ipmode-proxy-still-bound on a real
+// document: etp-local-1-24-vpc with the ingress of default/nginx changed to a
+// hostname, while both nodes still hold its former IP 203.0.113.40 on
+// kube-ipvs0 and its virtual service, which then serves no Service and whose
+// real servers carry no endpoint.
+func TestHostnameOnlyIngressLeftover(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "bundle")
+	if err := os.CopyFS(dir, os.DirFS("etp-local-1-24-vpc")); err != nil {
+		t.Fatal(err)
+	}
+	services := filepath.Join(dir, "cluster", "services.yaml")
+	data, err := os.ReadFile(services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ip, hostname = "      - ip: 203.0.113.40\n", "      - hostname: nginx.example.com\n"
+	if !bytes.Contains(data, []byte(ip)) {
+		t.Fatalf("%s has no %q", services, ip)
+	}
+	if err := os.WriteFile(services, bytes.Replace(data, []byte(ip), []byte(hostname), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := analyse(t, builtinEngine(t), dir)
+	var got []string
+	for _, f := range a.Findings {
+		if f.Rule == "ipmode-proxy-still-bound" {
+			got = append(got, f.Node+" "+f.Service+" "+f.Target)
+		}
+	}
+	want := []string{
+		"cn-hangzhou.10.0.0.11 default/nginx 203.0.113.40:80/TCP",
+		"cn-hangzhou.10.0.0.12 default/nginx 203.0.113.40:80/TCP",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("ipmode-proxy-still-bound findings:\n%q\nwant:\n%q", got, want)
+	}
+}

@@ -95,6 +95,7 @@ type Service struct {
 	ExternalTrafficPolicy string            `json:"externalTrafficPolicy"`
 	InternalTrafficPolicy string            `json:"internalTrafficPolicy"`
 	HealthCheckNodePort   int               `json:"healthCheckNodePort"`
+	TrafficDistribution   string            `json:"trafficDistribution"`
 	SessionAffinity       string            `json:"sessionAffinity"`
 	AffinityTimeout       int               `json:"affinityTimeout"`
 	Selector              bool              `json:"selector"`

@@ -55,6 +55,7 @@ items:
     - 192.0.2.10
     externalTrafficPolicy: Local
     healthCheckNodePort: 32000
+    trafficDistribution: PreferClose
     internalTrafficPolicy: Cluster
     ports:
     - name: http

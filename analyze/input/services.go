@@ -101,6 +101,9 @@ func service(s *kube.Service) *Service {
 	if svc.ExternalTrafficPolicy == "" && (spec.Type == corev1.ServiceTypeNodePort || spec.Type == corev1.ServiceTypeLoadBalancer) {
 		svc.ExternalTrafficPolicy = "Cluster"
 	}
+	if d := spec.TrafficDistribution; d != nil {
+		svc.TrafficDistribution = *d
+	}
 	if p := spec.InternalTrafficPolicy; p != nil && *p != "" {
 		svc.InternalTrafficPolicy = string(*p)
 	}

@@ -99,9 +99,16 @@ version_assumptions := [] if lib.version_known
 
 else := ["The Kubernetes version is unknown; the remote real servers show kube-proxy 1.24 or later (PR #97081 fallback). Before 1.24 this virtual service would have no real servers and clients would be refused instead (etp-local-no-endpoints-refused)."]
 
-# health_check_note explains matrix row 9: the load balancer normally avoids this node.
+# health_check_note explains matrix row 9: the load balancer normally avoids this node, on its
+# IP and on the NodePort it forwards to (LB→NP).
 health_check_note(role, svc, node_name) := sprintf(" The load balancer's health check on healthCheckNodePort %d normally keeps external traffic away from %s; this applies when traffic reaches it anyway.", [svc.healthCheckNodePort, node_name]) if {
 	role == "loadBalancer"
+	svc.healthCheckNodePort != 0
+}
+
+else := sprintf(" The load balancer's health check on healthCheckNodePort %d normally keeps the traffic it forwards to this NodePort away from %s; this applies to clients that reach the NodePort of %s directly, or when the load balancer sends traffic here anyway.", [svc.healthCheckNodePort, node_name, node_name]) if {
+	role == "nodePort"
+	svc.type == "LoadBalancer"
 	svc.healthCheckNodePort != 0
 }
 

@@ -23,6 +23,23 @@ test_fires_on_vpc_from_1_24_0 if {
 	count(f.evidence) == 4
 }
 
+# Matrix row 9: the load balancer's health check also keeps its LB→NodePort traffic away.
+test_nodeport_of_load_balancer_gets_health_check_note if {
+	fs := rule.findings with input as fallback_doc(fx.ver(1, 24, 0), "vpc")
+	some f in fs
+	f.target == "10.0.0.1:30080/TCP"
+	contains(f.message, "health check on healthCheckNodePort 32000 normally keeps the traffic it forwards to this NodePort away from node-a")
+	f.severity == "error"
+}
+
+test_nodeport_service_has_no_health_check_note if {
+	svc := fx.web_with({"type": "NodePort", "ingress": [], "healthCheckNodePort": 0})
+	d := fx.doc(fx.ver(1, 24, 0), "vpc", {"default/web": svc}, {"node-a": fx.node_a(fx.remote_rss)})
+	some f in rule.findings with input as d
+	f.target == "10.0.0.1:30080/TCP"
+	not contains(f.message, "health check")
+}
+
 test_silent_before_1_24 if {
 	count(rule.findings) == 0 with input as fallback_doc(fx.ver(1, 23, 17), "vpc")
 }

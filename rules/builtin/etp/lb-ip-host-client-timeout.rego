@@ -49,9 +49,9 @@ findings contains f if {
 			"service": svc_key,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
-				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s time out. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
+				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s %s. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
 				[
-					node_name, lib.role_name(role), lib.addr_port(vs.ip, vs.port), svc_key,
+					node_name, lib.role_name(role), lib.addr_port(vs.ip, vs.port), svc_key, seen.verb,
 					node_name, vs.ip, node_name, kube_proxy_words, lib.rs_list(remote),
 					reply_words[case], seen.words, node_name,
 				],
@@ -85,8 +85,10 @@ cni_assumptions := {
 }
 
 # conntrack_seen(node, vs) is the conntrack confirmation: unreplied flows from host processes,
-# with the samples whose original source is the load balancer IP.
+# with the samples whose original source is the load balancer IP. When conntrack was captured and
+# shows no such connection, the failure is a risk: such connections "would time out".
 conntrack_seen(node, vs) := {
+	"verb": "time out",
 	"words": sprintf(" Conntrack confirms it: %d unreplied flow(s) from host processes to %s.", [d.fromLocalUnreplied, lib.addr_port(vs.ip, vs.port)]),
 	"evidence": [lib.evidence(s) |
 		some s in d.unrepliedSamples
@@ -99,7 +101,15 @@ conntrack_seen(node, vs) := {
 	lib.count_of(d.clients, vs.ip) > 0
 }
 
-else := {"words": "", "evidence": []}
+else := {
+	"verb": "would time out",
+	"words": sprintf(" conntrack shows no such connection at capture time (no unreplied flow from %s to %s).", [vs.ip, lib.addr_port(vs.ip, vs.port)]),
+	"evidence": [],
+} if {
+	lib.capture_ok(node, "conntrack")
+}
+
+else := {"verb": "time out", "words": "", "evidence": []}
 
 kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
 

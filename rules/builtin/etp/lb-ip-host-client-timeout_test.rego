@@ -50,9 +50,25 @@ test_conntrack_confirms if {
 	d := fx.with_node(fallback_doc(fx.ver(1, 26, 3), "vpc"), "node-a", {"conntrack": ct})
 	f := fx.only(rule.findings) with input as d
 	contains(f.message, "Conntrack confirms it: 2 unreplied flow(s) from host processes to 192.0.2.10:80.")
+	contains(f.message, "of default/web time out.")
 	count([e | some e in f.evidence; e.file == "nodes/node-a/conntrack.txt"]) == 2
 }
 
 test_silent_with_local_endpoint if {
 	count(rule.findings) == 0 with input as fallback_doc(fx.ver(1, 24, 0), "vpc") with input.nodes as {"node-b": fx.node_b}
+}
+
+# conntrack was captured and shows no connection from the load balancer IP: a risk, not a seen failure.
+test_conntrack_without_such_flow_would_time_out if {
+	d := fx.with_node(fallback_doc(fx.ver(1, 26, 3), "vpc"), "node-a", {"conntrack": fx.conntrack("node-a", [])})
+	f := fx.only(rule.findings) with input as d
+	contains(f.message, "that connect to the load balancer IP 192.0.2.10:80 of default/web would time out.")
+	contains(f.message, "conntrack shows no such connection at capture time")
+}
+
+test_without_conntrack_capture_states_the_behaviour if {
+	d := fx.with_node(fallback_doc(fx.ver(1, 26, 3), "vpc"), "node-a", {"captures": {"conntrack": {"status": "missing"}}})
+	f := fx.only(rule.findings) with input as d
+	contains(f.message, "of default/web time out.")
+	not contains(f.message, "conntrack shows")
 }

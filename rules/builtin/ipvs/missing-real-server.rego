@@ -5,8 +5,11 @@
 #   service (all ready endpoints for Cluster, the node's own for Local, all
 #   cluster endpoints for Local without a local one from 1.24) is not one of
 #   its real servers with weight above 0. kube-proxy adds ready endpoints on
-#   its next sync, so it is not syncing on the node, and that backend gets no
-#   traffic from it. Only a complete `ipvsadm -Ln` listing is trusted for this.
+#   its next sync, so it is not syncing on the node (or the captures were
+#   taken at different moments during a rollout), and that backend gets no
+#   traffic from it. Services with topology hints or trafficDistribution are
+#   left out: the hints may keep endpoints away from a node on purpose. Only a
+#   complete `ipvsadm -Ln` listing is trusted for this.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L1844-L1895
 #     description: kube-proxy's choice of real servers per virtual service
@@ -46,7 +49,7 @@ findings contains f if {
 		"service": svc_key,
 		"target": endpoint_target(ip, port, protocol),
 		"message": sprintf(
-			"%s, a ready endpoint of %s%s, is missing from %s on %s, where the Service's traffic policy puts it%s. kube-proxy adds ready endpoints on its next sync, so it is not syncing on %s, and this backend gets no traffic from the node.",
+			"%s, a ready endpoint of %s%s, is missing from %s on %s, where the Service's traffic policy puts it%s. kube-proxy adds ready endpoints on its next sync, so it is not syncing on %s, or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, this backend gets no traffic from the node.",
 			[
 				endpoint_name(ip, port), svc_key, on_node(svc, ip),
 				ipvs.join_sorted({ipvs.vs_name(vs) | some vs in vss}), node_name,

@@ -19,6 +19,7 @@ test_missing_ready_endpoint_fires_once if {
 	f.service == "default/web"
 	f.target == "10.244.2.7:8080/TCP"
 	contains(f.message, "10.244.2.7:8080, a ready endpoint of default/web on node-b, is missing from 10.96.100.1:80/TCP, 192.168.1.11:30080/TCP, 192.168.1.200:80/TCP on node-a")
+	contains(f.message, "or the captures were taken at different moments during a rollout")
 }
 
 test_weight_zero_counts_as_missing if {
@@ -74,6 +75,18 @@ test_local_terminating_endpoint_is_preferred_from_1_26 if {
 test_topology_hints_make_it_unknown if {
 	d := fx.with_service(only_local, "default/web", {"annotations": {"service.kubernetes.io/topology-mode": "Auto"}})
 	count(missing_real_server.findings) == 0 with input as d
+}
+
+# spec.trafficDistribution (PreferClose) narrows the endpoints per zone: kube-proxy may leave
+# other-zone endpoints out on purpose.
+test_traffic_distribution_makes_it_unknown if {
+	d := fx.with_service(only_local, "default/web", {"trafficDistribution": "PreferClose"})
+	count(missing_real_server.findings) == 0 with input as d
+}
+
+test_empty_traffic_distribution_still_fires if {
+	d := fx.with_service(only_local, "default/web", {"trafficDistribution": ""})
+	count(missing_real_server.findings) == 1 with input as d
 }
 
 test_partial_listing_is_silent if {

@@ -47,7 +47,7 @@ findings contains f if {
 			"message": sprintf("%s has weight 0 in %s on %s. %s%s", [
 				lib.addr_port(ip, port),
 				ipvs.join_sorted({sprintf("%s (%d active, %d inactive connections)", [ipvs.vs_name(vs), rs.activeConn, rs.inActConn]) | some [vs, rs] in here}),
-				node_name, explanation[kind(protocol)], endpoint_note(svc_key, ip),
+				node_name, explanation[kind(protocol)], endpoint_note(svc_key, ip, node_name, here),
 			]),
 			"evidence": array.concat([lib.evidence(rs) | some [_, rs] in here], [lib.evidence(vs) | some [vs, _] in here]),
 		},
@@ -80,8 +80,38 @@ explanation := {
 
 severity := {"drains": {}, "drops": {"severity": "warning"}}
 
-endpoint_note(svc_key, ip) := " It is still a ready endpoint of the Service, so kube-proxy should have set weight 1 again: it has not synced." if {
+# endpoint_note(svc_key, ip, node_name, here) tells whether a weight-0 real server that is still a
+# ready endpoint should be back at weight 1: kube-proxy lists it again when the Service's traffic
+# policy puts it on one of these virtual services (ipvs.expected_ready); it drains it on purpose
+# when the policy keeps it off all of them (eTP/iTP Local with a local endpoint); otherwise
+# (topology hints, unknown version) it cannot be told.
+endpoint_note(svc_key, ip, node_name, here) := " It is still a ready endpoint of the Service, and the Service's traffic policy puts it on this virtual service, so kube-proxy should have set weight 1 again: it has not synced, or the captures were taken at different moments (during a rollout, compare when they were taken)." if {
+	ready_endpoint(svc_key, ip)
+	some ready in expected_by_role(svc_key, ip, node_name, here)
+	ip in ready
+} else := sprintf(" It is still a ready endpoint of the Service, but the Service's traffic policy keeps it off this virtual service on %s (only the node's own endpoints are listed there), so kube-proxy is draining it on purpose.", [node_name]) if {
+	ready_endpoint(svc_key, ip)
+	known := expected_by_role(svc_key, ip, node_name, here)
+	count(known) == count(roles_here(svc_key, here))
+	every ready in known {
+		not ip in ready
+	}
+} else := " It is still a ready endpoint of the Service: unless its traffic policy or topology hints keep it off this node's virtual service (then the draining is on purpose), kube-proxy should have set weight 1 again." if {
+	ready_endpoint(svc_key, ip)
+} else := ""
+
+ready_endpoint(svc_key, ip) if {
 	some ep in input.cluster.services[svc_key].endpoints
 	ep.ip == ip
 	ep.ready
-} else := ""
+}
+
+# roles_here(svc_key, here) are the roles in which the virtual services of here serve svc_key.
+roles_here(svc_key, here) := {s.role | some pair in here; some s in pair[0].services; s.service == svc_key}
+
+# expected_by_role is role -> the ready endpoints kube-proxy lists there, for the roles of here
+# where that is known.
+expected_by_role(svc_key, ip, node_name, here) := {role: ready |
+	some role in roles_here(svc_key, here)
+	ready := ipvs.expected_ready(input.cluster.services[svc_key], node_name, role, ipvs.family(ip))
+}

@@ -47,4 +47,25 @@ test_ready_endpoint_at_weight_zero_is_noted if {
 	eps := array.concat(fx.web.endpoints, [fx.ep("10.244.3.9", "node-b", fx.web_ports)])
 	f := fx.only(real_server_draining.findings) with input as fx.with_service(d, "default/web", {"endpoints": eps})
 	contains(f.message, "still a ready endpoint")
+	contains(f.message, "should have set weight 1 again: it has not synced, or the captures were taken at different moments")
+}
+
+# eTP=Local with a local endpoint: the former fallback (remote, still ready) endpoints drain on purpose.
+test_ready_endpoint_kept_off_by_local_policy if {
+	d := fx.with_vss(fx.base, array.concat(fx.dns_vss(fx.dns_rss), [fx.vs("TCP", "192.168.1.200", 80, 23, [["default/web", "loadBalancer", "http"]], [
+		fx.rs("10.244.1.5", 8080),
+		object.union(fx.rs("10.244.2.7", 8080), {"weight": 0, "activeConn": 2}),
+	])]))
+	f := fx.only(real_server_draining.findings) with input as fx.with_service(d, "default/web", {"externalTrafficPolicy": "Local"})
+	f.target == "10.244.2.7:8080/TCP"
+	contains(f.message, "keeps it off this virtual service on node-a")
+	contains(f.message, "draining it on purpose")
+	not contains(f.message, "has not synced")
+}
+
+test_ready_endpoint_with_topology_hints_is_hedged if {
+	d := with_web_rs(drained(0, 1, 0))
+	eps := array.concat(fx.web.endpoints, [fx.ep("10.244.3.9", "node-b", fx.web_ports)])
+	f := fx.only(real_server_draining.findings) with input as fx.with_service(d, "default/web", {"endpoints": eps, "trafficDistribution": "PreferClose"})
+	contains(f.message, "unless its traffic policy or topology hints keep it off")
 }

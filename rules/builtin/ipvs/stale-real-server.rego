@@ -6,7 +6,8 @@
 #   sets a departed endpoint's weight to 0 (TCP) or deletes it (UDP, SCTP) on
 #   its next sync, so a weight-1 real server absent from the EndpointSlices
 #   means kube-proxy on the node is not syncing: it is crash-looping, cannot
-#   reach the API server, or runs with a wrong --hostname-override. New
+#   reach the API server, or runs with a wrong --hostname-override (or the
+#   captures were taken at different moments during a rollout). New
 #   connections are still sent to a backend that is gone or not ready.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/graceful_termination.go
@@ -47,7 +48,7 @@ findings contains f if {
 		"service": svc_key,
 		"target": lib.target(ip, port, protocol),
 		"message": sprintf(
-			"%s is a real server with weight above 0 of %s on %s, but %s. kube-proxy takes a departed endpoint out on its next sync, so kube-proxy on %s is not syncing (crash-looping, API server unreachable, or a wrong --hostname-override), and new connections are still sent to it.",
+			"%s is a real server with weight above 0 of %s on %s, but %s. kube-proxy takes a departed endpoint out on its next sync, so kube-proxy on %s is not syncing (crash-looping, API server unreachable, or a wrong --hostname-override), or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, new connections are still sent to it.",
 			[
 				lib.addr_port(ip, port),
 				ipvs.join_sorted({sprintf("%s (weight %d, %d active, %d inactive)", [ipvs.vs_name(vs), rs.weight, rs.activeConn, rs.inActConn]) | some [vs, rs] in here}),

@@ -18,6 +18,7 @@ test_departed_endpoint_fires_once_for_all_virtual_services if {
 	f.service == "default/web"
 	f.target == "10.244.3.9:8080/TCP"
 	contains(f.message, "10.244.3.9 is no endpoint of default/web")
+	contains(f.message, "or the captures were taken at different moments during a rollout")
 	contains(f.message, "10.96.100.1:80/TCP (weight 1, 2 active, 0 inactive)")
 	count(f.evidence) == 7
 }

@@ -32,6 +32,7 @@ findings contains f if {
 	some node_name, node in input.nodes
 	ipvs.uses_ipvs(node)
 	k := node.kernel
+	k.major > 0 # 0 when the release is not a version
 	[k.major, k.minor] < [5, 9]
 	mode := reuse_mode(node, k)
 	mode.value in {0, 1}

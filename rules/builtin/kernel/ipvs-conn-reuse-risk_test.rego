@@ -58,3 +58,9 @@ test_without_kernel_is_silent if {
 test_iptables_mode_is_silent if {
 	count(ipvs_conn_reuse_risk.findings) == 0 with input as fx.with_node(on(5, 4, reuse(0)), {"proxyMode": "iptables"})
 }
+
+# uname's release is not a version (numbers 0): the kernel's age is unknown.
+test_unparsable_kernel_release_is_silent if {
+	k := object.union(kernel(0, 0), {"release": "custom-build"})
+	count(ipvs_conn_reuse_risk.findings) == 0 with input as fx.with_node(fx.base, {"kernel": k, "sysctl": reuse(1)})
+}

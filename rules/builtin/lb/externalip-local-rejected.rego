@@ -2,7 +2,7 @@
 # title: external IP with eTP=Local rejected by KUBE-IPVS-FILTER
 # description: >-
 #   From Kubernetes 1.26.0 until the fix (PR #121919, in 1.30.0 and
-#   cherry-picked to 1.29 as PR #122323), kube-proxy's KUBE-IPVS-FILTER chain
+#   cherry-picked to 1.28 as PR #121928 and to 1.29 as PR #122323), kube-proxy's KUBE-IPVS-FILTER chain
 #   did not allow the addresses of the KUBE-EXTERNAL-IP-LOCAL set. Connections
 #   to an external IP of an externalTrafficPolicy Local Service are then
 #   rejected (ICMP port unreachable) on every node that binds it, whoever the
@@ -12,6 +12,8 @@
 #     description: externalIPs with externalTrafficPolicy Local rejected in IPVS mode
 #   - ref: https://github.com/kubernetes/kubernetes/pull/121919
 #     description: the fix, in v1.30.0
+#   - ref: https://github.com/kubernetes/kubernetes/pull/121928
+#     description: the fix cherry-picked to 1.28
 #   - ref: https://github.com/kubernetes/kubernetes/pull/122323
 #     description: the fix cherry-picked to 1.29
 #   - ref: https://github.com/kubernetes/kubernetes/issues/124260
@@ -21,8 +23,9 @@
 #   severity: error
 #   behaviour: B2
 #   remediation: >-
-#     Upgrade kube-proxy to 1.30 or to a 1.29 patch release that carries PR
-#     #122323, or use externalTrafficPolicy Cluster for this Service meanwhile.
+#     Upgrade kube-proxy to 1.30, or to a 1.28 or 1.29 patch release that
+#     carries the fix (PR #121928 for 1.28, PR #122323 for 1.29), or use
+#     externalTrafficPolicy Cluster for this Service meanwhile.
 package ipvslint.rules.externalip_local_rejected
 
 import data.ipvslint.lib
@@ -55,21 +58,23 @@ findings contains f if {
 	)
 }
 
-# version_case is "affected" for 1.26.0 to 1.29.0, "maybe" for later 1.29 patch releases (the
-# cherry-pick's release is not verified), "unknown" without a version; undefined otherwise.
-version_case := "affected" if {
+# version_case is "affected" for 1.26.x, 1.27.x, 1.28.0 and 1.29.0, "maybe" for later 1.28 and
+# 1.29 patch releases (the fix was cherry-picked to both; which patch release first carries it is
+# not verified), "unknown" without a version; undefined otherwise.
+version_case := "maybe" if {
+	lib.version_at_least_patch(1, 28, 1)
+	lib.version_below(1, 30)
+	input.cluster.version.patch > 0
+} else := "affected" if {
 	lib.version_at_least(1, 26)
-	not lib.version_at_least_patch(1, 29, 1)
-} else := "maybe" if {
-	lib.version_at_least(1, 29)
 	lib.version_below(1, 30)
 } else := "unknown" if not lib.version_known
 
 rejected(node_name) := sprintf("every new connection to it that reaches %s, from outside or inside the cluster, is rejected (ICMP port unreachable): KUBE-IPVS-FILTER does not allow the KUBE-EXTERNAL-IP-LOCAL set (kubernetes#121909)", [node_name])
 
-words("affected", node_name) := sprintf("With kube-proxy %s (1.26.0 to 1.29.0), %s. The fix (PR #121919) is in 1.30.0.", [lib.version_string, rejected(node_name)])
+words("affected", node_name) := sprintf("With kube-proxy %s (1.26.0 to 1.27.x, 1.28.0 or 1.29.0), %s. The fix (PR #121919) is in 1.30.0, and in later 1.28 and 1.29 patch releases (PR #121928, PR #122323).", [lib.version_string, rejected(node_name)])
 
-words("maybe", node_name) := sprintf("kube-proxy %s may or may not have the fix: PR #121919 (in 1.30.0) was cherry-picked to 1.29 as PR #122323, and which 1.29 patch release first carries it is not verified here; check the release notes of %s. Without it, %s.", [lib.version_string, lib.version_string, rejected(node_name)])
+words("maybe", node_name) := sprintf("kube-proxy %s may or may not have the fix: PR #121919 (in 1.30.0) was cherry-picked to 1.28 as PR #121928 and to 1.29 as PR #122323, and which patch release first carries it is not verified here; check the release notes of %s. Without it, %s.", [lib.version_string, lib.version_string, rejected(node_name)])
 
 words("unknown", node_name) := sprintf("If kube-proxy runs 1.26.0 to 1.29.x without the fix, %s.", [rejected(node_name)])
 
@@ -77,6 +82,6 @@ severity := {"affected": "", "maybe": "warning", "unknown": "warning"}
 
 assumptions := {
 	"affected": [],
-	"maybe": ["1.29 patch releases after 1.29.0 may carry the fix (PR #122323); assumed possibly affected."],
-	"unknown": ["The Kubernetes version is unknown; this only happens from 1.26.0 until the fix (1.30.0, or a 1.29 patch release with PR #122323). Before 1.26 and from 1.30 connections to the external IP work."],
+	"maybe": ["1.28 and 1.29 patch releases after .0 may carry the fix (PR #121928 for 1.28, PR #122323 for 1.29); assumed possibly affected."],
+	"unknown": ["The Kubernetes version is unknown; this only happens from 1.26.0 until the fix (1.30.0, or a 1.28 or 1.29 patch release with PR #121928 or PR #122323). Before 1.26 and from 1.30 connections to the external IP work."],
 }

@@ -24,9 +24,23 @@ test_silent_on_1_25 if {
 	count(rule.findings) == 0 with input as doc(fx.ver(1, 25, 16), "Local")
 }
 
-test_fires_on_1_28_x if {
-	f := fx.only(rule.findings) with input as doc(fx.ver(1, 28, 15), "Local")
+test_fires_on_1_27_x if {
+	f := fx.only(rule.findings) with input as doc(fx.ver(1, 27, 16), "Local")
 	not f.severity
+	contains(f.message, "1.26.0 to 1.27.x, 1.28.0 or 1.29.0")
+}
+
+test_fires_on_1_28_0 if {
+	f := fx.only(rule.findings) with input as doc(fx.ver(1, 28, 0), "Local")
+	not f.severity
+}
+
+test_1_28_patch_may_be_fixed if {
+	f := fx.only(rule.findings) with input as doc(fx.ver(1, 28, 15), "Local")
+	f.severity == "warning"
+	contains(f.message, "may or may not have the fix")
+	contains(f.message, "PR #121928")
+	contains(f.assumptions[0], "PR #121928")
 }
 
 test_fires_on_1_29_0 if {

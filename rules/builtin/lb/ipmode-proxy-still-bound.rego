@@ -53,7 +53,9 @@ findings contains f if {
 }
 
 # An ingress with only a hostname, while a virtual service of no Service still forwards to the
-# Service's endpoints on one of its ports: the address it had before.
+# Service's endpoints on one of its ports: the address it had before. The real servers are matched
+# to the endpoints by address and port: a virtual service that serves no Service has no
+# realServers[].endpoint.
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	some svc_key, svc in input.cluster.services
@@ -69,7 +71,7 @@ findings contains f if {
 	some p in svc.ports
 	[vs.port, vs.protocol] == [p.port, p.protocol]
 	some rs in vs.realServers
-	rs.endpoint.service == svc_key
+	endpoint_of(svc, rs, vs.protocol)
 	f := lib.finding(
 		{
 			"node": node_name,
@@ -87,6 +89,15 @@ findings contains f if {
 		"",
 		[],
 	)
+}
+
+# endpoint_of(svc, rs, protocol) is true when the real server is an endpoint of svc: same IP, and
+# a port of that endpoint with the same number and protocol.
+endpoint_of(svc, rs, protocol) if {
+	some ep in svc.endpoints
+	ep.ip == rs.ip
+	some p in ep.ports
+	[p.port, p.protocol] == [rs.port, protocol]
 }
 
 bound_evidence(node, ip) := array.concat(

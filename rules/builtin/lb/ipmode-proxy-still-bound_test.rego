@@ -55,8 +55,12 @@ test_not_bound_silent if {
 
 hostname_web := fx.web_with({"ingress": [{"ip": "", "hostname": "web.example.com", "ipMode": ""}]})
 
+# A virtual service that serves no Service has real servers without an endpoint (as
+# analyze/input builds them): they are matched to the Service's endpoints by address and port.
+unattributed_rss := [object.union(r, {"endpoint": null}) | some r in fx.remote_rss]
+
 test_hostname_only_with_leftover_vs if {
-	n := fx.node("node-a", "10.0.0.1", ["10.96.0.10", "192.0.2.10"], [fx.vs("TCP", "192.0.2.10", 80, 13, "", "", fx.remote_rss)])
+	n := fx.node("node-a", "10.0.0.1", ["10.96.0.10", "192.0.2.10"], [fx.vs("TCP", "192.0.2.10", 80, 13, "", "", unattributed_rss)])
 	f := fx.only(rule.findings) with input as fx.doc(fx.ver(1, 24, 0), "vpc", {"default/web": hostname_web}, {"node-a": n})
 	f.target == "192.0.2.10:80/TCP"
 	contains(f.message, "only a hostname (web.example.com)")
@@ -65,5 +69,16 @@ test_hostname_only_with_leftover_vs if {
 
 test_hostname_only_clean if {
 	n := fx.node("node-a", "10.0.0.1", ["10.96.0.10"], [fx.vs("TCP", "10.96.0.10", 80, 10, "default/web", "clusterIP", fx.remote_rss)])
+	count(rule.findings) == 0 with input as fx.doc(fx.ver(1, 24, 0), "vpc", {"default/web": hostname_web}, {"node-a": n})
+}
+
+test_hostname_only_other_backends_silent if {
+	other := [object.union(r, {"ip": "10.244.9.9"}) | some r in unattributed_rss]
+	n := fx.node("node-a", "10.0.0.1", ["10.96.0.10", "192.0.2.10"], [fx.vs("TCP", "192.0.2.10", 80, 13, "", "", other)])
+	count(rule.findings) == 0 with input as fx.doc(fx.ver(1, 24, 0), "vpc", {"default/web": hostname_web}, {"node-a": n})
+}
+
+test_hostname_only_other_port_silent if {
+	n := fx.node("node-a", "10.0.0.1", ["10.96.0.10", "192.0.2.10"], [fx.vs("TCP", "192.0.2.10", 80, 13, "", "", [object.union(r, {"port": 9090}) | some r in unattributed_rss])])
 	count(rule.findings) == 0 with input as fx.doc(fx.ver(1, 24, 0), "vpc", {"default/web": hostname_web}, {"node-a": n})
 }

@@ -14,6 +14,8 @@
 #     description: KEP-1860, ipMode Proxy to keep the IP off the nodes
 #   - ref: https://github.com/kubernetes/kubernetes/pull/115019
 #     description: from 1.28 kube-proxy does not bind an address the node already has
+#   - ref: https://github.com/kubernetes/kubernetes/pull/117684
+#     description: the same change cherry-picked to 1.27
 # custom:
 #   id: lb-ip-bound-in-cluster
 #   severity: info
@@ -73,11 +75,16 @@ else := "none (ipvsadm shows no virtual service for it)" if {
 else := sprintf("%s (the Service's ports; ipvsadm was not captured)", [lib.port_list({[p.port, p.protocol] | some p in svc.ports})])
 
 # node_address_case is how the 1.28 node-address exception (PR #115019) applies when the address is
-# also the node's own address on another interface; "" when it is not.
+# also the node's own address on another interface; "" when it is not. It was cherry-picked to 1.27
+# (PR #117684) after 1.27.0; which 1.27 patch release first carries it is not verified ("maybe").
 node_address_case(node, ip) := "" if not node.addresses[ip]
 
 else := "stale" if {
 	lib.version_at_least(1, 28)
+}
+
+else := "maybe" if {
+	lib.version_at_least_patch(1, 27, 1)
 }
 
 else := "filtered" if {
@@ -96,8 +103,12 @@ else := sprintf(" %s is also %s's own address on %s; kube-proxy %s (1.28 or late
 	na == "stale"
 }
 
-else := sprintf(" %s is also %s's own address on %s; with kube-proxy %s, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included (fixed in 1.28 by PR #115019, reported backported to 1.27.3).", [ip, node.name, node.addresses[ip].interface, lib.version_string]) if {
+else := sprintf(" %s is also %s's own address on %s; with kube-proxy %s, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included (fixed in 1.28 by PR #115019, and in later 1.27 patch releases by PR #117684).", [ip, node.name, node.addresses[ip].interface, lib.version_string]) if {
 	na == "filtered"
+}
+
+else := sprintf(" %s is also %s's own address on %s. Later 1.27 patch releases carry PR #117684 (the 1.27 cherry-pick of PR #115019); whether kube-proxy %s has it is not verified here. With it, kube-proxy does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s); without it, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included.", [ip, node.name, node.addresses[ip].interface, lib.version_string, node.addresses[ip].interface]) if {
+	na == "maybe"
 }
 
 else := sprintf(" %s is also %s's own address on %s; kube-proxy before 1.28 binds it on kube-ipvs0 as well.", [ip, node.name, node.addresses[ip].interface]) if {
@@ -106,9 +117,10 @@ else := sprintf(" %s is also %s's own address on %s; kube-proxy before 1.28 bind
 
 else := sprintf(" %s is also %s's own address on %s.", [ip, node.name, node.addresses[ip].interface])
 
-node_address_severity := {"": "", "stale": "", "bound": "", "filtered": "error", "unknown": ""}
+node_address_severity := {"": "", "stale": "", "bound": "", "filtered": "error", "maybe": "warning", "unknown": ""}
 
 node_address_assumptions := {
 	"": [], "stale": [], "bound": [], "filtered": [],
-	"unknown": ["The Kubernetes version is unknown, and the address is also the node's own: on 1.26 and 1.27 KUBE-IPVS-FILTER refuses every other port of it, the node's own services included; from 1.28 (PR #115019) kube-proxy does not bind it, so this entry would be left over; before 1.26 both work."],
+	"maybe": ["1.27 patch releases after 1.27.0 may carry PR #117684 (reported in 1.27.2; not verified): assumed either way, so both outcomes are given."],
+	"unknown": ["The Kubernetes version is unknown, and the address is also the node's own: on 1.26 and early 1.27 releases KUBE-IPVS-FILTER refuses every other port of it, the node's own services included; from 1.28 (PR #115019, and later 1.27 patch releases with PR #117684) kube-proxy does not bind it, so this entry would be left over; before 1.26 both work."],
 }

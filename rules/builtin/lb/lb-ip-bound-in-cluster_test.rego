@@ -53,10 +53,26 @@ node_ip_doc(version) := fx.with_node(bound_doc(version), "node-a", {"addresses":
 }}})
 
 # 1.28 node-address exception (PR #115019) and the 1.26-1.27 KUBE-IPVS-FILTER regression.
-test_node_address_1_27_filtered if {
-	f := fx.only(rule.findings) with input as node_ip_doc(fx.ver(1, 27, 2))
+test_node_address_1_27_0_filtered if {
+	f := fx.only(rule.findings) with input as node_ip_doc(fx.ver(1, 27, 0))
 	f.severity == "error"
 	contains(f.message, "KUBE-IPVS-FILTER refuses every other port of it")
+	not f.assumptions
+}
+
+test_node_address_1_26_filtered if {
+	f := fx.only(rule.findings) with input as node_ip_doc(fx.ver(1, 26, 9))
+	f.severity == "error"
+}
+
+# PR #117684 cherry-picked the exception to 1.27 after 1.27.0; the first patch release is not verified.
+test_node_address_1_27_patch_maybe_fixed if {
+	f := fx.only(rule.findings) with input as node_ip_doc(fx.ver(1, 27, 5))
+	f.severity == "warning"
+	contains(f.message, "PR #117684")
+	contains(f.message, "this kube-ipvs0 entry is left over")
+	contains(f.message, "without it, KUBE-IPVS-FILTER refuses every other port of it")
+	contains(f.assumptions[0], "PR #117684")
 }
 
 test_node_address_1_28_stale if {
@@ -72,5 +88,5 @@ test_node_address_1_25_bound if {
 
 test_node_address_unknown_version if {
 	f := fx.only(rule.findings) with input as node_ip_doc(fx.no_version)
-	contains(f.assumptions[0], "from 1.28 (PR #115019)")
+	contains(f.assumptions[0], "from 1.28 (PR #115019, and later 1.27 patch releases with PR #117684)")
 }

@@ -51,10 +51,26 @@ findings contains f if {
 				array.concat([e | some u in uses; some e in u.evidence], [lib.evidence(svc)]),
 			),
 		},
-		"",
+		version_severity(uses),
 		version_assumptions(uses),
 	)
 }
+
+# proven(uses) is true when conntrack shows flows that only kube-proxy before 1.26 lets end on
+# the node (lib.unserved_port_uses).
+proven(uses) if {
+	some u in uses
+	u.provesStack
+}
+
+# version_severity(uses) lowers the finding to a warning when the version is unknown and nothing
+# shows kube-proxy before 1.26: from 1.26 the connection is refused instead (lb-ip-unserved-port).
+version_severity(uses) := "warning" if {
+	not lib.version_known
+	not proven(uses)
+}
+
+else := ""
 
 process_words(l) := sprintf("a process (%s)", [l.process]) if l.process != ""
 
@@ -79,9 +95,8 @@ else := "kube-proxy before 1.26"
 
 version_assumptions(uses) := [] if lib.version_known
 
-else := ["The Kubernetes version is unknown; the conntrack flows that the node answered itself show kube-proxy before 1.26. On 1.26 or later KUBE-IPVS-FILTER would refuse these connections instead of letting the local process answer (lb-ip-unserved-port)."] if {
-	some u in uses
-	u.source == "conntrack"
+else := ["The Kubernetes version is unknown; the conntrack flows that ended on the node, answered or from clients other than the node's own addresses, show kube-proxy before 1.26. On 1.26 or later KUBE-IPVS-FILTER would refuse these connections instead of letting the local process answer (lb-ip-unserved-port)."] if {
+	proven(uses)
 }
 
-else := ["The Kubernetes version is unknown; assumed before 1.26. On 1.26 or later KUBE-IPVS-FILTER refuses these connections instead of letting the local process answer (lb-ip-unserved-port)."]
+else := ["The Kubernetes version is unknown, and nothing in the bundle shows kube-proxy before 1.26 (unreplied connections from the node's own addresses are recorded by conntrack in every version); this only happens before 1.26, so it is a warning. On 1.26 or later KUBE-IPVS-FILTER refuses these connections instead of letting the local process answer (lb-ip-unserved-port)."]

@@ -58,7 +58,34 @@ test_unknown_version_expect_only if {
 		{"options": {"expect": [{"ip": "192.0.2.10", "port": 8443, "protocol": "TCP"}]}},
 	)
 	f := fx.only(rule.findings) with input as d
-	contains(f.assumptions[0], "assumed before 1.26")
+	f.severity == "warning"
+	contains(f.assumptions[0], "nothing in the bundle shows kube-proxy before 1.26")
+}
+
+# Unreplied SYNs of the node's own clients are recorded from 1.26 too: they do not show the version.
+test_unknown_version_host_syns_do_not_prove if {
+	host_syn := fx.conntrack("node-a", [fx.dest(
+		"node-a", "TCP", "192.0.2.10", 443,
+		{"flows": 1, "noDNAT": 1, "unreplied": 1, "fromLocal": 1, "fromLocalUnreplied": 1},
+		["tcp      6 118 SYN_SENT src=192.0.2.10 dst=192.0.2.10 sport=41000 dport=443 [UNREPLIED] src=192.0.2.10 dst=192.0.2.10 sport=443 dport=41000 mark=0 use=1"],
+	)])
+	d := fx.with_node(doc(fx.no_version, [listener("", "any", 443)]), "node-a", {"conntrack": host_syn})
+	f := fx.only(rule.findings) with input as d
+	f.severity == "warning"
+}
+
+test_unknown_version_replied_flow_proves if {
+	f := fx.only(rule.findings) with input as doc(fx.no_version, [listener("", "any", 443)])
+	not f.severity
+}
+
+# The load balancer's health check reaches kube-proxy's health server on purpose (B2).
+test_health_check_node_port_silent if {
+	d := fx.doc(fx.ver(1, 25, 16), "vpc", {"default/web": fx.web_with({"healthCheckNodePort": 443})}, {"node-a": object.union(
+		fx.node_a(fx.remote_rss),
+		{"conntrack": local_443, "listeners": [listener("", "any", 443)]},
+	)})
+	count(rule.findings) == 0 with input as d
 }
 
 test_silent_without_ss_capture if {

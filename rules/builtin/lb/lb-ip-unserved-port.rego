@@ -39,8 +39,7 @@ findings contains f if {
 	node := input.nodes[p.node]
 	some owner in lib.service_ip_owners(p.ip)
 	svc := input.cluster.services[owner.service]
-	seen_locally := [u | some u in uses; u.source == "conntrack"]
-	case := version_case(count(seen_locally) > 0)
+	case := version_case(proves_stack(uses))
 	f := lib.finding(
 		{
 			"node": p.node,
@@ -60,9 +59,26 @@ findings contains f if {
 			),
 		},
 		"",
-		assumptions[case],
+		array.concat(assumptions[case], unproven_note(case, uses)),
 	)
 }
+
+# proves_stack(uses) is true when conntrack shows flows that only kube-proxy before 1.26 lets end
+# on the node (lib.unserved_port_uses).
+proves_stack(uses) if {
+	some u in uses
+	u.provesStack
+}
+
+default proves_stack(_) := false
+
+unproven_note(case, uses) := ["conntrack only shows unreplied connections from the node's own addresses, which kube-proxy records before 1.26 and from 1.26 alike (host clients' SYNs are recorded before KUBE-IPVS-FILTER rejects them), so they do not tell the version."] if {
+	case == "assumed-filter"
+	some u in uses
+	u.source == "conntrack"
+}
+
+else := []
 
 # A Service that reuses an existing load balancer does not own its other listeners. When
 # clients are already seen using an unserved port of the IP, the finding above says it.
@@ -130,8 +146,9 @@ use_words(u) := sprintf("conntrack shows %d flow(s) to it that ended on the node
 else := "you asked about it (--expect)"
 
 # version_case(seen_locally) is "filter" (1.26 and later: KUBE-IPVS-FILTER refuses) or "stack"
-# (before 1.26: the node's own stack takes the connection). When the version is unknown, flows
-# that ended on the node show the pre-1.26 behaviour ("assumed-stack"); otherwise 1.26 or later is
+# (before 1.26: the node's own stack takes the connection). When the version is unknown, conntrack
+# flows that only pre-1.26 kube-proxy lets end on the node (replied, or from clients other than the
+# node's own addresses) show the pre-1.26 behaviour ("assumed-stack"); otherwise 1.26 or later is
 # assumed ("assumed-filter").
 version_case(_) := "filter" if lib.version_at_least(1, 26)
 
@@ -177,5 +194,5 @@ assumptions := {
 	"filter": [],
 	"stack": [],
 	"assumed-filter": ["The Kubernetes version is unknown; assumed 1.26 or later, where KUBE-IPVS-FILTER refuses the port. Before 1.26 the node's own stack would take the connection instead: refused, or answered by a local process listening on that port."],
-	"assumed-stack": ["The Kubernetes version is unknown; the conntrack flows that ended on the node show kube-proxy before 1.26 (from 1.26 KUBE-IPVS-FILTER rejects such connections before conntrack records them). On 1.26 or later they would all be refused."],
+	"assumed-stack": ["The Kubernetes version is unknown; the conntrack flows that ended on the node, answered or from clients other than the node's own addresses, show kube-proxy before 1.26 (from 1.26 KUBE-IPVS-FILTER rejects such connections before conntrack records them). On 1.26 or later they would all be refused."],
 }

@@ -44,6 +44,51 @@ test_unknown_version_conntrack_shows_pre_1_26 if {
 	contains(f.assumptions[0], "show kube-proxy before 1.26")
 }
 
+# From 1.26 the SYNs of host clients are recorded before KUBE-IPVS-FILTER rejects them in
+# filter/INPUT, so unreplied flows from the node's own addresses do not show the version.
+host_syn_443 := fx.conntrack("node-a", [fx.dest(
+	"node-a", "TCP", "192.0.2.10", 443,
+	{"flows": 2, "noDNAT": 2, "unreplied": 2, "fromLocal": 2, "fromLocalUnreplied": 2, "clients": {"192.0.2.10": 2}},
+	[
+		"tcp      6 118 SYN_SENT src=192.0.2.10 dst=192.0.2.10 sport=41000 dport=443 [UNREPLIED] src=192.0.2.10 dst=192.0.2.10 sport=443 dport=41000 mark=0 use=1",
+		"tcp      6 117 SYN_SENT src=192.0.2.10 dst=192.0.2.10 sport=41002 dport=443 [UNREPLIED] src=192.0.2.10 dst=192.0.2.10 sport=443 dport=41002 mark=0 use=1",
+	],
+)])
+
+test_unknown_version_host_syns_assume_filter if {
+	d := fx.web_doc(fx.no_version, "vpc", {"node-a": object.union(fx.node_a(fx.remote_rss), {"conntrack": host_syn_443})})
+	f := fx.only(rule.findings) with input as d
+	contains(f.message, "kube-proxy 1.26 and later rejects")
+	contains(f.assumptions[0], "assumed 1.26 or later")
+	contains(f.assumptions[1], "do not tell the version")
+}
+
+# A non-local client's unreplied SYN is not recorded from 1.26: it shows the pre-1.26 behaviour.
+test_unknown_version_pod_syn_shows_pre_1_26 if {
+	pod_syn := fx.conntrack("node-a", [fx.dest(
+		"node-a", "TCP", "192.0.2.10", 443,
+		{"flows": 1, "noDNAT": 1, "unreplied": 1, "clients": {"10.244.0.9": 1}},
+		["tcp      6 118 SYN_SENT src=10.244.0.9 dst=192.0.2.10 sport=41000 dport=443 [UNREPLIED] src=192.0.2.10 dst=10.244.0.9 sport=443 dport=41000 mark=0 use=1"],
+	)])
+	d := fx.web_doc(fx.no_version, "vpc", {"node-a": object.union(fx.node_a(fx.remote_rss), {"conntrack": pod_syn})})
+	f := fx.only(rule.findings) with input as d
+	contains(f.message, "kube-proxy before 1.26")
+	count(f.assumptions) == 1
+}
+
+# KUBE-IPVS-FILTER allows the healthCheckNodePorts, and the load balancer's health check
+# is meant to reach kube-proxy there (B2).
+test_health_check_node_port_silent if {
+	d := fx.doc(fx.ver(1, 26, 0), "vpc", {"default/web": fx.web_with({"healthCheckNodePort": 443})}, {"node-a": object.union(fx.node_a(fx.remote_rss), {"conntrack": local_443})})
+	count(rule.findings) == 0 with input as d
+}
+
+test_health_check_node_port_of_another_service_silent if {
+	other := fx.web_with({"name": "other", "ingress": [], "healthCheckNodePort": 8443})
+	d := expect(fx.doc(fx.ver(1, 26, 0), "vpc", {"default/web": fx.web, "default/other": other}, {"node-a": fx.node_a(fx.remote_rss)}), "192.0.2.10", 8443)
+	count(rule.findings) == 0 with input as d
+}
+
 test_unknown_version_expect_assumes_filter if {
 	d := expect(fx.web_doc(fx.no_version, "vpc", {"node-a": fx.node_a(fx.remote_rss)}), "192.0.2.10", 8443)
 	f := fx.only(rule.findings) with input as d

@@ -310,13 +310,16 @@ local_policy(svc, "clusterIP") if {
 	not lib.version_below(1, 22)
 }
 
-# topology_aware(svc) is true when topology hints may narrow the endpoints per node; the
-# input does not carry the hints, so the expected endpoints are then unknown.
+# topology_aware(svc) is true when topology hints may narrow the endpoints per node (the
+# topology annotations, or spec.trafficDistribution); the input does not carry the hints, so the
+# expected endpoints are then unknown.
 topology_aware(svc) if {
 	some k in {"service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints"}
 	v := lower(object.get(svc.annotations, k, ""))
 	not v in {"", "disabled"}
 }
+
+topology_aware(svc) if object.get(svc, "trafficDistribution", "") != ""
 
 # terminating_fallback_on is true when kube-proxy uses serving+terminating endpoints
 # (ProxyTerminatingEndpoints: alpha 1.22, beta and on 1.26, GA 1.28); terminating_fallback_off

@@ -173,9 +173,14 @@ vss_on(node, ip) := [node.virtualServers[k] | some k in node.virtualServersByIP[
 # unserved_port_uses is the set of evidence that clients use a port of a load balancer or external
 # IP bound on a node's kube-ipvs0 that has no virtual service there (B2): conntrack flows to it that
 # ended on the node (source "conntrack"), or an --expect entry (source "expect"). Each is
-# {node, ip, protocol, port, source, count, evidence}. Addresses that are also the node's own
-# address on another interface are left out of the conntrack source: flows to the node's own
-# services are expected there.
+# {node, ip, protocol, port, source, count, provesStack, evidence}. Addresses that are also the
+# node's own address on another interface are left out of the conntrack source: flows to the node's
+# own services are expected there. Services' healthCheckNodePorts are left out: KUBE-IPVS-FILTER
+# allows them, and the load balancer's health check is meant to reach kube-proxy there.
+# provesStack is true when some of the flows show kube-proxy before 1.26: from 1.26
+# KUBE-IPVS-FILTER rejects them in filter/INPUT, so only the unreplied SYNs of the node's own
+# clients (confirmed in OUTPUT before the reject) are recorded; a replied flow or one from another
+# client is not possible there.
 unserved_port_uses contains u if {
 	cluster_capture_ok("services")
 	some node_name, node in input.nodes
@@ -189,9 +194,10 @@ unserved_port_uses contains u if {
 	not node.addresses[d.ip]
 	count(service_ip_owners(d.ip)) > 0
 	not node.virtualServers[addr_key(d.protocol, d.ip, d.port)]
+	not d.port in health_check_node_ports
 	u := {
 		"node": node_name, "ip": d.ip, "protocol": d.protocol, "port": d.port,
-		"source": "conntrack", "count": d.noDNAT,
+		"source": "conntrack", "count": d.noDNAT, "provesStack": proves_stack(d),
 		"evidence": [evidence(s) | some s in d.samples],
 	}
 }
@@ -205,11 +211,21 @@ unserved_port_uses contains u if {
 	node.ipvs0[e.ip]
 	count(service_ip_owners(e.ip)) > 0
 	not node.virtualServers[addr_key(e.protocol, e.ip, e.port)]
+	not e.port in health_check_node_ports
 	u := {
 		"node": node_name, "ip": e.ip, "protocol": e.protocol, "port": e.port,
-		"source": "expect", "count": 0, "evidence": [],
+		"source": "expect", "count": 0, "provesStack": false, "evidence": [],
 	}
 }
+
+# proves_stack(d) is true when a conntrack destination has flows other than unreplied ones from
+# the node's own addresses (see unserved_port_uses).
+proves_stack(d) if d.noDNAT > d.fromLocalUnreplied
+
+default proves_stack(_) := false
+
+# health_check_node_ports is the set of every Service's healthCheckNodePort.
+health_check_node_ports := {s.healthCheckNodePort | some s in input.cluster.services; s.healthCheckNodePort != 0}
 
 # unserved_ports is the set of {node, ip, protocol, port} that unserved_port_uses names.
 unserved_ports := {{"node": u.node, "ip": u.ip, "protocol": u.protocol, "port": u.port} | some u in unserved_port_uses}
