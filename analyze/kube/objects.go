@@ -139,6 +139,27 @@ type unknownKind struct {
 	count int
 }
 
+// MaxInput is the largest capture Parse and ParseVersion read. Kubernetes
+// objects are decoded whole, at several times their size in memory; a
+// capture over this size is refused with [ErrTooLarge] instead. kubectl's
+// output for 10,000 Services is about 7 MiB.
+const MaxInput = 128 << 20
+
+// ErrTooLarge is the cause of the error for a capture over [MaxInput].
+var ErrTooLarge = errors.New("capture larger than 128 MiB: Kubernetes objects are read whole, so ipvslint refuses larger ones")
+
+// readInput reads a whole capture, up to [MaxInput].
+func readInput(r io.Reader, at source.Pos) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
+	if err != nil {
+		return nil, &source.ParseError{Pos: at, Err: err}
+	}
+	if len(data) > MaxInput {
+		return nil, &source.ParseError{Pos: at, Err: ErrTooLarge}
+	}
+	return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+}
+
 // Parse reads Kubernetes objects as kubectl prints them (see the package
 // documentation) from r, whose first line is at. It returns an error only
 // when the input is not YAML or JSON objects at all; odd objects become
@@ -147,11 +168,10 @@ func Parse(r io.Reader, at source.Pos) (*Objects, error) {
 	if at.Line <= 0 {
 		at.Line = 1
 	}
-	data, err := io.ReadAll(r)
+	data, err := readInput(r, at)
 	if err != nil {
-		return nil, &source.ParseError{Pos: at, Err: err}
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if bytes.IndexByte(data, '\r') >= 0 {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	}

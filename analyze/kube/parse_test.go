@@ -3,6 +3,7 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -584,4 +585,42 @@ func TestParseOffset(t *testing.T) {
 			compareLines(t, summarize(got), tt.want)
 		})
 	}
+}
+
+// TestParseTooLarge refuses a capture over MaxInput instead of decoding it
+// whole, and reads one of exactly MaxInput bytes.
+func TestParseTooLarge(t *testing.T) {
+	at := source.Pos{File: "cluster/services.yaml", Line: 1}
+	big := io.MultiReader(strings.NewReader("apiVersion: v1\nkind: List\nitems: []\n#"), io.LimitReader(zeros{}, MaxInput))
+	_, err := Parse(big, at)
+	want := "cluster/services.yaml:1: capture larger than 128 MiB: Kubernetes objects are read whole, so ipvslint refuses larger ones"
+	if err == nil || err.Error() != want || !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want %s", err, want)
+	}
+	if _, err := ParseVersion(io.LimitReader(zeros{}, MaxInput+1), at); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ParseVersion err = %v, want ErrTooLarge", err)
+	}
+	head := "apiVersion: v1\nkind: List\nitems: []\n#"
+	o, err := Parse(io.MultiReader(strings.NewReader(head), io.LimitReader(spaces{}, MaxInput-int64(len(head)))), at)
+	if err != nil || o == nil {
+		t.Errorf("a capture of exactly MaxInput bytes: %v", err)
+	}
+}
+
+// zeros and spaces are endless readers of one byte value.
+type (
+	zeros  struct{}
+	spaces struct{}
+)
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }

@@ -75,11 +75,10 @@ func ParseVersion(r io.Reader, at source.Pos) (*Version, error) {
 	if at.Line <= 0 {
 		at.Line = 1
 	}
-	data, err := io.ReadAll(r)
+	data, err := readInput(r, at)
 	if err != nil {
-		return nil, &source.ParseError{Pos: at, Err: err}
+		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	ms := stripMessages(data, at)
 	v := &Version{Pos: at, Warnings: ms.warnings}
