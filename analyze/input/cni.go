@@ -3,6 +3,7 @@ package input
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -61,7 +62,7 @@ func (b *builder) cni(flag string, services map[string]*Service) CNI {
 	slices.SortFunc(nodes, func(x, y *kube.Node) int { return cmp.Compare(x.Name, y.Name) })
 	for _, a := range cniAnnotations {
 		for _, n := range nodes {
-			for _, k := range sortedKeys(n.Annotations) {
+			for _, k := range slices.Sorted(maps.Keys(n.Annotations)) {
 				if strings.HasPrefix(k, a.prefix) {
 					return CNI{Name: a.name, Class: a.class, Source: fmt.Sprintf("%s: %s annotation %s", n.Pos.File, n.Name, k)}
 				}
@@ -126,7 +127,7 @@ func (b *builder) cniFromENIs(services map[string]*Service) (CNI, bool) {
 			podIPs = append(podIPs, ip)
 		}
 	}
-	for _, key := range sortedKeys(services) {
+	for _, key := range slices.Sorted(maps.Keys(services)) {
 		for _, ep := range services[key].Endpoints {
 			addPod(ep.IP, ep.HostNetwork)
 		}
@@ -173,14 +174,4 @@ func isNIC(name string) bool {
 		}
 	}
 	return false
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/netip"
@@ -133,9 +132,7 @@ func ReadWarnings(snap *snapshot.Snapshot) []source.Warning {
 
 // InspectJSON writes the inspection as indented JSON.
 func InspectJSON(w io.Writer, in *Inspection) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(in)
+	return WriteJSON(w, in)
 }
 
 // InspectText writes the inspection for a person: per bundle what was

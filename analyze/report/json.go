@@ -94,12 +94,13 @@ func AnalysisOf(doc *input.Document, findings []engine.Finding) *Analysis {
 // AnalysisJSON writes the report as indented JSON: the same analysis always
 // gives the same bytes.
 func AnalysisJSON(w io.Writer, a *Analysis) error {
-	return writeJSON(w, a)
+	return WriteJSON(w, a)
 }
 
-// writeJSON writes v as JSON indented by two spaces, without escaping
-// <, > and &, and a newline.
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON writes v as JSON indented by two spaces, without escaping
+// <, > and &, and a newline: the form of every JSON document ipvslint
+// prints.
+func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

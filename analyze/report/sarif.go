@@ -165,7 +165,7 @@ func AnalysisSARIF(w io.Writer, a *Analysis) error {
 		res.Suppressions = []sarifSuppression{s}
 		run.Results = append(run.Results, res)
 	}
-	return writeJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	return WriteJSON(w, sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
 
 func newSARIFRule(r engine.Rule) sarifRule {

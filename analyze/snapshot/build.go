@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
@@ -97,7 +98,7 @@ func (b *builder) read(arg string, opts bundle.Options) error {
 	for _, o := range objs {
 		b.addObjects(bs, o)
 	}
-	for _, name := range sortedKeys(nodes) {
+	for _, name := range slices.Sorted(maps.Keys(nodes)) {
 		if err := b.mergeNode(bs, nodes[name]); err != nil {
 			return err
 		}
@@ -296,7 +297,7 @@ func (b *builder) summarize(n *Node, capt *Capture, r io.Reader) {
 	}
 	capt.Format, capt.Warnings = string(sum.Format), sum.Warnings
 	capt.Counts = []Count{{"flows", sum.Flows}, {"unreplied", sum.Unreplied}, {"to node addresses", sum.Flows - sum.NonLocal}}
-	for _, st := range sortedKeys(sum.ByState.Counts) {
+	for _, st := range slices.Sorted(maps.Keys(sum.ByState.Counts)) {
 		capt.Counts = append(capt.Counts, Count{"state " + st, sum.ByState.Counts[st]})
 	}
 	if sum.Stated != nil && *sum.Stated != sum.Flows {
@@ -448,7 +449,7 @@ func failureOf[T any](res *T, get func(*T) *source.Failure) *source.Failure {
 // returns the snapshot.
 func (b *builder) finish() (*Snapshot, error) {
 	snap := &Snapshot{Bundles: b.bundles, Cluster: b.cluster}
-	for _, name := range sortedKeys(b.nodes) {
+	for _, name := range slices.Sorted(maps.Keys(b.nodes)) {
 		n := b.nodes[name]
 		for _, d := range n.deferred {
 			if d.reread {
@@ -502,15 +503,6 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func warnNoPos(msg string) source.Warning { return source.Warning{Msg: msg} }

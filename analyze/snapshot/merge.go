@@ -2,7 +2,9 @@ package snapshot
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,7 +101,7 @@ func (n *Node) adopt(src *Node) {
 	}
 	n.Captures = append(n.Captures, src.Captures...)
 	n.deferred = append(n.deferred, src.deferred...)
-	for _, name := range sortedKeys(src.slots) {
+	for _, name := range slices.Sorted(maps.Keys(src.slots)) {
 		s := src.slots[name]
 		n.claim(name, s.capture, s.rank, s.result)
 	}

@@ -125,7 +125,7 @@ func runAnalyze(c *cli.Context) error {
 	var write func(io.Writer, report.Style) error
 	failed := false
 	if eng == nil {
-		write = func(w io.Writer, _ report.Style) error { return writeJSON(w, doc) }
+		write = func(w io.Writer, _ report.Style) error { return report.WriteJSON(w, doc) }
 	} else {
 		findings, err := eng.Evaluate(c.Context, doc)
 		if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -53,7 +52,7 @@ Examples:
 			}
 			return writeRules(c, format == "text", func(w io.Writer, st report.Style) error {
 				if format == "json" {
-					return writeJSON(w, rules)
+					return report.WriteJSON(w, rules)
 				}
 				return report.RulesText(w, rules, st)
 			})
@@ -95,7 +94,7 @@ Examples:
 			}
 			return writeRules(c, format == "text", func(w io.Writer, st report.Style) error {
 				if format == "json" {
-					return writeJSON(w, chosen)
+					return report.WriteJSON(w, chosen)
 				}
 				for i, r := range chosen {
 					if i > 0 {
@@ -169,16 +168,6 @@ func writeRules(c *cli.Context, text bool, write func(io.Writer, report.Style) e
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	return nil
-}
-
-// writeJSON writes v as indented JSON and a newline.
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }
 
 func rulesTestCommand() *cli.Command {

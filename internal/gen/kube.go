@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -209,7 +210,7 @@ func (c *cluster) podsYAML() []byte {
 	b.WriteString("apiVersion: v1\nkind: List\nitems:")
 	for _, p := range c.pods {
 		fmt.Fprintf(&b, "\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: %s\n    namespace: %s\n    labels:", q(p.name), q(p.ns))
-		for _, k := range sortedKeys(p.labels) {
+		for _, k := range slices.Sorted(maps.Keys(p.labels)) {
 			fmt.Fprintf(&b, "\n      %s: %s", q(k), q(p.labels[k]))
 		}
 		apiVersion := "apps/v1"
@@ -259,13 +260,4 @@ nodePortAddresses: null
 			map[string]string{"app": "kube-proxy"}, rng(c.cfg.Seed, "kube-proxy-config.yaml")),
 		Data: map[string]string{"config.conf": conf}}
 	return yaml.Marshal(o)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
