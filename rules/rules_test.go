@@ -18,22 +18,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/tester"
 )
 
-// catalogIDs are the rule IDs of /work/shared/spec/rule-catalog.md: the
-// built-in pack must hold every one of them.
-var catalogIDs = []string{
-	// The field report's behaviours.
-	"lb-ip-bound-in-cluster", "lb-ip-unserved-port", "lb-ip-local-listener",
-	"etp-local-no-endpoints-refused", "etp-local-remote-backends", "lb-ip-host-client-timeout",
-	"source-ip-lost", "etp-local-upgrade-change", "lb-hostname-hairpin",
-	"ipmode-proxy-still-bound", "externalip-local-rejected", "itp-local-no-endpoints",
-	// IPVS state hygiene.
-	"vs-no-real-servers", "vs-missing", "vip-not-bound", "orphan-vip",
-	"stale-real-server", "missing-real-server", "real-server-draining",
-	// Conntrack and kernel.
-	"conntrack-unreplied-vip", "conntrack-stale-udp", "conntrack-near-full",
-	"ipvs-conn-reuse-risk", "strict-arp-disabled", "bundle-incomplete",
-}
-
 // parsePack parses every Rego file of the built-in pack, tests included,
 // keyed by its path in rules.Builtin.
 func parsePack(t *testing.T) map[string]*ast.Module {
@@ -156,20 +140,41 @@ func TestMetadata(t *testing.T) {
 	}
 }
 
-// TestCatalog checks that the built-in pack holds every rule of the
-// catalog.
+// TestCatalog checks that the built-in pack holds every rule of the rule
+// catalog (catalog.yaml) once, with the catalog's default severity and one
+// of its behaviours, and that the engine marks exactly those rules.
 func TestCatalog(t *testing.T) {
-	var have []string
-	for _, r := range builtinRules(t) {
-		have = append(have, r.ID)
+	catalog, err := rules.Catalog()
+	if err != nil {
+		t.Fatal(err)
 	}
-	var missing []string
-	for _, id := range catalogIDs {
-		if !slices.Contains(have, id) {
-			missing = append(missing, id)
+	if len(catalog) < 25 {
+		t.Fatalf("the catalog lists %d rules, want the 25 of version 1 at least", len(catalog))
+	}
+	have := map[string]engine.Rule{}
+	for _, r := range builtinRules(t) {
+		have[r.ID] = r
+	}
+	listed := map[string]bool{}
+	for _, c := range catalog {
+		if listed[c.ID] {
+			t.Errorf("catalog.yaml lists %s twice", c.ID)
+		}
+		listed[c.ID] = true
+		r, ok := have[c.ID]
+		switch {
+		case !ok:
+			t.Errorf("catalog rule %s (%s) is not in the built-in pack", c.ID, c.Section)
+			continue
+		case string(r.Severity) != c.Severity:
+			t.Errorf("%s: severity %s, the catalog says %s", c.ID, r.Severity, c.Severity)
+		case !slices.Contains(c.Behaviours, r.Behaviour):
+			t.Errorf("%s: behaviour %s, the catalog says one of %v", c.ID, r.Behaviour, c.Behaviours)
 		}
 	}
-	if len(missing) > 0 {
-		t.Errorf("%d of the %d catalog rules are missing: %s", len(missing), len(catalogIDs), strings.Join(missing, ", "))
+	for id, r := range have {
+		if r.Catalog != listed[id] {
+			t.Errorf("%s: Catalog is %v, listed in catalog.yaml: %v", id, r.Catalog, listed[id])
+		}
 	}
 }

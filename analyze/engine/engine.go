@@ -38,13 +38,16 @@ type Pack struct {
 	FS   fs.FS
 }
 
+// builtinName is the name of the built-in pack.
+const builtinName = "rules/builtin"
+
 // BuiltinPack returns the built-in rule pack embedded in the binary.
 func BuiltinPack() Pack {
 	sub, err := fs.Sub(rules.Builtin, "builtin")
 	if err != nil {
 		panic(err) // "builtin" is a valid path: fs.Sub cannot fail on it
 	}
-	return Pack{Name: "rules/builtin", FS: sub}
+	return Pack{Name: builtinName, FS: sub}
 }
 
 // BuiltinLib returns the helpers of the built-in pack (package ipvslint.lib,
@@ -106,8 +109,14 @@ func New(opts Options) (*Engine, error) {
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
+	catalog, err := rules.Catalog()
+	if err != nil {
+		return nil, err
+	}
 	for i := range e.rules {
-		e.byPackage[e.rules[i].Package[len(RulesPackage)+1:]] = &e.rules[i]
+		r := &e.rules[i]
+		e.byPackage[r.Package[len(RulesPackage)+1:]] = r
+		r.Catalog = r.Pack == builtinName && slices.ContainsFunc(catalog, func(c rules.CatalogEntry) bool { return c.ID == r.ID })
 	}
 	e.query, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(context.Background())
 	if err != nil {

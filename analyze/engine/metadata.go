@@ -24,6 +24,9 @@ type Rule struct {
 	Pack        string   `json:"pack"`        // the name of its pack ([Pack].Name)
 	File        string   `json:"file"`        // the file holding the METADATA, with its pack's name
 	Line        int      `json:"line"`        // the line of the METADATA block
+	// Catalog is true for a built-in rule listed in the rule catalog
+	// (rules/catalog.yaml): its ID is stable.
+	Catalog bool `json:"catalog"`
 	// Reads are the paths of the input document the rule reads, itself or
 	// through the rules and functions it calls, with [_] for a key that is
 	// not a constant (input.cluster.services[_]); never nil.

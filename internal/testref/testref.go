@@ -1,5 +1,6 @@
 // Package testref locates the byte-exact reference outputs of the real tools
-// (../shared/reference beside the repository) for parser tests and fuzz seeds.
+// (internal/testref/testdata, described by its README.md) for parser tests,
+// fuzz seeds and the collector's shims.
 package testref
 
 import (
@@ -18,10 +19,9 @@ func Dir(t testing.TB) string {
 	if !ok {
 		t.Fatal("testref: cannot locate the source file")
 	}
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	dir := filepath.Join(root, "..", "shared", "reference")
+	dir := filepath.Join(filepath.Dir(file), "testdata")
 	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("testref: reference outputs not found beside the repository: %v", err)
+		t.Fatalf("testref: reference outputs not found: %v", err)
 	}
 	return dir
 }
