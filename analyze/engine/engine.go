@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/rules"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -79,6 +80,7 @@ type Engine struct {
 	byPackage map[string]*Rule // package name below ipvslint.rules → rule
 	query     rego.PreparedEvalQuery
 	timeout   time.Duration
+	reads     *docpath.Set // what the rules read of the input document
 }
 
 // query yields one result per rule package: its name bound to pkg and the
@@ -105,7 +107,11 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout}
+	reads, err := docpath.Parse(inputPaths(compiler, ruleModules(compiler)))
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout, reads: reads}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
@@ -123,6 +129,24 @@ func New(opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("prepare the rules: %w", err)
 	}
 	return e, nil
+}
+
+// Reads returns the paths of the input document that the loaded rules
+// read, themselves or through the helpers they call: the parts the input
+// builder must compute, and the only parts [Engine.Evaluate] converts to
+// Rego values. A path read as a whole stands for everything below it.
+func (e *Engine) Reads() *docpath.Set { return e.reads }
+
+// ruleModules returns the compiled modules of the rule packages (below
+// [RulesPackage]), not those of helpers they may not call.
+func ruleModules(c *ast.Compiler) []*ast.Module {
+	var out []*ast.Module
+	for _, file := range slices.Sorted(maps.Keys(c.Modules)) {
+		if _, isRule, err := rulePackageName(c.Modules[file].Package); isRule && err == nil {
+			out = append(out, c.Modules[file])
+		}
+	}
+	return out
 }
 
 // Rules returns the metadata of every loaded rule, sorted by ID.
@@ -239,7 +263,7 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	var out []Finding
-	for value, err := range parts(input) {
+	for value, err := range parts(input, e.reads) {
 		if err != nil {
 			return nil, fmt.Errorf("convert the input document: %w", err)
 		}
@@ -254,24 +278,25 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 
 // parts yields the Rego values Evaluate evaluates input as: input itself,
 // or for a [NodeSplitter] one document per node, sorted by name, each
-// sharing the values of the rest of the document. A node's value is built
-// only when it is its turn, and dropped after.
-func parts(input any) iter.Seq2[ast.Value, error] {
+// sharing the values of the rest of the document. Only what reads holds is
+// converted. A node's value is built only when it is its turn, and dropped
+// after.
+func parts(input any, reads *docpath.Set) iter.Seq2[ast.Value, error] {
 	return func(yield func(ast.Value, error) bool) {
 		s, ok := input.(NodeSplitter)
 		if !ok {
-			yield(toValue(input))
+			yield(toValue(input, reads))
 			return
 		}
 		rest, nodes := s.SplitNodes()
-		shared, err := toValue(rest)
+		shared, err := toValue(rest, reads)
 		obj, isObj := shared.(ast.Object)
 		if err != nil || !isObj || len(nodes) == 0 {
 			yield(shared, err)
 			return
 		}
 		for _, name := range slices.Sorted(maps.Keys(nodes)) {
-			node, err := toValue(nodes[name])
+			node, err := toValue(nodes[name], reads.Child("nodes").Child(name))
 			if err != nil {
 				yield(nil, err)
 				return

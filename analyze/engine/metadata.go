@@ -84,7 +84,7 @@ func readRules(c *ast.Compiler, packOf map[string]string) ([]Rule, error) {
 			continue
 		}
 		r.Pack = packOf[r.File]
-		r.Reads = inputPaths(c, pkgs[name].modules)
+		r.Reads = compact(inputPaths(c, pkgs[name].modules))
 		if prev, dup := byID[r.ID]; dup {
 			errs = append(errs, fmt.Errorf("%s:%d: duplicate rule id %q: %s:%d has it too", r.File, r.Line, r.ID, prev.File, prev.Line))
 			continue

@@ -12,8 +12,9 @@ import (
 
 // inputPaths returns the paths of the input document that the compiled
 // modules read, directly or through the rules and functions of other
-// packages they refer to, sorted, without those that are the start of
-// another (input.nodes goes when input.nodes[_] is there).
+// packages they refer to, sorted. A path read as a whole (input.nodes, in
+// `some name, node in input.nodes`) stands for everything below it, as the
+// module may read any of it through a variable.
 func inputPaths(c *ast.Compiler, modules []*ast.Module) []string {
 	seen := map[*ast.Rule]bool{}
 	paths := map[string]bool{}
@@ -44,7 +45,13 @@ func inputPaths(c *ast.Compiler, modules []*ast.Module) []string {
 			visit(r)
 		}
 	}
-	all := slices.Sorted(maps.Keys(paths))
+	return slices.Sorted(maps.Keys(paths))
+}
+
+// compact returns the sorted paths without those that are the start of
+// another (input.nodes goes when input.nodes[_] is there): how a rule's
+// reads are shown.
+func compact(all []string) []string {
 	out := []string{}
 	for _, p := range all {
 		if !slices.ContainsFunc(all, func(q string) bool {

@@ -7,20 +7,26 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// toValue converts x to the Rego value of its JSON form, as
-// ast.InterfaceToValue does, but without the JSON round trip that
-// ast.InterfaceToValue makes for Go structs: for a large input document
-// that round trip costs more time and memory than the value itself.
-// Strings are shared with x. Types with their own JSON or text encoding are
-// converted by ast.InterfaceToValue.
-func toValue(x any) (ast.Value, error) {
+// toValue converts the parts of x that sel holds to the Rego value of their
+// JSON form, as ast.InterfaceToValue does for all of x, but without the
+// JSON round trip that ast.InterfaceToValue makes for Go structs: for a
+// large input document that round trip costs more time and memory than
+// the value itself. Object keys that no path of sel goes through are left
+// out; with a nil sel the value is an empty object. Strings are shared with
+// x. Types with their own JSON or text encoding, and ast.Values, are
+// converted whole.
+func toValue(x any, sel *docpath.Set) (ast.Value, error) {
+	if sel == nil {
+		return ast.NewObject(), nil
+	}
 	if v, ok := x.(ast.Value); ok {
 		return v, nil
 	}
-	return reflectValue(reflect.ValueOf(x))
+	return reflectValue(reflect.ValueOf(x), sel)
 }
 
 var (
@@ -28,7 +34,9 @@ var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-func reflectValue(v reflect.Value) (ast.Value, error) {
+// reflectValue converts v, keeping of its objects the keys sel goes
+// through; a whole sel keeps everything.
+func reflectValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 	if !v.IsValid() {
 		return ast.Null{}, nil
 	}
@@ -41,7 +49,7 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 		if v.IsNil() {
 			return ast.Null{}, nil
 		}
-		return reflectValue(v.Elem())
+		return reflectValue(v.Elem(), sel)
 	case reflect.Bool:
 		return ast.Boolean(v.Bool()), nil
 	case reflect.String:
@@ -59,9 +67,13 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 		}
 		fallthrough
 	case reflect.Array:
+		elems := sel.Child(docpath.Any)
+		if elems == nil {
+			elems = docpath.All() // the array is read, not its elements' keys: keep them
+		}
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			e, err := reflectValue(v.Index(i))
+			e, err := reflectValue(v.Index(i), elems)
 			if err != nil {
 				return nil, err
 			}
@@ -77,7 +89,11 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 		}
 		pairs := make([][2]*ast.Term, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
-			e, err := reflectValue(it.Value())
+			child := sel.Child(it.Key().String())
+			if child == nil {
+				continue
+			}
+			e, err := reflectValue(it.Value(), child)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +101,7 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 		}
 		return ast.NewObject(pairs...), nil
 	case reflect.Struct:
-		return structValue(v)
+		return structValue(v, sel)
 	}
 	return ast.InterfaceToValue(v.Interface()) // floats and the rare rest: as JSON has them
 }
@@ -93,7 +109,7 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 // structValue converts a struct by its json tags. A struct with embedded
 // fields or tag options other than omitempty is left to
 // ast.InterfaceToValue.
-func structValue(v reflect.Value) (ast.Value, error) {
+func structValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 	t := v.Type()
 	pairs := make([][2]*ast.Term, 0, t.NumField())
 	for i := range t.NumField() {
@@ -114,11 +130,15 @@ func structValue(v reflect.Value) (ast.Value, error) {
 		if name == "" {
 			name = f.Name
 		}
+		child := sel.Child(name)
+		if child == nil {
+			continue
+		}
 		fv := v.Field(i)
 		if opts == "omitempty" && empty(fv) {
 			continue
 		}
-		e, err := reflectValue(fv)
+		e, err := reflectValue(fv, child)
 		if err != nil {
 			return nil, err
 		}

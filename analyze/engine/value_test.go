@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -64,7 +65,7 @@ func TestToValue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := toValue(x)
+		got, err := toValue(x, docpath.All())
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/kube"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
@@ -26,7 +27,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	if objs == nil {
 		objs = &kube.Objects{}
 	}
-	b := &builder{snap: snap, objs: objs, pods: map[string]*kube.Pod{}, nodeAddrs: map[netip.Addr]bool{}}
+	b := &builder{snap: snap, objs: objs, pods: map[string]*kube.Pod{}, nodeAddrs: map[netip.Addr]bool{}, reads: opts.Reads}
 	for i := range objs.Pods {
 		p := &objs.Pods[i]
 		b.pods[p.Namespace+"/"+p.Name] = p
@@ -48,8 +49,11 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	c.Version = b.version(opts.KubernetesVersion)
 	c.Services = b.services(c.Captures)
 	b.serviceIndex = indexServices(c.Services)
+	b.claims = claims(c.Services)
+	c.serviceSummaries()
+	b.kp = &behaviour{version: c.Version, kubeProxy: c.KubeProxy, primaryIPs: primaryIPs(c.Nodes)}
 	for _, n := range snap.Nodes {
-		doc.Nodes[n.Name] = b.node(n, c)
+		doc.Nodes[n.Name] = b.node(n, c, opts.Expect)
 	}
 	c.CNI = b.cni(opts.CNI, c.Services)
 	c.CapturedNodes = slices.AppendSeq([]string{}, maps.Keys(doc.Nodes))
@@ -67,6 +71,45 @@ type builder struct {
 	pods         map[string]*kube.Pod // by namespace/name
 	nodeAddrs    map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
 	serviceIndex *serviceIndex        // the Service ports by address and NodePort, once the Services are built
+	claims       map[string][]string  // address → the Services that name it, sorted
+	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
+	reads        *docpath.Set         // the parts of the inventory to build; nil for all
+}
+
+// claims returns for every address a Service names (cluster, external or
+// load balancer IP) the Services that name it, sorted.
+func claims(services map[string]*Service) map[string][]string {
+	out := map[string][]string{}
+	for key, svc := range services {
+		ips := slices.Concat(svc.ClusterIPs, svc.ExternalIPs)
+		for _, ing := range svc.Ingress {
+			if ing.IP != "" {
+				ips = append(ips, ing.IP)
+			}
+		}
+		for _, ip := range ips {
+			if !slices.Contains(out[ip], key) {
+				out[ip] = append(out[ip], key)
+			}
+		}
+	}
+	for _, keys := range out {
+		slices.Sort(keys)
+	}
+	return out
+}
+
+// primaryIPs returns the InternalIP addresses of each Node object.
+func primaryIPs(nodes map[string]*ClusterNode) map[string][]string {
+	out := map[string][]string{}
+	for name, n := range nodes {
+		for _, a := range n.Addresses {
+			if a.Type == "InternalIP" {
+				out[name] = append(out[name], a.Address)
+			}
+		}
+	}
+	return out
 }
 
 // The capture names of cluster.captures, with the layout file and the

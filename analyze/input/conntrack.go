@@ -7,8 +7,9 @@ import (
 )
 
 // conntrackOf maps a conntrack summary to the document's shape; file is the
-// capture it was read from. Max is left to the caller.
-func conntrackOf(s *conntrack.Summary, file string) *Conntrack {
+// capture it was read from. The destinations are left out unless dests is
+// true; Max is left to the caller.
+func conntrackOf(s *conntrack.Summary, file string, dests bool) *Conntrack {
 	ct := &Conntrack{
 		File:      file,
 		Format:    string(s.Format),
@@ -17,8 +18,11 @@ func conntrackOf(s *conntrack.Summary, file string) *Conntrack {
 		NonLocal:  s.NonLocal,
 		Unkeyed:   s.Unkeyed,
 		ByState:   counts(s.ByState),
-		Dests:     make(map[string]*ConntrackDest, len(s.Dests)),
 	}
+	if !dests {
+		return ct
+	}
+	ct.Dests = make(map[string]*ConntrackDest, len(s.Dests))
 	for key, d := range s.Dests {
 		ct.Dests[key] = &ConntrackDest{
 			Protocol:               d.Proto,

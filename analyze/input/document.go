@@ -1,10 +1,12 @@
 package input
 
 // SchemaVersion is the version of the input document this package builds.
-const SchemaVersion = "ipvslint.input/v1"
+const SchemaVersion = "ipvslint.input/v2"
 
 // Document is the Rego input document. Its JSON form is what rules see as
-// `input`; docs/input.md describes every field.
+// `input`; docs/input.md describes every field. Its small facts are always
+// built; its inventory (every address, virtual service and conntrack
+// destination of each node) only as far as [Options.Reads] asks.
 type Document struct {
 	SchemaVersion string           `json:"schemaVersion"`
 	Options       Asked            `json:"options"`
@@ -37,7 +39,13 @@ type Cluster struct {
 	CNI       CNI                     `json:"cni"`
 	KubeProxy KubeProxy               `json:"kubeProxy"`
 	Services  map[string]*Service     `json:"services"` // by namespace/name
-	Nodes     map[string]*ClusterNode `json:"nodes"`    // by node name, from nodes.yaml
+	// LoadBalancers are the Services of type LoadBalancer or with a load
+	// balancer ingress or external IPs; LocalPolicies those with
+	// externalTrafficPolicy or internalTrafficPolicy Local. By
+	// namespace/name.
+	LoadBalancers map[string]*ServiceSummary `json:"loadBalancers"`
+	LocalPolicies map[string]*ServiceSummary `json:"localPolicies"`
+	Nodes         map[string]*ClusterNode    `json:"nodes"` // by node name, from nodes.yaml
 	Captures  map[string]Capture      `json:"captures"` // by capture name (see ClusterCaptures)
 	// NodeNames are the names of every node the bundle names, in nodes.yaml
 	// or by its captures, sorted; CapturedNodes those it has captures of
@@ -158,27 +166,56 @@ type NodeAddress struct {
 	Address string `json:"address"`
 }
 
-// Node holds what one node's captures say.
+// Node holds what one node's captures say: the captures and small facts,
+// the model's facts (what kube-proxy should have programmed, how the node
+// differs, the Service addresses, the Local traffic policies without a
+// local endpoint, what clients did), and the inventory of everything the
+// node shows, which is built only when a rule reads it.
 type Node struct {
-	Name           string                    `json:"name"`
-	Captures       map[string]Capture        `json:"captures"` // by capture name (see NodeCaptures)
-	IPVSComplete   bool                      `json:"ipvsComplete"`
-	IPVS0          map[string]*BoundAddress  `json:"ipvs0"`
-	Addresses      map[string]*NodeInterface `json:"addresses"`
-	VirtualServers map[string]*VirtualServer `json:"virtualServers"`
+	Name         string             `json:"name"`
+	Captures     map[string]Capture `json:"captures"` // by capture name (see NodeCaptures)
+	IPVSComplete bool               `json:"ipvsComplete"`
+	Listeners    []Listener         `json:"listeners"`
+	Sysctl       map[string]Sysctl  `json:"sysctl"`
+	Kernel       *Kernel            `json:"kernel,omitempty"`
+	ProxyMode    string             `json:"proxyMode"`
+
+	Expected    Expected         `json:"expected"`
+	Actual      Actual           `json:"actual"`
+	Diff        Diff             `json:"diff"`
+	ServiceIPs  []ServiceIP      `json:"serviceIPs"`
+	LocalPolicy []LocalPolicyGap `json:"localPolicy"`
+	Traffic     Traffic          `json:"traffic"`
+
+	IPVS0          map[string]*BoundAddress  `json:"ipvs0,omitempty"`
+	Addresses      map[string]*NodeInterface `json:"addresses,omitempty"`
+	VirtualServers map[string]*VirtualServer `json:"virtualServers,omitempty"`
 	// VirtualServersByService indexes VirtualServers by the Services they
 	// serve: Service key → the virtual services serving one of its ports,
 	// ordered by key and role. Services without one are left out.
-	VirtualServersByService map[string][]VirtualServerRef `json:"virtualServersByService"`
+	VirtualServersByService map[string][]VirtualServerRef `json:"virtualServersByService,omitempty"`
 	// VirtualServersByIP indexes VirtualServers by address: IP → the keys
 	// of the virtual services on it, sorted. Firewall marks are left out.
-	VirtualServersByIP map[string][]string `json:"virtualServersByIP"`
+	VirtualServersByIP map[string][]string `json:"virtualServersByIP,omitempty"`
 	Conntrack          *Conntrack          `json:"conntrack,omitempty"`
-	Listeners          []Listener          `json:"listeners"`
-	Sysctl             map[string]Sysctl   `json:"sysctl"`
-	Kernel             *Kernel             `json:"kernel,omitempty"`
-	ProxyMode          string              `json:"proxyMode"`
-	LocalEndpoints     map[string][]string `json:"localEndpoints"`
+	LocalEndpoints     map[string][]string `json:"localEndpoints,omitempty"`
+}
+
+// Actual counts what the node shows.
+type Actual struct {
+	VirtualServers int `json:"virtualServers"`
+	RealServers    int `json:"realServers"`
+	Addresses      int `json:"addresses"` // on kube-ipvs0
+}
+
+// newDiff returns a Diff with every list empty.
+func newDiff() Diff {
+	return Diff{
+		MissingVirtualServers: []MissingVirtualServer{}, OrphanVirtualServers: []OrphanVirtualServer{},
+		OrphanAddresses: []OrphanAddress{}, UnboundAddresses: []UnboundAddress{},
+		MissingRealServers: []MissingRealServer{}, StaleRealServers: []StaleRealServer{},
+		DrainingRealServers: []DrainingRealServer{}, EmptyVirtualServers: []EmptyVirtualServer{},
+	}
 }
 
 // BoundAddress is an address on kube-ipvs0.
@@ -277,7 +314,7 @@ type Conntrack struct {
 	Unkeyed   int                       `json:"unkeyed"`
 	ByState   map[string]int            `json:"byState"`
 	Max       *ConntrackMax             `json:"max,omitempty"`
-	Dests     map[string]*ConntrackDest `json:"dests"`
+	Dests     map[string]*ConntrackDest `json:"dests,omitempty"` // built only when read
 }
 
 // ConntrackMax is the size of the node's conntrack table and where it comes

@@ -27,83 +27,22 @@ var captureFiles = map[string]string{
 	"ipvsadm-stats": "ipvsadm-stats.txt", "ipvsadm-conn": "ipvsadm-conn.txt", "proxy-mode": "proxy-mode.txt",
 }
 
-// node returns the facts of one node of the snapshot. c holds the cluster
-// facts built so far (Services, Node objects, kube-proxy config).
-func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
+// node returns the facts of one node of the snapshot: what it captured,
+// the model's facts (expected state, differences, Service addresses, Local
+// policies, traffic), and of the inventory what the rules read. c holds the
+// cluster facts built so far (Services, Node objects, kube-proxy config).
+func (b *builder) node(n *snapshot.Node, c *Cluster, expect []Expect) *Node {
+	st := b.nodeState(n, c)
 	out := &Node{
-		Name:                    n.Name,
-		Captures:                nodeCaptures(n),
-		IPVS0:                   map[string]*BoundAddress{},
-		Addresses:               map[string]*NodeInterface{},
-		VirtualServers:          map[string]*VirtualServer{},
-		VirtualServersByService: map[string][]VirtualServerRef{},
-		VirtualServersByIP:      map[string][]string{},
-		Listeners:               []Listener{},
-		Sysctl:                  map[string]Sysctl{},
-		ProxyMode:               n.ProxyMode,
-		LocalEndpoints:          map[string][]string{},
-	}
-	local := map[netip.Addr]bool{} // every address of every interface
-	if n.Addr != nil {
-		for _, ifc := range n.Addr.Interfaces {
-			for _, a := range ifc.Addresses {
-				ip := a.Prefix.Addr().Unmap()
-				local[ip] = true
-				key := ip.String()
-				switch {
-				case ifc.Name == snapshot.IPVSInterface:
-					if out.IPVS0[key] == nil {
-						out.IPVS0[key] = &BoundAddress{Prefix: a.Prefix.String(), File: a.Pos.File, Line: a.Pos.Line, Text: addressText(ifc, &a)}
-					}
-				case ip.IsLoopback():
-				case out.Addresses[key] == nil:
-					out.Addresses[key] = &NodeInterface{Interface: ifc.Name, Prefix: a.Prefix.String(), File: a.Pos.File, Line: a.Pos.Line, Text: addressText(ifc, &a)}
-				}
-			}
-		}
-	}
-	// NodePort virtual services sit on the node's addresses; without an ip
-	// addr capture those of its Node object stand in.
-	nodePortAddrs := map[netip.Addr]bool{}
-	for _, a := range n.NodeAddrs {
-		nodePortAddrs[a] = true
-	}
-	if cn := c.Nodes[n.Name]; cn != nil && n.Addr == nil {
-		for _, a := range cn.Addresses {
-			if ip, err := netip.ParseAddr(a.Address); err == nil {
-				nodePortAddrs[ip] = true
-			}
-		}
-	}
-	if t := n.IPVS; t != nil {
-		out.IPVSComplete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names
-		for _, s := range t.Services {
-			key := s.Key()
-			if out.VirtualServers[key] != nil {
-				continue // listed twice: the first counts, as for Table.Service
-			}
-			vs := virtualServer(s)
-			vs.Services = matchServices(s, b.serviceIndex, nodePortAddrs)
-			for _, d := range s.Dests {
-				vs.RealServers = append(vs.RealServers, realServer(&d, vs.Services, c.Services, n.Name, local))
-			}
-			if vs.RealServersLeftOut > 0 {
-				out.IPVSComplete = false
-			}
-			out.VirtualServers[key] = vs
-		}
-	}
-	out.index()
-	for key, svc := range c.Services {
-		var ips []string
-		for _, ep := range svc.Endpoints {
-			if ep.NodeName == n.Name {
-				ips = append(ips, ep.IP)
-			}
-		}
-		if len(ips) > 0 {
-			out.LocalEndpoints[key] = ips // already in IP order
-		}
+		Name:         n.Name,
+		Captures:     nodeCaptures(n),
+		IPVSComplete: st.complete,
+		Listeners:    []Listener{},
+		Sysctl:       map[string]Sysctl{},
+		ProxyMode:    n.ProxyMode,
+		Diff:         newDiff(),
+		ServiceIPs:   []ServiceIP{},
+		LocalPolicy:  []LocalPolicyGap{},
 	}
 	if n.Listen != nil {
 		for _, s := range n.Listen.Sockets {
@@ -118,33 +57,77 @@ func (b *builder) node(n *snapshot.Node, c *Cluster) *Node {
 	if k := n.Kernel; k != nil {
 		out.Kernel = &Kernel{Release: k.Release, Major: k.Version.Major, Minor: k.Version.Minor, Patch: k.Version.Patch, File: k.Pos.File, Line: k.Pos.Line}
 	}
-	if n.Conntrack != nil {
-		out.Conntrack = conntrackOf(n.Conntrack, out.Captures["conntrack"].File)
-		out.Conntrack.Max = conntrackMax(n.Sysctl, c.Nodes[n.Name], c.KubeProxy)
-	}
+	m := &model{b: b, c: c, st: st, kp: b.kp, out: out}
+	m.expected()
+	m.serviceIPs()
+	m.localPolicyGaps()
+	m.traffic(expect)
+	b.inventory(st, c, out)
 	return out
 }
 
-// index fills the indexes of VirtualServers: by Service and by address.
-func (out *Node) index() {
-	for key, vs := range out.VirtualServers {
-		if vs.Protocol != "FWM" {
-			out.VirtualServersByIP[vs.IP] = append(out.VirtualServersByIP[vs.IP], key)
+// inventory fills the parts of out that list everything the node shows,
+// as far as the rules read them (all of them when the builder has no
+// reads): kube-ipvs0 and the other addresses, the virtual services with
+// their indexes, the conntrack summary and the local endpoints.
+func (b *builder) inventory(st *nodeState, c *Cluster, out *Node) {
+	n := st.snap
+	wants := func(keys ...string) bool {
+		return b.reads == nil || b.reads.Has(append([]string{"nodes", n.Name}, keys...)...)
+	}
+	if wants("ipvs0") || wants("addresses") {
+		out.IPVS0, out.Addresses = map[string]*BoundAddress{}, map[string]*NodeInterface{}
+		for ip, e := range st.ipvs0 {
+			out.IPVS0[ip] = &BoundAddress{Prefix: e.a.Prefix.String(), File: e.a.Pos.File, Line: e.a.Pos.Line, Text: addressText(e.ifc, e.a)}
 		}
-		for _, s := range vs.Services {
-			ref := VirtualServerRef{Key: key, Role: s.Role}
-			if refs := out.VirtualServersByService[s.Service]; !slices.Contains(refs, ref) {
-				out.VirtualServersByService[s.Service] = append(refs, ref)
+		for ip, e := range st.addrs {
+			out.Addresses[ip] = &NodeInterface{Interface: e.ifc.Name, Prefix: e.a.Prefix.String(), File: e.a.Pos.File, Line: e.a.Pos.Line, Text: addressText(e.ifc, e.a)}
+		}
+	}
+	if wants("virtualServers") {
+		out.VirtualServers = make(map[string]*VirtualServer, len(st.vss))
+		for _, v := range st.vss {
+			vs := virtualServer(v.s)
+			vs.Services = nonNil(v.refs)
+			for i := range v.s.Dests {
+				vs.RealServers = append(vs.RealServers, realServer(&v.s.Dests[i], v.refs, c.Services, n.Name, st.local))
+			}
+			out.VirtualServers[v.key] = vs
+		}
+	}
+	if wants("virtualServersByService") {
+		out.VirtualServersByService = map[string][]VirtualServerRef{}
+		for svc, refs := range st.byService {
+			for _, r := range refs {
+				out.VirtualServersByService[svc] = append(out.VirtualServersByService[svc], VirtualServerRef{Key: r.vs.key, Role: r.role})
 			}
 		}
 	}
-	for _, keys := range out.VirtualServersByIP {
-		slices.Sort(keys)
+	if wants("virtualServersByIP") {
+		out.VirtualServersByIP = map[string][]string{}
+		for ip, vss := range st.byIP {
+			for _, v := range vss {
+				out.VirtualServersByIP[ip] = append(out.VirtualServersByIP[ip], v.key)
+			}
+		}
 	}
-	for _, refs := range out.VirtualServersByService {
-		slices.SortFunc(refs, func(a, b VirtualServerRef) int {
-			return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Role, b.Role))
-		})
+	if wants("localEndpoints") {
+		out.LocalEndpoints = map[string][]string{}
+		for key, svc := range c.Services {
+			var ips []string
+			for _, ep := range svc.Endpoints {
+				if ep.NodeName == n.Name {
+					ips = append(ips, ep.IP)
+				}
+			}
+			if len(ips) > 0 {
+				out.LocalEndpoints[key] = ips // already in IP order
+			}
+		}
+	}
+	if n.Conntrack != nil && wants("conntrack") {
+		out.Conntrack = conntrackOf(n.Conntrack, out.Captures["conntrack"].File, wants("conntrack", "dests"))
+		out.Conntrack.Max = conntrackMax(n.Sysctl, c.Nodes[n.Name], c.KubeProxy)
 	}
 }
 

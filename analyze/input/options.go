@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/kube"
 )
 
@@ -20,6 +21,10 @@ type Options struct {
 	CNI string
 	// Expect are the parsed --expect targets.
 	Expect []Expect
+	// Reads are the paths of the document that the rules read
+	// (what the rule engine reports it reads): the inventory is built only as far as they
+	// go. nil builds the whole document (--dump-input).
+	Reads *docpath.Set
 }
 
 // Validate checks KubernetesVersion and CNI, so that a command can refuse

@@ -21,7 +21,7 @@
 #     or paste the full output of the missing commands.
 package ipvslint.rules.bundle_incomplete
 
-import data.ipvslint.lib.ipvs
+import data.ipvslint.lib
 
 node_required := ["ip-addr", "ipvsadm", "conntrack"]
 
@@ -29,7 +29,7 @@ node_required := ["ip-addr", "ipvsadm", "conntrack"]
 # that need it. An empty ip addr, ipvsadm -Ln or Service list cannot come from
 # a command that worked (ip addr always prints lo, ipvsadm -Ln its header);
 # an empty conntrack table can.
-unusable(_, c) if c.status in ipvs.bad_status
+unusable(_, c) if c.status in {"missing", "failed", "invalid"}
 
 unusable(name, c) if {
 	c.status == "empty"
@@ -40,17 +40,18 @@ unusable(name, c) if {
 absence_rules := ["missing-real-server", "orphan-vip", "vs-missing", "vs-no-real-servers"]
 
 findings contains f if {
-	some node_name, node in input.nodes
+	some node_name
+	input.nodes[node_name].name
 	problems := [[name, c] |
 		some name in node_required
-		c := ipvs.capture(node, name)
+		c := capture(node_name, name)
 		unusable(name, c)
 	]
-	partial := partial_listing(node)
+	partial := partial_listing(node_name)
 	count(problems) + count(partial) > 0
 	stopped := {r |
 		some [name, _] in problems
-		some r in ipvs.rules_needing[name]
+		some r in lib.rules_needing[name]
 	} | {r | count(partial) > 0; some r in absence_rules}
 	f := {
 		"node": node_name,
@@ -59,7 +60,7 @@ findings contains f if {
 		"message": sprintf("On %s, %s. Rules that could not run there: %s.", [
 			node_name,
 			concat("; ", array.concat([describe(c, name) | some [name, c] in problems], partial)),
-			ipvs.join_sorted(stopped),
+			lib.join_sorted(stopped),
 		]),
 		"evidence": [evidence(c) | some [_, c] in problems; has_file(c)],
 	}
@@ -74,16 +75,19 @@ findings contains f if {
 		"target": "",
 		"message": sprintf("%s. Rules that could not run: %s.", [
 			describe(c, "services"),
-			ipvs.join_sorted({r | some r in ipvs.rules_needing.services}),
+			lib.join_sorted({r | some r in lib.rules_needing.services}),
 		]),
 		"evidence": [evidence(c) | has_file(c)],
 	}
 }
 
-partial_listing(node) := ["the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered)"] if {
-	ipvs.capture(node, "ipvsadm").status == "ok"
-	object.get(node, "ipvsComplete", false) != true
+partial_listing(node_name) := ["the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered)"] if {
+	capture(node_name, "ipvsadm").status == "ok"
+	input.nodes[node_name].ipvsComplete != true
 } else := []
+
+# capture(node_name, name) is the node's capture entry, {"status": "missing"} when not listed.
+capture(node_name, name) := object.get(input.nodes[node_name].captures, name, {"status": "missing"})
 
 file_of(c, name) := c.file if {
 	c.file != ""

@@ -25,11 +25,11 @@ package ipvslint.rules.conntrack_near_full
 import data.ipvslint.lib
 
 findings contains f if {
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "conntrack")
-	limit := max_of(node)
+	some node_name
+	flows := input.nodes[node_name].conntrack.flows
+	lib.capture_ok(node_name, "conntrack")
+	limit := max_of(node_name)
 	limit.value > 0
-	flows := node.conntrack.flows
 	flows * 10 >= limit.value * 9
 	f := object.union(
 		{
@@ -40,36 +40,34 @@ findings contains f if {
 				"The conntrack table of %s holds %d entries, %d %% of its limit of %d (%s). At the limit the kernel drops packets of new connections, which shows as timeouts to every Service on the node; `conntrack -S` (drop, insert_failed) confirms drops.",
 				[node_name, flows, floor((flows * 100) / limit.value), limit.value, limit.source],
 			),
-			"evidence": array.concat(
-				[{"file": node.captures.conntrack.file, "line": node.captures.conntrack.line, "text": ""}],
-				limit.evidence,
-			),
+			"evidence": array.concat([lib.capture_evidence(node_name, "conntrack")], limit.evidence),
 		},
 		limit.extra,
 	)
 }
 
-# max_of(node) is the table limit: nf_conntrack_max from sysctl.txt, else the value the
+# max_of(node_name) is the table limit: nf_conntrack_max from sysctl.txt, else the value the
 # input derived from kube-proxy's default formula (an assumption).
-max_of(node) := {
+max_of(node_name) := {
 	"value": to_number(s.value),
 	"source": "net.netfilter.nf_conntrack_max",
 	"evidence": [lib.evidence(s)],
 	"extra": {},
 } if {
-	s := sysctl_max(node)
+	s := sysctl_max(node_name)
 } else := {
-	"value": node.conntrack.max.value,
-	"source": object.get(node.conntrack.max, "source", "kube-proxy's default max(32768 x cores, 131072)"),
+	"value": m.value,
+	"source": object.get(m, "source", "kube-proxy's default max(32768 x cores, 131072)"),
 	"evidence": [],
 	"extra": {"assumptions": [sprintf(
 		"nf_conntrack_max was not captured; assumed kube-proxy's default limit max(32768 x cores, 131072) = %d. If kube-proxy's conntrack.maxPerCore or conntrack.min was changed, or the sysctl was set otherwise, the limit differs.",
-		[node.conntrack.max.value],
+		[m.value],
 	)]},
 } if {
-	node.conntrack.max.value > 0
+	m := input.nodes[node_name].conntrack.max
+	m.value > 0
 }
 
-sysctl_max(node) := s if {
-	s := node.sysctl["net.netfilter.nf_conntrack_max"]
-} else := node.sysctl["net.nf_conntrack_max"]
+sysctl_max(node_name) := s if {
+	s := input.nodes[node_name].sysctl["net.netfilter.nf_conntrack_max"]
+} else := input.nodes[node_name].sysctl["net.nf_conntrack_max"]

@@ -23,58 +23,29 @@
 package ipvslint.rules.conntrack_stale_udp
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "conntrack")
-	some k, d in node.conntrack.dests
-	d.protocol == "UDP"
-	some o in ipvs.dest_owners(node, k, d)
-	o.service != ""
-	svc := input.cluster.services[o.service]
-	ipvs.endpoints_known(svc)
-	stale := {ip: n |
-		some b, _ in ipvs.counts(d.backends)
-		ip := ipvs.hostport_ip(b)
-		ip != d.ip
-		not current(svc, ip)
-		n := sum([c | some b2, c in ipvs.counts(d.backends); ipvs.hostport_ip(b2) == ip])
-	}
-	count(stale) > 0
+	some node_name
+	some d in input.nodes[node_name].traffic.staleUDP
+	lib.capture_ok(node_name, "conntrack")
+	n := sum([c | some c in d.stale])
 	f := {
 		"node": node_name,
-		"service": o.service,
+		"service": d.owner.service,
 		"target": lib.target(d.ip, d.port, d.protocol),
 		"message": sprintf(
 			"%s to %s (%s of %s) on %s %s answered by %s, which %s no longer a ready endpoint of the Service. Clients pinned to these entries get no answer until they expire; kube-proxy deletes the UDP conntrack entries of removed endpoints, and these were not deleted.",
 			[
-				ipvs.plural(sum([n | some n in stale]), "UDP flow"), lib.addr_port(d.ip, d.port),
-				lib.role_name(o.role), o.service, node_name, verb(sum([n | some n in stale])),
-				ipvs.top(stale, 5), verb(count(stale)),
+				lib.plural(n, "UDP flow"), lib.addr_port(d.ip, d.port),
+				lib.role_name(d.owner.role), d.owner.service, node_name, verb(n),
+				lib.top(d.stale, 5), verb(count(d.stale)),
 			],
 		),
-		"evidence": array.concat(ipvs.vs_evidence(node, k), samples(d, object.keys(stale))),
+		"evidence": array.concat(d.virtualServer, d.samples),
 	}
-}
-
-current(svc, ip) if {
-	some ep in svc.endpoints
-	ep.ip == ip
-	ipvs.usable(ep)
 }
 
 verb(1) := "is"
 
 verb(n) := "are" if n != 1
-
-# samples are the sample flows whose reply comes from a stale address, else all samples.
-samples(d, ips) := s if {
-	s := [x |
-		some x in object.get(d, "samples", [])
-		some ip in ips
-		contains(x.text, sprintf("src=%s ", [ip]))
-	]
-	count(s) > 0
-} else := [x | some x in object.get(d, "samples", [])]

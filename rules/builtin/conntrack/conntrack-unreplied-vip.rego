@@ -28,15 +28,13 @@
 package ipvslint.rules.conntrack_unreplied_vip
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "conntrack")
-	some k, d in node.conntrack.dests
-	d.protocol == "TCP"
+	some node_name
+	some d in input.nodes[node_name].traffic.unreplied
+	lib.capture_ok(node_name, "conntrack")
 	significant(d)
-	some o in ipvs.dest_owners(node, k, d)
+	some o in d.owners
 	f := {
 		"node": node_name,
 		"service": o.service,
@@ -45,11 +43,10 @@ findings contains f if {
 			"%d of %d TCP connections to %s%s on %s are unreplied (SYN_SENT [UNREPLIED], %d in SYN_SENT): no reply came back through this node.%s Top clients of this address: %s. Real servers they were sent to: %s. Asymmetric return (externalTrafficPolicy Local without a local endpoint), a dead backend or a firewall cause this.",
 			[
 				d.unreplied, d.flows, lib.addr_port(d.ip, d.port), owner_words(o), node_name,
-				object.get(object.get(d, "states", {}), "SYN_SENT", 0),
-				from_local_note(d), clients(d), backends(d),
+				d.synSent, from_local_note(d), clients(d), backends(d),
 			],
 		),
-		"evidence": array.concat(ipvs.vs_evidence(node, k), [lib.evidence(s) | some s in object.get(d, "unrepliedSamples", [])]),
+		"evidence": array.concat(d.virtualServer, d.unrepliedSamples),
 	}
 }
 
@@ -74,13 +71,13 @@ from_local_note(d) := sprintf(" %d of them come from this node's own addresses."
 	d.fromLocalUnreplied > 0
 } else := ""
 
-clients(d) := ipvs.top(ipvs.counts(d.clients), 3) if count(ipvs.counts(d.clients)) > 0
+clients(d) := lib.top(d.clients, 3) if count(d.clients) > 0
 
 else := "not recorded"
 
 # backends lists the real servers of the unreplied flows; a reply tuple still addressed
 # from the Service address itself does not show the real server.
-backends(d) := ipvs.top(shown, 5) if {
-	shown := {b: n | some b, n in ipvs.counts(d.unrepliedBackends); ipvs.hostport_ip(b) != d.ip}
+backends(d) := lib.top(shown, 5) if {
+	shown := {b: n | some b, n in d.unrepliedBackends; lib.hostport_ip(b) != d.ip}
 	count(shown) > 0
 } else := "not shown by conntrack (the reply tuple still names the Service address)"

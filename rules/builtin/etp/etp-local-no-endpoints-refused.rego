@@ -33,30 +33,28 @@ import data.ipvslint.lib
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	not lib.version_at_least(1, 24)
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	lib.endpoints_known(svc)
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
-	remote := lib.ready_remote_endpoints(svc, node_name)
-	count(remote) > 0
-	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	lib.capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
+	svc.externalTrafficPolicy == "Local"
+	gap.readyRemote > 0
+	some vs in gap.virtualServers
+	vs.role in lib.external_roles
 	count(vs.realServers) == 0
-	role := lib.vs_role(vs, svc_key)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": gap.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local; its %d ready endpoint(s) are on %s), and %s leaves its %s virtual service %s with no real servers. IPVS answers every connection to it with ICMP port unreachable, so %s are refused.",
 				[
-					node_name, svc_key, count(remote), concat(", ", sort(lib.ready_endpoint_nodes(svc))),
-					kube_proxy_words, lib.role_name(role), lib.addr_port(vs.ip, vs.port), clients(role, node_name),
+					node_name, gap.service, gap.readyRemote, concat(", ", svc.readyEndpointNodes),
+					kube_proxy_words, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), clients(vs.role, node_name),
 				],
 			),
-			"evidence": array.concat([lib.evidence(vs)], array.concat(vip_evidence(node, vs, role), [lib.evidence(svc)])),
+			"evidence": array.concat([vs.evidence], array.concat(vip_evidence(vs), [svc.evidence])),
 		},
 		"",
 		version_assumptions,
@@ -67,10 +65,7 @@ clients(role, node_name) := sprintf("pods and host processes on %s that connect 
 
 else := sprintf("all clients sent to %s's NodePort", [node_name])
 
-vip_evidence(node, vs, role) := [lib.evidence(node.ipvs0[vs.ip])] if {
-	role != "nodePort"
-	node.ipvs0[vs.ip]
-}
+vip_evidence(vs) := [vs.bound] if vs.bound != null
 
 else := []
 

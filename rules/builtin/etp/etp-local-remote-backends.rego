@@ -35,33 +35,32 @@ import data.ipvslint.lib
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	not lib.version_below(1, 24)
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	lib.endpoints_known(svc)
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
-	some vs in lib.node_vs(node, svc_key, lib.external_roles)
-	remote := lib.remote_real_servers(vs)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	lib.capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
+	svc.externalTrafficPolicy == "Local"
+	some vs in gap.virtualServers
+	vs.role in lib.external_roles
+	remote := [rs | some rs in vs.realServers; not rs.local]
 	count(remote) > 0
 	count(remote) == count(vs.realServers)
-	role := lib.vs_role(vs, svc_key)
 	case := cni_case(vs)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": gap.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local), yet its %s virtual service %s forwards to %d endpoint(s) on other nodes: %s. %s falls back to all cluster endpoints here and does not masquerade, so %s%s",
 				[
-					node_name, svc_key, lib.role_name(role), lib.addr_port(vs.ip, vs.port),
-					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], health_check_note(role, svc, node_name),
+					node_name, gap.service, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port),
+					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], health_check_note(vs.role, svc, node_name),
 				],
 			),
 			"evidence": array.concat(
-				[lib.evidence(vs)],
-				array.concat([lib.evidence(rs) | some rs in remote], [lib.evidence(svc)]),
+				[vs.evidence],
+				array.concat([rs.evidence | some rs in remote], [svc.evidence]),
 			),
 		},
 		severity[case],
@@ -71,7 +70,11 @@ findings contains f if {
 
 # cni_case(vs) is how the reply of a forwarded external connection travels:
 # hostNetwork backends and VPC-routed pods reply around the node; flannel masquerades.
-cni_case(vs) := "hostNetwork" if lib.host_network_backends(vs)
+cni_case(vs) := "hostNetwork" if {
+	some rs in vs.realServers
+	not rs.local
+	rs.hostNetwork
+}
 
 else := input.cluster.cni.class
 

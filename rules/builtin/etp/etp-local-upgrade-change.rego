@@ -32,11 +32,11 @@ import data.ipvslint.lib
 # nodes.yaml in every evaluation (the same finding each time).
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	lib.externally_accessible(svc)
-	lib.endpoints_known(svc)
-	with_eps := lib.ready_endpoint_nodes(svc)
+	some svc_key, svc in input.cluster.localPolicies
+	svc.externalTrafficPolicy == "Local"
+	svc.externallyAccessible
+	svc.endpointsKnown
+	with_eps := {n | some n in svc.readyEndpointNodes}
 	count(with_eps) > 0
 	without := all_nodes - with_eps
 	some node_name in without
@@ -55,7 +55,7 @@ findings contains f if {
 					concat(", ", sort(with_eps)), outcome[outcome_case(svc)],
 				],
 			),
-			"evidence": array.concat([lib.evidence(svc)], [lib.evidence(vs) | some vs in empty]),
+			"evidence": array.concat([svc.evidence], [vs.evidence | some vs in empty]),
 		},
 		"",
 		array.concat(version_assumptions(empty), cni_assumptions[outcome_case(svc)]),
@@ -63,23 +63,25 @@ findings contains f if {
 }
 
 # all_nodes are the nodes the bundle names, from nodes.yaml or from their captures.
-all_nodes := ({n | some n in object.get(input.cluster, "nodeNames", [])} | {n | some n, _ in input.cluster.nodes}) | {n | some n, _ in input.nodes}
+all_nodes := ({n | some n in object.get(input.cluster, "nodeNames", [])} | {n | some n, _ in input.cluster.nodes}) | {n | some n in object.get(input.cluster, "capturedNodes", [])}
 
 # captured are the nodes the bundle has captures of, whether this evaluation holds them or not.
-captured := {n | some n in object.get(input.cluster, "capturedNodes", [])} | {n | some n, _ in input.nodes}
+captured := {n | some n in object.get(input.cluster, "capturedNodes", [])} | {n | input.nodes[n].name}
 
 # here(node_name) is true in the evaluation that reports on node_name: the one holding the node, or
 # any for a node without captures.
-here(node_name) if input.nodes[node_name]
+here(node_name) if input.nodes[node_name].name
 
 here(node_name) if not node_name in captured
 
 # empty_vs(svc_key, node_name) are the captured external virtual services of svc_key on the node
 # that have no real server; empty for a node without captures.
 empty_vs(svc_key, node_name) := [vs |
-	node := input.nodes[node_name]
-	lib.capture_ok(node, "ipvsadm")
-	some vs in lib.node_vs(node, svc_key, lib.external_roles)
+	lib.capture_ok(node_name, "ipvsadm")
+	some gap in input.nodes[node_name].localPolicy
+	gap.service == svc_key
+	some vs in gap.virtualServers
+	vs.role in lib.external_roles
 	count(vs.realServers) == 0
 ]
 
@@ -91,11 +93,7 @@ applies(empty) if {
 	count(empty) > 0
 }
 
-outcome_case(svc) := "hostNetwork" if {
-	some ep in svc.endpoints
-	ep.ready
-	ep.hostNetwork
-}
+outcome_case(svc) := "hostNetwork" if svc.hostNetworkReady
 
 else := input.cluster.cni.class
 

@@ -26,31 +26,30 @@ import data.ipvslint.lib
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	lib.capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
 	svc.internalTrafficPolicy == "Local"
-	lib.endpoints_known(svc)
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
-	remote := lib.ready_remote_endpoints(svc, node_name)
-	count(remote) > 0
+	gap.readyRemote > 0
 	case := reach(svc)
 	applies(case)
-	some vs in lib.node_vs(node, svc_key, {"clusterIP"})
+	some vs in gap.virtualServers
+	vs.role == "clusterIP"
 	count(vs.realServers) == 0
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": gap.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"%s has no ready endpoint of %s (internalTrafficPolicy: Local; its %d ready endpoint(s) are on %s), so its ClusterIP virtual service %s has no real servers: IPVS refuses (ICMP port unreachable) every connection from pods and host processes on %s to it.%s",
 				[
-					node_name, svc_key, count(remote), concat(", ", sort(lib.ready_endpoint_nodes(svc))),
+					node_name, gap.service, gap.readyRemote, concat(", ", svc.readyEndpointNodes),
 					lib.addr_port(vs.ip, vs.port), node_name, external_note[case],
 				],
 			),
-			"evidence": [lib.evidence(vs), lib.evidence(svc)],
+			"evidence": [vs.evidence, svc.evidence],
 		},
 		"",
 		assumptions[case],
@@ -59,7 +58,7 @@ findings contains f if {
 
 # reach(svc) is "internal" for a ClusterIP-only Service, "external" for one kube-proxy calls
 # externally accessible (NodePort, load balancer IP or external IP).
-reach(svc) := "external" if lib.externally_accessible(svc)
+reach(svc) := "external" if svc.externallyAccessible
 
 else := "internal"
 

@@ -30,35 +30,34 @@ import data.ipvslint.lib
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	not lib.version_below(1, 24)
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	lib.endpoints_known(svc)
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
-	some vs in lib.node_vs(node, svc_key, {"loadBalancer", "externalIP"})
-	remote := lib.remote_real_servers(vs)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	lib.capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
+	svc.externalTrafficPolicy == "Local"
+	some vs in gap.virtualServers
+	vs.role in {"loadBalancer", "externalIP"}
+	remote := [rs | some rs in vs.realServers; not rs.local]
 	count(remote) > 0
 	count(remote) == count(vs.realServers)
 	case := reply_case(vs)
-	role := lib.vs_role(vs, svc_key)
-	seen := conntrack_seen(node, vs)
+	seen := conntrack_seen(node_name, vs)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": gap.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s %s. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
 				[
-					node_name, lib.role_name(role), lib.addr_port(vs.ip, vs.port), svc_key, seen.verb,
+					node_name, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), gap.service, seen.verb,
 					node_name, vs.ip, node_name, kube_proxy_words, lib.rs_list(remote),
 					reply_words[case], seen.words, node_name,
 				],
 			),
 			"evidence": array.concat(
-				array.concat([lib.evidence(node.ipvs0[vs.ip]) | node.ipvs0[vs.ip]], [lib.evidence(vs)]),
-				array.concat([lib.evidence(rs) | some rs in remote], array.concat(seen.evidence, [lib.evidence(svc)])),
+				array.concat([vs.bound | vs.bound != null], [vs.evidence]),
+				array.concat([rs.evidence | some rs in remote], array.concat(seen.evidence, [svc.evidence])),
 			),
 		},
 		"",
@@ -68,7 +67,11 @@ findings contains f if {
 
 # reply_case(vs) is how the backend's reply to the load balancer IP travels; absent on overlay
 # without hostNetwork backends, where flannel masquerades the host's connection (source-ip-lost).
-reply_case(vs) := "hostNetwork" if lib.host_network_backends(vs)
+reply_case(vs) := "hostNetwork" if {
+	some rs in vs.realServers
+	not rs.local
+	rs.hostNetwork
+}
 
 else := input.cluster.cni.class if input.cluster.cni.class in {"unknown", "vpc"}
 
@@ -84,21 +87,17 @@ cni_assumptions := {
 	"unknown": ["The CNI is unknown; assumed it routes pod IPs without SNAT (VPC CNI). On an overlay CNI that masquerades (flannel --ip-masq) flannel would rewrite the source to the node's flannel address and the connection would work, losing the source IP (see source-ip-lost)."],
 }
 
-# conntrack_seen(node, vs) is the conntrack confirmation: unreplied flows from host processes,
-# with the samples whose original source is the load balancer IP. When conntrack was captured and
-# shows no such connection, the failure is a risk: such connections "would time out".
-conntrack_seen(node, vs) := {
+# conntrack_seen(node_name, vs) is the conntrack confirmation: unreplied flows from host
+# processes, with the samples whose original source is the load balancer IP. When conntrack was
+# captured and shows no such connection, the failure is a risk: such connections "would time out".
+conntrack_seen(node_name, vs) := {
 	"verb": "time out",
-	"words": sprintf(" Conntrack confirms it: %d unreplied flow(s) from host processes to %s.", [d.fromLocalUnreplied, lib.addr_port(vs.ip, vs.port)]),
-	"evidence": [lib.evidence(s) |
-		some s in d.unrepliedSamples
-		contains(s.text, sprintf("src=%s ", [vs.ip]))
-	],
+	"words": sprintf(" Conntrack confirms it: %d unreplied flow(s) from host processes to %s.", [vs.conntrack.fromLocalUnreplied, lib.addr_port(vs.ip, vs.port)]),
+	"evidence": vs.conntrack.selfSamples,
 } if {
-	lib.capture_ok(node, "conntrack")
-	d := node.conntrack.dests[lib.addr_key(vs.protocol, vs.ip, vs.port)]
-	d.fromLocalUnreplied > 0
-	lib.count_of(d.clients, vs.ip) > 0
+	lib.capture_ok(node_name, "conntrack")
+	vs.conntrack.fromLocalUnreplied > 0
+	vs.conntrack.fromSelf > 0
 }
 
 else := {
@@ -106,7 +105,7 @@ else := {
 	"words": sprintf(" conntrack shows no such connection at capture time (no unreplied flow from %s to %s).", [vs.ip, lib.addr_port(vs.ip, vs.port)]),
 	"evidence": [],
 } if {
-	lib.capture_ok(node, "conntrack")
+	lib.capture_ok(node_name, "conntrack")
 }
 
 else := {"verb": "time out", "words": "", "evidence": []}

@@ -29,22 +29,26 @@ import data.ipvslint.lib
 
 # Masqueraded flows seen in conntrack.
 findings contains f if {
-	some s in confirmed
+	lib.cluster_capture_ok("services")
+	some node_name
+	some m in input.nodes[node_name].traffic.masqueraded
+	lib.capture_ok(node_name, "ipvsadm")
+	lib.capture_ok(node_name, "conntrack")
 	f := lib.finding(
 		{
-			"node": s.node_name,
-			"service": s.svc_key,
-			"target": lib.vs_target(s.vs),
+			"node": node_name,
+			"service": m.service,
+			"target": lib.vs_target(m.vs),
 			"message": sprintf(
 				"conntrack on %s shows %d of %d flow(s) to the %s %s of %s masqueraded: the backends see a node address, not the client's. %s",
 				[
-					s.node_name, s.dest.snat, s.dest.flows, lib.role_name(s.role),
-					lib.addr_port(s.vs.ip, s.vs.port), s.svc_key, why(s.svc, s.node_name),
+					node_name, m.flows.snat, m.flows.flows, lib.role_name(m.role),
+					lib.addr_port(m.vs.ip, m.vs.port), m.service, why(m, node_name),
 				],
 			),
-			"evidence": array.concat([lib.evidence(s.vs)], [lib.evidence(x) | some x in s.dest.samples]),
+			"evidence": array.concat([m.vs.evidence], m.flows.samples),
 		},
-		severity[s.svc.externalTrafficPolicy],
+		severity[m.externalTrafficPolicy],
 		[],
 	)
 }
@@ -52,20 +56,20 @@ findings contains f if {
 # Host clients on a flannel node without a local endpoint (matrix row 11, overlay column).
 findings contains f if {
 	some s in flannel_host_clients
-	not confirmed_target(s.node_name, s.svc_key, s.vs)
+	not confirmed(s.node_name, s.service, s.vs.key)
 	f := lib.finding(
 		{
 			"node": s.node_name,
-			"service": s.svc_key,
+			"service": s.service,
 			"target": lib.vs_target(s.vs),
 			"message": sprintf(
 				"Host processes on %s that connect to the %s %s of %s reach its endpoints on other nodes (%s) with their source rewritten by flannel to %s's flannel address: %s has no ready endpoint (externalTrafficPolicy: Local), %s forwards without SNAT, and flannel masquerades host traffic to the pod network. The backends do not see the client; pods on %s keep their pod IP.",
 				[
-					s.node_name, lib.role_name(s.role), lib.addr_port(s.vs.ip, s.vs.port), s.svc_key,
+					s.node_name, lib.role_name(s.vs.role), lib.addr_port(s.vs.ip, s.vs.port), s.service,
 					lib.rs_list(s.remote), s.node_name, s.node_name, kube_proxy_words, s.node_name,
 				],
 			),
-			"evidence": array.concat([lib.evidence(s.vs)], [lib.evidence(rs) | some rs in s.remote]),
+			"evidence": array.concat([s.vs.evidence], [rs.evidence | some rs in s.remote]),
 		},
 		"warning",
 		version_assumptions,
@@ -74,31 +78,20 @@ findings contains f if {
 
 severity := {"Cluster": "info", "Local": "warning"}
 
-confirmed contains s if {
+confirmed(node_name, service, key) if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	lib.capture_ok(node, "conntrack")
-	some svc_key, svc in input.cluster.services
-	svc.externalTrafficPolicy in {"Cluster", "Local"}
-	some vs in lib.node_vs(node, svc_key, lib.external_roles)
-	dest := node.conntrack.dests[lib.addr_key(vs.protocol, vs.ip, vs.port)]
-	dest.snat > 0
-	s := {"node_name": node_name, "svc_key": svc_key, "svc": svc, "vs": vs, "role": lib.vs_role(vs, svc_key), "dest": dest}
+	lib.capture_ok(node_name, "ipvsadm")
+	lib.capture_ok(node_name, "conntrack")
+	some m in input.nodes[node_name].traffic.masqueraded
+	m.service == service
+	m.vs.key == key
 }
 
-confirmed_target(node_name, svc_key, vs) if {
-	some s in confirmed
-	s.node_name == node_name
-	s.svc_key == svc_key
-	s.vs == vs
-}
-
-why(svc, node_name) := "externalTrafficPolicy: Cluster masquerades traffic to the NodePort, load balancer and external IPs by design." if svc.externalTrafficPolicy == "Cluster"
+why(m, node_name) := "externalTrafficPolicy: Cluster masquerades traffic to the NodePort, load balancer and external IPs by design." if m.externalTrafficPolicy == "Cluster"
 
 else := sprintf("externalTrafficPolicy: Local was set to keep the client IP and kube-proxy does not masquerade it, but %s has no ready endpoint: kube-proxy (1.24 and later) forwards to endpoints on other nodes and flannel masquerades that traffic.", [node_name]) if {
 	input.cluster.cni.class == "overlay"
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
+	m.localReady == 0
 }
 
 else := "externalTrafficPolicy: Local was set to keep the client IP and kube-proxy does not masquerade it, so something else did: the CNI's masquerade rules or kube-proxy's masqueradeAll."
@@ -107,18 +100,22 @@ flannel_host_clients contains s if {
 	lib.cluster_capture_ok("services")
 	input.cluster.cni.class == "overlay"
 	not lib.version_below(1, 24)
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	lib.endpoints_known(svc)
-	count(lib.ready_local_endpoints(svc, node_name)) == 0
-	some vs in lib.node_vs(node, svc_key, {"loadBalancer", "externalIP"})
-	remote := lib.remote_real_servers(vs)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	lib.capture_ok(node_name, "ipvsadm")
+	input.cluster.localPolicies[gap.service].externalTrafficPolicy == "Local"
+	some vs in gap.virtualServers
+	vs.role in {"loadBalancer", "externalIP"}
+	remote := [rs | some rs in vs.realServers; not rs.local]
 	count(remote) > 0
 	count(remote) == count(vs.realServers)
-	not lib.host_network_backends(vs)
-	s := {"node_name": node_name, "svc_key": svc_key, "vs": vs, "role": lib.vs_role(vs, svc_key), "remote": remote}
+	not host_network(remote)
+	s := {"node_name": node_name, "service": gap.service, "vs": vs, "remote": remote}
+}
+
+host_network(rss) if {
+	some rs in rss
+	rs.hostNetwork
 }
 
 kube_proxy_words := sprintf("kube-proxy %s", [lib.version_string]) if lib.version_known

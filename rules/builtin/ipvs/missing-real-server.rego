@@ -26,57 +26,31 @@
 package ipvslint.rules.missing_real_server
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	ipvs.ipvs_listing_complete(node)
-	some svc_key, refs in node.virtualServersByService
-	svc := input.cluster.services[svc_key]
-	ipvs.endpoints_known(svc)
-	missing := {[vs, ip, port] |
-		some r in refs
-		vs := node.virtualServers[r.key]
-		want := ipvs.expected_endpoints(svc, node_name, r.role, ipvs.family(vs.ip), vs.port, vs.protocol)
-		some [ip, port] in (want - {[rs.ip, rs.port] | some rs in vs.realServers; rs.weight > 0})
-		not listed(vs, ip, port)
-	}
-	some [ip, port, protocol] in {[ip, port, vs.protocol] | some [vs, ip, port] in missing}
-	vss := [vs | some [vs, i, p] in missing; i == ip; p == port; vs.protocol == protocol]
+	some node_name
+	some m in input.nodes[node_name].diff.missingRealServers
+	lib.ipvs_listing_complete(node_name)
 	f := {
 		"node": node_name,
-		"service": svc_key,
-		"target": endpoint_target(ip, port, protocol),
+		"service": m.service,
+		"target": endpoint_target(m.ip, m.port, m.protocol),
 		"message": sprintf(
 			"%s, a ready endpoint of %s%s, is missing from %s on %s, where the Service's traffic policy puts it%s. kube-proxy adds ready endpoints on its next sync, so it is not syncing on %s, or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, this backend gets no traffic from the node.",
 			[
-				endpoint_name(ip, port), svc_key, on_node(svc, ip),
-				ipvs.join_sorted({ipvs.vs_name(vs) | some vs in vss}), node_name,
-				weight_zero_note(vss, ip, port), node_name,
+				endpoint_name(m.ip, m.port), m.service, on_node(m),
+				lib.join_sorted({lib.vs_name(vs) | some vs in m.virtualServers}), node_name,
+				weight_zero_note(m), node_name,
 			],
 		),
-		"evidence": array.concat([lib.evidence(vs) | some vs in vss], [lib.evidence(svc)]),
+		"evidence": array.concat([vs.evidence | some vs in m.virtualServers], [m.serviceEvidence]),
 	}
 }
 
-listed(vs, ip, port) if {
-	some rs in vs.realServers
-	rs.ip == ip
-	rs.weight > 0
-	port in {0, rs.port}
-}
-
-listed_weight_zero(vs, ip, port) if {
-	some rs in vs.realServers
-	rs.ip == ip
-	rs.weight == 0
-	port in {0, rs.port}
-}
-
-weight_zero_note(vss, ip, port) := " (it is listed with weight 0, so it gets no new connections)" if {
-	some vs in vss
-	listed_weight_zero(vs, ip, port)
+weight_zero_note(m) := " (it is listed with weight 0, so it gets no new connections)" if {
+	some vs in m.virtualServers
+	vs.weightZero
 } else := ""
 
 endpoint_target(ip, 0, _) := ip
@@ -87,9 +61,6 @@ endpoint_name(ip, 0) := ip
 
 endpoint_name(ip, port) := lib.addr_port(ip, port) if port != 0
 
-on_node(svc, ip) := sprintf(" on %s", [n]) if {
-	some ep in svc.endpoints
-	ep.ip == ip
-	n := ep.nodeName
-	n != ""
-} else := ""
+on_node(m) := sprintf(" on %s", [m.nodeName]) if m.nodeName != ""
+
+else := ""

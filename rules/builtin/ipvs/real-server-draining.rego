@@ -25,48 +25,37 @@
 package ipvslint.rules.real_server_draining
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	draining := {[svc_key, vs, rs] |
-		some vs in node.virtualServers
-		some rs in vs.realServers
-		rs.weight == 0
-		counts_for(vs, rs)
-		some svc_key in services_of(vs)
-	}
-	some [svc_key, ip, port, protocol] in {[k, rs.ip, rs.port, vs.protocol] | some [k, vs, rs] in draining}
-	here := [[vs, rs] | some [k, vs, rs] in draining; k == svc_key; rs.ip == ip; rs.port == port; vs.protocol == protocol]
+	some node_name
+	some d in input.nodes[node_name].diff.drainingRealServers
+	lib.capture_ok(node_name, "ipvsadm")
+	here := [e | some e in d.entries; counts_for(d.protocol, e.rs)]
+	count(here) > 0
 	f := object.union(
 		{
 			"node": node_name,
-			"service": svc_key,
-			"target": lib.target(ip, port, protocol),
+			"service": d.service,
+			"target": lib.target(d.ip, d.port, d.protocol),
 			"message": sprintf("%s has weight 0 in %s on %s. %s%s", [
-				lib.addr_port(ip, port),
-				ipvs.join_sorted({sprintf("%s (%d active, %d inactive connections)", [ipvs.vs_name(vs), rs.activeConn, rs.inActConn]) | some [vs, rs] in here}),
-				node_name, explanation[kind(protocol)], endpoint_note(svc_key, ip, node_name, here),
+				lib.addr_port(d.ip, d.port),
+				lib.join_sorted({sprintf("%s (%d active, %d inactive connections)", [lib.vs_name(e.vs), e.rs.activeConn, e.rs.inActConn]) | some e in here}),
+				node_name, explanation[kind(d.protocol)], endpoint_note(d, node_name),
 			]),
-			"evidence": array.concat([lib.evidence(rs) | some [_, rs] in here], [lib.evidence(vs) | some [vs, _] in here]),
+			"evidence": array.concat([e.rs.evidence | some e in here], [e.vs.evidence | some e in here]),
 		},
-		severity[kind(protocol)],
+		severity[kind(d.protocol)],
 	)
 }
 
 # counts_for: a TCP (or firewall-mark) real server counts while it holds connections; a
 # UDP or SCTP one always, since kube-proxy never leaves those at weight 0.
-counts_for(vs, rs) if {
-	not vs.protocol in {"UDP", "SCTP"}
+counts_for(protocol, rs) if {
+	not protocol in {"UDP", "SCTP"}
 	rs.activeConn + rs.inActConn > 0
 }
 
-counts_for(vs, _) if vs.protocol in {"UDP", "SCTP"}
-
-services_of(vs) := {s.service | some s in vs.services} if count(vs.services) > 0
-
-else := {""}
+counts_for(protocol, _) if protocol in {"UDP", "SCTP"}
 
 # kind(protocol) is "drops" for the protocols kube-proxy deletes at once, "drains" otherwise.
 kind(protocol) := "drops" if protocol in {"UDP", "SCTP"}
@@ -80,38 +69,15 @@ explanation := {
 
 severity := {"drains": {}, "drops": {"severity": "warning"}}
 
-# endpoint_note(svc_key, ip, node_name, here) tells whether a weight-0 real server that is still a
-# ready endpoint should be back at weight 1: kube-proxy lists it again when the Service's traffic
-# policy puts it on one of these virtual services (ipvs.expected_ready); it drains it on purpose
-# when the policy keeps it off all of them (eTP/iTP Local with a local endpoint); otherwise
-# (topology hints, unknown version) it cannot be told.
-endpoint_note(svc_key, ip, node_name, here) := " It is still a ready endpoint of the Service, and the Service's traffic policy puts it on this virtual service, so kube-proxy should have set weight 1 again: it has not synced, or the captures were taken at different moments (during a rollout, compare when they were taken)." if {
-	ready_endpoint(svc_key, ip)
-	some ready in expected_by_role(svc_key, ip, node_name, here)
-	ip in ready
+# endpoint_note(d, node_name) tells whether a weight-0 real server that is still a ready endpoint
+# should be back at weight 1: kube-proxy lists it again when the Service's traffic policy puts it
+# on one of these virtual services; it drains it on purpose when the policy keeps it off all of
+# them (eTP/iTP Local with a local endpoint); otherwise (topology hints, unknown version) it
+# cannot be told.
+endpoint_note(d, node_name) := " It is still a ready endpoint of the Service, and the Service's traffic policy puts it on this virtual service, so kube-proxy should have set weight 1 again: it has not synced, or the captures were taken at different moments (during a rollout, compare when they were taken)." if {
+	d.policy == "listed"
 } else := sprintf(" It is still a ready endpoint of the Service, but the Service's traffic policy keeps it off this virtual service on %s (only the node's own endpoints are listed there), so kube-proxy is draining it on purpose.", [node_name]) if {
-	ready_endpoint(svc_key, ip)
-	known := expected_by_role(svc_key, ip, node_name, here)
-	count(known) == count(roles_here(svc_key, here))
-	every ready in known {
-		not ip in ready
-	}
+	d.policy == "kept-off"
 } else := " It is still a ready endpoint of the Service: unless its traffic policy or topology hints keep it off this node's virtual service (then the draining is on purpose), kube-proxy should have set weight 1 again." if {
-	ready_endpoint(svc_key, ip)
+	d.readyEndpoint
 } else := ""
-
-ready_endpoint(svc_key, ip) if {
-	some ep in input.cluster.services[svc_key].endpoints
-	ep.ip == ip
-	ep.ready
-}
-
-# roles_here(svc_key, here) are the roles in which the virtual services of here serve svc_key.
-roles_here(svc_key, here) := {s.role | some pair in here; some s in pair[0].services; s.service == svc_key}
-
-# expected_by_role is role -> the ready endpoints kube-proxy lists there, for the roles of here
-# where that is known.
-expected_by_role(svc_key, ip, node_name, here) := {role: ready |
-	some role in roles_here(svc_key, here)
-	ready := ipvs.expected_ready(input.cluster.services[svc_key], node_name, role, ipvs.family(ip))
-}

@@ -23,47 +23,33 @@
 package ipvslint.rules.stale_real_server
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some svc_key, refs in node.virtualServersByService
-	svc := input.cluster.services[svc_key]
-	ipvs.endpoints_known(svc)
-	stale := {[vs, rs] |
-		some r in refs
-		vs := node.virtualServers[r.key]
-		eps := ipvs.usable_endpoints(svc, r.role, vs.port, vs.protocol)
-		some rs in vs.realServers
-		rs.weight > 0
-		not [rs.ip, rs.port] in eps
-		not [rs.ip, 0] in eps
-	}
-	some [ip, port, protocol] in {[rs.ip, rs.port, vs.protocol] | some [vs, rs] in stale}
-	here := [[vs, rs] | some [vs, rs] in stale; rs.ip == ip; rs.port == port; vs.protocol == protocol]
+	some node_name
+	some s in input.nodes[node_name].diff.staleRealServers
+	lib.capture_ok(node_name, "ipvsadm")
 	f := {
 		"node": node_name,
-		"service": svc_key,
-		"target": lib.target(ip, port, protocol),
+		"service": s.service,
+		"target": lib.target(s.ip, s.port, s.protocol),
 		"message": sprintf(
 			"%s is a real server with weight above 0 of %s on %s, but %s. kube-proxy takes a departed endpoint out on its next sync, so kube-proxy on %s is not syncing (crash-looping, API server unreachable, or a wrong --hostname-override), or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, new connections are still sent to it.",
 			[
-				lib.addr_port(ip, port),
-				ipvs.join_sorted({sprintf("%s (weight %d, %d active, %d inactive)", [ipvs.vs_name(vs), rs.weight, rs.activeConn, rs.inActConn]) | some [vs, rs] in here}),
-				node_name, endpoint_state(svc, svc_key, ip), node_name,
+				lib.addr_port(s.ip, s.port),
+				lib.join_sorted({sprintf("%s (weight %d, %d active, %d inactive)", [lib.vs_name(e.vs), e.rs.weight, e.rs.activeConn, e.rs.inActConn]) | some e in s.entries}),
+				node_name, endpoint_state(s), node_name,
 			],
 		),
 		"evidence": array.concat(
-			[lib.evidence(rs) | some [_, rs] in here],
-			array.concat([lib.evidence(vs) | some [vs, _] in here], [lib.evidence(svc)]),
+			[e.rs.evidence | some e in s.entries],
+			array.concat([e.vs.evidence | some e in s.entries], [s.serviceEvidence]),
 		),
 	}
 }
 
-endpoint_state(svc, svc_key, ip) := sprintf("%s is no endpoint of %s", [ip, svc_key]) if {
-	not ip in {ep.ip | some ep in svc.endpoints}
-} else := sprintf("it is an endpoint of %s that is neither ready nor serving", [svc_key]) if {
-	not ip in {ep.ip | some ep in svc.endpoints; ipvs.usable(ep)}
-} else := sprintf("%s is an endpoint of %s at another port", [ip, svc_key])
+endpoint_state(s) := sprintf("%s is no endpoint of %s", [s.ip, s.service]) if s.state == "no-endpoint"
+
+else := sprintf("it is an endpoint of %s that is neither ready nor serving", [s.service]) if s.state == "not-serving"
+
+else := sprintf("%s is an endpoint of %s at another port", [s.ip, s.service])

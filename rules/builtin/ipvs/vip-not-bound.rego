@@ -21,44 +21,31 @@
 package ipvslint.rules.vip_not_bound
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
-
-vip_roles := {"clusterIP", "externalIP", "loadBalancer"}
 
 findings contains f if {
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	lib.capture_ok(node, "ip-addr")
-	unbound := {[s.service, vs.ip] |
-		some vs in node.virtualServers
-		vs.protocol != "FWM"
-		some s in vs.services
-		s.role in vip_roles
-		not node.ipvs0[vs.ip]
-		not node.addresses[vs.ip]
-	}
-	some [svc_key, ip] in unbound
-	vss := [vs |
-		some vs in lib.vss_on(node, ip)
-		some s in vs.services
-		s.service == svc_key
-	]
-	roles := {lib.role_name(s.role) | some vs in vss; some s in vs.services; s.service == svc_key}
+	some node_name
+	some u in input.nodes[node_name].diff.unboundAddresses
+	lib.capture_ok(node_name, "ipvsadm")
+	lib.capture_ok(node_name, "ip-addr")
 	f := {
 		"node": node_name,
-		"service": svc_key,
-		"target": ip,
+		"service": u.service,
+		"target": u.ip,
 		"message": sprintf(
 			"%s, the %s of %s, has %s on %s (%s) but is not bound on kube-ipvs0%s. Connections to it from the node and its pods are not taken as local: they follow the routing table and time out.",
-			[ip, ipvs.join_sorted(roles), svc_key, ipvs.plural(count(vss), "virtual service"), node_name, ipvs.join_sorted({ipvs.vs_name(vs) | some vs in vss}), no_dummy_note(node)],
+			[
+				u.ip, lib.join_sorted({lib.role_name(r) | some r in u.roles}), u.service,
+				lib.plural(count(u.virtualServers), "virtual service"), node_name,
+				lib.join_sorted({lib.vs_name(vs) | some vs in u.virtualServers}), no_dummy_note(node_name),
+			],
 		),
 		"evidence": array.concat(
-			[lib.evidence(vs) | some vs in vss],
-			[{"file": node.captures["ip-addr"].file, "line": node.captures["ip-addr"].line, "text": ""}],
+			[vs.evidence | some vs in u.virtualServers],
+			[lib.capture_evidence(node_name, "ip-addr")],
 		),
 	}
 }
 
-no_dummy_note(node) := " (the node has no kube-ipvs0 address at all: the interface is missing or was flushed)" if {
-	count(node.ipvs0) == 0
+no_dummy_note(node_name) := " (the node has no kube-ipvs0 address at all: the interface is missing or was flushed)" if {
+	input.nodes[node_name].actual.addresses == 0
 } else := ""

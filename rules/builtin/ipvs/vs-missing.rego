@@ -24,15 +24,14 @@
 package ipvslint.rules.vs_missing
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	ipvs.ipvs_listing_complete(node)
-	not ipvs.other_proxy_mode(node)
-	some t in ipvs.absent_targets(node_name, node)
-	addresses_known(node, t.role)
+	some node_name
+	some t in input.nodes[node_name].diff.missingVirtualServers
+	lib.ipvs_listing_complete(node_name)
+	not lib.other_proxy_mode(node_name)
+	addresses_known(node_name, t.role)
 	f := object.union(
 		{
 			"node": node_name,
@@ -42,9 +41,9 @@ findings contains f if {
 				"%s has no virtual service for %s, the %s of %s: kube-proxy has not synced this Service port on the node, so connections to %s from or through %s are not load-balanced (refused, or a timeout when the address is not local).",
 				[node_name, lib.target(t.ip, t.port, t.protocol), lib.role_name(t.role), t.service, lib.addr_port(t.ip, t.port), node_name],
 			),
-			"evidence": array.concat(t.evidence, [listing(node)]),
+			"evidence": array.concat(t.evidence, [lib.capture_evidence(node_name, "ipvsadm")]),
 		},
-		nodeport_config_unknown(node, t),
+		nodeport_config_unknown(t),
 	)
 }
 
@@ -52,11 +51,11 @@ findings contains f if {
 # per Service port.
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	ipvs.ipvs_listing_complete(node)
-	count(node.virtualServers) == 0
-	ipvs.ipvs_mode_confirmed(node)
-	n := count({k | some k, svc in input.cluster.services; ipvs.proxied(svc)})
+	some node_name
+	input.nodes[node_name].actual.virtualServers == 0
+	lib.ipvs_listing_complete(node_name)
+	lib.ipvs_mode_confirmed(node_name)
+	n := input.nodes[node_name].expected.proxiedServices
 	n > 0
 	f := {
 		"node": node_name,
@@ -64,21 +63,19 @@ findings contains f if {
 		"target": "",
 		"message": sprintf(
 			"The IPVS table of %s is empty although kube-proxy runs in IPVS mode: none of the cluster's %s has a virtual service there, so no Service address works from or through this node. kube-proxy is not running or cannot sync.",
-			[node_name, ipvs.plural(n, "Service")],
+			[node_name, lib.plural(n, "Service")],
 		),
-		"evidence": [listing(node)],
+		"evidence": [lib.capture_evidence(node_name, "ipvsadm")],
 	}
 }
 
 addresses_known(_, role) if role != "nodePort"
 
-addresses_known(node, "nodePort") if lib.capture_ok(node, "ip-addr")
-
-listing(node) := {"file": node.captures.ipvsadm.file, "line": node.captures.ipvsadm.line, "text": ""}
+addresses_known(node_name, "nodePort") if lib.capture_ok(node_name, "ip-addr")
 
 # nodeport_config_unknown: without the kube-proxy ConfigMap, nodePortAddresses is assumed
 # unset; when the same NodePort exists on other addresses, that assumption is doubtful.
-nodeport_config_unknown(node, t) := {
+nodeport_config_unknown(t) := {
 	"severity": "warning",
 	"assumptions": [sprintf(
 		"The bundle has no kube-proxy ConfigMap; assumed nodePortAddresses is unset (a NodePort virtual service on every node address). NodePort %d exists on other addresses of the node, so nodePortAddresses may exclude %s, in which case nothing is wrong.",
@@ -87,10 +84,7 @@ nodeport_config_unknown(node, t) := {
 } if {
 	t.role == "nodePort"
 	not input.cluster.kubeProxy.present
-	some vs in node.virtualServers
-	vs.port == t.port
-	vs.protocol == t.protocol
-	vs.ip != t.ip
+	t.onOtherAddresses
 } else := {"assumptions": ["The bundle has no kube-proxy ConfigMap; assumed nodePortAddresses is unset (a NodePort virtual service on every node address)."]} if {
 	t.role == "nodePort"
 	not input.cluster.kubeProxy.present

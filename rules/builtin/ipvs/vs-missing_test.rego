@@ -1,106 +1,96 @@
 package ipvslint.rules.vs_missing_test
 
-import data.ipvslint.lib.ipvs_fixtures_test as fx
+import data.ipvslint.lib.fixtures_test as fx
 import data.ipvslint.rules.vs_missing
 
-# without(keys) is the base document without the virtual services of those keys.
-without(keys) := fx.with_vss(fx.base, [v | some v in fx.base_vss; not fx.key(v) in keys])
+# missing_dns is the ClusterIP port of kube-system/dns that node-a lacks.
+missing_dns := {
+	"key": "UDP/10.96.0.10:53", "service": "kube-system/dns", "role": "clusterIP",
+	"ip": "10.96.0.10", "port": 53, "protocol": "UDP", "onOtherAddresses": false,
+	"evidence": [fx.svc_ev(40)],
+}
+
+# missing_nodeport is the NodePort of default/web that node-a lacks on one address.
+missing_nodeport(elsewhere) := {
+	"key": "TCP/10.244.1.1:30080", "service": "default/web", "role": "nodePort",
+	"ip": "10.244.1.1", "port": 30080, "protocol": "TCP", "onOtherAddresses": elsewhere,
+	"evidence": [fx.svc_ev(12), fx.ev("nodes/node-a/ip-addr.txt", 14, "inet 10.244.1.1/24 scope global cni0")],
+}
+
+with_missing(targets) := fx.doc(fx.ver(1, 28, 3), "overlay", {}, {"node-a": {"diff": {"missingVirtualServers": targets}}})
 
 test_consistent_node_is_silent if {
-	count(vs_missing.findings) == 0 with input as fx.base
+	count(vs_missing.findings) == 0 with input as with_missing([])
 }
 
 test_missing_cluster_ip_fires if {
-	f := fx.only(vs_missing.findings) with input as without({"UDP/10.96.0.10:53"})
+	f := fx.only(vs_missing.findings) with input as with_missing([missing_dns])
 	f.node == "node-a"
 	f.service == "kube-system/dns"
 	f.target == "10.96.0.10:53/UDP"
-	contains(f.message, "the ClusterIP of kube-system/dns")
+	f.message == "node-a has no virtual service for 10.96.0.10:53/UDP, the ClusterIP of kube-system/dns: kube-proxy has not synced this Service port on the node, so connections to 10.96.0.10:53 from or through node-a are not load-balanced (refused, or a timeout when the address is not local)."
+	f.evidence == [fx.svc_ev(40), fx.ev("nodes/node-a/ipvsadm.txt", 1, "")]
 	not f.severity
+	not f.assumptions
 }
 
 test_missing_nodeport_fires if {
-	f := fx.only(vs_missing.findings) with input as without({"TCP/192.168.1.11:30080"})
-	f.target == "192.168.1.11:30080/TCP"
-	f.evidence[1] == {"file": "nodes/node-a/ip-addr.txt", "line": 8, "text": ""}
-}
-
-test_nodeport_on_every_address if {
-	d := fx.with_node(fx.base, {"addresses": {
-		"10.244.1.1": {"interface": "cni0", "prefix": "10.244.1.1/24", "file": "nodes/node-a/ip-addr.txt", "line": 14},
-		"fe80::1": {"interface": "eth0", "prefix": "fe80::1/64", "file": "nodes/node-a/ip-addr.txt", "line": 9},
-	}})
-	f := fx.only(vs_missing.findings) with input as d
+	f := fx.only(vs_missing.findings) with input as with_missing([missing_nodeport(true)])
 	f.target == "10.244.1.1:30080/TCP"
+	f.evidence[1] == fx.ev("nodes/node-a/ip-addr.txt", 14, "inet 10.244.1.1/24 scope global cni0")
+	not f.severity
 }
 
-test_nodeport_addresses_limit_the_expectation if {
-	d := fx.with_kube_proxy(
-		fx.with_node(fx.base, {"addresses": {"10.244.1.1": {"interface": "cni0", "prefix": "10.244.1.1/24", "file": "nodes/node-a/ip-addr.txt", "line": 14}}}),
-		{"nodePortAddresses": ["192.168.1.0/24"]},
-	)
+test_nodeport_needs_the_addresses if {
+	d := fx.with_capture(with_missing([missing_nodeport(false)]), "node-a", "ip-addr", "missing")
 	count(vs_missing.findings) == 0 with input as d
-}
-
-test_nodeport_primary if {
-	d := fx.with_cluster(
-		fx.with_kube_proxy(
-			fx.with_node(fx.base, {"addresses": {"10.244.1.1": {"interface": "cni0", "prefix": "10.244.1.1/24", "file": "nodes/node-a/ip-addr.txt", "line": 14}}}),
-			{"nodePortAddresses": ["primary"]},
-		),
-		{"nodes": {"node-a": {"addresses": [{"type": "InternalIP", "address": "192.168.1.11"}], "internalIP": "192.168.1.11"}}},
-	)
-	count(vs_missing.findings) == 0 with input as d
+	count(vs_missing.findings) == 1 with input as fx.with_capture(with_missing([missing_dns]), "node-a", "ip-addr", "missing")
 }
 
 test_no_config_nodeport_elsewhere_is_a_warning if {
-	d := fx.with_kube_proxy(
-		fx.with_node(fx.base, {"addresses": {"10.244.1.1": {"interface": "cni0", "prefix": "10.244.1.1/24", "file": "nodes/node-a/ip-addr.txt", "line": 14}}}),
-		{"present": false},
-	)
+	d := fx.with_kube_proxy(with_missing([missing_nodeport(true)]), {"present": false})
 	f := fx.only(vs_missing.findings) with input as d
 	f.severity == "warning"
 	contains(f.assumptions[0], "nodePortAddresses may exclude 10.244.1.1")
 }
 
+test_no_config_nodeport_alone_states_the_assumption if {
+	d := fx.with_kube_proxy(with_missing([missing_nodeport(false)]), {"present": false})
+	f := fx.only(vs_missing.findings) with input as d
+	not f.severity
+	f.assumptions == ["The bundle has no kube-proxy ConfigMap; assumed nodePortAddresses is unset (a NodePort virtual service on every node address)."]
+}
+
 test_partial_listing_is_silent if {
-	d := fx.with_node(without({"UDP/10.96.0.10:53"}), {"ipvsComplete": false})
+	d := fx.with_node(with_missing([missing_dns]), "node-a", {"ipvsComplete": false})
 	count(vs_missing.findings) == 0 with input as d
 }
 
 test_other_proxy_mode_is_silent if {
-	d := fx.with_node(without({"UDP/10.96.0.10:53"}), {"proxyMode": "iptables"})
+	d := fx.with_node(with_missing([missing_dns]), "node-a", {"proxyMode": "iptables"})
 	count(vs_missing.findings) == 0 with input as d
 }
 
-test_ipmode_proxy_not_expected_from_1_30 if {
-	d := fx.with_service(without({"TCP/192.168.1.200:80"}), "default/web", {"ingress": [{"ip": "192.168.1.200", "hostname": "", "ipMode": "Proxy"}]})
-	count(vs_missing.findings) == 0 with input as fx.with_version(d, fx.ver(1, 30))
-	count(vs_missing.findings) == 1 with input as fx.with_version(d, fx.ver(1, 28))
-	count(vs_missing.findings) == 0 with input as fx.with_version(d, fx.no_version)
-}
-
-test_hostname_only_ingress_not_expected if {
-	d := fx.with_service(without({"TCP/192.168.1.200:80"}), "default/web", {"ingress": [{"ip": "", "hostname": "lb.example.com", "ipMode": ""}]})
+test_services_not_read_is_silent if {
+	d := fx.with_cluster_capture(with_missing([missing_dns]), "services", "failed")
 	count(vs_missing.findings) == 0 with input as d
 }
+
+empty_table := fx.with_node(with_missing([]), "node-a", {"actual": {"virtualServers": 0, "realServers": 0}, "expected": {"proxiedServices": 12}})
 
 test_empty_table_is_one_finding if {
-	f := fx.only(vs_missing.findings) with input as fx.with_vss(fx.base, [])
+	f := fx.only(vs_missing.findings) with input as empty_table
 	f.target == ""
-	contains(f.message, "The IPVS table of node-a is empty")
+	f.service == ""
+	f.message == "The IPVS table of node-a is empty although kube-proxy runs in IPVS mode: none of the cluster's 12 Services has a virtual service there, so no Service address works from or through this node. kube-proxy is not running or cannot sync."
 }
 
 test_empty_table_without_mode_is_silent if {
-	d := fx.with_kube_proxy(fx.with_node(fx.with_vss(fx.base, []), {"proxyMode": ""}), {"present": false})
+	d := fx.with_kube_proxy(fx.with_node(empty_table, "node-a", {"proxyMode": ""}), {"present": false})
 	count(vs_missing.findings) == 0 with input as d
 }
 
-test_ipmode_proxy_at_1_29_depends_on_the_gate if {
-	d := fx.with_version(
-		fx.with_service(without({"TCP/192.168.1.200:80"}), "default/web", {"ingress": [{"ip": "192.168.1.200", "hostname": "", "ipMode": "Proxy"}]}),
-		fx.ver(1, 29),
-	)
-	count(vs_missing.findings) == 1 with input as d
-	count(vs_missing.findings) == 0 with input as fx.with_kube_proxy(d, {"featureGates": {"LoadBalancerIPMode": true}})
+test_empty_table_without_services_is_silent if {
+	d := fx.with_node(empty_table, "node-a", {"expected": {"proxiedServices": 0}})
+	count(vs_missing.findings) == 0 with input as d
 }

@@ -25,61 +25,57 @@
 package ipvslint.rules.vs_no_real_servers
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	ipvs.ipvs_listing_complete(node)
-	some vs in node.virtualServers
-	count(vs.realServers) == 0
-	some s in vs.services
-	svc := input.cluster.services[s.service]
-	ipvs.endpoints_known(svc)
-	why := reason(svc, node_name, s.role, vs)
+	some node_name
+	some e in input.nodes[node_name].diff.emptyVirtualServers
+	lib.ipvs_listing_complete(node_name)
+	why := reason(e)
 	f := {
 		"node": node_name,
-		"service": s.service,
-		"target": ipvs.vs_target(vs),
+		"service": e.service,
+		"target": lib.vs_target(e),
 		"message": sprintf(
 			"The %s virtual service %s of %s on %s has no real servers: %s IPVS refuses every connection to it (ICMP port unreachable).",
-			[lib.role_name(s.role), ipvs.vs_name(vs), s.service, node_name, why],
+			[lib.role_name(e.role), lib.vs_name(e), e.service, node_name, why],
 		),
-		"evidence": [lib.evidence(vs), lib.evidence(svc)],
+		"evidence": [e.evidence, e.serviceEvidence],
 	}
 }
 
 # reason says why the virtual service is empty; undefined when a traffic policy explains it
 # or when what kube-proxy should list depends on what the bundle does not say.
-reason(svc, node_name, role, vs) := why if {
-	count(svc.endpoints) == 0
-	why := no_endpoints(svc)
+reason(e) := why if {
+	e.endpoints.all == 0
+	why := no_endpoints(e)
 } else := why if {
-	count({ep | some ep in svc.endpoints; ep.ready}) == 0
+	e.endpoints.ready == 0
 	why := sprintf("none of the Service's %s is ready.%s", [
-		ipvs.plural(count(svc.endpoints), "endpoint"),
-		terminating_note(svc),
+		lib.plural(e.endpoints.all, "endpoint"),
+		terminating_note(e),
 	])
 } else := why if {
-	fam := ipvs.family(vs.ip)
-	count(ipvs.ready_ips(svc, fam)) == 0
-	why := sprintf("the Service has ready endpoints, but none of the virtual service's family %s (IP family mismatch).", [fam])
+	e.endpoints.readyInFamily == 0
+	why := sprintf("the Service has ready endpoints, but none of the virtual service's family %s (IP family mismatch).", [family(e.ip)])
 } else := why if {
-	exp := ipvs.expected_ready(svc, node_name, role, ipvs.family(vs.ip))
-	count(exp) > 0
+	count(e.expected) > 0
 	why := sprintf(
 		"kube-proxy should list the Service's ready %s %s here, so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override).",
-		[plural_word(count(exp)), ipvs.join_sorted(exp)],
+		[plural_word(count(e.expected)), concat(", ", e.expected)],
 	)
 }
 
-no_endpoints(svc) := "the Service has no endpoints: its selector matches no pod." if svc.selector
+family(ip) := "IPv6" if contains(ip, ":")
+
+else := "IPv4"
+
+no_endpoints(e) := "the Service has no endpoints: its selector matches no pod." if e.selector
 
 else := "the Service has no selector and no endpoints were created for it."
 
-terminating_note(svc) := sprintf(" %d of them are terminating but still serving; kube-proxy uses those when no endpoint is ready (ProxyTerminatingEndpoints, on by default from 1.26).", [n]) if {
-	n := count({ep.ip | some ep in svc.endpoints; ep.serving; ep.terminating})
-	n > 0
+terminating_note(e) := sprintf(" %d of them are terminating but still serving; kube-proxy uses those when no endpoint is ready (ProxyTerminatingEndpoints, on by default from 1.26).", [e.endpoints.servingTerminating]) if {
+	e.endpoints.servingTerminating > 0
 } else := ""
 
 plural_word(1) := "endpoint"

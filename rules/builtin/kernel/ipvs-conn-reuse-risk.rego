@@ -26,15 +26,14 @@
 package ipvslint.rules.ipvs_conn_reuse_risk
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
-	some node_name, node in input.nodes
-	ipvs.uses_ipvs(node)
-	k := node.kernel
+	some node_name
+	k := input.nodes[node_name].kernel
+	lib.uses_ipvs(node_name)
 	k.major > 0 # 0 when the release is not a version
 	[k.major, k.minor] < [5, 9]
-	mode := reuse_mode(node, k)
+	mode := reuse_mode(node_name, k)
 	mode.value in {0, 1}
 	f := object.union(
 		{
@@ -56,10 +55,10 @@ consequence := {
 	1: "a connection that reuses a source port has its first SYN dropped, so it stalls for one second (kubernetes#70747, #90854); busy clients see many 1 s delays.",
 }
 
-# reuse_mode(node, k) is conn_reuse_mode from sysctl.txt, else the 0 that kube-proxy sets on
+# reuse_mode(node_name, k) is conn_reuse_mode from sysctl.txt, else the 0 that kube-proxy sets on
 # kernels 4.1 to 5.8 (an assumption).
-reuse_mode(node, k) := {"value": to_number(s.value), "evidence": [lib.evidence(s)], "extra": {}} if {
-	s := node.sysctl["net.ipv4.vs.conn_reuse_mode"]
+reuse_mode(node_name, k) := {"value": to_number(s.value), "evidence": [lib.evidence(s)], "extra": {}} if {
+	s := input.nodes[node_name].sysctl["net.ipv4.vs.conn_reuse_mode"]
 } else := {
 	"value": 0,
 	"evidence": [],

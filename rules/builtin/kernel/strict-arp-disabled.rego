@@ -23,42 +23,28 @@
 package ipvslint.rules.strict_arp_disabled
 
 import data.ipvslint.lib
-import data.ipvslint.lib.ipvs
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ip-addr")
-	ipvs.uses_ipvs(node)
-	arp := arp_state(node)
-	some svc_key, svc in input.cluster.services
-	some v in lib.service_ips(svc)
-	ipvs.family(v.ip) == "IPv4"
-	bound := node.ipvs0[v.ip]
-	not node.addresses[v.ip]
-	subnets := {sprintf("%s on %s", [a.prefix, a.interface]) |
-		some a in node.addresses
-		not endswith(a.prefix, "/32")
-		net.cidr_contains(a.prefix, v.ip)
-	}
-	count(subnets) > 0
+	some node_name
+	some x in input.nodes[node_name].serviceIPs
+	x.bound != null
+	x.nodeAddress == null
+	not contains(x.ip, ":")
+	lib.capture_ok(node_name, "ip-addr")
+	lib.uses_ipvs(node_name)
+	count(x.subnets) > 0
+	arp := arp_state(node_name)
 	f := object.union(
 		{
 			"node": node_name,
-			"service": svc_key,
-			"target": v.ip,
+			"service": x.service,
+			"target": x.ip,
 			"message": sprintf(
 				"%s, the %s of %s, is on kube-ipvs0 of %s and inside the node's subnet %s, while %s. %s",
-				[v.ip, lib.role_name(v.role), svc_key, node_name, ipvs.join_sorted(subnets), arp.words, arp.consequence],
+				[x.ip, lib.role_name(x.role), x.service, node_name, lib.join_sorted({sprintf("%s on %s", [a.prefix, a.interface]) | some a in x.subnets}), arp.words, arp.consequence],
 			),
-			"evidence": array.concat(
-				array.concat([lib.evidence(bound)], [lib.evidence(a) |
-					some a in node.addresses
-					not endswith(a.prefix, "/32")
-					net.cidr_contains(a.prefix, v.ip)
-				]),
-				arp.evidence,
-			),
+			"evidence": array.concat(array.concat([x.bound], [a.evidence | some a in x.subnets]), arp.evidence),
 		},
 		arp.extra,
 	)
@@ -66,15 +52,15 @@ findings contains f if {
 
 answers := "The node answers ARP requests for it on that subnet, so ARP-based load balancers there (MetalLB L2, keepalived) lose the address to whichever node answers first."
 
-# arp_state(node) tells whether the node answers ARP for kube-ipvs0 addresses. The
+# arp_state(node_name) tells whether the node answers ARP for kube-ipvs0 addresses. The
 # captured net.ipv4.conf.all.arp_ignore decides; strictARP tells what kube-proxy enforces.
-arp_state(node) := {
+arp_state(node_name) := {
 	"words": sprintf("net.ipv4.conf.all.arp_ignore is 0%s", [strict_arp_on_note]),
 	"consequence": answers,
 	"evidence": [lib.evidence(s)],
 	"extra": {},
 } if {
-	s := node.sysctl["net.ipv4.conf.all.arp_ignore"]
+	s := input.nodes[node_name].sysctl["net.ipv4.conf.all.arp_ignore"]
 	to_number(s.value) == 0
 } else := {
 	"words": sprintf("kube-proxy's strictARP is off but net.ipv4.conf.all.arp_ignore is %s", [s.value]),
@@ -83,7 +69,7 @@ arp_state(node) := {
 	"extra": {"severity": "info"},
 } if {
 	not input.cluster.kubeProxy.strictARP
-	s := node.sysctl["net.ipv4.conf.all.arp_ignore"]
+	s := input.nodes[node_name].sysctl["net.ipv4.conf.all.arp_ignore"]
 } else := {
 	"words": "kube-proxy's strictARP is off",
 	"consequence": answers,

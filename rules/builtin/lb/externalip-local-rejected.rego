@@ -33,24 +33,25 @@ import data.ipvslint.lib
 findings contains f if {
 	lib.cluster_capture_ok("services")
 	case := version_case
-	some svc_key, svc in input.cluster.services
-	lib.external_policy_local(svc)
-	some ip in svc.externalIPs
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ip-addr")
-	bound := node.ipvs0[ip]
+	some node_name
+	some x in input.nodes[node_name].serviceIPs
+	x.role == "externalIP"
+	x.bound != null
+	lib.capture_ok(node_name, "ip-addr")
+	svc := input.cluster.loadBalancers[x.service]
+	svc.externalTrafficPolicy == "Local"
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
-			"target": ip,
+			"service": x.service,
+			"target": x.ip,
 			"message": sprintf(
 				"%s is an external IP of %s (externalTrafficPolicy: Local, ports %s) and is bound on %s's kube-ipvs0. %s",
-				[ip, svc_key, lib.port_list({[p.port, p.protocol] | some p in svc.ports}), node_name, words(case, node_name)],
+				[x.ip, x.service, lib.port_list({[p.port, p.protocol] | some p in svc.ports}), node_name, words(case, node_name)],
 			),
 			"evidence": array.concat(
-				[lib.evidence(bound)],
-				array.concat([lib.evidence(vs) | some vs in lib.vss_on(node, ip)], [lib.evidence(svc)]),
+				[x.bound],
+				array.concat([vs.evidence | some vs in x.virtualServers], [x.serviceEvidence]),
 			),
 		},
 		severity[case],

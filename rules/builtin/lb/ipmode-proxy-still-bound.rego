@@ -28,24 +28,23 @@ import data.ipvslint.lib
 # An ingress with ipMode Proxy whose IP is bound or served on the node.
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some svc_key, svc in input.cluster.services
-	some ing in svc.ingress
-	ing.ip != ""
-	ing.ipMode == "Proxy"
-	some node_name, node in input.nodes
-	ev := bound_evidence(node, ing.ip)
+	some node_name
+	some x in input.nodes[node_name].serviceIPs
+	x.role == "loadBalancer"
+	x.ipMode == "Proxy"
+	ev := bound_evidence(node_name, x)
 	count(ev) > 0
 	case := version_case
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
-			"target": ing.ip,
+			"service": x.service,
+			"target": x.ip,
 			"message": sprintf(
 				"The load balancer ingress %s of %s has ipMode: Proxy, so in-cluster clients should go through the load balancer, but %s still %s. %s",
-				[ing.ip, svc_key, node_name, where(node, ing.ip), reason[case]],
+				[x.ip, x.service, node_name, where(node_name, x), reason[case]],
 			),
-			"evidence": array.concat(ev, [lib.evidence(svc)]),
+			"evidence": array.concat(ev, [x.serviceEvidence]),
 		},
 		"",
 		assumptions[case],
@@ -53,25 +52,19 @@ findings contains f if {
 }
 
 # An ingress with only a hostname, while a virtual service of no Service still forwards to the
-# Service's endpoints on one of its ports: the address it had before. The real servers are matched
-# to the endpoints by address and port: a virtual service that serves no Service has no
-# realServers[].endpoint.
+# Service's endpoints on one of its ports: the address it had before.
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some svc_key, svc in input.cluster.services
+	some node_name
+	some vs in input.nodes[node_name].diff.orphanVirtualServers
+	lib.capture_ok(node_name, "ipvsadm")
+	some svc_key in vs.endpointsOf
+	svc := input.cluster.loadBalancers[svc_key]
 	count(svc.ingress) > 0
 	every ing in svc.ingress {
 		ing.ip == ""
 	}
 	hostnames := concat(", ", [ing.hostname | some ing in svc.ingress])
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ipvsadm")
-	some vs in node.virtualServers
-	count(vs.services) == 0
-	some p in svc.ports
-	[vs.port, vs.protocol] == [p.port, p.protocol]
-	some rs in vs.realServers
-	endpoint_of(svc, rs, vs.protocol)
 	f := lib.finding(
 		{
 			"node": node_name,
@@ -79,11 +72,11 @@ findings contains f if {
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"The load balancer ingress of %s has only a hostname (%s), which kube-proxy never binds, yet %s still has a virtual service %s that matches no Service and forwards to %s's endpoints%s: the address it had before. kube-proxy is not syncing, or has not synced since the ingress changed.",
-				[svc_key, hostnames, node_name, lib.addr_port(vs.ip, vs.port), svc_key, ipvs0_words(node, vs.ip)],
+				[svc_key, hostnames, node_name, lib.addr_port(vs.ip, vs.port), svc_key, ipvs0_words(vs)],
 			),
 			"evidence": array.concat(
-				array.concat([lib.evidence(node.ipvs0[vs.ip]) | node.ipvs0[vs.ip]], [lib.evidence(vs)]),
-				array.concat([lib.evidence(r) | some r in vs.realServers], [lib.evidence(svc)]),
+				array.concat([vs.bound | vs.bound != null], [vs.evidence]),
+				array.concat([r.evidence | some r in vs.realServers], [svc.evidence]),
 			),
 		},
 		"",
@@ -91,32 +84,23 @@ findings contains f if {
 	)
 }
 
-# endpoint_of(svc, rs, protocol) is true when the real server is an endpoint of svc: same IP, and
-# a port of that endpoint with the same number and protocol.
-endpoint_of(svc, rs, protocol) if {
-	some ep in svc.endpoints
-	ep.ip == rs.ip
-	some p in ep.ports
-	[p.port, p.protocol] == [rs.port, protocol]
-}
-
-bound_evidence(node, ip) := array.concat(
-	[lib.evidence(node.ipvs0[ip]) | lib.capture_ok(node, "ip-addr"); node.ipvs0[ip]],
-	[lib.evidence(vs) | lib.capture_ok(node, "ipvsadm"); some vs in lib.vss_on(node, ip)],
+bound_evidence(node_name, x) := array.concat(
+	[x.bound | lib.capture_ok(node_name, "ip-addr"); x.bound != null],
+	[vs.evidence | lib.capture_ok(node_name, "ipvsadm"); some vs in x.virtualServers],
 )
 
-where(node, ip) := "binds it on kube-ipvs0 and has a virtual service for it" if {
-	node.ipvs0[ip]
-	count(lib.vss_on(node, ip)) > 0
+where(_, x) := "binds it on kube-ipvs0 and has a virtual service for it" if {
+	x.bound != null
+	count(x.virtualServers) > 0
 }
 
 else := "binds it on kube-ipvs0" if {
-	node.ipvs0[ip]
+	x.bound != null
 }
 
 else := "has a virtual service for it"
 
-ipvs0_words(node, ip) := sprintf(", and %s is on kube-ipvs0", [ip]) if node.ipvs0[ip]
+ipvs0_words(vs) := sprintf(", and %s is on kube-ipvs0", [vs.ip]) if vs.bound != null
 
 else := ""
 

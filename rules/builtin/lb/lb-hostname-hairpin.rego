@@ -30,7 +30,7 @@ hostname_annotation := "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-ho
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some svc_key, svc in input.cluster.services
+	some svc_key, svc in input.cluster.loadBalancers
 	hostname := svc.annotations[hostname_annotation]
 	ports := {[p.port, p.protocol] | some p in svc.ports; p.protocol in {"TCP", "UDP"}}
 	count(ports) > 0
@@ -43,17 +43,17 @@ findings contains f if {
 				"%s sets %s: %q, so kube-proxy does not bind the load balancer address on the nodes and in-cluster clients that use %s now leave their node and go through the CLB. Its listeners %s are TCP/UDP: a client whose own node is a backend of the CLB (%s) can be sent back to itself, and that connection fails.",
 				[svc_key, hostname_annotation, hostname, hostname, lib.port_list(ports), backends(svc)],
 			),
-			"evidence": [lib.evidence(svc)],
+			"evidence": [svc.evidence],
 		},
 		"",
 		["This follows the Alibaba Cloud field report (annotation honoured from CCM v2.3.0; TCP/UDP listeners do not loop back); it is not verified against the CCM or CLB."],
 	)
 }
 
-backends(svc) := sprintf("with externalTrafficPolicy: Local, the nodes that hold a ready endpoint: %s", [concat(", ", sort(lib.ready_endpoint_nodes(svc)))]) if {
-	lib.external_policy_local(svc)
-	lib.endpoints_known(svc)
-	count(lib.ready_endpoint_nodes(svc)) > 0
+backends(svc) := sprintf("with externalTrafficPolicy: Local, the nodes that hold a ready endpoint: %s", [concat(", ", svc.readyEndpointNodes)]) if {
+	svc.externalTrafficPolicy == "Local"
+	svc.endpointsKnown
+	count(svc.readyEndpointNodes) > 0
 }
 
 else := "with externalTrafficPolicy: Cluster, usually every node" if {

@@ -30,27 +30,26 @@ import data.ipvslint.lib
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ip-addr")
-	some svc_key, svc in input.cluster.services
-	some x in lib.service_ips(svc)
-	bound := node.ipvs0[x.ip]
-	na := node_address_case(node, x.ip)
+	some node_name
+	some x in input.nodes[node_name].serviceIPs
+	x.bound != null
+	lib.capture_ok(node_name, "ip-addr")
+	na := node_address_case(x)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": x.service,
 			"target": x.ip,
 			"message": sprintf(
 				"%s, the %s of %s, is bound on %s's kube-ipvs0, so pods and host processes on %s that connect to it are served by IPVS on the node %s. From inside the cluster only these ports of it work: %s.%s",
 				[
-					x.ip, lib.role_name(x.role), svc_key, node_name, node_name, away[x.role],
-					in_cluster_ports(node, x.ip, svc), node_address_words(na, node, x.ip),
+					x.ip, lib.role_name(x.role), x.service, node_name, node_name, away[x.role],
+					in_cluster_ports(node_name, x), node_address_words(na, node_name, x),
 				],
 			),
 			"evidence": array.concat(
-				[lib.evidence(bound)],
-				array.concat([lib.evidence(vs) | some vs in lib.vss_on(node, x.ip)], [lib.evidence(svc)]),
+				[x.bound],
+				array.concat([vs.evidence | some vs in x.virtualServers], [x.serviceEvidence]),
 			),
 		},
 		node_address_severity[na],
@@ -63,21 +62,21 @@ away := {
 	"externalIP": "and never leave it",
 }
 
-in_cluster_ports(node, ip, svc) := lib.port_list(lib.served_ports(node, ip)) if {
-	lib.capture_ok(node, "ipvsadm")
-	count(lib.served_ports(node, ip)) > 0
+in_cluster_ports(node_name, x) := lib.port_list(lib.served_ports(x.virtualServers)) if {
+	lib.capture_ok(node_name, "ipvsadm")
+	count(x.virtualServers) > 0
 }
 
 else := "none (ipvsadm shows no virtual service for it)" if {
-	lib.capture_ok(node, "ipvsadm")
+	lib.capture_ok(node_name, "ipvsadm")
 }
 
-else := sprintf("%s (the Service's ports; ipvsadm was not captured)", [lib.port_list({[p.port, p.protocol] | some p in svc.ports})])
+else := sprintf("%s (the Service's ports; ipvsadm was not captured)", [lib.port_list({[p.port, p.protocol] | some p in lib.service(x.service).ports})])
 
 # node_address_case is how the 1.28 node-address exception (PR #115019) applies when the address is
 # also the node's own address on another interface; "" when it is not. It was cherry-picked to 1.27
 # (PR #117684) after 1.27.0; which 1.27 patch release first carries it is not verified ("maybe").
-node_address_case(node, ip) := "" if not node.addresses[ip]
+node_address_case(x) := "" if x.nodeAddress == null
 
 else := "stale" if {
 	lib.version_at_least(1, 28)
@@ -97,25 +96,25 @@ else := "bound" if {
 
 else := "unknown"
 
-node_address_words(na, node, ip) := "" if na == ""
+node_address_words(na, node_name, x) := "" if na == ""
 
-else := sprintf(" %s is also %s's own address on %s; kube-proxy %s (1.28 or later, PR #115019) does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s).", [ip, node.name, node.addresses[ip].interface, lib.version_string, node.addresses[ip].interface]) if {
+else := sprintf(" %s is also %s's own address on %s; kube-proxy %s (1.28 or later, PR #115019) does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s).", [x.ip, node_name, x.nodeAddress.interface, lib.version_string, x.nodeAddress.interface]) if {
 	na == "stale"
 }
 
-else := sprintf(" %s is also %s's own address on %s; with kube-proxy %s, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included (fixed in 1.28 by PR #115019, and in later 1.27 patch releases by PR #117684).", [ip, node.name, node.addresses[ip].interface, lib.version_string]) if {
+else := sprintf(" %s is also %s's own address on %s; with kube-proxy %s, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included (fixed in 1.28 by PR #115019, and in later 1.27 patch releases by PR #117684).", [x.ip, node_name, x.nodeAddress.interface, lib.version_string]) if {
 	na == "filtered"
 }
 
-else := sprintf(" %s is also %s's own address on %s. Later 1.27 patch releases carry PR #117684 (the 1.27 cherry-pick of PR #115019); whether kube-proxy %s has it is not verified here. With it, kube-proxy does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s); without it, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included.", [ip, node.name, node.addresses[ip].interface, lib.version_string, node.addresses[ip].interface]) if {
+else := sprintf(" %s is also %s's own address on %s. Later 1.27 patch releases carry PR #117684 (the 1.27 cherry-pick of PR #115019); whether kube-proxy %s has it is not verified here. With it, kube-proxy does not bind such an address, so this kube-ipvs0 entry is left over (kube-proxy not syncing, or bound before the address appeared on %s); without it, KUBE-IPVS-FILTER refuses every other port of it, the node's own services included.", [x.ip, node_name, x.nodeAddress.interface, lib.version_string, x.nodeAddress.interface]) if {
 	na == "maybe"
 }
 
-else := sprintf(" %s is also %s's own address on %s; kube-proxy before 1.28 binds it on kube-ipvs0 as well.", [ip, node.name, node.addresses[ip].interface]) if {
+else := sprintf(" %s is also %s's own address on %s; kube-proxy before 1.28 binds it on kube-ipvs0 as well.", [x.ip, node_name, x.nodeAddress.interface]) if {
 	na == "bound"
 }
 
-else := sprintf(" %s is also %s's own address on %s.", [ip, node.name, node.addresses[ip].interface])
+else := sprintf(" %s is also %s's own address on %s.", [x.ip, node_name, x.nodeAddress.interface])
 
 node_address_severity := {"": "", "stale": "", "bound": "", "filtered": "error", "maybe": "warning", "unknown": ""}
 

@@ -26,34 +26,46 @@ import data.ipvslint.lib
 
 findings contains f if {
 	not lib.version_at_least(1, 26)
-	some p in lib.unserved_ports
-	node := input.nodes[p.node]
-	lib.capture_ok(node, "ss-listen")
-	l := lib.local_listener(node, p.ip, p.protocol, p.port)
-	uses := lib.unserved_uses(p)
-	some owner in lib.service_ip_owners(p.ip)
-	svc := input.cluster.services[owner.service]
+	lib.cluster_capture_ok("services")
+	some node_name
+	some p in input.nodes[node_name].traffic.unservedPorts
+	lib.capture_ok(node_name, "ip-addr")
+	lib.capture_ok(node_name, "ipvsadm")
+	lib.capture_ok(node_name, "ss-listen")
+	l := p.listener
+	l != null
+	uses := [u | some u in p.uses; usable(node_name, u)]
+	count(uses) > 0
+	some owner in p.owners
 	f := lib.finding(
 		{
-			"node": p.node,
+			"node": node_name,
 			"service": owner.service,
 			"target": lib.target(p.ip, p.port, p.protocol),
 			"message": sprintf(
 				"%s is the %s of %s and is bound on %s's kube-ipvs0 without a virtual service for port %d/%s, and %s listens there (%s). With %s, which has no KUBE-IPVS-FILTER, pods and host processes on %s that connect to %s silently reach that process instead of the load balancer's backend.%s",
 				[
-					p.ip, lib.role_name(owner.role), owner.service, p.node, p.port, p.protocol,
-					process_words(l), listen_words(l), kube_proxy_words, p.node,
+					p.ip, lib.role_name(owner.role), owner.service, node_name, p.port, p.protocol,
+					process_words(l), listen_words(l), kube_proxy_words, node_name,
 					lib.addr_port(p.ip, p.port), seen_words(uses),
 				],
 			),
 			"evidence": array.concat(
-				[lib.evidence(node.ipvs0[p.ip]), lib.evidence(l)],
-				array.concat([e | some u in uses; some e in u.evidence], [lib.evidence(svc)]),
+				[p.bound, lib.evidence(l)],
+				array.concat([e | some u in uses; some e in u.evidence], [owner.evidence]),
 			),
 		},
 		version_severity(uses),
 		version_assumptions(uses),
 	)
+}
+
+# usable(node_name, u) is true for --expect, and for conntrack when conntrack was read.
+usable(_, u) if u.source == "expect"
+
+usable(node_name, u) if {
+	u.source == "conntrack"
+	lib.capture_ok(node_name, "conntrack")
 }
 
 # proven(uses) is true when conntrack shows flows that only kube-proxy before 1.26 lets end on

@@ -34,28 +34,30 @@ import data.ipvslint.lib
 
 # A port that clients use (conntrack or --expect) has no virtual service.
 findings contains f if {
-	some p in lib.unserved_ports
-	uses := lib.unserved_uses(p)
-	node := input.nodes[p.node]
-	some owner in lib.service_ip_owners(p.ip)
-	svc := input.cluster.services[owner.service]
+	lib.cluster_capture_ok("services")
+	some node_name
+	some p in input.nodes[node_name].traffic.unservedPorts
+	ready(node_name)
+	uses := [u | some u in p.uses; usable(node_name, u)]
+	count(uses) > 0
+	some owner in p.owners
 	case := version_case(proves_stack(uses))
 	f := lib.finding(
 		{
-			"node": p.node,
+			"node": node_name,
 			"service": owner.service,
 			"target": lib.target(p.ip, p.port, p.protocol),
 			"message": sprintf(
 				"%s is the %s of %s and is bound on %s's kube-ipvs0, but %s has no IPVS virtual service for port %d/%s (it serves %s). Clients use that port: %s. From inside the cluster, %s",
 				[
-					p.ip, lib.role_name(owner.role), owner.service, p.node, p.node, p.port, p.protocol,
-					served_words(node, p.ip), concat("; ", [use_words(u) | some u in uses]),
-					outcome(case, p),
+					p.ip, lib.role_name(owner.role), owner.service, node_name, node_name, p.port, p.protocol,
+					served_words(p.served), concat("; ", [use_words(u) | some u in uses]),
+					outcome(case, {"node": node_name, "ip": p.ip, "port": p.port}),
 				],
 			),
 			"evidence": array.concat(
-				array.concat([lib.evidence(node.ipvs0[p.ip])], served_evidence(node, p.ip)),
-				array.concat([e | some u in uses; some e in u.evidence], [lib.evidence(svc)]),
+				array.concat([p.bound], [vs.evidence | some vs in p.served]),
+				array.concat([e | some u in uses; some e in u.evidence], [owner.evidence]),
 			),
 		},
 		"",
@@ -63,8 +65,22 @@ findings contains f if {
 	)
 }
 
+# ready(node_name) is true when the node's addresses and virtual services were read.
+ready(node_name) if {
+	lib.capture_ok(node_name, "ip-addr")
+	lib.capture_ok(node_name, "ipvsadm")
+}
+
+# usable(node_name, u) is true for --expect, and for conntrack when conntrack was read.
+usable(_, u) if u.source == "expect"
+
+usable(node_name, u) if {
+	u.source == "conntrack"
+	lib.capture_ok(node_name, "conntrack")
+}
+
 # proves_stack(uses) is true when conntrack shows flows that only kube-proxy before 1.26 lets end
-# on the node (lib.unserved_port_uses).
+# on the node (docs/input.md, traffic.unservedPorts).
 proves_stack(uses) if {
 	some u in uses
 	u.provesStack
@@ -84,35 +100,34 @@ else := []
 # clients are already seen using an unserved port of the IP, the finding above says it.
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	some svc_key, svc in input.cluster.services
+	some node_name
+	some x in input.nodes[node_name].serviceIPs
+	x.role == "loadBalancer"
+	x.bound != null
+	ready(node_name)
+	svc := input.cluster.loadBalancers[x.service]
 	some a in shared_lb_annotations
 	lb_id := svc.annotations[a.id]
 	object.get(svc.annotations, a.override, "") != "true"
-	some x in lib.service_ips(svc)
-	x.role == "loadBalancer"
-	some node_name, node in input.nodes
-	lib.capture_ok(node, "ip-addr")
-	lib.capture_ok(node, "ipvsadm")
-	node.ipvs0[x.ip]
 	not port_in_use(node_name, x.ip)
 	case := version_case(false)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": svc_key,
+			"service": x.service,
 			"target": x.ip,
 			"message": sprintf(
 				"%s reuses the existing %s load balancer %s (annotation %s) without %s: \"true\", so that load balancer may have listeners that this Service does not own; ipvslint cannot see them, the bundle only shows the Service's own ports (%s). %s is bound on %s's kube-ipvs0 and %s serves only %s on it. From inside the cluster, %s",
 				[
-					svc_key, a.provider, lb_id, a.id, a.override,
+					x.service, a.provider, lb_id, a.id, a.override,
 					lib.port_list({[p.port, p.protocol] | some p in svc.ports}),
-					x.ip, node_name, node_name, served_words(node, x.ip),
-					outcome(case, {"ip": x.ip, "port": 0, "protocol": "", "node": node_name}),
+					x.ip, node_name, node_name, served_words(x.virtualServers),
+					outcome(case, {"ip": x.ip, "port": 0, "node": node_name}),
 				],
 			),
 			"evidence": array.concat(
-				array.concat([lib.evidence(node.ipvs0[x.ip])], served_evidence(node, x.ip)),
-				[lib.evidence(svc)],
+				array.concat([x.bound], [vs.evidence | some vs in x.virtualServers]),
+				[x.serviceEvidence],
 			),
 		},
 		"",
@@ -120,11 +135,12 @@ findings contains f if {
 	)
 }
 
-# port_in_use(node, ip) is true when clients are seen using an unserved port of ip on node.
-port_in_use(node, ip) if {
-	some p in lib.unserved_ports
-	p.node == node
+# port_in_use(node_name, ip) is true when clients are seen using an unserved port of ip on the node.
+port_in_use(node_name, ip) if {
+	some p in input.nodes[node_name].traffic.unservedPorts
 	p.ip == ip
+	some u in p.uses
+	usable(node_name, u)
 }
 
 # shared_lb_annotations are the provider annotations that attach a Service to an existing load
@@ -135,11 +151,9 @@ shared_lb_annotations := [{
 	"override": "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners",
 }]
 
-served_words(node, ip) := lib.port_list(lib.served_ports(node, ip)) if count(lib.served_ports(node, ip)) > 0
+served_words(vss) := lib.port_list(lib.served_ports(vss)) if count(vss) > 0
 
 else := "no port"
-
-served_evidence(node, ip) := [lib.evidence(vs) | some vs in lib.vss_on(node, ip)]
 
 use_words(u) := sprintf("conntrack shows %d flow(s) to it that ended on the node itself (no DNAT)", [u.count]) if u.source == "conntrack"
 

@@ -1,11 +1,13 @@
 # METADATA
-# title: test fixtures for the lb and etp rules
+# title: test fixtures of the built-in rules
 # description: >-
-#   Small input documents (docs/input.md) shared by the tests of rules/builtin/lb
-#   and rules/builtin/etp. The scenario is the field report's: Service default/web,
-#   type LoadBalancer, load balancer IP 192.0.2.10, port 80/TCP to 8080, NodePort
-#   30080, endpoints 10.244.2.5 on node-b and 10.244.3.7 on node-c; node-a
-#   (10.0.0.1) has no endpoint, node-b (10.0.0.2) has one.
+#   Builders of small input documents (docs/input.md, ipvslint.input/v2) for the
+#   tests of rules/builtin. A document holds the cluster facts and, per node, the
+#   captures and the model's facts (expected, actual, diff, serviceIPs,
+#   localPolicy, traffic); the tests set the facts a rule judges and check what it
+#   says. Node names are node-a, node-b...; the Service in most tests is
+#   default/web, type LoadBalancer, load balancer IP 192.0.2.10, port 80/TCP to
+#   8080, NodePort 30080, endpoints on node-b and node-c.
 package ipvslint.lib.fixtures_test
 
 # ver(major, minor, patch) is a known cluster version.
@@ -20,6 +22,7 @@ no_version := {"value": "", "major": 0, "minor": 0, "patch": 0, "source": "", "k
 
 cni_names := {"overlay": "flannel", "vpc": "terway-eniip", "unknown": ""}
 
+# capture(file) is a capture that was read.
 capture(file) := {"status": "ok", "file": file, "line": 1, "detail": ""}
 
 cluster_captures := {name: capture(sprintf("cluster/%s.yaml", [name])) |
@@ -31,173 +34,127 @@ node_capture_files := {
 	"sysctl": "sysctl.txt", "ss-listen": "ss-listen.txt", "uname": "uname.txt",
 }
 
-# doc(version, cni_class, services, nodes) is a whole input document.
-doc(version, cni_class, services, nodes) := {
-	"schemaVersion": "ipvslint.input/v1",
-	"options": {"expect": []},
-	"cluster": {
-		"version": version,
-		"cni": {"name": cni_names[cni_class], "class": cni_class, "source": "cluster/pods.yaml"},
-		"kubeProxy": {
-			"present": true, "mode": "ipvs", "strictARP": true, "scheduler": "rr",
-			"nodePortAddresses": [], "clusterCIDR": "10.244.0.0/16", "masqueradeAll": false,
-			"featureGates": {}, "file": "cluster/kube-proxy-config.yaml", "line": 1,
-		},
-		"services": services,
-		"nodes": {name: {
-			"addresses": [{"type": "InternalIP", "address": n.nodeIP}], "internalIP": n.nodeIP,
-			"podCIDRs": [], "kubeletVersion": version.value, "kubeProxyVersion": version.value,
-			"file": "cluster/nodes.yaml", "line": 1,
-		} |
-			some name, n in nodes
-		},
-		"captures": cluster_captures,
-	},
-	"nodes": {name: object.remove(n, ["nodeIP"]) | some name, n in nodes},
+kube_proxy := {
+	"present": true, "mode": "ipvs", "strictARP": true, "scheduler": "rr",
+	"nodePortAddresses": [], "clusterCIDR": "10.244.0.0/16", "masqueradeAll": false,
+	"featureGates": {}, "conntrackMaxPerCore": 32768, "conntrackMin": 131072,
+	"file": "cluster/kube-proxy-config.yaml", "line": 1,
 }
 
-# node(name, node_ip, ipvs0_ips, vss) is a node with all captures read. vss are built with vs().
-# The helper key nodeIP is removed by doc().
-node(name, node_ip, ipvs0_ips, vss) := object.union(n, indexes(n.virtualServers)) if n := {
+# ev(file, line, text) is an evidence entry.
+ev(file, line, text) := {"file": file, "line": line, "text": text}
+
+# svc_ev(line) is the evidence of a Service in cluster/services.yaml.
+svc_ev(line) := ev("cluster/services.yaml", line, "")
+
+# ipvs0_ev(node, ip, line) is the kube-ipvs0 entry of ip on node.
+ipvs0_ev(node, ip, line) := ev(sprintf("nodes/%s/ip-addr.txt", [node]), line, sprintf("inet %s/32 scope global kube-ipvs0", [ip]))
+
+# vs(node, protocol, ip, port, line) is a VSRef of node's ipvsadm.txt.
+vs(node, protocol, ip, port, line) := {
+	"key": sprintf("%s/%s:%d", [protocol, ip, port]),
+	"protocol": protocol, "ip": ip, "port": port, "fwmark": 0,
+	"evidence": ev(sprintf("nodes/%s/ipvsadm.txt", [node]), line, sprintf("%s  %s:%d rr", [protocol, ip, port])),
+}
+
+# rs(node, ip, port, line, fields) is an RSRef of node's ipvsadm.txt: weight 1, an endpoint on
+# no node, with fields set.
+rs(node, ip, port, line, fields) := object.union(
+	{
+		"ip": ip, "port": port, "weight": 1, "activeConn": 0, "inActConn": 0,
+		"local": false, "nodeName": "", "endpoint": true, "hostNetwork": false,
+		"evidence": ev(sprintf("nodes/%s/ipvsadm.txt", [node]), line, sprintf("  -> %s:%d Masq 1 0 0", [ip, port])),
+	},
+	fields,
+)
+
+# web is the summary of default/web (input.cluster.loadBalancers), with fields set.
+web(fields) := object.union(
+	{
+		"namespace": "default", "name": "web", "type": "LoadBalancer",
+		"externalIPs": [], "ingress": [{"ip": "192.0.2.10", "hostname": "", "ipMode": ""}],
+		"ports": [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "8080", "nodePort": 30080}],
+		"externalTrafficPolicy": "Cluster", "internalTrafficPolicy": "Cluster", "healthCheckNodePort": 0,
+		"annotations": {}, "externallyAccessible": true, "endpointsKnown": true,
+		"readyEndpointNodes": ["node-b", "node-c"], "hostNetworkReady": false,
+		"evidence": svc_ev(12),
+	},
+	fields,
+)
+
+empty_diff := {
+	"missingVirtualServers": [], "orphanVirtualServers": [], "orphanAddresses": [],
+	"unboundAddresses": [], "missingRealServers": [], "staleRealServers": [],
+	"drainingRealServers": [], "emptyVirtualServers": [],
+}
+
+empty_traffic := {"unservedPorts": [], "unreplied": [], "masqueraded": [], "staleUDP": []}
+
+# node(name) is a node with every capture read, a complete listing, IPVS mode, and no fact.
+node(name) := {
 	"name": name,
-	"nodeIP": node_ip,
 	"captures": {c: capture(sprintf("nodes/%s/%s", [name, f])) | some c, f in node_capture_files},
-	"ipvs0": {ip: {
-		"prefix": sprintf("%s/32", [ip]),
-		"file": sprintf("nodes/%s/ip-addr.txt", [name]), "line": 20 + i,
-		"text": sprintf("    inet %s/32 scope global kube-ipvs0", [ip]),
-	} |
-		some i, ip in ipvs0_ips
-	},
-	"addresses": {node_ip: {
-		"interface": "eth0", "prefix": sprintf("%s/24", [node_ip]),
-		"file": sprintf("nodes/%s/ip-addr.txt", [name]), "line": 8,
-	}},
-	"virtualServers": {sprintf("%s/%s:%d", [v.protocol, v.ip, v.port]): object.union(v, {
-		"file": sprintf("nodes/%s/ipvsadm.txt", [name]),
-		"realServers": [object.union(r, {"file": sprintf("nodes/%s/ipvsadm.txt", [name])}) | some r in v.realServers],
-	}) |
-		some v in vss
-	},
+	"ipvsComplete": true,
 	"listeners": [],
 	"sysctl": {},
 	"proxyMode": "ipvs",
-	"localEndpoints": {},
+	"expected": {"proxiedServices": 1, "virtualServers": 3, "addresses": 2},
+	"actual": {"virtualServers": 3, "realServers": 6, "addresses": 2},
+	"diff": empty_diff,
+	"serviceIPs": [],
+	"localPolicy": [],
+	"traffic": empty_traffic,
 }
 
-# indexes(vss) are the virtualServersByService and virtualServersByIP indexes of a node's
-# virtualServers object, as ipvslint builds them.
-indexes(vss) := {
-	"virtualServersByService": {svc_key: refs |
-		some v in vss
-		some s in v.services
-		svc_key := s.service
-		refs := [{"key": k, "role": x.role} | some k, w in vss; some x in w.services; x.service == svc_key]
-	},
-	"virtualServersByIP": {v.ip: keys |
-		some v in vss
-		v.protocol != "FWM"
-		keys := [k | some k, w in vss; w.protocol != "FWM"; w.ip == v.ip]
-	},
+# doc(version, cni_class, cluster, nodes) is a whole input document: cluster patches the cluster
+# facts (services, loadBalancers, localPolicies...), nodes maps node names to patches of node(name).
+doc(version, cni_class, cluster, nodes) := {
+	"schemaVersion": "ipvslint.input/v2",
+	"options": {"expect": []},
+	"cluster": object.union(
+		{
+			"version": version,
+			"cni": {"name": cni_names[cni_class], "class": cni_class, "source": "cluster/pods.yaml"},
+			"kubeProxy": kube_proxy,
+			"services": {},
+			"loadBalancers": {},
+			"localPolicies": {},
+			"nodes": {name: {
+				"addresses": [], "internalIP": "", "podCIDRs": [],
+				"kubeletVersion": version.value, "kubeProxyVersion": version.value, "cpus": 0,
+				"file": "cluster/nodes.yaml", "line": 1,
+			} |
+				some name, _ in nodes
+			},
+			"captures": cluster_captures,
+			"nodeNames": sort([name | some name, _ in nodes]),
+			"capturedNodes": sort([name | some name, _ in nodes]),
+		},
+		cluster,
+	),
+	"nodes": {name: object.union(node(name), patch) | some name, patch in nodes},
 }
 
-# vs(proto, ip, port, line, svc_key, role, rss) is a virtual service; rss are built with rs().
-vs(proto, ip, port, line, svc_key, role, rss) := {
-	"protocol": proto, "ip": ip, "port": port, "fwmark": 0,
-	"scheduler": "rr", "flags": [], "persistent": 0, "netmask": "",
-	"line": line, "text": sprintf("%s  %s:%d rr", [proto, ip, port]),
-	"services": [{"service": svc_key, "role": role, "port": "http"} | svc_key != ""],
-	"realServers": [object.union(r, {
-		"line": (line + 1) + i,
-		"text": sprintf("  -> %s:%d              Masq    1      0          0", [r.ip, r.port]),
-	}) |
-		some i, r in rss
-	],
-}
+# with_node(d, name, patch) is d with the node's facts patched (object.union: nested objects merge).
+with_node(d, name, patch) := object.union(d, {"nodes": {name: patch}})
 
-# rs(ip, port, local, ep_node, host_network) is a real server that is an endpoint on ep_node.
-rs(ip, port, local, ep_node, host_network) := {
-	"ip": ip, "port": port, "forward": "Masq", "weight": 1, "activeConn": 0, "inActConn": 0,
-	"local": local,
-	"endpoint": {
-		"service": "default/web", "nodeName": ep_node, "ready": true,
-		"serving": true, "terminating": false, "hostNetwork": host_network,
-	},
-}
+# with_cluster(d, patch) is d with cluster facts patched.
+with_cluster(d, patch) := object.union(d, {"cluster": patch})
 
-# endpoint(ip, node_name) is a ready pod endpoint of default/web.
-endpoint(ip, node_name) := {
-	"ip": ip, "nodeName": node_name, "ready": true, "serving": true, "terminating": false,
-	"hostNetwork": false, "ports": [{"name": "http", "protocol": "TCP", "port": 8080}],
-}
+# with_kube_proxy(d, patch) is d with kube-proxy config fields replaced.
+with_kube_proxy(d, patch) := with_cluster(d, {"kubeProxy": patch})
 
-# web is Service default/web with externalTrafficPolicy Local.
-web := {
-	"namespace": "default", "name": "web", "type": "LoadBalancer",
-	"clusterIPs": ["10.96.0.10"], "headless": false, "externalIPs": [],
-	"ingress": [{"ip": "192.0.2.10", "hostname": "", "ipMode": ""}],
-	"ports": [{"name": "http", "protocol": "TCP", "port": 80, "targetPort": "8080", "nodePort": 30080}],
-	"externalTrafficPolicy": "Local", "internalTrafficPolicy": "Cluster",
-	"healthCheckNodePort": 32000, "sessionAffinity": "None", "affinityTimeout": 0,
-	"selector": true, "annotations": {},
-	"endpoints": [endpoint("10.244.2.5", "node-b"), endpoint("10.244.3.7", "node-c")],
-	"endpointsSource": "endpointslices",
-	"file": "cluster/services.yaml", "line": 12,
-}
+# with_version(d, v) is d at version v.
+with_version(d, v) := json.patch(d, [{"op": "replace", "path": "/cluster/version", "value": v}])
 
-# web_with(patch) is web with some fields replaced.
-web_with(patch) := object.union(web, patch)
+# with_cni(d, class) is d with that CNI class.
+with_cni(d, class) := with_cluster(d, {"cni": {"name": cni_names[class], "class": class}})
 
-remote_rss := [rs("10.244.2.5", 8080, false, "node-b", false), rs("10.244.3.7", 8080, false, "node-c", false)]
+# with_capture(d, name, capture, status) is d with the node's capture in that status.
+with_capture(d, name, capture, status) := json.patch(d, [{"op": "replace", "path": sprintf("/nodes/%s/captures/%s/status", [name, capture]), "value": status}])
 
-# node_a(rss) is node-a (no endpoint of web) whose external virtual services of web hold rss:
-# remote_rss from 1.24 (PR #97081), [] before.
-node_a(rss) := node("node-a", "10.0.0.1", ["10.96.0.10", "192.0.2.10"], [
-	vs("TCP", "10.96.0.10", 80, 10, "default/web", "clusterIP", remote_rss),
-	vs("TCP", "192.0.2.10", 80, 13, "default/web", "loadBalancer", rss),
-	vs("TCP", "10.0.0.1", 30080, 16, "default/web", "nodePort", rss),
-])
-
-# node_b is node-b, which holds the endpoint 10.244.2.5 of web.
-node_b := node("node-b", "10.0.0.2", ["10.96.0.10", "192.0.2.10"], [
-	vs("TCP", "10.96.0.10", 80, 10, "default/web", "clusterIP", remote_rss),
-	vs("TCP", "192.0.2.10", 80, 13, "default/web", "loadBalancer", [rs("10.244.2.5", 8080, true, "node-b", false)]),
-	vs("TCP", "10.0.0.2", 30080, 16, "default/web", "nodePort", [rs("10.244.2.5", 8080, true, "node-b", false)]),
-])
-
-# web_doc(version, cni_class, nodes) is the input of the scenario with web as it is.
-web_doc(version, cni_class, nodes) := doc(version, cni_class, {"default/web": web}, nodes)
-
-# conntrack(dests) is a conntrack summary holding dests (built with dest()).
-conntrack(node_name, dests) := {
-	"file": sprintf("nodes/%s/conntrack.txt", [node_name]), "format": "default",
-	"flows": 10, "unreplied": 0, "nonLocal": 0, "byState": {},
-	"dests": {sprintf("%s/%s:%d", [d.protocol, d.ip, d.port]): d | some d in dests},
-}
-
-# dest(node_name, proto, ip, port, counts, samples) is a per-destination summary: counts sets
-# flows, noDNAT, snat, unreplied, fromLocal, fromLocalUnreplied, clients; samples are texts.
-dest(node_name, proto, ip, port, counts, samples) := object.union(
-	{
-		"protocol": proto, "ip": ip, "port": port, "flows": 0, "states": {}, "unreplied": 0,
-		"assured": 0, "noDNAT": 0, "snat": 0, "fromLocal": 0, "fromLocalUnreplied": 0,
-		"backends": {}, "unrepliedBackends": {}, "clients": {},
-		"samples": [{"file": sprintf("nodes/%s/conntrack.txt", [node_name]), "line": 3 + i, "text": t} |
-			some i, t in samples
-		],
-		"unrepliedSamples": [{"file": sprintf("nodes/%s/conntrack.txt", [node_name]), "line": 3 + i, "text": t} |
-			some i, t in samples
-			contains(t, "[UNREPLIED]")
-		],
-	},
-	counts,
-)
-
-# with_node(d, name, patch) is document d with node name's facts patched.
-with_node(d, name, patch) := object.union(d, {"nodes": {name: object.union(d.nodes[name], patch)}})
-
-# with_cluster(d, patch) is document d with cluster facts patched.
-with_cluster(d, patch) := object.union(d, {"cluster": object.union(d.cluster, patch)})
+# with_cluster_capture(d, capture, status) is d with a cluster capture in that status.
+with_cluster_capture(d, capture, status) := json.patch(d, [{"op": "replace", "path": sprintf("/cluster/captures/%s/status", [capture]), "value": status}])
 
 # only(findings) is the one finding of a set that must hold exactly one.
 only(findings) := f if {

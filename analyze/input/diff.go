@@ -1,0 +1,506 @@
+package input
+
+import (
+	"cmp"
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+)
+
+// model computes, for one node, what kube-proxy of the cluster's version
+// programs there and how the node differs from it.
+type model struct {
+	b   *builder
+	c   *Cluster
+	st  *nodeState
+	kp  *behaviour
+	out *Node
+}
+
+// servicesKnown reports whether the bundle's Services were read: without
+// them nothing is expected of a node.
+func (c *Cluster) servicesKnown() bool {
+	return c.Captures["services"].Status == string(snapshot.StatusOK)
+}
+
+// endpointsKnown reports whether the bundle holds the Service's endpoints:
+// its endpointsSource capture was read.
+func (c *Cluster) endpointsKnown(svc *Service) bool {
+	return svc.EndpointsSource != "" && c.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK)
+}
+
+// serviceEvidence returns where the Service is in services.yaml.
+func serviceEvidence(svc *Service) Evidence {
+	return Evidence{File: svc.File, Line: svc.Line}
+}
+
+// expected fills out.Expected, out.Actual and out.Diff.
+func (m *model) expected() {
+	st, c := m.st, m.c
+	m.out.Actual = Actual{VirtualServers: len(st.vss), Addresses: len(st.ipvs0)}
+	for _, v := range st.vss {
+		m.out.Actual.RealServers += len(v.s.Dests)
+	}
+	if !c.servicesKnown() {
+		return
+	}
+	m.missing()
+	if st.table {
+		m.orphans()
+		m.unbound()
+		m.realServers()
+	}
+}
+
+// target is a virtual service kube-proxy makes on the node.
+type target struct {
+	MissingVirtualServer
+	fam string
+}
+
+// targets returns the virtual services kube-proxy makes on the node for
+// the proxied Services, and counts them in out.Expected: one per Service
+// port on each bound address (B1, B3), and one per NodePort on each
+// NodePort address of the node (B12).
+func (m *model) targets() []target {
+	var out []target
+	keys := map[string]bool{}
+	bound := map[string]bool{}
+	nodePortIPs := m.nodePortIPs()
+	for _, key := range slices.Sorted(maps.Keys(m.c.Services)) {
+		svc := m.c.Services[key]
+		if !proxied(svc) {
+			continue
+		}
+		m.out.Expected.ProxiedServices++
+		ev := serviceEvidence(svc)
+		for _, v := range m.kp.vips(svc) {
+			bound[v.ip] = true
+			for _, p := range svc.Ports {
+				t := target{MissingVirtualServer{Key: addrKey(p.Protocol, v.ip, p.Port), Service: key, Role: v.role,
+					IP: v.ip, Port: p.Port, Protocol: p.Protocol, Evidence: []Evidence{ev}}, family(v.ip)}
+				keys[t.Key] = true
+				out = append(out, t)
+			}
+		}
+		if svc.Type != "NodePort" && svc.Type != "LoadBalancer" {
+			continue
+		}
+		fams := families(svc)
+		for _, p := range svc.Ports {
+			if p.NodePort <= 0 {
+				continue
+			}
+			for _, ip := range nodePortIPs {
+				if !fams[family(ip)] {
+					continue
+				}
+				t := target{MissingVirtualServer{Key: addrKey(p.Protocol, ip, p.NodePort), Service: key, Role: RoleNodePort,
+					IP: ip, Port: p.NodePort, Protocol: p.Protocol, Evidence: []Evidence{ev, m.st.addrs[ip].evidence()}}, family(ip)}
+				keys[t.Key] = true
+				out = append(out, t)
+			}
+		}
+	}
+	m.out.Expected.VirtualServers = len(keys)
+	m.out.Expected.Addresses = len(bound)
+	return out
+}
+
+// nodePortIPs returns the node's addresses that get NodePort virtual
+// services, in ip addr's order.
+func (m *model) nodePortIPs() []string {
+	var out []string
+	for _, key := range m.st.addrOrder {
+		if ip, err := netip.ParseAddr(key); err == nil && m.kp.nodePortAddress(m.st.name, ip) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// missing lists the Service ports without a virtual service in a complete
+// listing, in the IP families the node serves (a node with no virtual
+// service at all shows as such, not as every port missing).
+func (m *model) missing() {
+	st := m.st
+	targets := m.targets()
+	if !st.complete {
+		return
+	}
+	ports := map[string]map[string]bool{} // protocol/port → the addresses with a virtual service
+	for _, v := range st.vss {
+		if v.s.FWMark == 0 {
+			k := addrKey(v.s.Protocol, "", int(v.s.Addr.Port()))
+			if ports[k] == nil {
+				ports[k] = map[string]bool{}
+			}
+			ports[k][v.ip()] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, t := range targets {
+		if !st.families[t.fam] || st.byKey[t.Key] != nil {
+			continue
+		}
+		if id := t.Key + " " + t.Service + " " + t.Role; seen[id] {
+			continue
+		} else {
+			seen[id] = true
+		}
+		if t.Role == RoleNodePort {
+			for ip := range ports[addrKey(t.Protocol, "", t.Port)] {
+				t.OnOtherAddresses = t.OnOtherAddresses || ip != t.IP
+			}
+		}
+		m.out.Diff.MissingVirtualServers = append(m.out.Diff.MissingVirtualServers, t.MissingVirtualServer)
+	}
+}
+
+// claimed returns the Services that name ip as a cluster, external or
+// load balancer IP, sorted.
+func (m *model) claimed(ip string) []string {
+	return m.b.claims[ip]
+}
+
+// orphans lists the kube-ipvs0 addresses no Service names and the virtual
+// services that serve no Service port.
+func (m *model) orphans() {
+	st := m.st
+	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), compareIP) {
+		if len(m.claimed(ip)) > 0 {
+			continue
+		}
+		m.out.Diff.OrphanAddresses = append(m.out.Diff.OrphanAddresses, OrphanAddress{
+			IP: ip, Evidence: st.ipvs0[ip].evidence(), VirtualServers: vsRefs(st.byIP[ip]),
+		})
+	}
+	for _, v := range slices.SortedFunc(slices.Values(st.vss), func(a, b *vsEntry) int { return cmp.Compare(a.key, b.key) }) {
+		if len(v.refs) > 0 {
+			continue
+		}
+		o := OrphanVirtualServer{VSRef: v.ref(), RealServers: m.b.rsRefs(st, v, m.c.Services), EndpointsOf: []string{}}
+		if ip := v.ip(); ip != "" {
+			o.Bound = st.boundEvidence(ip)
+			o.OnOrphanAddress = o.Bound != nil && len(m.claimed(ip)) == 0
+			if owners := m.claimed(ip); len(owners) == 1 {
+				o.Owner = owners[0]
+			}
+			o.EndpointsOf = m.endpointsOf(v)
+		}
+		m.out.Diff.OrphanVirtualServers = append(m.out.Diff.OrphanVirtualServers, o)
+	}
+}
+
+// endpointsOf returns the Services that have a port with v's port and
+// protocol and an endpoint that is one of v's real servers (same IP, and an
+// endpoint port with its port and v's protocol), sorted.
+func (m *model) endpointsOf(v *vsEntry) []string {
+	out := []string{}
+	port, proto := int(v.s.Addr.Port()), v.s.Protocol
+	for _, key := range slices.Sorted(maps.Keys(m.c.Services)) {
+		svc := m.c.Services[key]
+		if !slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
+			continue
+		}
+		if slices.ContainsFunc(v.s.Dests, func(d ipvs.Dest) bool { return isEndpoint(svc, d.Addr.Addr().Unmap().String(), int(d.Addr.Port()), proto) }) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// isEndpoint reports whether ip:port/protocol is an endpoint of svc.
+func isEndpoint(svc *Service, ip string, port int, protocol string) bool {
+	return slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool {
+		return ep.IP == ip && slices.ContainsFunc(ep.Ports, func(p EndpointPort) bool { return p.Port == port && p.Protocol == protocol })
+	})
+}
+
+// vipRoles are the roles whose address kube-proxy binds on kube-ipvs0.
+var vipRoles = map[string]bool{RoleClusterIP: true, RoleExternalIP: true, RoleLoadBalancer: true}
+
+// unbound lists the Service addresses with a virtual service of theirs
+// that are neither on kube-ipvs0 nor on another interface.
+func (m *model) unbound() {
+	st := m.st
+	type pair struct{ svc, ip string }
+	found := map[pair]bool{}
+	for _, v := range st.vss {
+		ip := v.ip()
+		if ip == "" || st.ipvs0[ip] != nil || st.addrs[ip] != nil {
+			continue
+		}
+		for _, r := range v.refs {
+			if vipRoles[r.Role] {
+				found[pair{r.Service, ip}] = true
+			}
+		}
+	}
+	for _, p := range slices.SortedFunc(maps.Keys(found), func(a, b pair) int {
+		return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip))
+	}) {
+		u := UnboundAddress{IP: p.ip, Service: p.svc, Roles: []string{}, VirtualServers: []VSRef{}}
+		for _, v := range st.byIP[p.ip] {
+			if !v.serves(p.svc) {
+				continue
+			}
+			u.VirtualServers = append(u.VirtualServers, v.ref())
+			for _, r := range v.refs {
+				if r.Service == p.svc && !slices.Contains(u.Roles, r.Role) {
+					u.Roles = append(u.Roles, r.Role)
+				}
+			}
+		}
+		slices.Sort(u.Roles)
+		m.out.Diff.UnboundAddresses = append(m.out.Diff.UnboundAddresses, u)
+	}
+}
+
+// rsKey names a real server address of a Service: the grouping of the
+// real-server facts.
+type rsKey struct {
+	svc, ip  string
+	port     int
+	protocol string
+}
+
+func compareRSKey(a, b rsKey) int {
+	return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip), cmp.Compare(a.port, b.port), cmp.Compare(a.protocol, b.protocol))
+}
+
+// realServers lists the missing, stale, draining and empty real-server
+// sets of the virtual services (B10).
+func (m *model) realServers() {
+	st, c := m.st, m.c
+	missing := map[rsKey][]MissingFromVS{}
+	stale := map[rsKey][]RealServerIn{}
+	draining := map[rsKey][]RealServerIn{}
+	for _, v := range st.vss {
+		var rss []RSRef
+		refs := func() []RSRef {
+			if rss == nil {
+				rss = m.b.rsRefs(st, v, c.Services)
+			}
+			return rss
+		}
+		for i, d := range v.s.Dests {
+			if d.Weight == nil || *d.Weight != 0 {
+				continue
+			}
+			services := map[string]bool{}
+			for _, r := range v.refs {
+				services[r.Service] = true
+			}
+			if len(services) == 0 {
+				services[""] = true
+			}
+			for svc := range services {
+				k := rsKey{svc, d.Addr.Addr().Unmap().String(), int(d.Addr.Port()), v.s.Protocol}
+				draining[k] = append(draining[k], RealServerIn{VS: v.ref(), RS: refs()[i]})
+			}
+		}
+		if v.s.FWMark != 0 {
+			continue
+		}
+		staleHere := map[int]bool{} // Dests indexes already counted for a Service of v
+		for _, r := range v.refs {
+			svc := c.Services[r.Service]
+			if !c.endpointsKnown(svc) {
+				continue
+			}
+			port, proto := int(v.s.Addr.Port()), v.s.Protocol
+			if m.st.complete {
+				m.missingFrom(missing, v, svc, r, port, proto)
+			}
+			eps, ok := endpointAddrSet(svc, r.Role, port, proto, usable)
+			if !ok {
+				continue
+			}
+			for i, d := range v.s.Dests {
+				ip := d.Addr.Addr().Unmap().String()
+				if d.Weight == nil || *d.Weight <= 0 || has(eps, ip, int(d.Addr.Port())) || staleHere[i] {
+					continue
+				}
+				staleHere[i] = true
+				k := rsKey{r.Service, ip, int(d.Addr.Port()), proto}
+				stale[k] = append(stale[k], RealServerIn{VS: v.ref(), RS: refs()[i]})
+			}
+		}
+		if st.complete && len(v.s.Dests) == 0 {
+			m.empty(v)
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(missing), compareRSKey) {
+		svc := c.Services[k.svc]
+		vss := missing[k]
+		slices.SortFunc(vss, func(a, b MissingFromVS) int { return cmp.Compare(a.Key, b.Key) })
+		m.out.Diff.MissingRealServers = append(m.out.Diff.MissingRealServers, MissingRealServer{
+			Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol, NodeName: endpointNode(svc, k.ip),
+			VirtualServers: slices.CompactFunc(vss, func(a, b MissingFromVS) bool { return a.Key == b.Key }), ServiceEvidence: serviceEvidence(svc),
+		})
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(stale), compareRSKey) {
+		svc := c.Services[k.svc]
+		m.out.Diff.StaleRealServers = append(m.out.Diff.StaleRealServers, StaleRealServer{
+			Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol, State: staleState(svc, k.ip),
+			Entries: sortEntries(stale[k]), ServiceEvidence: serviceEvidence(svc),
+		})
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(draining), compareRSKey) {
+		d := DrainingRealServer{Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol, Entries: sortEntries(draining[k])}
+		if svc := c.Services[k.svc]; svc != nil {
+			d.ReadyEndpoint, d.Policy = m.drainPolicy(svc, k.svc, k.ip, d.Entries)
+		}
+		m.out.Diff.DrainingRealServers = append(m.out.Diff.DrainingRealServers, d)
+	}
+}
+
+// sortEntries orders real servers by virtual service key.
+func sortEntries(in []RealServerIn) []RealServerIn {
+	slices.SortFunc(in, func(a, b RealServerIn) int { return cmp.Compare(a.VS.Key, b.VS.Key) })
+	return in
+}
+
+// missingFrom adds to missing the ready endpoints that svc's traffic
+// policy puts behind v in role r.Role and that v does not list with weight
+// above 0. Nothing is added when what kube-proxy lists is unknown.
+func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, svc *Service, r ServiceRef, port int, proto string) {
+	ready, known := m.kp.expectedReady(svc, m.st.name, r.Role, family(v.ip()))
+	if !known {
+		return
+	}
+	want, ok := endpointAddrSet(svc, r.Role, port, proto, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
+	if !ok {
+		return
+	}
+	for a := range want {
+		listed, zero := false, false
+		for _, d := range v.s.Dests {
+			if d.Addr.Addr().Unmap().String() != a.ip || a.port != 0 && a.port != int(d.Addr.Port()) {
+				continue
+			}
+			if d.Weight != nil && *d.Weight == 0 {
+				zero = true
+			} else {
+				listed = true
+			}
+		}
+		if !listed {
+			k := rsKey{r.Service, a.ip, a.port, proto}
+			missing[k] = append(missing[k], MissingFromVS{VSRef: v.ref(), WeightZero: zero})
+		}
+	}
+}
+
+// endpointNode returns the node of the endpoint of svc with ip, "" when
+// none names one.
+func endpointNode(svc *Service, ip string) string {
+	for _, ep := range svc.Endpoints {
+		if ep.IP == ip && ep.NodeName != "" {
+			return ep.NodeName
+		}
+	}
+	return ""
+}
+
+// staleState tells what ip is to svc: no endpoint, an endpoint neither
+// ready nor serving, or a usable endpoint at another port.
+func staleState(svc *Service, ip string) string {
+	state := StaleNoEndpoint
+	for i := range svc.Endpoints {
+		ep := &svc.Endpoints[i]
+		if ep.IP != ip {
+			continue
+		}
+		if usable(ep) {
+			return StaleOtherPort
+		}
+		state = StaleNotServing
+	}
+	return state
+}
+
+// drainPolicy tells whether a weight-0 real server ip is a ready endpoint
+// of svc, and whether svc's traffic policy lists it on the virtual services
+// of entries (in the roles they serve svc in).
+func (m *model) drainPolicy(svc *Service, key, ip string, entries []RealServerIn) (ready bool, policy string) {
+	ready = slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool { return ep.IP == ip && ep.Ready })
+	if !ready {
+		return false, ""
+	}
+	roles := map[string]bool{}
+	for _, e := range entries {
+		for _, r := range m.st.byKey[e.VS.Key].refs {
+			if r.Service == key {
+				roles[r.Role] = true
+			}
+		}
+	}
+	known := 0
+	for role := range roles {
+		set, ok := m.kp.expectedReady(svc, m.st.name, role, family(ip))
+		if !ok {
+			continue
+		}
+		if set[ip] {
+			return true, PolicyListed
+		}
+		known++
+	}
+	if known == len(roles) {
+		return true, PolicyKeptOff
+	}
+	return true, PolicyUnknown
+}
+
+// empty lists a virtual service without real servers, once per Service it
+// serves whose endpoints the bundle holds.
+func (m *model) empty(v *vsEntry) {
+	fam := family(v.ip())
+	for _, r := range v.refs {
+		svc := m.c.Services[r.Service]
+		if !m.c.endpointsKnown(svc) {
+			continue
+		}
+		e := EmptyVirtualServer{VSRef: v.ref(), Service: r.Service, Role: r.Role, Selector: svc.Selector, ServiceEvidence: serviceEvidence(svc)}
+		terminating := map[string]bool{}
+		for i := range svc.Endpoints {
+			ep := &svc.Endpoints[i]
+			e.Endpoints.All++
+			if ep.Ready {
+				e.Endpoints.Ready++
+				if family(ep.IP) == fam {
+					e.Endpoints.ReadyInFamily++
+				}
+			}
+			if ep.Serving && ep.Terminating {
+				terminating[ep.IP] = true
+			}
+		}
+		e.Endpoints.ServingTerminating = len(terminating)
+		if set, ok := m.kp.expectedReady(svc, m.st.name, r.Role, fam); ok {
+			e.Expected = slices.SortedFunc(maps.Keys(set), compareIP)
+		}
+		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
+	}
+}
+
+// addrKey is the key of a virtual service or conntrack destination:
+// TCP/10.96.0.1:443, TCP/[fd00::1]:443; with ip "", TCP/:443.
+func addrKey(protocol, ip string, port int) string {
+	var sb strings.Builder
+	sb.WriteString(protocol + "/")
+	if strings.Contains(ip, ":") {
+		sb.WriteString("[" + ip + "]")
+	} else {
+		sb.WriteString(ip)
+	}
+	sb.WriteString(":" + strconv.Itoa(port))
+	return sb.String()
+}

@@ -1,0 +1,346 @@
+package input
+
+import (
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// behaviour is what kube-proxy in IPVS mode does in the cluster's version
+// with its configuration (behaviours.md B1, B3, B4-B10, B12): which
+// addresses it binds, which virtual services it makes and which endpoints
+// each lists. A question whose answer depends on what the bundle does not
+// say (the version, most often) answers "unknown", never a guess.
+type behaviour struct {
+	version   Version
+	kubeProxy KubeProxy
+	// primaryIPs are the InternalIP addresses of each Node object, for
+	// nodePortAddresses "primary".
+	primaryIPs map[string][]string
+}
+
+// atLeast reports whether the version is known and at least major.minor.
+func (b *behaviour) atLeast(major, minor int) bool {
+	v := b.version
+	return v.Known && (v.Major > major || v.Major == major && v.Minor >= minor)
+}
+
+// below reports whether the version is known and below major.minor.
+func (b *behaviour) below(major, minor int) bool {
+	return b.version.Known && !b.atLeast(major, minor)
+}
+
+// gate returns a feature gate of the kube-proxy configuration and whether
+// it is set there.
+func (b *behaviour) gate(name string) (on, set bool) {
+	on, set = b.kubeProxy.FeatureGates[name]
+	return on, set
+}
+
+// family is "IPv6" for an IPv6 address and "IPv4" otherwise.
+func family(ip string) string {
+	if strings.Contains(ip, ":") {
+		return "IPv6"
+	}
+	return "IPv4"
+}
+
+// proxied reports whether kube-proxy programs svc: not headless, not
+// ExternalName, with a cluster IP.
+func proxied(svc *Service) bool {
+	switch svc.Type {
+	case "ClusterIP", "NodePort", "LoadBalancer":
+	default:
+		return false
+	}
+	return !svc.Headless && len(svc.ClusterIPs) > 0
+}
+
+// families returns the IP families of the Service's cluster IPs.
+func families(svc *Service) map[string]bool {
+	out := map[string]bool{}
+	for _, ip := range svc.ClusterIPs {
+		out[family(ip)] = true
+	}
+	return out
+}
+
+// bindsIngress reports whether kube-proxy binds a load balancer ingress IP
+// (B3): ipMode Proxy is honoured from 1.29 with the LoadBalancerIPMode gate
+// (alpha, off by default, in 1.29; on by default from 1.30; GA in 1.32).
+// An ipMode Proxy ingress at an unknown version is not bound, as nothing
+// can be expected of it.
+func (b *behaviour) bindsIngress(ing Ingress) bool {
+	if ing.IPMode != "Proxy" {
+		return true
+	}
+	on, set := b.gate("LoadBalancerIPMode")
+	switch {
+	case b.below(1, 29):
+		return true
+	case b.below(1, 30):
+		return !(set && on)
+	case b.below(1, 32):
+		return set && !on
+	}
+	return false
+}
+
+// vip is an address kube-proxy binds on kube-ipvs0 for a Service, and in
+// which role.
+type vip struct {
+	ip, role string
+}
+
+// vips returns the addresses kube-proxy makes virtual services for and
+// binds for svc: its cluster IPs, its external IPs and its bound ingress
+// IPs of the Service's families. An address named in two roles is listed
+// in both.
+func (b *behaviour) vips(svc *Service) []vip {
+	fams := families(svc)
+	var out []vip
+	for _, ip := range svc.ClusterIPs {
+		out = append(out, vip{ip, RoleClusterIP})
+	}
+	for _, ip := range svc.ExternalIPs {
+		if fams[family(ip)] {
+			out = append(out, vip{ip, RoleExternalIP})
+		}
+	}
+	for _, ing := range svc.Ingress {
+		if ing.IP != "" && fams[family(ing.IP)] && b.bindsIngress(ing) {
+			out = append(out, vip{ing.IP, RoleLoadBalancer})
+		}
+	}
+	return out
+}
+
+// nodePortAddress reports whether kube-proxy puts NodePort virtual services
+// on this address of the node (B12): every address but IPv6 link-local, or
+// only those nodePortAddresses matches when it is set ("primary" matching
+// the node's InternalIPs).
+func (b *behaviour) nodePortAddress(node string, ip netip.Addr) bool {
+	if ip.Is6() && ip.IsLinkLocalUnicast() {
+		return false
+	}
+	var cidrs []netip.Prefix
+	primary := false
+	for _, c := range b.kubeProxy.NodePortAddresses {
+		if c == "primary" {
+			primary = true
+			continue
+		}
+		p, err := netip.ParsePrefix(c)
+		if err == nil && p.Addr().Is4() == ip.Is4() {
+			cidrs = append(cidrs, p)
+		}
+	}
+	if !primary && len(cidrs) == 0 {
+		return true
+	}
+	if slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return p.Contains(ip) }) {
+		return true
+	}
+	return primary && slices.Contains(b.primaryIPs[node], ip.String())
+}
+
+// usable reports whether kube-proxy may list an endpoint with weight 1:
+// ready, or serving and terminating (used when no ready one is left, B10).
+func usable(ep *Endpoint) bool {
+	return ep.Ready || ep.Serving && ep.Terminating
+}
+
+// localPolicy reports whether only node-local endpoints serve svc in role:
+// externalTrafficPolicy Local for the external roles, internalTrafficPolicy
+// Local (from 1.22, or at an unknown version) for the ClusterIP.
+func (b *behaviour) localPolicy(svc *Service, role string) bool {
+	if role != RoleClusterIP {
+		return svc.ExternalTrafficPolicy == "Local"
+	}
+	return svc.InternalTrafficPolicy == "Local" && !b.below(1, 22)
+}
+
+// topologyAware reports whether topology hints may narrow the endpoints per
+// node (the topology annotations, or spec.trafficDistribution): the
+// EndpointSlices' hints are not in the input, so the endpoints kube-proxy
+// lists are then unknown.
+func topologyAware(svc *Service) bool {
+	for _, k := range []string{"service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints"} {
+		if v := strings.ToLower(svc.Annotations[k]); v != "" && v != "disabled" {
+			return true
+		}
+	}
+	return svc.TrafficDistribution != ""
+}
+
+// terminatingFallback tells whether kube-proxy uses serving and terminating
+// endpoints (ProxyTerminatingEndpoints: alpha in 1.22, beta and on in 1.26,
+// GA in 1.28); known is false when the version is unknown.
+func (b *behaviour) terminatingFallback() (on, known bool) {
+	if !b.version.Known {
+		return false, false
+	}
+	gate, set := b.gate("ProxyTerminatingEndpoints")
+	switch {
+	case b.atLeast(1, 28):
+		return true, true
+	case b.atLeast(1, 26):
+		return !set || gate, true
+	case b.atLeast(1, 22):
+		return set && gate, true
+	}
+	return false, true
+}
+
+// usesClusterEndpoints mirrors kube-proxy's UsesClusterEndpoints for a
+// Local-policy role: the external roles always compute them; the ClusterIP
+// with iTP Local only when the Service is externally accessible.
+func usesClusterEndpoints(svc *Service, role string) bool {
+	return role != RoleClusterIP || externallyAccessible(svc)
+}
+
+// externallyAccessible is kube-proxy's ExternallyAccessible: a NodePort, a
+// load balancer ingress IP or an external IP.
+func externallyAccessible(svc *Service) bool {
+	for _, p := range svc.Ports {
+		if p.NodePort != 0 {
+			return true
+		}
+	}
+	for _, ing := range svc.Ingress {
+		if ing.IP != "" {
+			return true
+		}
+	}
+	return len(svc.ExternalIPs) > 0
+}
+
+// readyIPs returns the ready endpoint IPs of svc of family fam, on node
+// when node is not "".
+func readyIPs(svc *Service, fam, node string) map[string]bool {
+	out := map[string]bool{}
+	for i := range svc.Endpoints {
+		ep := &svc.Endpoints[i]
+		if ep.Ready && family(ep.IP) == fam && (node == "" || ep.NodeName == node) {
+			out[ep.IP] = true
+		}
+	}
+	return out
+}
+
+// localTerminating reports whether node holds a serving, terminating
+// endpoint of svc.
+func localTerminating(svc *Service, node string) bool {
+	return slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool {
+		return ep.NodeName == node && ep.Serving && ep.Terminating
+	})
+}
+
+// expectedReady returns the ready endpoint IPs (family fam) that kube-proxy
+// lists as real servers with weight above 0 of a virtual service of role on
+// node; known is false when that depends on what the bundle does not say
+// (the version, topology hints).
+func (b *behaviour) expectedReady(svc *Service, node, role, fam string) (ips map[string]bool, known bool) {
+	if !b.localPolicy(svc, role) {
+		if topologyAware(svc) {
+			return nil, false
+		}
+		return readyIPs(svc, fam, ""), true
+	}
+	if local := readyIPs(svc, fam, node); len(local) > 0 {
+		return local, true
+	}
+	return b.noLocalFallback(svc, node, role, fam)
+}
+
+// noLocalFallback is what a Local-policy virtual service lists when the
+// node has no ready local endpoint: a local serving and terminating
+// endpoint when that fallback is on (no ready one listed); all cluster
+// endpoints from 1.24 when the Service also uses cluster endpoints (PR
+// #97081); nothing before 1.24 or for a ClusterIP-only Service.
+func (b *behaviour) noLocalFallback(svc *Service, node, role, fam string) (map[string]bool, bool) {
+	fallbackOn, fallbackKnown := b.terminatingFallback()
+	terminating := localTerminating(svc, node)
+	if terminating && fallbackOn {
+		return map[string]bool{}, true
+	}
+	if terminating && !fallbackKnown {
+		return nil, false // the local terminating endpoint may be used
+	}
+	switch {
+	case !usesClusterEndpoints(svc, role):
+		return map[string]bool{}, true
+	case !b.version.Known:
+		return nil, false
+	case b.below(1, 24):
+		return map[string]bool{}, true
+	case topologyAware(svc):
+		return nil, false
+	}
+	return readyIPs(svc, fam, ""), true
+}
+
+// servicePort returns the Service port that a virtual service of role at
+// port and protocol serves (port is the NodePort for role nodePort).
+func servicePort(svc *Service, role string, port int, protocol string) (ServicePort, bool) {
+	for _, p := range svc.Ports {
+		if p.Protocol != protocol {
+			continue
+		}
+		if role == RoleNodePort && p.NodePort == port || role != RoleNodePort && p.Port == port {
+			return p, true
+		}
+	}
+	return ServicePort{}, false
+}
+
+// epAddr is an endpoint address for a Service port: its IP and the port of
+// the endpoint's port of that name, 0 when it lists none (a real server at
+// any port of that IP then stands for it).
+type epAddr struct {
+	ip   string
+	port int
+}
+
+// endpointAddrs returns the epAddrs of an endpoint for Service port sp: one
+// per endpoint port of sp's name and protocol, or [ip, 0] when none.
+func endpointAddrs(ep *Endpoint, sp ServicePort) []epAddr {
+	var out []epAddr
+	for _, p := range ep.Ports {
+		proto := p.Protocol
+		if proto == "" {
+			proto = sp.Protocol
+		}
+		if p.Name == sp.Name && proto == sp.Protocol {
+			out = append(out, epAddr{ep.IP, p.Port})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, epAddr{ep.IP, 0})
+	}
+	return out
+}
+
+// endpointAddrSet returns the epAddrs of the endpoints of svc for which keep
+// is true, for the Service port of a virtual service of role at port and
+// protocol; ok is false when no Service port matches.
+func endpointAddrSet(svc *Service, role string, port int, protocol string, keep func(*Endpoint) bool) (set map[epAddr]bool, ok bool) {
+	sp, ok := servicePort(svc, role, port, protocol)
+	if !ok {
+		return nil, false
+	}
+	set = map[epAddr]bool{}
+	for i := range svc.Endpoints {
+		if ep := &svc.Endpoints[i]; keep(ep) {
+			for _, a := range endpointAddrs(ep, sp) {
+				set[a] = true
+			}
+		}
+	}
+	return set, true
+}
+
+// has reports whether a real server at ip:port stands for an epAddr of set.
+func has(set map[epAddr]bool, ip string, port int) bool {
+	return set[epAddr{ip, port}] || set[epAddr{ip, 0}]
+}

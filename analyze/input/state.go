@@ -1,0 +1,210 @@
+package input
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+
+	"github.com/ipvslint/ipvslint/analyze/ipaddr"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+)
+
+// nodeState indexes what one node's captures show, for the model and the
+// inventory: the addresses on kube-ipvs0 and on the other interfaces, and
+// the virtual services with the Service ports each serves.
+type nodeState struct {
+	name  string
+	snap  *snapshot.Node
+	ipvs0 map[string]*addrEntry // kube-ipvs0 addresses by IP; the first entry of an address counts
+	addrs map[string]*addrEntry // the other non-loopback addresses by IP; the first counts
+	// addrOrder are the keys of addrs in ip addr's order.
+	addrOrder []string
+	local     map[netip.Addr]bool // every address of every interface
+	// table is true when the node has an IPVS listing; complete when it is
+	// a whole `ipvsadm -Ln` with every real server read.
+	table, complete bool
+	vss             []*vsEntry            // one per key, in printed order
+	byKey           map[string]*vsEntry   // by key
+	byIP            map[string][]*vsEntry // by address, sorted by key; firewall marks left out
+	byService       map[string][]vsRole   // by Service key, sorted by key and role
+	families        map[string]bool       // the IP families of the virtual services
+}
+
+// addrEntry is one address line of ip addr.
+type addrEntry struct {
+	ifc *ipaddr.Interface
+	a   *ipaddr.Address
+}
+
+// evidence returns the address line as evidence.
+func (e *addrEntry) evidence() Evidence {
+	return Evidence{File: e.a.Pos.File, Line: e.a.Pos.Line, Text: addressText(e.ifc, e.a)}
+}
+
+// vsEntry is one virtual service of the node and the Service ports it
+// serves.
+type vsEntry struct {
+	key  string
+	s    *ipvs.Service
+	refs []ServiceRef // ordered by Service, role and port
+}
+
+// vsRole is a virtual service serving a Service in a role.
+type vsRole struct {
+	vs   *vsEntry
+	role string
+}
+
+// ip returns the virtual address, "" for a firewall mark.
+func (v *vsEntry) ip() string {
+	if v.s.FWMark != 0 {
+		return ""
+	}
+	return v.s.Addr.Addr().String()
+}
+
+// protocol returns the protocol, FWM for a firewall mark.
+func (v *vsEntry) protocol() string {
+	if v.s.FWMark != 0 {
+		return "FWM"
+	}
+	return v.s.Protocol
+}
+
+// ref returns the virtual service as a VSRef.
+func (v *vsEntry) ref() VSRef {
+	r := VSRef{Key: v.key, Protocol: v.protocol(), IP: v.ip(), FWMark: int(v.s.FWMark),
+		Evidence: Evidence{File: v.s.Pos.File, Line: v.s.Pos.Line, Text: serviceText(v.s)}}
+	if v.s.FWMark == 0 {
+		r.Port = int(v.s.Addr.Port())
+	}
+	return r
+}
+
+// serves reports whether the virtual service serves svc (in any role).
+func (v *vsEntry) serves(svc string) bool {
+	return slices.ContainsFunc(v.refs, func(r ServiceRef) bool { return r.Service == svc })
+}
+
+// nodeState indexes the captures of n. nodePortAddrs are the addresses
+// whose virtual services are matched to NodePorts.
+func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
+	st := &nodeState{
+		name: n.Name, snap: n,
+		ipvs0: map[string]*addrEntry{}, addrs: map[string]*addrEntry{}, local: map[netip.Addr]bool{},
+		byKey: map[string]*vsEntry{}, byIP: map[string][]*vsEntry{}, byService: map[string][]vsRole{},
+		families: map[string]bool{},
+	}
+	if n.Addr != nil {
+		for _, ifc := range n.Addr.Interfaces {
+			for j := range ifc.Addresses {
+				a := &ifc.Addresses[j]
+				ip := a.Prefix.Addr().Unmap()
+				st.local[ip] = true
+				key := ip.String()
+				switch {
+				case ifc.Name == snapshot.IPVSInterface:
+					if st.ipvs0[key] == nil {
+						st.ipvs0[key] = &addrEntry{ifc, a}
+					}
+				case ip.IsLoopback():
+				case st.addrs[key] == nil:
+					st.addrs[key] = &addrEntry{ifc, a}
+					st.addrOrder = append(st.addrOrder, key)
+				}
+			}
+		}
+	}
+	// NodePort virtual services sit on the node's addresses; without an ip
+	// addr capture those of its Node object stand in.
+	nodePortAddrs := map[netip.Addr]bool{}
+	for _, a := range n.NodeAddrs {
+		nodePortAddrs[a] = true
+	}
+	if cn := c.Nodes[n.Name]; cn != nil && n.Addr == nil {
+		for _, a := range cn.Addresses {
+			if ip, err := netip.ParseAddr(a.Address); err == nil {
+				nodePortAddrs[ip] = true
+			}
+		}
+	}
+	t := n.IPVS
+	if t == nil {
+		return st
+	}
+	st.table = true
+	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names
+	for _, s := range t.Services {
+		key := s.Key()
+		if st.byKey[key] != nil {
+			continue // listed twice: the first counts, as for Table.Service
+		}
+		if s.DestsLeftOut > 0 {
+			st.complete = false
+		}
+		v := &vsEntry{key: key, s: s, refs: matchServices(s, b.serviceIndex, nodePortAddrs)}
+		st.vss = append(st.vss, v)
+		st.byKey[key] = v
+		if s.FWMark == 0 {
+			ip := v.ip()
+			st.byIP[ip] = append(st.byIP[ip], v)
+			st.families[family(ip)] = true
+		}
+		for _, r := range v.refs {
+			vr := vsRole{v, r.Role}
+			if refs := st.byService[r.Service]; !slices.Contains(refs, vr) {
+				st.byService[r.Service] = append(refs, vr)
+			}
+		}
+	}
+	for _, vs := range st.byIP {
+		slices.SortFunc(vs, func(a, b *vsEntry) int { return cmp.Compare(a.key, b.key) })
+	}
+	for _, refs := range st.byService {
+		slices.SortFunc(refs, func(a, b vsRole) int {
+			return cmp.Or(cmp.Compare(a.vs.key, b.vs.key), cmp.Compare(a.role, b.role))
+		})
+	}
+	return st
+}
+
+// vsRefs returns the VSRefs of the virtual services.
+func vsRefs(vss []*vsEntry) []VSRef {
+	out := make([]VSRef, 0, len(vss))
+	for _, v := range vss {
+		out = append(out, v.ref())
+	}
+	return out
+}
+
+// boundEvidence returns the kube-ipvs0 entry of ip as evidence, nil when ip
+// is not bound.
+func (st *nodeState) boundEvidence(ip string) *Evidence {
+	e := st.ipvs0[ip]
+	if e == nil {
+		return nil
+	}
+	ev := e.evidence()
+	return &ev
+}
+
+// rsRefs returns the real servers of v, each with the endpoint of one of
+// v's Services it stands for.
+func (b *builder) rsRefs(st *nodeState, v *vsEntry, services map[string]*Service) []RSRef {
+	out := make([]RSRef, 0, len(v.s.Dests))
+	for i := range v.s.Dests {
+		out = append(out, rsRef(realServer(&v.s.Dests[i], v.refs, services, st.name, st.local)))
+	}
+	return out
+}
+
+// rsRef returns a real server of the inventory as an RSRef.
+func rsRef(rs RealServer) RSRef {
+	r := RSRef{IP: rs.IP, Port: rs.Port, Weight: rs.Weight, ActiveConn: rs.ActiveConn, InActConn: rs.InActConn,
+		Local: rs.Local, Evidence: Evidence{File: rs.File, Line: rs.Line, Text: rs.Text}}
+	if ep := rs.Endpoint; ep != nil {
+		r.Endpoint, r.NodeName, r.HostNetwork = true, ep.NodeName, ep.HostNetwork
+	}
+	return r
+}

@@ -1,0 +1,302 @@
+package input
+
+import (
+	"cmp"
+	"maps"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/conntrack"
+)
+
+// parseAddr returns the address s, the zero Addr when s is none.
+func parseAddr(s string) netip.Addr {
+	ip, _ := netip.ParseAddr(s)
+	return ip
+}
+
+// traffic fills out.Traffic from the node's conntrack summary and the
+// --expect targets.
+func (m *model) traffic(expect []Expect) {
+	m.out.Traffic = Traffic{UnservedPorts: []UnservedPort{}, Unreplied: []UnrepliedDest{}, Masqueraded: []MasqueradedDest{}, StaleUDP: []StaleUDPDest{}}
+	m.unservedPorts(expect)
+	s := m.st.snap.Conntrack
+	if s == nil {
+		return
+	}
+	for _, key := range slices.Sorted(maps.Keys(s.Dests)) {
+		d := s.Dests[key]
+		switch {
+		case d.Proto == "TCP" && d.Unreplied > 0:
+			m.unreplied(key, d)
+		case d.Proto == "UDP":
+			m.staleUDP(key, d)
+		}
+		if d.SNAT > 0 {
+			m.masqueraded(key, d)
+		}
+	}
+}
+
+// owners returns the Services whose address a destination of the node is,
+// and in which role: those of the virtual service of key when it serves
+// some; one with Service "" when it serves none; else the Services that
+// name the address with that port, or the NodePort on a node address.
+// Empty when nothing owns it or the Services were not read.
+func (m *model) owners(key string, ip string, port int, protocol string) []Owner {
+	out := []Owner{}
+	if v := m.st.byKey[key]; v != nil {
+		for _, r := range v.refs {
+			o := Owner{Service: r.Service, Role: r.Role, Evidence: serviceEvidence(m.c.Services[r.Service])}
+			if !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+		if len(out) == 0 {
+			out = append(out, Owner{})
+		}
+		return out
+	}
+	if !m.c.servicesKnown() {
+		return out
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.c.Services)) {
+		svc := m.c.Services[k]
+		for _, p := range svc.Ports {
+			if p.Protocol != protocol {
+				continue
+			}
+			if p.Port == port && proxied(svc) {
+				for _, role := range serviceRoles(svc, ip) {
+					out = appendOwner(out, Owner{Service: k, Role: role, Evidence: serviceEvidence(svc)})
+				}
+			}
+			if p.NodePort == port && m.st.addrs[ip] != nil {
+				out = appendOwner(out, Owner{Service: k, Role: RoleNodePort, Evidence: serviceEvidence(svc)})
+			}
+		}
+	}
+	return out
+}
+
+// appendOwner appends o unless out holds it.
+func appendOwner(out []Owner, o Owner) []Owner {
+	if slices.Contains(out, o) {
+		return out
+	}
+	return append(out, o)
+}
+
+// serviceRoles returns the roles in which svc names ip: clusterIP,
+// externalIP, loadBalancer.
+func serviceRoles(svc *Service, ip string) []string {
+	var out []string
+	if slices.Contains(svc.ClusterIPs, ip) {
+		out = append(out, RoleClusterIP)
+	}
+	if slices.Contains(svc.ExternalIPs, ip) {
+		out = append(out, RoleExternalIP)
+	}
+	if slices.ContainsFunc(svc.Ingress, func(ing Ingress) bool { return ing.IP == ip }) {
+		out = append(out, RoleLoadBalancer)
+	}
+	return out
+}
+
+// ipOwners returns the Services whose load balancer or external IP ip is,
+// with the role.
+func (m *model) ipOwners(ip string) []Owner {
+	out := []Owner{}
+	for _, x := range m.out.ServiceIPs {
+		if x.IP == ip {
+			out = appendOwner(out, Owner{Service: x.Service, Role: x.Role, Evidence: x.ServiceEvidence})
+		}
+	}
+	return out
+}
+
+// unservedPorts lists the ports of load balancer and external IPs bound on
+// kube-ipvs0 that have no virtual service while conntrack shows flows to
+// them that ended on the node, or --expect names them (B2). The addresses
+// that are also the node's own on another interface are left out of the
+// conntrack evidence (flows to the node's own services are expected
+// there), and so are the Services' healthCheckNodePorts, which
+// KUBE-IPVS-FILTER lets through.
+func (m *model) unservedPorts(expect []Expect) {
+	st := m.st
+	if !m.c.servicesKnown() || !st.table || len(st.ipvs0) == 0 {
+		return
+	}
+	healthCheck := map[int]bool{}
+	for _, svc := range m.c.Services {
+		if svc.HealthCheckNodePort != 0 {
+			healthCheck[svc.HealthCheckNodePort] = true
+		}
+	}
+	byKey := map[string]*UnservedPort{}
+	var keys []string
+	use := func(ip, protocol string, port int, u Use) {
+		key := addrKey(protocol, ip, port)
+		if st.ipvs0[ip] == nil || st.byKey[key] != nil || healthCheck[port] {
+			return
+		}
+		owners := m.ipOwners(ip)
+		if len(owners) == 0 {
+			return
+		}
+		p := byKey[key]
+		if p == nil {
+			p = &UnservedPort{IP: ip, Protocol: protocol, Port: port, Owners: owners, Bound: st.ipvs0[ip].evidence(),
+				Served: vsRefs(st.byIP[ip]), Uses: []Use{}, Listener: m.listener(ip, protocol, port)}
+			byKey[key] = p
+			keys = append(keys, key)
+		}
+		p.Uses = append(p.Uses, u)
+	}
+	if s := st.snap.Conntrack; s != nil {
+		for _, key := range slices.Sorted(maps.Keys(s.Dests)) {
+			d := s.Dests[key]
+			ip := d.Dst.Addr().Unmap().String()
+			if d.NoDNAT == 0 || st.addrs[ip] != nil || !slices.Contains([]string{"TCP", "UDP", "SCTP"}, d.Proto) {
+				continue
+			}
+			use(ip, d.Proto, int(d.Dst.Port()), Use{Source: "conntrack", Count: d.NoDNAT,
+				ProvesStack: d.NoDNAT > d.FromLocalUnreplied, Evidence: samples(d.Samples)})
+		}
+	}
+	for _, e := range expect {
+		use(e.IP.String(), e.Protocol, e.Port, Use{Source: "expect", Evidence: []Evidence{}})
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		x, y := byKey[a], byKey[b]
+		return cmp.Or(compareIP(x.IP, y.IP), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
+	})
+	for _, k := range keys {
+		m.out.Traffic.UnservedPorts = append(m.out.Traffic.UnservedPorts, *byKey[k])
+	}
+}
+
+// listener returns the ss-listen socket that takes connections to
+// ip:port: the first bound to ip, else the first bound to the wildcard of
+// ip's family or of any family; nil when none.
+func (m *model) listener(ip, protocol string, port int) *Listener {
+	ls := m.st.snap.Listen
+	if ls == nil {
+		return nil
+	}
+	wild := map[string]bool{"any": true, "v4": true}
+	if strings.Contains(ip, ":") {
+		wild = map[string]bool{"any": true, "v6": true}
+	}
+	var fallback *Listener
+	for i := range ls.Sockets {
+		l := listener(&ls.Sockets[i])
+		if l.Protocol != protocol || l.Port != port {
+			continue
+		}
+		if l.IP == ip {
+			return &l
+		}
+		if fallback == nil && wild[l.Wildcard] {
+			fallback = &l
+		}
+	}
+	return fallback
+}
+
+// vsEvidence returns the evidence of the virtual service of key, [] when
+// there is none.
+func (m *model) vsEvidence(key string) []Evidence {
+	if v := m.st.byKey[key]; v != nil {
+		return []Evidence{v.ref().Evidence}
+	}
+	return []Evidence{}
+}
+
+// unreplied lists a TCP destination with unreplied flows (B14).
+func (m *model) unreplied(key string, d *conntrack.Dest) {
+	ip := d.Dst.Addr().Unmap().String()
+	port := int(d.Dst.Port())
+	m.out.Traffic.Unreplied = append(m.out.Traffic.Unreplied, UnrepliedDest{
+		Key: key, Protocol: d.Proto, IP: ip, Port: port, Flows: d.Flows, Unreplied: d.Unreplied,
+		SynSent: d.States.Counts["SYN_SENT"], FromLocalUnreplied: d.FromLocalUnreplied,
+		Owners: m.owners(key, ip, port, d.Proto), Clients: counts(d.Clients),
+		UnrepliedBackends: counts(d.UnrepliedBackends), Backends: counts(d.Backends),
+		VirtualServer: m.vsEvidence(key), UnrepliedSamples: samples(d.UnrepliedSamples),
+	})
+}
+
+// masqueraded lists the masqueraded flows to a NodePort, load balancer or
+// external IP virtual service of a Service with an external traffic
+// policy (B4, B8).
+func (m *model) masqueraded(key string, d *conntrack.Dest) {
+	v := m.st.byKey[key]
+	if v == nil {
+		return
+	}
+	for _, r := range v.refs {
+		svc := m.c.Services[r.Service]
+		if !externalRoles[r.Role] || svc.ExternalTrafficPolicy != "Cluster" && svc.ExternalTrafficPolicy != "Local" {
+			continue
+		}
+		x := MasqueradedDest{Service: r.Service, ExternalTrafficPolicy: svc.ExternalTrafficPolicy, Role: r.Role,
+			VS: v.ref(), Flows: *m.destFlows(key)}
+		for _, ep := range svc.Endpoints {
+			if ep.Ready && ep.NodeName == m.st.name {
+				x.LocalReady++
+			}
+		}
+		if !slices.ContainsFunc(m.out.Traffic.Masqueraded, func(y MasqueradedDest) bool {
+			return y.Service == x.Service && y.VS.Key == x.VS.Key
+		}) {
+			m.out.Traffic.Masqueraded = append(m.out.Traffic.Masqueraded, x)
+		}
+	}
+}
+
+// staleUDP lists the UDP flows to a Service answered by addresses that are
+// no usable endpoint of it (B14).
+func (m *model) staleUDP(key string, d *conntrack.Dest) {
+	ip := d.Dst.Addr().Unmap().String()
+	port := int(d.Dst.Port())
+	for _, o := range m.owners(key, ip, port, d.Proto) {
+		svc := m.c.Services[o.Service]
+		if svc == nil || !m.c.endpointsKnown(svc) {
+			continue
+		}
+		stale := map[string]int{}
+		for b, n := range d.Backends.Counts {
+			from := hostportIP(b)
+			if from != ip && !slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool { return ep.IP == from && usable(&ep) }) {
+				stale[from] += n
+			}
+		}
+		if len(stale) == 0 {
+			continue
+		}
+		x := StaleUDPDest{Key: key, Protocol: d.Proto, IP: ip, Port: port, Owner: o, Stale: stale,
+			VirtualServer: m.vsEvidence(key), Samples: []Evidence{}}
+		for _, s := range d.Samples {
+			for from := range stale {
+				if strings.Contains(s.Text, "src="+from+" ") {
+					x.Samples = append(x.Samples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
+					break
+				}
+			}
+		}
+		if len(x.Samples) == 0 {
+			x.Samples = samples(d.Samples)
+		}
+		m.out.Traffic.StaleUDP = append(m.out.Traffic.StaleUDP, x)
+	}
+}
+
+// hostportIP returns the address of "10.0.0.1:80", "[fd00::1]:53" or a
+// bare address.
+func hostportIP(s string) string {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().String()
+	}
+	return s
+}
