@@ -32,14 +32,20 @@ type Result struct {
 	Failure *source.Failure `json:"failure,omitempty"`
 	// Warnings are the lines understood only in part, or not at all.
 	Warnings []source.Warning `json:"warnings,omitempty"`
+	// Partial reports that address lines were read without their link
+	// line: a grep'd fragment, or a paste that starts inside an interface.
+	// The capture may then lack interfaces and addresses.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Interface is one link with its addresses. Fields the capture does not show
 // (flags and state in `ip -o addr`, Kind without -d) are zero.
 type Interface struct {
-	// Index is the interface index ("3" of "3: eth0@if2:").
+	// Index is the interface index ("3" of "3: eth0@if2:"); 0 when the
+	// capture has no link line for it (see [ParseDevice]).
 	Index int `json:"index"`
-	// Name is the interface name, without the "@link" part.
+	// Name is the interface name, without the "@link" part; "" for the
+	// addresses of a fragment that nothing names the interface of.
 	Name string `json:"name"`
 	// Link is what follows "@" in the text form: a name ("eth0"), "ifN" when
 	// the peer is in another network namespace, or "NONE". From JSON it is
@@ -157,9 +163,17 @@ func (it *Interface) HasFlag(flag string) bool {
 
 // Parse reads one `ip addr` capture in any of its forms (see the package
 // documentation). at names the capture and the line number of its first
-// line. It returns an error only when the input is not `ip addr` output at
-// all; odd lines become warnings.
+// line. It returns an error only when the input holds no line of `ip addr`
+// output at all; odd lines become warnings.
 func Parse(r io.Reader, at source.Pos) (*Result, error) {
+	return ParseDevice(r, at, "")
+}
+
+// ParseDevice is [Parse] for the output of a command that names the
+// interface it shows, dev ("kube-ipvs0" of `ip addr show dev kube-ipvs0 |
+// grep -A1 10.96`): address lines that come without their link line and
+// whose IPv4 label does not say otherwise are dev's. dev "" is [Parse].
+func ParseDevice(r io.Reader, at source.Pos, dev string) (*Result, error) {
 	if at.Line < 1 {
 		at.Line = 1
 	}
@@ -189,7 +203,7 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 		if b == '[' {
 			return parseJSON(br, at)
 		}
-		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at)
+		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at, dev)
 	}
 }
 
