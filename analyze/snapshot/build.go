@@ -129,7 +129,7 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindIPAddr:
-		res, err := ipaddr.Parse(r, at)
+		res, err := ipaddr.ParseDevice(r, at, bundle.CommandDevice(capt.Command))
 		if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
 			return
 		}
@@ -143,7 +143,7 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
 		}
 		capt.Counts = []Count{{"interfaces", len(res.Interfaces)}, {"addresses", addrs}, {"kube-ipvs0 addresses", ipvsAddrs}}
 		rank := 1
-		if res.Form == ipaddr.FormOneLine { // no flags, state or kind
+		if res.Form == ipaddr.FormOneLine || res.Partial { // no flags, state or kind; or a fragment
 			rank = 0
 		}
 		n.claim("ip-addr", capt, rank, res)
