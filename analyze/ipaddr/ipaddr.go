@@ -122,6 +122,23 @@ type Address struct {
 	Pos source.Pos `json:"pos"`
 }
 
+// Merge adds the interfaces and addresses of another fragment of the same
+// node's `ip addr` output to r, as when a ticket pastes several grep'd
+// pieces: an interface that no link line introduced (Index 0) takes the
+// addresses of the one of the same name in o, other interfaces are appended.
+// Warnings and Failure stay with their captures.
+func (r *Result) Merge(o *Result) {
+	for _, it := range o.Interfaces {
+		i := slices.IndexFunc(r.Interfaces, func(x *Interface) bool { return x.Name == it.Name && x.Index == it.Index })
+		if i >= 0 && it.Index == 0 {
+			r.Interfaces[i].Addresses = append(r.Interfaces[i].Addresses, it.Addresses...)
+			continue
+		}
+		r.Interfaces = append(r.Interfaces, it)
+	}
+	r.Partial = r.Partial || o.Partial
+}
+
 // Interface returns the interface with the given name, or nil.
 func (r *Result) Interface(name string) *Interface {
 	for _, it := range r.Interfaces {

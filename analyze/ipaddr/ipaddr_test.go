@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
@@ -491,4 +492,28 @@ func BenchmarkParse(b *testing.B) {
 			refs.Benchmark(b, name)
 		})
 	}
+}
+
+// TestMerge merges the fragments of two grep'd pastes: interfaces without a
+// link line join by name, the others are appended.
+func TestMerge(t *testing.T) {
+	r1, err := ParseDevice(strings.NewReader("    inet 10.96.0.10/32 scope global kube-ipvs0\n"), at(1), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := ParseDevice(strings.NewReader("    inet6 fd00::a/128 scope global\n3: eth0: <UP> mtu 1500\n    inet 10.0.0.5/24 scope global eth0\n"), at(5), "kube-ipvs0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1.Merge(r2)
+	want := &Result{Form: FormText, Partial: true, Interfaces: []*Interface{
+		{Name: "kube-ipvs0", Addresses: []Address{
+			{Prefix: pfx("10.96.0.10/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(1)},
+			{Prefix: pfx("fd00::a/128"), Scope: "global", Pos: at(5)},
+		}, Pos: at(1)},
+		{Index: 3, Name: "eth0", Flags: []string{"UP"}, MTU: 1500, Addresses: []Address{
+			{Prefix: pfx("10.0.0.5/24"), Scope: "global", Label: "eth0", Pos: at(7)},
+		}, Pos: at(6)},
+	}}
+	parsertest.Equal(t, r1, want)
 }
