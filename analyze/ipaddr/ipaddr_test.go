@@ -24,7 +24,7 @@ func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 // The warnings about address lines whose interface is unknown.
 const (
 	unnamed      = "no link line, label or command names the interface: kept on an unnamed interface"
-	midInterface = "the capture starts inside an interface whose link line it lacks (skipped)"
+	midInterface = "line of an interface whose link line the capture lacks (skipped)"
 )
 
 // TestParseDevice reads fragments of `ip addr show DEV` output: address

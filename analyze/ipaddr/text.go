@@ -89,7 +89,7 @@ func (p *textParser) settle() {
 	}
 	msg := "no link line, label or command names the interface: kept on an unnamed interface"
 	if p.linked {
-		msg = "the capture starts inside an interface whose link line it lacks (skipped)"
+		msg = "line of an interface whose link line the capture lacks (skipped)"
 		p.res.Interfaces = slices.DeleteFunc(p.res.Interfaces, func(it *Interface) bool { return it == p.unknown })
 	}
 	for _, w := range p.orphans {
