@@ -24,7 +24,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/report"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/golden"
-	"github.com/ipvslint/ipvslint/internal/jsonschema"
+	"github.com/ipvslint/ipvslint/internal/schemacheck"
 )
 
 // dirs returns the example bundle directories: those holding manifest.json.
@@ -269,7 +269,7 @@ func TestReportContract(t *testing.T) {
 			if again := reportJSON(t, analyse(t, eng, dir)); !bytes.Equal(js, again) {
 				t.Errorf("two evaluations differ:\n%s\n---\n%s", js, again)
 			}
-			violations, err := schema.Validate(js, "report")
+			violations, err := schema.Violations(js, "report")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,9 +303,9 @@ func TestReportContract(t *testing.T) {
 var reportSchemaPath = filepath.Join("..", "docs", "report.schema.json")
 
 // reportSchema compiles docs/report.schema.json.
-func reportSchema(t *testing.T) *jsonschema.Schema {
+func reportSchema(t *testing.T) *schemacheck.Schema {
 	t.Helper()
-	schema, err := jsonschema.CompileFile(reportSchemaPath)
+	schema, err := schemacheck.Compile(reportSchemaPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestReportSchemaWaived(t *testing.T) {
 	}
 	a.Waived[0].WaiverExpires = ""
 	a.Summary.Waived = len(a.Waived)
-	violations, err := schema.Validate(reportJSON(t, a), "report")
+	violations, err := schema.Violations(reportJSON(t, a), "report")
 	if err != nil {
 		t.Fatal(err)
 	}

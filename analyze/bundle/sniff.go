@@ -167,6 +167,7 @@ var lineRules = []lineRule{
 
 	{KindIPAddr, `ip addr link line`, false, regexp.MustCompile(`^\d+: \S+: <[^>]*> mtu \d+`)},
 	{KindIPAddr, `ip -o addr line`, false, regexp.MustCompile(`^\d+: \S+\s+inet6? [0-9a-fA-F.:]+/\d+`)},
+	{KindIPAddr, `ip addr address line`, false, regexp.MustCompile(`^\s*inet6? [0-9a-fA-F.:]+(?: peer [0-9a-fA-F.:]+)?/\d+ .*\bscope \w+`)},
 	{KindIPAddr, `ip failure text`, true, regexp.MustCompile(`^Device "[^"]*" does not exist\.`)},
 	{KindIPRoute, `ip route line`, false, regexp.MustCompile(`^(?:(?:unicast|local|broadcast|multicast|anycast|unreachable|blackhole|prohibit|throw|nat) )?(?:default|[0-9a-fA-F]*[.:][0-9a-fA-F.:]*(?:/\d+)?) (?:via|dev|proto|table|metric|scope|src|from|nhid|encap)\b`)},
 

@@ -47,6 +47,9 @@ func TestSniff(t *testing.T) {
 
 		{"ip addr", "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n", KindIPAddr, "ip addr link line"},
 		{"ip -o addr", "6: br-vip    inet 10.96.0.1/32 scope global br-vip\\       valid_lft forever preferred_lft forever\n", KindIPAddr, "ip -o addr line"},
+		{"ip addr grep'd", "    inet 10.96.0.10/32 scope global kube-ipvs0\n       valid_lft forever preferred_lft forever\n", KindIPAddr, "ip addr address line"},
+		{"ip addr mid-interface", "    inet6 fe80::42:acff:fe11:2/64 scope link \n       valid_lft forever preferred_lft forever\n3: kube-ipvs0: <BROADCAST,NOARP> mtu 1500\n", KindIPAddr, "ip addr address line"},
+		{"ifconfig is not ip addr", "        inet 10.0.0.5  netmask 255.255.255.0  broadcast 10.0.0.255\n", KindUnknown, unrecognised},
 		{"ip -j addr", `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"addr_info":[]}]` + "\n", KindIPAddr, "ip -j addr JSON"},
 		{"ip -j addr pretty", "[ {\n    \"ifindex\": 1,\n    \"ifname\": \"lo\"\n} ]\n", KindIPAddr, "ip -j addr JSON"},
 		{"ip device missing", "Device \"kube-ipvs0\" does not exist.\n", KindIPAddr, "ip failure text"},

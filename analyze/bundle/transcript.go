@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -131,7 +132,17 @@ func looksLikeCommand(words []string) bool {
 // Wrappers (sudo, nsenter, kubectl exec ...) are seen through; of a pipeline
 // the first command counts.
 func commandKind(cmd string) Kind {
-	var words []string
+	words, ok := firstCommand(cmd)
+	if !ok {
+		return KindUnknown
+	}
+	return wordsKind(words)
+}
+
+// firstCommand returns the words of the command whose output a command line
+// prints: the first of a pipeline, without redirections and quotes. ok is
+// false when the line runs several commands one after the other.
+func firstCommand(cmd string) (words []string, ok bool) {
 	redirect := false
 	for _, w := range strings.Fields(cmd) {
 		switch {
@@ -139,23 +150,66 @@ func commandKind(cmd string) Kind {
 			redirect = false
 			continue
 		case w == ";" || w == "&&" || w == "||" || strings.HasSuffix(w, ";"):
-			return KindUnknown
-		case w == "|":
-			return wordsKind(words)
+			return nil, false
 		case strings.HasPrefix(w, "|"):
-			return wordsKind(words)
+			return words, true
 		case strings.ContainsAny(w, "<>"):
 			// 2>&1, 2>/dev/null, > out.txt
 			redirect = strings.HasSuffix(w, ">") || strings.HasSuffix(w, "<")
 			continue
 		}
 		if i := strings.IndexByte(w, '|'); i > 0 {
-			return wordsKind(append(words, w[:i]))
+			return append(words, w[:i]), true
 		}
 		words = append(words, strings.Trim(w, `"'`))
 	}
-	return wordsKind(words)
+	return words, true
 }
+
+// CommandDevice returns the interface an `ip addr show` command line names
+// ("kube-ipvs0" of "sudo ip -4 a show dev kube-ipvs0 | grep -A1 10.96"), or
+// "" when the line runs no such command or it names none. Parsers use it to
+// place address lines that a grep'd paste shows without their link line.
+func CommandDevice(cmd string) string {
+	words, ok := firstCommand(cmd)
+	if !ok {
+		return ""
+	}
+	i := slices.IndexFunc(words, func(w string) bool { return path.Base(w) == "ip" })
+	if i < 0 || wordsKind(words[i:]) != KindIPAddr {
+		return ""
+	}
+	args := ipObjectArgs(words[i+1:])
+	if len(args) > 0 && (strings.HasPrefix("show", args[0]) || strings.HasPrefix("list", args[0]) || strings.HasPrefix("lst", args[0])) {
+		args = args[1:]
+	}
+	for j := 0; j < len(args); j++ {
+		switch a := args[j]; {
+		case a == "dev":
+			if j+1 < len(args) {
+				return args[j+1]
+			}
+			return ""
+		case addrShowKeys[a]:
+			j++ // a selector with a value
+		case addrShowFlags[a] || strings.HasPrefix(a, "-"):
+		default:
+			return a // ip takes a bare word for the device
+		}
+	}
+	return ""
+}
+
+// addrShowKeys are the selectors of `ip addr show` that take a value;
+// addrShowFlags those that take none.
+var (
+	addrShowKeys  = map[string]bool{"scope": true, "to": true, "label": true, "type": true, "master": true, "vrf": true, "proto": true}
+	addrShowFlags = map[string]bool{
+		"up": true, "nomaster": true, "permanent": true, "dynamic": true, "secondary": true, "primary": true,
+		"tentative": true, "deprecated": true, "dadfailed": true, "temporary": true, "home": true, "nodad": true,
+		"mngtmpaddr": true, "noprefixroute": true, "autojoin": true, "stable-privacy": true,
+	}
+)
 
 // wordsKind returns the kind printed by one command, split into words.
 func wordsKind(words []string) Kind {
@@ -214,21 +268,36 @@ func wordsKind(words []string) Kind {
 // ipKind returns the kind printed by "ip [options] object ...": objects may
 // be abbreviated ("ip a", "ip ro").
 func ipKind(args []string) Kind {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-n" || a == "-netns" || a == "-b" || a == "-batch" || a == "-rc" || a == "-rcvbuf":
-			i++ // option with a value
-		case strings.HasPrefix(a, "-"):
+	if i := ipObject(args); i >= 0 {
+		switch a := args[i]; {
 		case strings.HasPrefix("address", a):
 			return KindIPAddr
 		case strings.HasPrefix("route", a):
 			return KindIPRoute
-		default:
-			return KindUnknown
 		}
 	}
 	return KindUnknown
+}
+
+// ipObject returns the index of the object of "ip [options] object ...",
+// -1 when there is none.
+func ipObject(args []string) int {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-n" || a == "-netns" || a == "-b" || a == "-batch" || a == "-rc" || a == "-rcvbuf":
+			i++ // option with a value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return i
+		}
+	}
+	return -1
+}
+
+// ipObjectArgs returns the words after the object of "ip [options] object
+// ...".
+func ipObjectArgs(args []string) []string {
+	return args[ipObject(args)+1:]
 }
 
 // kubectlKind returns the kind printed by a kubectl command: "version", "get

@@ -287,6 +287,38 @@ func TestCommandKind(t *testing.T) {
 	}
 }
 
+func TestCommandDevice(t *testing.T) {
+	tests := []struct {
+		cmd  string
+		want string
+	}{
+		{"ip a show kube-ipvs0 | grep -A2 10.96.0.10", "kube-ipvs0"},
+		{"ip addr show dev kube-ipvs0", "kube-ipvs0"},
+		{"ip -4 addr show kube-ipvs0", "kube-ipvs0"},
+		{"sudo ip -o -6 a s dev kube-ipvs0|grep fd00", "kube-ipvs0"},
+		{"ip address list kube-ipvs0 up", "kube-ipvs0"},
+		{"ip a show up scope global eth0", "eth0"},
+		{"ip addr show kube-ipvs0 2>&1", "kube-ipvs0"},
+		{"kubectl -n kube-system exec kube-proxy-x2x4z -- ip a show kube-ipvs0", "kube-ipvs0"},
+		{"ip -n cni-1234 addr show eth0", "eth0"},
+		{"ip a", ""},
+		{"ip a | grep -A2 10.96", ""},
+		{"ip addr show", ""},
+		{"ip addr show dev", ""},
+		{"ip addr show type dummy", ""},
+		{"ip route show dev eth0", ""},
+		{"ip link show kube-ipvs0", ""},
+		{"ip a show kube-ipvs0; ip r", ""},
+		{"ipvsadm -Ln", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := CommandDevice(tt.cmd); got != tt.want {
+			t.Errorf("CommandDevice(%q) = %q, want %q", tt.cmd, got, tt.want)
+		}
+	}
+}
+
 func TestBoundaryLine(t *testing.T) {
 	tests := []struct {
 		line string

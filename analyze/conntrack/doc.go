@@ -13,4 +13,9 @@
 // been shown.` is removed wherever it lands, even in the middle of a line (a
 // capture taken with 2>&1), and the count it states is kept. A capture that
 // holds the tool's failure text instead of a table sets Failure.
+//
+// A line that is not a flow, or a flow line that cannot be read (an address
+// the reporter replaced by "<clusterIp>", "x.x.x.x" or "***"), is skipped
+// with a warning; a capture is refused only when it holds no flow line and
+// nothing else conntrack prints.
 package conntrack

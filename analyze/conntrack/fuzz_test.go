@@ -35,6 +35,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("tcp 6 1 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 [start=Wed Nov 25 22:49:43 2026] use=1\r\n"))
 	f.Add([]byte("ipv4     2 gre      47 99 timeout=0, stream_timeout=0 src=10.0.0.1 dst=10.0.0.2 srckey=0x10 dstkey=0x20 src=10.0.0.2 dst=10.0.0.1 srckey=0x20 dstkey=0x10 zone=0 use=2"))
 	f.Add([]byte("<flow><meta direction=\"original\"><layer3 protonum=\"2\" protoname=\"ipv4\"><src>::1</src><dst>::2</dst></layer3><layer4 protonum=\"58\" protoname=\"icmpv6\"></layer4></meta>"))
+	// Pasted flows with placeholders, the summary glued to the last one.
+	f.Add([]byte("udp 17 29 src=10.244.1.5 dst=<clusterIp> sport=1 dport=53 [UNREPLIED] src=10.244.2.8 dst=10.244.1.5 sport=53 dport=1 mark=0 use=1\n" +
+		"tcp 6 117 SYN_SENT src=10.244.1.7 dst=x.x.x.x sport=2 dport=443 [UNREPLIED] src=x.x.x.x dst=10.244.1.7 sport=443 dport=2 mark=0 use=1conntrack v1.4.6 (conntrack-tools): 2 flow entries have been shown.\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		lines := bytes.Count(in, []byte("\n")) + 1
 		r := NewReader(bytes.NewReader(in), source.Pos{File: "f", Line: 1})

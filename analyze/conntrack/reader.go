@@ -48,6 +48,7 @@ type Reader struct {
 	warnings   []source.Warning
 	suppressed int
 	firstOdd   *source.ParseError // the first line that was not a flow
+	tuples     bool               // a line that was not a flow held src= and dst= tuples
 }
 
 // NewReader returns a Reader over r. at.File names the capture in the
@@ -60,8 +61,10 @@ func NewReader(r io.Reader, at source.Pos) *Reader {
 }
 
 // Next returns the next flow. At the end of the input it returns io.EOF, or
-// a [*source.ParseError] when the input held no flow and nothing else
-// conntrack prints (it is some other capture), or when reading failed.
+// a [*source.ParseError] when the input held no flow, no flow line and
+// nothing else conntrack prints (it is some other capture), or when reading
+// failed. Flow lines that cannot be read (a placeholder such as "<clusterIp>"
+// or "x.x.x.x" in place of an address) are skipped with a warning.
 //
 // The returned Flow is overwritten by the next call to Next. Copy the value
 // (*f) to keep it; its slices are never reused, so a copy is independent.
@@ -113,7 +116,7 @@ func (r *Reader) finish() error {
 		r.suppressed = 0
 	}
 	r.err = io.EOF
-	if r.flows == 0 && r.failure == nil && !r.hasStated && r.firstOdd != nil {
+	if r.flows == 0 && r.failure == nil && !r.hasStated && !r.tuples && r.firstOdd != nil {
 		r.err = r.firstOdd
 	}
 	return r.err
@@ -194,6 +197,9 @@ func (r *Reader) odd(line []byte, pos source.Pos, msg string) {
 	if r.firstOdd == nil {
 		r.firstOdd = source.Errorf(pos, string(line), "%w", errNotConntrack)
 	}
+	// A flow line that could not be read (a placeholder in place of an
+	// address, a line cut short) still shows the capture is conntrack's.
+	r.tuples = r.tuples || bytes.Contains(line, []byte("src=")) && bytes.Contains(line, []byte("dst="))
 	r.warn(pos, line, msg)
 }
 

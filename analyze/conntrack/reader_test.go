@@ -153,6 +153,22 @@ func TestParse(t *testing.T) {
 				`conntrack.txt:3: bad dst= value: "tcp 6 1 src=10.0.0.1 dst=10.0.0.300 sport=1 dport=2"`,
 				`conntrack.txt:4: flow without a reply tuple: "tcp 6 1 src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 use=1"`,
 			}},
+		{name: "placeholders and a summary glued to a redacted line",
+			in: "udp      17 29 src=10.244.1.5 dst=<clusterIp> sport=53210 dport=53 [UNREPLIED] src=10.244.2.8 dst=10.244.1.5 sport=53 dport=53210 mark=0 use=1\n" +
+				natLine + "\n" +
+				"tcp      6 117 SYN_SENT src=10.244.1.7 dst=*** sport=40000 dport=443 [UNREPLIED] src=*** dst=10.244.1.7 sport=443 dport=40000 mark=0 use=1" +
+				"conntrack v1.4.6 (conntrack-tools): 3 flow entries have been shown.\n",
+			want: []Flow{natFlow(2)}, format: FormatDefault, stated: 3,
+			warnings: []string{
+				`conntrack.txt:1: placeholder "<clusterIp>" in place of the dst= value (skipped): "udp      17 29 src=10.244.1.5 dst=<clusterIp> sport=53210 dport=53 [UNREPLIED] s…"`,
+				`conntrack.txt:3: placeholder "***" in place of the dst= value (skipped): "tcp      6 117 SYN_SENT src=10.244.1.7 dst=*** sport=40000 dport=443 [UNREPLIED]…"`,
+			}},
+		{name: "every flow redacted",
+			in:   "tcp 6 117 SYN_SENT src=x.x.x.x dst=10.96.0.1 sport=40000 dport=443 [UNREPLIED] src=10.96.0.1 dst=x.x.x.x sport=443 dport=40000 mark=0 use=1\n",
+			want: []Flow{}, stated: -1,
+			warnings: []string{
+				`conntrack.txt:1: placeholder "x.x.x.x" in place of the src= value (skipped): "tcp 6 117 SYN_SENT src=x.x.x.x dst=10.96.0.1 sport=40000 dport=443 [UNREPLIED] s…"`,
+			}},
 		{name: "not root",
 			in:   "conntrack v1.4.7 (conntrack-tools): Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n",
 			want: []Flow{}, stated: -1,

@@ -3,6 +3,7 @@ package conntrack
 import (
 	"bytes"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
@@ -242,6 +243,9 @@ func (r *Reader) tokens(f *Flow, line []byte, partial bool) (Format, string) {
 			f.Extra = append(f.Extra, string(tok))
 		}
 		if bad {
+			if source.Placeholder(string(val)) {
+				return "", "placeholder " + strconv.Quote(string(val)) + " in place of the " + string(key) + "= value (skipped)"
+			}
 			return "", "bad " + string(key) + "= value"
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/ipvslint/ipvslint/internal/jsonschema"
+	"github.com/ipvslint/ipvslint/internal/schemacheck"
 )
 
 // schemaPath is the JSON Schema of the document, which this package owns.
@@ -14,7 +14,7 @@ const schemaPath = "../../docs/input.schema.json"
 // violations returns what breaks the schema in doc, paths rooted at "input".
 func violations(t *testing.T, doc *Document) []string {
 	t.Helper()
-	schema, err := jsonschema.CompileFile(schemaPath)
+	schema, err := schemacheck.Compile(schemaPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func violations(t *testing.T, doc *Document) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	errs, err := schema.Validate(raw, "input")
+	errs, err := schema.Violations(raw, "input")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +63,8 @@ func TestSchemaRejects(t *testing.T) {
 	doc.Cluster.CNI.Class = "bridge"
 	got := violations(t, doc)
 	want := []string{
-		"input.cluster.cni.class: bridge not in [overlay vpc unknown]",
-		"input.nodes[node-a].listeners: <nil> is not array",
+		"input/cluster/cni/class: value must be one of 'overlay', 'vpc', 'unknown'",
+		"input/nodes/node-a/listeners: got null, want array",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors = %q, want %q", got, want)

@@ -21,6 +21,18 @@
 // exist.`, an iproute2 "Error: ..." line, or a shell's "command not found") is
 // not an error: the result's [Result.Failure] is set.
 //
+// Pastes hold fragments. Address lines that come without their link line
+// (`ip a show kube-ipvs0 | grep -A1 10.96`, grep's "--" between groups, a
+// paste that lost its indent) belong to the interface their IPv4 label
+// names, else to that of the address line before them, else to the one the
+// command names ([ParseDevice]); what nothing names is kept on an interface
+// without a name, with a warning, unless the capture has link lines: then
+// it starts inside an interface whose link line was not pasted, and those
+// lines are skipped with a warning. Such a result is [Result.Partial]. A
+// line that cannot be read (a placeholder such as "<lb-ip>" or "x.x.x.x"
+// in place of an address, a line of another tool) is a warning, never an
+// error, unless no line at all is `ip addr` output.
+//
 // Things the output cannot tell, and how the parser treats them:
 //
 //   - Addresses keep the host part: "192.168.10.11/24" is kept as printed, not

@@ -16,6 +16,11 @@ func FuzzParse(f *testing.F) {
 	f.Add("[{}]\n")
 	f.Add(`[{"ifindex":2,"link":null,"ifname":"a","addr_info":[{"local":"10.0.0.1","address":"10.0.0.2","prefixlen":32,"dynamic":true}]}]`)
 	f.Add("Device \"kube-ipvs0\" does not exist.\n")
+	// Pasted fragments: grep'd address lines, a paste that starts inside an
+	// interface, placeholders.
+	f.Add("    inet 10.96.0.10/32 scope global kube-ipvs0\n       valid_lft forever preferred_lft forever\n--\n    inet6 fd00::a/128 scope global\n")
+	f.Add("    inet6 fe80::42:acff:fe11:2/64 scope link \n       valid_lft forever preferred_lft forever\n3: kube-ipvs0: <BROADCAST,NOARP> mtu 1500\n    inet 10.96.0.1/32 scope global kube-ipvs0\n")
+	f.Add("inet <clusterIp>/32 scope global kube-ipvs0\ninet x.x.x.x/32 scope global eth0:vip\n")
 	parsertest.Fuzz[Result]{
 		Parse: Parse,
 		First: 7,

@@ -32,14 +32,20 @@ type Result struct {
 	Failure *source.Failure `json:"failure,omitempty"`
 	// Warnings are the lines understood only in part, or not at all.
 	Warnings []source.Warning `json:"warnings,omitempty"`
+	// Partial reports that address lines were read without their link
+	// line: a grep'd fragment, or a paste that starts inside an interface.
+	// The capture may then lack interfaces and addresses.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Interface is one link with its addresses. Fields the capture does not show
 // (flags and state in `ip -o addr`, Kind without -d) are zero.
 type Interface struct {
-	// Index is the interface index ("3" of "3: eth0@if2:").
+	// Index is the interface index ("3" of "3: eth0@if2:"); 0 when the
+	// capture has no link line for it (see [ParseDevice]).
 	Index int `json:"index"`
-	// Name is the interface name, without the "@link" part.
+	// Name is the interface name, without the "@link" part; "" for the
+	// addresses of a fragment that nothing names the interface of.
 	Name string `json:"name"`
 	// Link is what follows "@" in the text form: a name ("eth0"), "ifN" when
 	// the peer is in another network namespace, or "NONE". From JSON it is
@@ -116,6 +122,23 @@ type Address struct {
 	Pos source.Pos `json:"pos"`
 }
 
+// Merge adds the interfaces and addresses of another fragment of the same
+// node's `ip addr` output to r, as when a ticket pastes several grep'd
+// pieces: an interface that no link line introduced (Index 0) takes the
+// addresses of the one of the same name in o, other interfaces are appended.
+// Warnings and Failure stay with their captures.
+func (r *Result) Merge(o *Result) {
+	for _, it := range o.Interfaces {
+		i := slices.IndexFunc(r.Interfaces, func(x *Interface) bool { return x.Name == it.Name && x.Index == it.Index })
+		if i >= 0 && it.Index == 0 {
+			r.Interfaces[i].Addresses = append(r.Interfaces[i].Addresses, it.Addresses...)
+			continue
+		}
+		r.Interfaces = append(r.Interfaces, it)
+	}
+	r.Partial = r.Partial || o.Partial
+}
+
 // Interface returns the interface with the given name, or nil.
 func (r *Result) Interface(name string) *Interface {
 	for _, it := range r.Interfaces {
@@ -157,9 +180,17 @@ func (it *Interface) HasFlag(flag string) bool {
 
 // Parse reads one `ip addr` capture in any of its forms (see the package
 // documentation). at names the capture and the line number of its first
-// line. It returns an error only when the input is not `ip addr` output at
-// all; odd lines become warnings.
+// line. It returns an error only when the input holds no line of `ip addr`
+// output at all; odd lines become warnings.
 func Parse(r io.Reader, at source.Pos) (*Result, error) {
+	return ParseDevice(r, at, "")
+}
+
+// ParseDevice is [Parse] for the output of a command that names the
+// interface it shows, dev ("kube-ipvs0" of `ip addr show dev kube-ipvs0 |
+// grep -A1 10.96`): address lines that come without their link line and
+// whose IPv4 label does not say otherwise are dev's. dev "" is [Parse].
+func ParseDevice(r io.Reader, at source.Pos, dev string) (*Result, error) {
 	if at.Line < 1 {
 		at.Line = 1
 	}
@@ -189,7 +220,7 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 		if b == '[' {
 			return parseJSON(br, at)
 		}
-		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at)
+		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at, dev)
 	}
 }
 

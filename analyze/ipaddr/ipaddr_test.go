@@ -1,9 +1,11 @@
 package ipaddr
 
 import (
+	"io"
 	"net/netip"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
@@ -18,6 +20,49 @@ var refs = parsertest.Captures[Result]{Parse: Parse, Read: testref.Read,
 func at(line int) source.Pos { return source.Pos{File: "ip-addr.txt", Line: line} }
 
 func pfx(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+
+// The warnings about address lines whose interface is unknown.
+const (
+	unnamed      = "no link line, label or command names the interface: kept on an unnamed interface"
+	midInterface = "line of an interface whose link line the capture lacks (skipped)"
+)
+
+// TestParseDevice reads fragments of `ip addr show DEV` output: address
+// lines without their link line are DEV's unless their label says
+// otherwise.
+func TestParseDevice(t *testing.T) {
+	parse := func(r io.Reader, at source.Pos) (*Result, error) { return ParseDevice(r, at, "kube-ipvs0") }
+	parsertest.Table(t, parse, "ip-addr.txt", []parsertest.Case[Result]{
+		{
+			// ip -6 a show kube-ipvs0 | grep -A1 fd00: no labels.
+			Name:  "grep fragment",
+			First: 3,
+			In: "    inet6 fd00:10:96::1/128 scope global\r\n" +
+				"       valid_lft forever preferred_lft forever\r\n" +
+				"    inet6 fd00:10:96::a/128 scope global\r\n",
+			Want: &Result{Form: FormText, Partial: true, Interfaces: []*Interface{{Name: "kube-ipvs0", Addresses: []Address{
+				{Prefix: pfx("fd00:10:96::1/128"), Scope: "global", ValidLft: "forever", PreferredLft: "forever", Pos: at(3)},
+				{Prefix: pfx("fd00:10:96::a/128"), Scope: "global", Pos: at(5)},
+			}, Pos: at(3)}}},
+		},
+		{
+			// The label names the interface, and the line after it is of
+			// the same one.
+			Name: "a label names another interface",
+			In:   "    inet 10.0.0.5/24 scope global eth0\n    inet 10.96.0.1/32 scope global\n",
+			Want: &Result{Form: FormText, Partial: true, Interfaces: []*Interface{{Name: "eth0", Addresses: []Address{
+				{Prefix: pfx("10.0.0.5/24"), Scope: "global", Label: "eth0", Pos: at(1)},
+				{Prefix: pfx("10.96.0.1/32"), Scope: "global", Pos: at(2)},
+			}, Pos: at(1)}}},
+		},
+		{
+			Name: "whole output",
+			In:   "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500\n    inet 10.96.0.1/32 scope global kube-ipvs0\n",
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500,
+				Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(2)}}, Pos: at(1)}}},
+		},
+	})
+}
 
 func TestParse(t *testing.T) {
 	parsertest.Table(t, Parse, "ip-addr.txt", []parsertest.Case[Result]{
@@ -141,12 +186,12 @@ func TestParse(t *testing.T) {
 				Group: "default", TxQueueLen: 1000, Addresses: []Address{}, Pos: at(1),
 			}}, Warnings: []source.Warning{
 				{Pos: at(1), Msg: `bad mtu "big"`, Text: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu big qdisc noqueue state UNKNOWN group default …"},
-				{Pos: at(2), Msg: "lifetimes without an address line", Text: "       valid_lft forever preferred_lft forever"},
+				{Pos: at(2), Msg: "lifetimes without an address line (skipped)", Text: "       valid_lft forever preferred_lft forever"},
 				{Pos: at(3), Msg: "address without a prefix length (skipped)", Text: "    inet 127.0.0.1 scope host lo"},
-				{Pos: at(4), Msg: `bad address (skipped): netip.ParsePrefix("127.0.0.300/8"): ParseAddr("127.0.0.300"): IPv4 field has value >255`,
+				{Pos: at(4), Msg: `bad address: netip.ParsePrefix("127.0.0.300/8"): ParseAddr("127.0.0.300"): IPv4 field has value >255 (skipped)`,
 					Text: "    inet 127.0.0.300/8 scope host lo"},
-				{Pos: at(5), Msg: "unrecognized line", Text: "    vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff"},
-				{Pos: at(6), Msg: "unrecognized line", Text: "garbage"},
+				{Pos: at(5), Msg: "unrecognized line (skipped)", Text: "    vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff"},
+				{Pos: at(6), Msg: "unrecognized line (skipped)", Text: "garbage"},
 			}},
 		},
 		{
@@ -197,9 +242,84 @@ func TestParse(t *testing.T) {
 			WantErr: `ip-addr.txt:1: not ip addr output: "TCP  10.96.0.1:443 rr"`,
 		},
 		{
-			Name:    "address line first",
-			In:      "\n    inet 10.96.0.1/32 scope global kube-ipvs0\n",
-			WantErr: `ip-addr.txt:2: not ip addr output: no link line before: "    inet 10.96.0.1/32 scope global kube-ipvs0"`,
+			Name:    "nothing of ip addr, a valid_lft line aside",
+			In:      "hello\n       valid_lft forever preferred_lft forever\n    link/ether 02:42:ac:11:00:02\n",
+			WantErr: `ip-addr.txt:1: not ip addr output: "hello"`,
+		},
+		{
+			// ip a | grep -A1 10.96.0 from a ticket: IPv4 labels name the
+			// interface, grep's "--" parts the groups.
+			Name: "grep fragment named by its labels",
+			In: "\n    inet 10.96.0.1/32 scope global kube-ipvs0\n" +
+				"       valid_lft forever preferred_lft forever\n" +
+				"--\n" +
+				"inet 10.96.0.10/32 scope global kube-ipvs0\n" +
+				"    inet 192.168.10.11/24 brd 192.168.10.255 scope global secondary eth0:vip\n",
+			Want: &Result{Form: FormText, Partial: true, Interfaces: []*Interface{
+				{Name: "kube-ipvs0", Addresses: []Address{
+					{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", ValidLft: "forever", PreferredLft: "forever", Pos: at(2)},
+					{Prefix: pfx("10.96.0.10/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(5)},
+				}, Pos: at(2)},
+				{Name: "eth0", Addresses: []Address{
+					{Prefix: pfx("192.168.10.11/24"), Broadcast: netip.MustParseAddr("192.168.10.255"), Scope: "global",
+						Flags: []string{"secondary"}, Label: "eth0:vip", Pos: at(6)},
+				}, Pos: at(6)},
+			}},
+		},
+		{
+			Name: "grep fragment that nothing names",
+			In: "    inet6 fd00:10:96::1/128 scope global\n" +
+				"       valid_lft forever preferred_lft forever\n" +
+				"    inet 10.96.0.1/32 scope global kube-ipvs0\n" +
+				"--\n" +
+				"    inet6 fd00:10:96::a/128 scope global\n",
+			Want: &Result{Form: FormText, Partial: true, Interfaces: []*Interface{
+				{Addresses: []Address{
+					{Prefix: pfx("fd00:10:96::1/128"), Scope: "global", ValidLft: "forever", PreferredLft: "forever", Pos: at(1)},
+					{Prefix: pfx("fd00:10:96::a/128"), Scope: "global", Pos: at(5)},
+				}, Pos: at(1)},
+				{Name: "kube-ipvs0", Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(3)}}, Pos: at(3)},
+			}, Warnings: []source.Warning{
+				{Pos: at(1), Msg: unnamed, Text: "    inet6 fd00:10:96::1/128 scope global"},
+				{Pos: at(2), Msg: unnamed, Text: "       valid_lft forever preferred_lft forever"},
+				{Pos: at(5), Msg: unnamed, Text: "    inet6 fd00:10:96::a/128 scope global"},
+			}},
+		},
+		{
+			// A paste that starts with the end of the interface before
+			// kube-ipvs0.
+			Name: "starts inside an interface",
+			In: "    inet6 fe80::42:acff:fe11:2/64 scope link \n" +
+				"       valid_lft forever preferred_lft forever\n" +
+				"    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff\n" +
+				"3: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default \n" +
+				"    inet 10.96.0.1/32 scope global kube-ipvs0\n",
+			Want: &Result{Form: FormText, Partial: true, Interfaces: []*Interface{{
+				Index: 3, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop", State: "DOWN", Group: "default",
+				Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(5)}},
+				Pos:       at(4),
+			}}, Warnings: []source.Warning{
+				{Pos: at(1), Msg: midInterface, Text: "    inet6 fe80::42:acff:fe11:2/64 scope link "},
+				{Pos: at(2), Msg: midInterface, Text: "       valid_lft forever preferred_lft forever"},
+				{Pos: at(3), Msg: midInterface, Text: "    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff"},
+			}},
+		},
+		{
+			Name: "placeholder address",
+			In: "5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500\n" +
+				"    inet <lb-ip>/32 scope global kube-ipvs0\n" +
+				"       valid_lft forever preferred_lft forever\n" +
+				"    inet x.x.x.x/32 scope global kube-ipvs0\n" +
+				"    inet 10.96.0.1/32 scope global kube-ipvs0\n",
+			Want: &Result{Form: FormText, Interfaces: []*Interface{{
+				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500,
+				Addresses: []Address{{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(5)}},
+				Pos:       at(1),
+			}}, Warnings: []source.Warning{
+				{Pos: at(2), Msg: `placeholder "<lb-ip>" instead of an address (skipped)`, Text: "    inet <lb-ip>/32 scope global kube-ipvs0"},
+				{Pos: at(3), Msg: "lifetimes without an address line (skipped)", Text: "       valid_lft forever preferred_lft forever"},
+				{Pos: at(4), Msg: `placeholder "x.x.x.x" instead of an address (skipped)`, Text: "    inet x.x.x.x/32 scope global kube-ipvs0"},
+			}},
 		},
 		{
 			Name: "json array of something else",
@@ -372,4 +492,28 @@ func BenchmarkParse(b *testing.B) {
 			refs.Benchmark(b, name)
 		})
 	}
+}
+
+// TestMerge merges the fragments of two grep'd pastes: interfaces without a
+// link line join by name, the others are appended.
+func TestMerge(t *testing.T) {
+	r1, err := ParseDevice(strings.NewReader("    inet 10.96.0.10/32 scope global kube-ipvs0\n"), at(1), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := ParseDevice(strings.NewReader("    inet6 fd00::a/128 scope global\n3: eth0: <UP> mtu 1500\n    inet 10.0.0.5/24 scope global eth0\n"), at(5), "kube-ipvs0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1.Merge(r2)
+	want := &Result{Form: FormText, Partial: true, Interfaces: []*Interface{
+		{Name: "kube-ipvs0", Addresses: []Address{
+			{Prefix: pfx("10.96.0.10/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(1)},
+			{Prefix: pfx("fd00::a/128"), Scope: "global", Pos: at(5)},
+		}, Pos: at(1)},
+		{Index: 3, Name: "eth0", Flags: []string{"UP"}, MTU: 1500, Addresses: []Address{
+			{Prefix: pfx("10.0.0.5/24"), Scope: "global", Label: "eth0", Pos: at(7)},
+		}, Pos: at(6)},
+	}}
+	parsertest.Equal(t, r1, want)
 }

@@ -2,6 +2,7 @@ package ipaddr
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"slices"
@@ -26,15 +27,26 @@ var addrFlags = []string{
 // textParser holds the state of a text or one-line parse.
 type textParser struct {
 	res       *Result
-	cur       *Interface
-	addrOpen  bool // the last line was an address line: a valid_lft line may follow
-	afterLink bool // the last line was the link/ line: a kind line may follow
+	dev       string     // the interface the command names; "" when it names none
+	cur       *Interface // the interface the indented lines belong to; nil before the first link line and after a grep separator
+	inferred  bool       // cur was not named by a link line: address lines may change it
+	addrOpen  bool       // the last line was an address line: a valid_lft line may follow
+	afterLink bool       // the last line was the link/ line: a kind line may follow
+	linked    bool       // a link line or one-line record was read
+
+	// unknown holds the address lines that came before any link line with
+	// nothing to name their interface; orphans are the lines read into it.
+	// Both are settled at the end (see settle).
+	unknown *Interface
+	orphans []source.Warning
+
+	first *source.ParseError // the first line that is not ip addr output
 }
 
 // parseText reads the text and one-line forms.
-func parseText(r io.Reader, at source.Pos) (*Result, error) {
+func parseText(r io.Reader, at source.Pos, dev string) (*Result, error) {
 	sc := source.NewScanner(r, at.File, at.Line)
-	p := &textParser{res: &Result{Interfaces: []*Interface{}}}
+	p := &textParser{res: &Result{Interfaces: []*Interface{}}, dev: dev}
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.TrimSpace(line) == "" {
@@ -46,9 +58,7 @@ func parseText(r io.Reader, at source.Pos) (*Result, error) {
 			parts = strings.Split(line, `\`)
 		}
 		for _, part := range parts {
-			if err := p.line(part, sc.Pos()); err != nil {
-				return nil, err
-			}
+			p.line(part, sc.Pos())
 			if p.res.Failure != nil {
 				break
 			}
@@ -60,8 +70,32 @@ func parseText(r io.Reader, at source.Pos) (*Result, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
+	p.settle()
+	if len(p.res.Interfaces) == 0 && p.res.Failure == nil && p.first != nil {
+		return nil, p.first
+	}
 	p.res.Warnings = append(sc.Warnings(), p.res.Warnings...)
+	slices.SortStableFunc(p.res.Warnings, func(a, b source.Warning) int { return a.Line - b.Line })
 	return p.res, nil
+}
+
+// settle decides the fate of the address lines no interface name was found
+// for: when the capture has link lines, it starts inside an interface
+// whose link line was not pasted, and they are skipped; when it has none
+// (a grep'd fragment), they are kept on an interface without a name.
+func (p *textParser) settle() {
+	if p.unknown == nil {
+		return
+	}
+	msg := "no link line, label or command names the interface: kept on an unnamed interface"
+	if p.linked {
+		msg = "line of an interface whose link line the capture lacks (skipped)"
+		p.res.Interfaces = slices.DeleteFunc(p.res.Interfaces, func(it *Interface) bool { return it == p.unknown })
+	}
+	for _, w := range p.orphans {
+		w.Msg = msg
+		p.res.Warnings = append(p.res.Warnings, w)
+	}
 }
 
 // warn records a warning about text at pos.
@@ -70,39 +104,109 @@ func (p *textParser) warn(pos source.Pos, text, format string, args ...any) {
 }
 
 // line reads one line, or one backslash-separated part of a one-line record.
-func (p *textParser) line(text string, pos source.Pos) error {
+// An address or lifetime line that lost its indent in the paste is read as
+// an indented one.
+func (p *textParser) line(text string, pos source.Pos) {
 	fields := strings.Fields(text)
 	if len(fields) == 0 {
-		return nil
+		return
 	}
-	if text[0] != ' ' && text[0] != '\t' {
-		return p.head(text, fields, pos)
+	if text[0] != ' ' && text[0] != '\t' && !bodyWord(fields[0]) {
+		p.head(text, fields, pos)
+		return
 	}
-	if p.cur == nil {
-		return source.Errorf(pos, text, "%w: no link line before", errNotIPAddr)
+	if p.cur == nil || p.inferred && (fields[0] == "inet" || fields[0] == "inet6") {
+		p.orphan(text, fields, pos)
+		return
+	}
+	if p.cur == p.unknown {
+		p.orphans = append(p.orphans, source.Warnf(pos, text, ""))
 	}
 	p.body(text, fields, pos)
-	return nil
+}
+
+// bodyWord reports whether an unindented first word starts a line that
+// ip prints indented.
+func bodyWord(w string) bool {
+	return w == "inet" || w == "inet6" || w == "valid_lft" || strings.HasPrefix(w, "link/")
+}
+
+// orphan reads an indented line that no link line introduced: before the
+// first link line, or after grep's "--" separator. An address line belongs
+// to the interface its IPv4 label names ("eth0" for the alias "eth0:vip"),
+// else to that of the address line just before it, else to the one the
+// command names, else to the unnamed interface (see settle). Other lines
+// are skipped with a warning.
+func (p *textParser) orphan(text string, fields []string, pos source.Pos) {
+	if fields[0] != "inet" && fields[0] != "inet6" {
+		if !bodyWord(fields[0]) && fields[0] != "altname" {
+			p.notIPAddr(pos, text)
+		}
+		p.warn(pos, text, "no link line before (skipped)")
+		return
+	}
+	a, ok := p.readAddress(text, fields, pos)
+	if !ok {
+		return
+	}
+	name, _, _ := strings.Cut(a.Label, ":")
+	if name == "" && p.cur != nil {
+		name = p.cur.Name
+	}
+	if name == "" {
+		name = p.dev
+	}
+	if p.res.Form == "" {
+		p.res.Form = FormText
+	}
+	p.res.Partial, p.inferred = true, true
+	switch i := slices.IndexFunc(p.res.Interfaces, func(it *Interface) bool { return it.Name == name && it.Index == 0 }); {
+	case name == "":
+		if p.unknown == nil {
+			p.unknown = &Interface{Addresses: []Address{}, Pos: pos}
+			p.res.Interfaces = append(p.res.Interfaces, p.unknown)
+		}
+		p.cur = p.unknown
+		p.orphans = append(p.orphans, source.Warnf(pos, text, ""))
+	case i >= 0:
+		p.cur = p.res.Interfaces[i]
+	default:
+		p.cur = &Interface{Name: name, Addresses: []Address{}, Pos: pos}
+		p.res.Interfaces = append(p.res.Interfaces, p.cur)
+	}
+	p.cur.Addresses = append(p.cur.Addresses, a)
+	p.addrOpen = true
+}
+
+// notIPAddr records the first line that is not ip addr output, the error
+// of a capture that holds no ip addr line at all.
+func (p *textParser) notIPAddr(pos source.Pos, text string) {
+	if p.first == nil {
+		p.first = source.Errorf(pos, text, "%w", errNotIPAddr)
+	}
 }
 
 // head reads an unindented line: a link line ("3: eth0@if2: <...> mtu ..."),
-// a one-line address record ("3: eth0    inet ..."), or a failure message.
-func (p *textParser) head(text string, fields []string, pos source.Pos) error {
+// a one-line address record ("3: eth0    inet ..."), a failure message, or
+// grep's "--" between the groups it printed.
+func (p *textParser) head(text string, fields []string, pos source.Pos) {
 	idx, err := strconv.Atoi(strings.TrimSuffix(fields[0], ":"))
 	if !strings.HasSuffix(fields[0], ":") || err != nil || idx < 0 || len(fields) < 2 {
 		switch {
+		case text == "--":
+			p.cur, p.inferred, p.addrOpen, p.afterLink = nil, false, false, false
 		case len(p.res.Interfaces) == 0 && failure(strings.TrimSpace(text)):
 			p.res.Failure = &source.Failure{Pos: pos, Message: strings.TrimSpace(text)}
-		case len(p.res.Interfaces) == 0:
-			return source.Errorf(pos, text, "%w", errNotIPAddr)
 		default:
-			p.warn(pos, text, "unrecognized line")
+			p.notIPAddr(pos, text)
+			p.warn(pos, text, "unrecognized line (skipped)")
 		}
-		return nil
+		return
 	}
+	p.linked, p.inferred = true, false
 	if name, ok := strings.CutSuffix(fields[1], ":"); ok {
 		p.linkLine(text, name, idx, fields[2:], pos)
-		return nil
+		return
 	}
 	// ip -o addr: "<index>: <name>" leads each address line.
 	p.res.Form = FormOneLine
@@ -113,7 +217,6 @@ func (p *textParser) head(text string, fields []string, pos source.Pos) error {
 	}
 	rest := strings.TrimLeft(text[len(fields[0]):], " \t")[len(fields[1]):]
 	p.body(rest, fields[2:], pos)
-	return nil
 }
 
 // linkLine reads the fields after "<index>: <name>:" of the link line text.
@@ -182,7 +285,7 @@ func (p *textParser) body(text string, fields []string, pos source.Pos) {
 		p.address(text, fields, pos)
 	case first == "valid_lft":
 		if !addrOpen {
-			p.warn(pos, text, "lifetimes without an address line")
+			p.warn(pos, text, "lifetimes without an address line (skipped)")
 			return
 		}
 		a := &it.Addresses[len(it.Addresses)-1]
@@ -206,7 +309,7 @@ func (p *textParser) body(text string, fields []string, pos source.Pos) {
 	case afterLink && it.Kind == "":
 		it.Kind = first
 	default:
-		p.warn(pos, text, "unrecognized line")
+		p.warn(pos, text, "unrecognized line (skipped)")
 	}
 }
 
@@ -229,12 +332,21 @@ func (p *textParser) linkType(it *Interface, fields []string) {
 	}
 }
 
-// address reads an "inet|inet6 <a>[ peer <p>]/<plen> ... scope S <flags>
-// [label]" line.
+// address reads an address line into the current interface.
 func (p *textParser) address(text string, fields []string, pos source.Pos) {
+	if a, ok := p.readAddress(text, fields, pos); ok {
+		p.cur.Addresses = append(p.cur.Addresses, a)
+		p.addrOpen = true
+	}
+}
+
+// readAddress reads an "inet|inet6 <a>[ peer <p>]/<plen> ... scope S <flags>
+// [label]" line. It reports false, after a warning, when the line holds no
+// address.
+func (p *textParser) readAddress(text string, fields []string, pos source.Pos) (Address, bool) {
 	if len(fields) < 2 {
-		p.warn(pos, text, "address line without an address")
-		return
+		p.warn(pos, text, "address line without an address (skipped)")
+		return Address{}, false
 	}
 	a := Address{Pos: pos}
 	i := 2
@@ -252,11 +364,11 @@ func (p *textParser) address(text string, fields []string, pos source.Pos) {
 		i = 4
 	} else {
 		p.warn(pos, text, "address without a prefix length (skipped)")
-		return
+		return Address{}, false
 	}
 	if err != nil {
-		p.warn(pos, text, "bad address (skipped): %v", err)
-		return
+		p.warn(pos, text, "%s (skipped)", badAddress(fields[1], err))
+		return Address{}, false
 	}
 	var words []string // words after the scope: flags, then the IPv4 label
 	scoped := false
@@ -290,6 +402,15 @@ func (p *textParser) address(text string, fields []string, pos source.Pos) {
 	if len(words) > 0 {
 		a.Flags = words
 	}
-	p.cur.Addresses = append(p.cur.Addresses, a)
-	p.addrOpen = true
+	return a, true
+}
+
+// badAddress tells why an address did not parse: a placeholder the
+// reporter wrote in its place, or the parser's error.
+func badAddress(tok string, err error) string {
+	host, _, _ := strings.Cut(tok, "/")
+	if source.Placeholder(host) {
+		return fmt.Sprintf("placeholder %q instead of an address", host)
+	}
+	return "bad address: " + err.Error()
 }

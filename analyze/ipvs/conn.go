@@ -48,6 +48,9 @@ func (p *parser) listConn(line string, f []string) {
 		case addrBad:
 			p.warn(line, "bad address %q", f[3+i])
 			return
+		case addrPlaceholder:
+			p.placeholder(line, "connection's", f[3+i])
+			return
 		}
 		*dst = a
 	}

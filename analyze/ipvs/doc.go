@@ -47,4 +47,8 @@
 //     before 10.96.x. [Table.Services] keeps the printed order.
 //   - A service with no destinations is just its service line;
 //     [Service.Dests] is then empty.
+//   - Pastes hide addresses behind placeholders ("TCP  <LB-IP>:443 rr",
+//     "-> x.x.x.x:53"). Such a service or dest line is left out with a
+//     warning, and so are the dest lines under a service left out: they are
+//     never given to the service before it.
 package ipvs

@@ -443,15 +443,31 @@ func leftOut(s *Service) {
 type addrKind int
 
 const (
-	addrOK   addrKind = iota
-	addrName          // a host or port name, maybe cut short by ipvsadm
-	addrBad           // neither an address nor a name
+	addrOK          addrKind = iota
+	addrName                 // a host or port name, maybe cut short by ipvsadm
+	addrBad                  // neither an address nor a name
+	addrPlaceholder          // what a reporter wrote in place of the address ("<LB-IP>", "x.x.x.x")
 )
+
+// placeholder records a line left out because a placeholder stands in place
+// of its address; what names the address ("service", "destination"...).
+func (p *parser) placeholder(line, what, tok string) {
+	host := tok
+	if rest, ok := strings.CutPrefix(tok, "["); ok {
+		host, _, _ = strings.Cut(rest, "]")
+	} else if i := strings.LastIndexByte(tok, ':'); i > 0 {
+		host = tok[:i]
+	}
+	p.warn(line, "placeholder %q in place of the %s address: left out", host, what)
+}
 
 // parseAddrPort parses "a.b.c.d:port" or "[v6]:port" as ipvsadm -n prints
 // them, and tells names ("10.96.0.1:https", "kubernetes.default.svc.clust")
 // from garbage.
 func parseAddrPort(s string) (netip.AddrPort, addrKind) {
+	if source.Placeholder(s) {
+		return netip.AddrPort{}, addrPlaceholder
+	}
 	var host, port string
 	if rest, ok := strings.CutPrefix(s, "["); ok {
 		h, pt, ok := strings.Cut(rest, "]:")
@@ -470,6 +486,9 @@ func parseAddrPort(s string) (netip.AddrPort, addrKind) {
 		host, port = s[:i], s[i+1:]
 	}
 	a, err := netip.ParseAddr(host)
+	if err != nil && source.Placeholder(host) {
+		return netip.AddrPort{}, addrPlaceholder
+	}
 	if err != nil || a.Zone() != "" {
 		if isName(host) && nameChars(port) {
 			return netip.AddrPort{}, addrName

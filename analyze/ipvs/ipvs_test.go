@@ -164,6 +164,34 @@ var parseTests = []parseTest{
 		},
 	},
 	{
+		// Addresses a reporter hid before pasting: the services and real
+		// servers they stand for are left out; the real servers of a left
+		// out service are never given to the service before it.
+		name: "placeholders left out",
+		in: "TCP  10.96.0.1:443 rr\n" +
+			"  -> 172.18.0.2:6443              Masq    1      0          0\n" +
+			"TCP  <LB-IP>:443 rr\n" +
+			"  -> 10.244.1.3:8443              Masq    1      0          0\n" +
+			"TCP  x.x.x.x:80 rr\n" +
+			"  -> 10.244.1.3:8080              Masq    1      0          0\n" +
+			"TCP  10.96.0.10:53 rr\n" +
+			"  -> <pod-ip>:53                  Masq    1      0          0\n" +
+			"  -> ***:53                       Masq    1      0          0\n" +
+			"  -> 10.244.1.4:53                Masq    1      0          0\n",
+		want: &Table{Format: FormatList, Services: []*Service{
+			{Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", Dests: []Dest{listDest(2, "172.18.0.2:6443", "Masq", 1, 0, 0)}},
+			{Pos: at(7), Protocol: "TCP", Addr: ap("10.96.0.10:53"), Scheduler: "rr", Dests: []Dest{listDest(10, "10.244.1.4:53", "Masq", 1, 0, 0)}, DestsLeftOut: 2},
+		}},
+		warns: []string{
+			`ipvsadm.txt:3: placeholder "<LB-IP>" in place of the service address: left out: "TCP  <LB-IP>:443 rr"`,
+			`ipvsadm.txt:4: destination of a service that was left out: "  -> 10.244.1.3:8443              Masq    1      0          0"`,
+			`ipvsadm.txt:5: placeholder "x.x.x.x" in place of the service address: left out: "TCP  x.x.x.x:80 rr"`,
+			`ipvsadm.txt:6: destination of a service that was left out: "  -> 10.244.1.3:8080              Masq    1      0          0"`,
+			`ipvsadm.txt:8: placeholder "<pod-ip>" in place of the destination address: left out: "  -> <pod-ip>:53                  Masq    1      0          0"`,
+			`ipvsadm.txt:9: placeholder "***" in place of the destination address: left out: "  -> ***:53                       Masq    1      0          0"`,
+		},
+	},
+	{
 		name: "service listed twice",
 		in:   "TCP  10.96.0.1:443 rr\nTCP  10.96.0.1:443 wlc\n",
 		want: &Table{Format: FormatList, Services: []*Service{
@@ -334,6 +362,31 @@ var parseTests = []parseTest{
 			`ipvsadm.txt:8: saved rule without a service: left out: "-A -s rr"`,
 			`ipvsadm.txt:9: saved destination without -r: left out: "-a -f 124 -6 -w 1"`,
 			`ipvsadm.txt:10: unknown token "-s" kept: "-A -t 10.96.0.1:443 -s"`,
+		},
+	},
+	{
+		name: "saved rules and connections with placeholders",
+		in: "-A -t <LB-IP>:443 -s rr\n" +
+			"-A -t 10.96.0.1:443 -s rr\n" +
+			"-a -t 10.96.0.1:443 -r x.x.x.x:6443 -m -w 1\n",
+		want: &Table{Format: FormatSave, Services: []*Service{
+			{Pos: at(2), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", DestsLeftOut: 1},
+		}},
+		warns: []string{
+			`ipvsadm.txt:1: placeholder "<LB-IP>" in place of the service address: left out: "-A -t <LB-IP>:443 -s rr"`,
+			`ipvsadm.txt:3: placeholder "x.x.x.x" in place of the destination address: left out: "-a -t 10.96.0.1:443 -r x.x.x.x:6443 -m -w 1"`,
+		},
+	},
+	{
+		name: "connection with a placeholder",
+		in: "TCP 14:55  ESTABLISHED <client-ip>:43210   10.96.0.1:443      192.168.10.11:6443\n" +
+			"TCP 14:55  ESTABLISHED 10.244.1.5:43210   10.96.0.1:443      192.168.10.11:6443\n",
+		want: &Table{Format: FormatConn, Conns: []Conn{
+			{Pos: at(2), Protocol: "TCP", Expires: 895, State: "ESTABLISHED",
+				Source: ap("10.244.1.5:43210"), Virtual: ap("10.96.0.1:443"), Dest: ap("192.168.10.11:6443")},
+		}},
+		warns: []string{
+			`ipvsadm.txt:1: placeholder "<client-ip>" in place of the connection's address: left out: "TCP 14:55  ESTABLISHED <client-ip>:43210   10.96.0.1:443      192.168.10.11:6443"`,
 		},
 	},
 	{

@@ -151,6 +151,9 @@ func (p *parser) serviceID(line string, s *Service, f []string) ([]string, bool)
 	case addrBad:
 		p.warn(line, "bad service address %q", f[1])
 		return nil, false
+	case addrPlaceholder:
+		p.placeholder(line, "service", f[1])
+		return nil, false
 	}
 	s.Protocol, s.Addr, s.IPv6 = f[0], a, a.Addr().Is6()
 	return f[2:], true
@@ -272,6 +275,10 @@ func (p *parser) dest(line string, f []string) {
 		return
 	case addrBad:
 		p.warn(line, "bad destination address %q", f[1])
+		leftOut(p.svc)
+		return
+	case addrPlaceholder:
+		p.placeholder(line, "destination", f[1])
 		leftOut(p.svc)
 		return
 	}

@@ -134,6 +134,9 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 		case addrBad:
 			p.warn(line, "bad service address %q", arg)
 			return false
+		case addrPlaceholder:
+			p.placeholder(line, "service", arg)
+			return false
 		}
 		s.Protocol, s.Addr, s.IPv6, r.haveID = saveProtocols[opt], a, a.Addr().Is6(), true
 	case "-f", "--fwmark-service":
@@ -170,6 +173,9 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 			return false
 		case addrBad:
 			p.warn(line, "bad destination address %q", arg)
+			return false
+		case addrPlaceholder:
+			p.placeholder(line, "destination", arg)
 			return false
 		}
 		d.Addr, r.haveReal = a, true

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/source"
 	"github.com/ipvslint/ipvslint/internal/golden"
 )
 
@@ -41,11 +42,22 @@ var testRules = []engine.Rule{
 	},
 }
 
+// testWarnings are read warnings of a node, of a bundle as a whole (no
+// node, no line), and one whose text Markdown must escape.
+var testWarnings = []ReadWarning{
+	{Node: "node-a", Warning: source.Warning{Pos: source.Pos{File: "ticket.txt", Line: 31},
+		Msg: "no link line, label or command names the interface: kept on an unnamed interface", Text: "    inet6 fd00:10:96::1/128 scope global"}},
+	{Warning: source.Warning{Pos: source.Pos{File: "nodes/node-b/ipvsadm.txt"}, Msg: "listed in manifest.json but not in the bundle"}},
+	{Node: "node-c", Warning: source.Warning{Pos: source.Pos{File: "ticket.txt", Line: 8},
+		Msg: `placeholder "<LB-IP>" in place of the service address: left out`, Text: "TCP  <LB-IP>:443 rr | `x`"}},
+}
+
 // testAnalyses are the analyses every format has golden files of.
 func testAnalyses() map[string]*Analysis {
 	findings := NewAnalysis(testVersion, testCNI, testFindings)
 	findings.Nodes = []string{"node-a", "node-b", "node-c"}
 	findings.Rules, findings.ToolVersion = testRules, "v0.9.0"
+	findings.Warnings = testWarnings
 
 	empty := NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil)
 	empty.Rules = testRules
@@ -237,6 +249,18 @@ func TestAnalysisSARIFStructure(t *testing.T) {
 							} `json:"rules"`
 						} `json:"driver"`
 					} `json:"tool"`
+					Invocations []struct {
+						ExecutionSuccessful bool `json:"executionSuccessful"`
+						Notifications       []struct {
+							Level     string            `json:"level"`
+							Message   map[string]string `json:"message"`
+							Locations []struct {
+								PhysicalLocation struct {
+									ArtifactLocation map[string]string `json:"artifactLocation"`
+								} `json:"physicalLocation"`
+							} `json:"locations"`
+						} `json:"toolExecutionNotifications"`
+					} `json:"invocations"`
 					OriginalURIBaseIDs map[string]any `json:"originalUriBaseIds"`
 					Results            []struct {
 						RuleID    string            `json:"ruleId"`
@@ -267,6 +291,21 @@ func TestAnalysisSARIFStructure(t *testing.T) {
 			}
 			if _, ok := run.OriginalURIBaseIDs["BUNDLEROOT"]; !ok {
 				t.Error("no originalUriBaseIds.BUNDLEROOT")
+			}
+			// Read warnings are the notifications of one invocation.
+			switch {
+			case len(a.Warnings) == 0 && len(run.Invocations) != 0:
+				t.Errorf("%d invocations without read warnings", len(run.Invocations))
+			case len(a.Warnings) > 0 && (len(run.Invocations) != 1 || !run.Invocations[0].ExecutionSuccessful ||
+				len(run.Invocations[0].Notifications) != len(a.Warnings)):
+				t.Errorf("invocations %+v, want one successful with %d notifications", run.Invocations, len(a.Warnings))
+			case len(a.Warnings) > 0:
+				for i, n := range run.Invocations[0].Notifications {
+					if n.Level != "warning" || n.Message["text"] != a.Warnings[i].Msg || len(n.Locations) != 1 ||
+						n.Locations[0].PhysicalLocation.ArtifactLocation["uri"] != a.Warnings[i].File {
+						t.Errorf("notification %d: %+v, want read warning %v", i, n, a.Warnings[i])
+					}
+				}
 			}
 			levels := []string{"error", "warning", "note"}
 			ids := map[string]bool{}

@@ -112,19 +112,33 @@ func nodeCounts(n *snapshot.Node) []snapshot.Count {
 	}
 }
 
+// ReadWarning is a warning a parser or the bundle reader gave, with the
+// node whose capture it is about.
+type ReadWarning struct {
+	// Node is the node of the capture; "" for cluster captures and for
+	// warnings about a bundle as a whole (its manifest, its checksums).
+	Node string `json:"node,omitempty"`
+	source.Warning
+}
+
 // ReadWarnings lists every warning of the snapshot: bundles first, then the
 // captures of the cluster and of each node, in reading order.
-func ReadWarnings(snap *snapshot.Snapshot) []source.Warning {
-	var out []source.Warning
+func ReadWarnings(snap *snapshot.Snapshot) []ReadWarning {
+	out := []ReadWarning{}
+	add := func(node string, ws []source.Warning) {
+		for _, w := range ws {
+			out = append(out, ReadWarning{Node: node, Warning: w})
+		}
+	}
 	for _, b := range snap.Bundles {
-		out = append(out, b.Warnings...)
+		add("", b.Warnings)
 	}
 	for _, c := range snap.Cluster.Captures {
-		out = append(out, c.Warnings...)
+		add("", c.Warnings)
 	}
 	for _, n := range snap.Nodes {
 		for _, c := range n.Captures {
-			out = append(out, c.Warnings...)
+			add(n.Name, c.Warnings)
 		}
 	}
 	return out

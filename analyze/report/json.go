@@ -25,6 +25,11 @@ type Analysis struct {
 	// Waived are the findings waivers suppressed, listed only when asked
 	// (--show-waived); Summary.Waived counts them always.
 	Waived []Waived `json:"waived,omitempty"`
+	// Warnings are what the bundle reader and the parsers could not read,
+	// or read only in part (lines skipped, placeholders, missing link
+	// lines), with file and line: evidence the rules did not see. Never
+	// nil. The JUnit report leaves them out.
+	Warnings []ReadWarning `json:"warnings"`
 
 	// Nodes are the names of the bundle's nodes, sorted; Rules are the
 	// rules the engine ran, sorted by ID; ToolVersion is the ipvslint
@@ -68,7 +73,7 @@ type Summary struct {
 // NewAnalysis builds the report of the findings the engine gave, with the
 // version and CNI of the input document they were evaluated over.
 func NewAnalysis(version ReportedVersion, cni ReportedCNI, findings []engine.Finding) *Analysis {
-	a := &Analysis{SchemaVersion: AnalyzeSchema, KubernetesVersion: version, CNI: cni, Findings: nonNil(findings)}
+	a := &Analysis{SchemaVersion: AnalyzeSchema, KubernetesVersion: version, CNI: cni, Findings: nonNil(findings), Warnings: []ReadWarning{}}
 	for _, f := range findings {
 		switch f.Severity {
 		case engine.SeverityError:

@@ -97,7 +97,10 @@ type junitText struct {
 // waived is skipped, with the waivers' reasons. The cluster suite's
 // properties tell the Kubernetes version, the CNI, the ipvslint version and
 // how many findings were waived. Counts are consistent: tests, failures
-// and skipped of the root are the sums of those of the suites.
+// and skipped of the root are the sums of those of the suites. The read
+// warnings are left out: JUnit has no place for notes about the input that
+// CI systems show, and `ipvslint analyze` says on stderr how many there
+// were.
 func AnalysisJUnit(w io.Writer, a *Analysis) error {
 	rules := reportRules(a)
 	type key struct{ node, rule string }

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
@@ -12,8 +14,9 @@ import (
 // tables) to paste into a ticket: what the rules assumed about the cluster,
 // a table of the severity counts, a table of the findings, then each
 // finding with its message, its evidence in a code block, what to do,
-// references as links and assumptions; and the waived findings. Text from
-// the bundle is escaped so that it shows as written.
+// references as links and assumptions; a table of the read warnings; and
+// the waived findings. Text from the bundle is escaped so that it shows as
+// written.
 func AnalysisMarkdown(w io.Writer, a *Analysis) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "# ipvslint analyze\n\n")
@@ -37,6 +40,18 @@ func AnalysisMarkdown(w io.Writer, a *Analysis) error {
 		}
 		for i, f := range a.Findings {
 			writeMarkdownFinding(ew, i+1, f)
+		}
+	}
+
+	if len(a.Warnings) > 0 {
+		fmt.Fprintf(ew, "\n## Read warnings\n\nWhat the captures hold that ipvslint could not read, or read only in part; the rules did not see it.\n\n")
+		fmt.Fprintf(ew, "| node | where | warning |\n| --- | --- | --- |\n")
+		for _, rw := range a.Warnings {
+			msg := rw.Msg
+			if rw.Text != "" {
+				msg += ": " + strconv.Quote(rw.Text)
+			}
+			fmt.Fprintf(ew, "| %s | %s | %s |\n", cmp.Or(mdCell(rw.Node), "-"), mdCode(rw.Pos.String()), mdCell(msg))
 		}
 	}
 

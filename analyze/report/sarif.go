@@ -29,9 +29,26 @@ type sarifLog struct {
 
 type sarifRun struct {
 	Tool               sarifTool                        `json:"tool"`
+	Invocations        []sarifInvocation                `json:"invocations,omitempty"` // only when there are read warnings
 	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds"`
 	Results            []sarifResult                    `json:"results"` // never nil
 	Properties         sarifRunProperties               `json:"properties"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level      string             `json:"level"`
+	Message    sarifMessage       `json:"message"`
+	Locations  []sarifLocation    `json:"locations"`
+	Properties *sarifNodeProperty `json:"properties,omitempty"`
+}
+
+type sarifNodeProperty struct {
+	Node string `json:"node"`
 }
 
 type sarifTool struct {
@@ -135,8 +152,10 @@ type sarifRunProperties struct {
 // evidence has a line), and the node, Service and target as properties and
 // as a partial fingerprint. Waived findings are results too, with an
 // external suppression whose justification is the waiver's reason. The
-// run's properties tell the Kubernetes version, the CNI and how many
-// findings were waived.
+// read warnings are the toolExecutionNotifications of the run's invocation
+// (level warning, the line as location, the node as a property). The run's
+// properties tell the Kubernetes version, the CNI and how many findings were
+// waived.
 func AnalysisSARIF(w io.Writer, a *Analysis) error {
 	rules := reportRules(a)
 	index := make(map[string]int, len(rules))
@@ -150,8 +169,9 @@ func AnalysisSARIF(w io.Writer, a *Analysis) error {
 		OriginalURIBaseIDs: map[string]sarifArtifactLocation{
 			sarifRoot: {Description: &sarifMessage{Text: "The root of the ipvslint bundle (archive or directory) the report was made from."}},
 		},
-		Results:    []sarifResult{},
-		Properties: sarifRunProperties{KubernetesVersion: a.KubernetesVersion, CNI: a.CNI, Waived: a.Summary.Waived},
+		Invocations: newSARIFInvocations(a.Warnings),
+		Results:     []sarifResult{},
+		Properties:  sarifRunProperties{KubernetesVersion: a.KubernetesVersion, CNI: a.CNI, Waived: a.Summary.Waived},
 	}
 	for _, f := range a.Findings {
 		run.Results = append(run.Results, newSARIFResult(f, index[f.Rule]))
@@ -198,16 +218,41 @@ func newSARIFResult(f engine.Finding, ruleIndex int) sarifResult {
 		},
 	}
 	for _, ev := range f.Evidence {
-		loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: (&url.URL{Path: ev.File}).String(), URIBaseID: sarifRoot}}
-		if ev.Line > 0 {
-			loc.Region = &sarifRegion{StartLine: ev.Line}
-			if ev.Text != "" {
-				loc.Region.Snippet = &sarifMessage{Text: ev.Text}
-			}
-		}
-		res.Locations = append(res.Locations, sarifLocation{PhysicalLocation: loc})
+		res.Locations = append(res.Locations, newSARIFLocation(ev.File, ev.Line, ev.Text))
 	}
 	return res
+}
+
+// newSARIFLocation is the location of a line of a bundle file (the whole
+// file when line is 0), with its text as the snippet.
+func newSARIFLocation(file string, line int, text string) sarifLocation {
+	loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: (&url.URL{Path: file}).String(), URIBaseID: sarifRoot}}
+	if line > 0 {
+		loc.Region = &sarifRegion{StartLine: line}
+		if text != "" {
+			loc.Region.Snippet = &sarifMessage{Text: text}
+		}
+	}
+	return sarifLocation{PhysicalLocation: loc}
+}
+
+// newSARIFInvocations are the read warnings as the notifications of one
+// successful invocation, each with its place in the bundle and its node;
+// nil when there are none.
+func newSARIFInvocations(warnings []ReadWarning) []sarifInvocation {
+	if len(warnings) == 0 {
+		return nil
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{}}
+	for _, rw := range warnings {
+		n := sarifNotification{Level: "warning", Message: sarifMessage{Text: rw.Msg},
+			Locations: []sarifLocation{newSARIFLocation(rw.File, rw.Line, rw.Text)}}
+		if rw.Node != "" {
+			n.Properties = &sarifNodeProperty{Node: rw.Node}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	return []sarifInvocation{inv}
 }
 
 // sarifLevel is the SARIF level of a severity: error, warning, or note

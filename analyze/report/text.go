@@ -23,7 +23,8 @@ const findingIndent = "           "
 // the cluster, then the findings of the cluster as a whole and of each node,
 // worst first, each with its rule, title, what it concerns, the message,
 // the evidence as file:line and text, what to do, references and
-// assumptions; and a summary line.
+// assumptions; the waived findings; the read warnings, each with its node,
+// file:line and text; and a summary line.
 func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "%s Kubernetes %s, CNI %s\n", st.Heading.Render("ipvslint analyze:"), versionText(a.KubernetesVersion), cniText(a.CNI))
@@ -49,6 +50,13 @@ func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 		}
 	}
 
+	if len(a.Warnings) > 0 {
+		fmt.Fprintf(ew, "\n%s\n", st.Heading.Render("read warnings"))
+		for _, rw := range a.Warnings {
+			fmt.Fprintf(ew, "  %s\n", strings.TrimLeft(st.Faint.Render(rw.Node)+"  "+st.Warn.Render(rw.String()), " "))
+		}
+	}
+
 	s := a.Summary
 	summary := fmt.Sprintf("%s, %s, %d info", plural(s.Error, "error"), plural(s.Warning, "warning"), s.Info)
 	if len(a.Findings) == 0 {
@@ -56,6 +64,9 @@ func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 	}
 	if s.Waived > 0 {
 		summary += fmt.Sprintf(", %d waived", s.Waived)
+	}
+	if n := len(a.Warnings); n > 0 {
+		summary += "; " + plural(n, "read warning")
 	}
 	fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("summary:"), summary)
 	return ew.err

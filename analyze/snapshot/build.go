@@ -129,7 +129,7 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindIPAddr:
-		res, err := ipaddr.Parse(r, at)
+		res, err := ipaddr.ParseDevice(r, at, bundle.CommandDevice(capt.Command))
 		if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
 			return
 		}
@@ -142,8 +142,17 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
 			}
 		}
 		capt.Counts = []Count{{"interfaces", len(res.Interfaces)}, {"addresses", addrs}, {"kube-ipvs0 addresses", ipvsAddrs}}
+		if have, ok := n.slots["ip-addr"]; ok && res.Partial {
+			// Grep'd fragments of one node's addresses add up.
+			if prev := have.result.(*ipaddr.Result); prev.Partial {
+				prev.Merge(res)
+				capt.Detail = "fragment, read with " + have.capture.Pos().String()
+				n.setLocal(prev)
+				return
+			}
+		}
 		rank := 1
-		if res.Form == ipaddr.FormOneLine { // no flags, state or kind
+		if res.Form == ipaddr.FormOneLine || res.Partial { // no flags, state or kind; or a fragment
 			rank = 0
 		}
 		n.claim("ip-addr", capt, rank, res)
@@ -345,6 +354,7 @@ func (n *Node) resolve() {
 			switch {
 			case ifc.Name == IPVSInterface:
 				n.IPVSAddrs = append(n.IPVSAddrs, a)
+			case ifc.Name == "": // a fragment's address whose interface nothing named
 			case !a.IsLoopback():
 				n.NodeAddrs = append(n.NodeAddrs, a)
 			}

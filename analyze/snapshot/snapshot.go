@@ -109,7 +109,8 @@ type Node struct {
 	ProxyMode string             `json:"proxyMode,omitempty"`
 
 	// IPVSAddrs are the addresses on kube-ipvs0; NodeAddrs the node's other
-	// addresses (loopback excluded), in the order ip addr printed them.
+	// addresses (loopback excluded, and those of a pasted fragment whose
+	// interface nothing named), in the order ip addr printed them.
 	IPVSAddrs []netip.Addr `json:"ipvsAddrs"`
 	NodeAddrs []netip.Addr `json:"nodeAddrs"`
 

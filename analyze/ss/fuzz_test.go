@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("tcp   LISTEN 3      4096   0.0.0.0:443 0.0.0.0:*    users:((\"tmux: server\",pid=77,fd=5),(\"nginx\",pid=3000,fd=6))\r\n")
 	f.Add("LISTEN 0      4096   127.0.0.1:10249 0.0.0.0:*\nudp   UNCONN 0      0    [fe80::1]%eth0:546        [::]:*\n")
 	f.Add("bash: ss: command not found\n")
+	f.Add("State Recv-Q Send-Q\nLISTEN 0 4096 <node-ip>:443 0.0.0.0:*\nLISTEN 0 4096 x.x.x.x:80 *:*\n")
 	parsertest.Fuzz[Result]{
 		Parse: Parse,
 		First: 2,

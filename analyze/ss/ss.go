@@ -94,15 +94,17 @@ func (s *Socket) listening() bool {
 }
 
 // Parse reads one ss capture. at names the capture and the line number of its
-// first line. It returns an error only when the first line that is neither
-// blank nor the header is not a socket line; later odd lines become warnings.
+// first line. It returns an error only when no line is a socket line or the
+// header (the capture is not ss output), or reading fails; odd lines become
+// warnings.
 func Parse(r io.Reader, at source.Pos) (*Result, error) {
 	if at.Line < 1 {
 		at.Line = 1
 	}
 	sc := source.NewScanner(r, at.File, at.Line)
 	res := &Result{Sockets: []Socket{}}
-	seen := false // a line was recognised
+	seen := false                // a line was recognised
+	var first *source.ParseError // the first line that was not
 	for sc.Scan() {
 		line := sc.Text()
 		fields := strings.Fields(line)
@@ -121,17 +123,20 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 			res.Sockets = append(res.Sockets, s)
 			continue
 		}
-		switch {
-		case !seen && source.ShellFailure(line):
+		if !seen && first == nil && source.ShellFailure(line) {
 			res.Failure = &source.Failure{Pos: pos, Message: strings.TrimSpace(line)}
 			return res, sc.Err()
-		case !seen:
-			return nil, source.Errorf(pos, line, "%w: %v", errNotSS, err)
+		}
+		if first == nil {
+			first = source.Errorf(pos, line, "%w: %v", errNotSS, err)
 		}
 		res.Warnings = append(res.Warnings, source.Warnf(pos, line, "%v (skipped)", err))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
+	}
+	if !seen && first != nil {
+		return nil, first
 	}
 	res.Warnings = append(sc.Warnings(), res.Warnings...)
 	return res, nil
@@ -219,6 +224,9 @@ func parseLocal(col string) (addr netip.Addr, port uint16, iface string, err err
 		return addr, port, iface, nil
 	}
 	if addr, err = netip.ParseAddr(host); err != nil {
+		if source.Placeholder(host) {
+			return addr, 0, "", errors.New("placeholder " + strconv.Quote(host) + " in place of the local address")
+		}
 		return addr, 0, "", errors.New("bad local address " + strconv.Quote(col))
 	}
 	return addr, port, iface, nil

@@ -86,6 +86,15 @@ func TestParse(t *testing.T) {
 			Want: &Result{Sockets: []Socket{}, Failure: &source.Failure{Pos: at(1), Message: "bash: ss: command not found"}},
 		},
 		{
+			// A paste that starts with a redacted line.
+			Name: "odd first line and a placeholder",
+			In:   "LISTEN 0 4096 <node-ip>:443 0.0.0.0:*\nLISTEN 0 4096 127.0.0.1:10249 0.0.0.0:*\n",
+			Want: &Result{Sockets: []Socket{{Netid: "tcp", State: "LISTEN", SendQ: 4096, Addr: ip("127.0.0.1"), Port: 10249, Peer: "0.0.0.0:*", Pos: at(2)}},
+				Warnings: []source.Warning{
+					{Pos: at(1), Msg: `placeholder "<node-ip>" in place of the local address (skipped)`, Text: "LISTEN 0 4096 <node-ip>:443 0.0.0.0:*"},
+				}},
+		},
+		{
 			Name:    "not ss",
 			In:      "net.ipv4.ip_forward = 1\n",
 			WantErr: `ss-listen.txt:1: not ss output: too few columns: "net.ipv4.ip_forward = 1"`,

@@ -13,6 +13,7 @@ func FuzzParse(f *testing.F) {
 	captures.Seed(f)
 	f.Add("net.ipv4.ip_forward=1\r\nsysctl: permission denied on key 'x'\nodd\n")
 	f.Add("bash: sysctl: command not found\n")
+	f.Add("Last login: Tue Nov 24 09:12:01 2026\nnet.ipv4.vs.conntrack = 1\nnet.ipv4.vs.conn_reuse_mode = <value>\n")
 	parsertest.Fuzz[Result]{
 		Parse: Parse,
 		First: 3,

@@ -63,16 +63,17 @@ func (r *Result) Int(name string) (v int64, pos source.Pos, ok bool) {
 }
 
 // Parse reads one sysctl capture. at names the capture and the line number of
-// its first line. It returns an error only when the first line that is not
-// blank is neither a parameter nor a sysctl or shell message; later odd lines
-// become warnings.
+// its first line. It returns an error only when no line is a parameter or a
+// sysctl message (the capture is not sysctl output), or reading fails; odd
+// lines become warnings.
 func Parse(r io.Reader, at source.Pos) (*Result, error) {
 	if at.Line < 1 {
 		at.Line = 1
 	}
 	sc := source.NewScanner(r, at.File, at.Line)
 	res := &Result{Entries: map[string]Entry{}}
-	seen := false // a line was recognised
+	seen := false                // a line was recognised
+	var first *source.ParseError // the first line that was not
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
@@ -91,14 +92,14 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 		key, value, ok := strings.Cut(line, "=")
 		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
-			switch {
-			case !seen && source.ShellFailure(line):
+			if !seen && first == nil && source.ShellFailure(line) {
 				res.Failure = &source.Failure{Pos: pos, Message: line}
 				return res, sc.Err()
-			case !seen:
-				return nil, source.Errorf(pos, line, "%w", errNotSysctl)
 			}
-			res.Warnings = append(res.Warnings, source.Warnf(pos, line, "not a key = value line"))
+			if first == nil {
+				first = source.Errorf(pos, line, "%w", errNotSysctl)
+			}
+			res.Warnings = append(res.Warnings, source.Warnf(pos, line, "not a key = value line (skipped)"))
 			continue
 		}
 		seen = true
@@ -109,6 +110,9 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
+	}
+	if !seen && first != nil {
+		return nil, first
 	}
 	res.Warnings = append(sc.Warnings(), res.Warnings...)
 	return res, nil

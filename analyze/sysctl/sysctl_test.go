@@ -42,7 +42,7 @@ func TestParse(t *testing.T) {
 				Warnings: []source.Warning{
 					{Pos: at(1), Msg: "sysctl could not read a parameter", Text: "sysctl: cannot stat /proc/sys/net/ipv4/vs: No such file or directory"},
 					{Pos: at(3), Msg: "sysctl could not read a parameter", Text: "sysctl: cannot stat /proc/sys/net/ipv4/conf/eth0.100/arp_filter: No such file or…"},
-					{Pos: at(5), Msg: "not a key = value line", Text: "what is this"},
+					{Pos: at(5), Msg: "not a key = value line (skipped)", Text: "what is this"},
 					{Pos: at(6), Msg: "net.ipv4.ip_forward repeated (first at line 4); the last value is kept", Text: "net.ipv4.ip_forward = 1"},
 					{Pos: at(7), Msg: "sysctl could not read a parameter", Text: "sysctl: permission denied on key 'net.ipv4.vs.secure_tcp'"},
 				},
@@ -62,6 +62,14 @@ func TestParse(t *testing.T) {
 			Name: "command not found",
 			In:   "sh: 1: sysctl: not found\n",
 			Want: &Result{Entries: map[string]Entry{}, Failure: &source.Failure{Pos: at(1), Message: "sh: 1: sysctl: not found"}},
+		},
+		{
+			// A paste that starts with a line of something else.
+			Name: "odd first line",
+			In:   "Last login: Tue Nov 24 09:12:01 2026 from 10.0.0.9\nnet.ipv4.vs.conntrack = 1\n",
+			Want: &Result{Entries: map[string]Entry{"net.ipv4.vs.conntrack": {Value: "1", Pos: at(2)}}, Warnings: []source.Warning{
+				{Pos: at(1), Msg: "not a key = value line (skipped)", Text: "Last login: Tue Nov 24 09:12:01 2026 from 10.0.0.9"},
+			}},
 		},
 		{
 			Name:    "not sysctl",

@@ -17,6 +17,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("6.10-rc1\n")
 	f.Add("Linux n 6.8.0 #1 SMP 2024 sparc64 GNU/Linux\nLinux n 6.8.0\n")
 	f.Add("sh: uname: not found\n")
+	f.Add("Last login: Tue Nov 24 09:12:01 2026\nLinux <hostname> 5.4.0-150-generic #167-Ubuntu SMP x86_64 GNU/Linux\n")
 	parsertest.Fuzz[Result]{
 		Parse: Parse,
 		Common: func(res *Result) parsertest.Common {

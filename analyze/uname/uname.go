@@ -1,6 +1,7 @@
 package uname
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -95,15 +96,16 @@ var machines = []string{
 }
 
 // Parse reads one uname capture. at names the capture and the line number of
-// its first line. It returns an error only when the first line that is not
-// blank is neither uname output nor a shell's failure message; further lines
-// become warnings.
+// its first line. It returns an error only when no line is uname output or
+// a shell's failure message, or reading fails; the other lines become
+// warnings.
 func Parse(r io.Reader, at source.Pos) (*Result, error) {
 	if at.Line < 1 {
 		at.Line = 1
 	}
 	sc := source.NewScanner(r, at.File, at.Line)
 	res := &Result{}
+	var first error // the first line that is not uname output
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" {
@@ -113,23 +115,32 @@ func Parse(r io.Reader, at source.Pos) (*Result, error) {
 		switch {
 		case res.Pos.IsValid() || res.Failure != nil:
 			res.Warnings = append(res.Warnings, source.Warnf(pos, line, "more than one line of uname output (ignored)"))
-		case source.ShellFailure(line):
+		case source.ShellFailure(line) && first == nil:
 			res.Failure = &source.Failure{Pos: pos, Message: line}
 		default:
-			if err := res.parseLine(line, pos); err != nil {
-				return nil, err
+			u, err := parseLine(line, pos)
+			if err != nil {
+				first = cmp.Or(first, err)
+				res.Warnings = append(res.Warnings, source.Warnf(pos, line, "%v (skipped)", errors.Unwrap(err)))
+				continue
 			}
+			u.Warnings = append(res.Warnings, u.Warnings...)
+			*res = *u
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
+	if !res.Pos.IsValid() && res.Failure == nil && first != nil {
+		return nil, first
+	}
 	res.Warnings = append(sc.Warnings(), res.Warnings...)
 	return res, nil
 }
 
-// parseLine reads the uname line at pos into r.
-func (r *Result) parseLine(line string, pos source.Pos) error {
+// parseLine reads the uname line at pos.
+func parseLine(line string, pos source.Pos) (*Result, error) {
+	r := &Result{}
 	fields := strings.Fields(line)
 	switch {
 	case len(fields) == 1: // uname -r
@@ -148,12 +159,12 @@ func (r *Result) parseLine(line string, pos source.Pos) error {
 		r.Machine = fields[m]
 		r.Build = strings.Join(fields[3:m], " ")
 	default:
-		return source.Errorf(pos, line, "%w", errNotUname)
+		return nil, source.Errorf(pos, line, "%w", errNotUname)
 	}
 	v, ok := ParseVersion(r.Release)
 	if !ok {
-		return source.Errorf(pos, line, "%w: release %q is not a kernel version", errNotUname, r.Release)
+		return nil, source.Errorf(pos, line, "%w: release %q is not a kernel version", errNotUname, r.Release)
 	}
 	r.Version, r.Pos = v, pos
-	return nil
+	return r, nil
 }

@@ -57,6 +57,17 @@ func TestParse(t *testing.T) {
 				}},
 		},
 		{
+			// A paste that starts with a line of something else; the
+			// hostname replaced by a placeholder is just a word.
+			Name: "odd first line",
+			In:   "Last login: Tue Nov 24 09:12:01 2026\nLinux <hostname> 5.4.0-150-generic #167-Ubuntu SMP x86_64 GNU/Linux\n",
+			Want: &Result{KernelName: "Linux", Hostname: "<hostname>", Release: "5.4.0-150-generic", Version: Version{5, 4, 0},
+				Build: "#167-Ubuntu SMP", Machine: "x86_64", OS: "GNU/Linux", Pos: at(2),
+				Warnings: []source.Warning{
+					{Pos: at(1), Msg: `not uname output: release "Tue" is not a kernel version (skipped)`, Text: "Last login: Tue Nov 24 09:12:01 2026"},
+				}},
+		},
+		{
 			Name: "empty",
 			In:   "\n",
 			Want: &Result{},

@@ -31,6 +31,10 @@ The Kubernetes version and the CNI decide what several rules conclude. They
 are read from the bundle; --k8s-version and --cni say them when it does not
 (or override it). A rule that had to assume one says so.
 
+What the captures hold that could not be read (a line skipped, an address
+replaced by a placeholder) is listed after the findings as read warnings,
+with node and file:line, in every format but JUnit.
+
 --expect IP:PORT[/PROTO] tells the rules that clients use that destination (a
 port of a load balancer that the Service itself does not declare, say); give
 it once per destination.
@@ -138,6 +142,7 @@ func runAnalyze(c *cli.Context) error {
 		}
 		a := report.AnalysisOf(doc, findings)
 		a.Rules, a.ToolVersion = eng.Rules(), versionString()
+		a.Warnings = report.ReadWarnings(snap)
 		a.Summary.Waived = len(waived)
 		if c.Bool("show-waived") {
 			a.Waived = waived
@@ -151,8 +156,10 @@ func runAnalyze(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	ph.done("report")
-	if n := len(report.ReadWarnings(snap)); n > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", n)
+	// The reports list the read warnings, except JUnit and the input
+	// document: say how many there are.
+	if n := len(report.ReadWarnings(snap)); n > 0 && (eng == nil || format == "junit") {
+		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them\n", n)
 	}
 	switch {
 	case buildErr != nil:
