@@ -120,6 +120,9 @@ func runAnalyze(c *cli.Context) error {
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
 	}
+	if eng != nil {
+		opts.Reads = eng.Reads() // build of the inventory only what the rules read
+	}
 	doc, err := input.Build(snap, opts)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
