@@ -208,7 +208,9 @@ func (m *model) endpointsOf(v *vsEntry) []string {
 		if !slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
 			continue
 		}
-		if slices.ContainsFunc(v.s.Dests, func(d ipvs.Dest) bool { return isEndpoint(svc, d.Addr.Addr().Unmap().String(), int(d.Addr.Port()), proto) }) {
+		if slices.ContainsFunc(v.s.Dests, func(d ipvs.Dest) bool {
+			return isEndpoint(svc, d.Addr.Addr().Unmap().String(), int(d.Addr.Port()), proto)
+		}) {
 			out = append(out, key)
 		}
 	}

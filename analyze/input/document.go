@@ -35,18 +35,18 @@ type Capture struct {
 
 // Cluster holds the cluster-wide facts.
 type Cluster struct {
-	Version   Version                 `json:"version"`
-	CNI       CNI                     `json:"cni"`
-	KubeProxy KubeProxy               `json:"kubeProxy"`
-	Services  map[string]*Service     `json:"services"` // by namespace/name
+	Version   Version             `json:"version"`
+	CNI       CNI                 `json:"cni"`
+	KubeProxy KubeProxy           `json:"kubeProxy"`
+	Services  map[string]*Service `json:"services"` // by namespace/name
 	// LoadBalancers are the Services of type LoadBalancer or with a load
 	// balancer ingress or external IPs; LocalPolicies those with
 	// externalTrafficPolicy or internalTrafficPolicy Local. By
 	// namespace/name.
 	LoadBalancers map[string]*ServiceSummary `json:"loadBalancers"`
 	LocalPolicies map[string]*ServiceSummary `json:"localPolicies"`
-	Nodes         map[string]*ClusterNode    `json:"nodes"` // by node name, from nodes.yaml
-	Captures  map[string]Capture      `json:"captures"` // by capture name (see ClusterCaptures)
+	Nodes         map[string]*ClusterNode    `json:"nodes"`    // by node name, from nodes.yaml
+	Captures      map[string]Capture         `json:"captures"` // by capture name (see ClusterCaptures)
 	// NodeNames are the names of every node the bundle names, in nodes.yaml
 	// or by its captures, sorted; CapturedNodes those it has captures of
 	// (the keys of [Document.Nodes]), sorted. Rules see one node at a time
