@@ -30,7 +30,7 @@ func (c *Cluster) summary(svc *Service) *ServiceSummary {
 			s.HostNetworkReady = s.HostNetworkReady || ep.HostNetwork
 		}
 	}
-	s.ReadyEndpointNodes = slices.Sorted(maps.Keys(nodes))
+	s.ReadyEndpointNodes = nonNil(slices.Sorted(maps.Keys(nodes)))
 	return s
 }
 
