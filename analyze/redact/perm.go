@@ -1,0 +1,156 @@
+package redact
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/binary"
+	"fmt"
+	"net/netip"
+)
+
+// KeySize is the length of the key of a [Perm], in bytes.
+const KeySize = 32
+
+// Perm is a keyed prefix-preserving permutation of IPv4 and IPv6 addresses,
+// in the manner of Crypto-PAn: bit i of the mapped address is bit i of the
+// address flipped or not by a pseudo-random function of the i bits before
+// it. Two addresses that share their first n bits are mapped to two
+// addresses that share their first n bits, so subnets map onto subnets and
+// containment in a CIDR is kept. The function is a bijection on each family.
+//
+// Flips are forced off on the way to every [Range] and, inside a fixed
+// range, everywhere: so fixed ranges map to themselves address by address,
+// a class range (10.0.0.0/8...) onto itself, and no address outside a
+// range is mapped into it.
+//
+// The zero Perm is not valid: use [NewPerm]. A Perm is not safe for
+// concurrent use.
+type Perm struct {
+	block      cipher.Block
+	pad4, pad6 [16]byte
+	buf        [16]byte
+}
+
+// NewPerm returns the permutation of a [KeySize]-byte key.
+func NewPerm(key []byte) (*Perm, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("key of %d bytes, want %d", len(key), KeySize)
+	}
+	block, err := aes.NewCipher(key[:16])
+	if err != nil {
+		return nil, err
+	}
+	p := &Perm{block: block}
+	block.Encrypt(p.pad4[:], key[16:])
+	block.Encrypt(p.pad6[:], p.pad4[:])
+	return p, nil
+}
+
+// Map returns the address a is mapped to. IPv4-mapped IPv6 addresses
+// (::ffff:a.b.c.d) keep their form and map their IPv4 address; zones are
+// kept.
+func (p *Perm) Map(a netip.Addr) netip.Addr { return p.apply(a, false) }
+
+// Unmap returns the address that [Perm.Map] maps to a: its inverse.
+func (p *Perm) Unmap(a netip.Addr) netip.Addr { return p.apply(a, true) }
+
+func (p *Perm) apply(a netip.Addr, inverse bool) netip.Addr {
+	switch {
+	case a.Is4():
+		b := a.As4()
+		binary.BigEndian.PutUint32(b[:], p.bits32(binary.BigEndian.Uint32(b[:]), inverse))
+		return netip.AddrFrom4(b)
+	case a.Is4In6():
+		m := netip.AddrFrom16(p.apply(a.Unmap(), inverse).As16())
+		return m.WithZone(a.Zone())
+	case a.Is6():
+		b := a.As16()
+		hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+		hi, lo = p.bits128(hi, lo, inverse)
+		binary.BigEndian.PutUint64(b[:8], hi)
+		binary.BigEndian.PutUint64(b[8:], lo)
+		return netip.AddrFrom16(b).WithZone(a.Zone())
+	}
+	return a
+}
+
+// bits128 maps the 128 bits of an IPv6 address.
+func (p *Perm) bits128(hi, lo uint64, inverse bool) (uint64, uint64) {
+	in := [2]uint64{hi, lo}
+	out := in
+	for i := 0; i < 128; i++ {
+		// The prefix the flip depends on is the original address's.
+		src := in
+		if inverse {
+			src = out
+		}
+		if p.flip6(src, i) {
+			out[i/64] ^= 1 << (63 - i%64)
+		}
+	}
+	return out[0], out[1]
+}
+
+// bits32 maps the 32 bits of an IPv4 address.
+func (p *Perm) bits32(v uint32, inverse bool) uint32 {
+	out := v
+	for i := 0; i < 32; i++ {
+		// The prefix the flip depends on is the original address's.
+		src := v
+		if inverse {
+			src = out
+		}
+		if p.flip4(src, i) {
+			out ^= 1 << (31 - i)
+		}
+	}
+	return out
+}
+
+// flip4 tells whether bit i of an IPv4 address whose first i bits are
+// those of v is flipped.
+func (p *Perm) flip4(v uint32, i int) bool {
+	prefix := mask32(v, i)
+	if !free4(prefix, i) {
+		return false
+	}
+	return p.prf([2]uint64{uint64(prefix) << 32, 0}, i, &p.pad4)
+}
+
+// flip6 tells whether bit i of an IPv6 address whose first i bits are those
+// of v is flipped.
+func (p *Perm) flip6(v [2]uint64, i int) bool {
+	prefix := masked128(v, i)
+	if !free6(prefix, i) {
+		return false
+	}
+	return p.prf(prefix, i, &p.pad6)
+}
+
+// prf is the pseudo-random bit of an i-bit prefix: the first bit of the
+// block cipher applied to the prefix followed by the pad's remaining bits.
+func (p *Perm) prf(prefix [2]uint64, i int, pad *[16]byte) bool {
+	padHi, padLo := binary.BigEndian.Uint64(pad[:8]), binary.BigEndian.Uint64(pad[8:])
+	keep := masked128([2]uint64{^uint64(0), ^uint64(0)}, i)
+	hi := prefix[0] | padHi&^keep[0]
+	lo := prefix[1] | padLo&^keep[1]
+	binary.BigEndian.PutUint64(p.buf[:8], hi)
+	binary.BigEndian.PutUint64(p.buf[8:], lo)
+	p.block.Encrypt(p.buf[:], p.buf[:])
+	return p.buf[0]&0x80 != 0
+}
+
+// masked128 keeps the first n bits of v.
+func masked128(v [2]uint64, n int) [2]uint64 {
+	switch {
+	case n <= 0:
+		return [2]uint64{}
+	case n < 64:
+		return [2]uint64{v[0] &^ (^uint64(0) >> n), 0}
+	case n == 64:
+		return [2]uint64{v[0], 0}
+	case n < 128:
+		return [2]uint64{v[0], v[1] &^ (^uint64(0) >> (n - 64))}
+	}
+	return v
+}
