@@ -25,6 +25,13 @@ import (
 //     its forms, ss, sysctl, ipset, conntrack -S, the proxy mode):
 //     addresses only.
 func (r *Redactor) rewrite(kind bundle.Kind, in io.Reader, out io.Writer) error {
+	return eachLine(in, out, func(dst, line []byte) []byte { return r.line(kind, dst, line) })
+}
+
+// eachLine copies in to out line by line through fn, which appends the
+// rewritten line to dst. Lines keep their ends ("\n", "\r\n", none at
+// the end of the input); a line of any length is handled.
+func eachLine(in io.Reader, out io.Writer, fn func(dst, line []byte) []byte) error {
 	br := bufio.NewReaderSize(in, 256<<10)
 	bw := bufio.NewWriterSize(out, 256<<10)
 	var long, dst []byte
@@ -39,7 +46,7 @@ func (r *Redactor) rewrite(kind bundle.Kind, in io.Reader, out io.Writer) error 
 			line = long
 		}
 		if len(line) > 0 {
-			dst = r.line(kind, dst[:0], line)
+			dst = fn(dst[:0], line)
 			if _, werr := bw.Write(dst); werr != nil {
 				return werr
 			}

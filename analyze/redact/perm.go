@@ -58,73 +58,42 @@ func (p *Perm) apply(a netip.Addr, inverse bool) netip.Addr {
 	switch {
 	case a.Is4():
 		b := a.As4()
-		binary.BigEndian.PutUint32(b[:], p.bits32(binary.BigEndian.Uint32(b[:]), inverse))
+		v := p.permute([2]uint64{uint64(binary.BigEndian.Uint32(b[:])) << 32, 0}, 32, inverse)
+		binary.BigEndian.PutUint32(b[:], uint32(v[0]>>32))
 		return netip.AddrFrom4(b)
 	case a.Is4In6():
 		m := netip.AddrFrom16(p.apply(a.Unmap(), inverse).As16())
 		return m.WithZone(a.Zone())
 	case a.Is6():
 		b := a.As16()
-		hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
-		hi, lo = p.bits128(hi, lo, inverse)
-		binary.BigEndian.PutUint64(b[:8], hi)
-		binary.BigEndian.PutUint64(b[8:], lo)
+		v := p.permute([2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}, 128, inverse)
+		binary.BigEndian.PutUint64(b[:8], v[0])
+		binary.BigEndian.PutUint64(b[8:], v[1])
 		return netip.AddrFrom16(b).WithZone(a.Zone())
 	}
 	return a
 }
 
-// bits128 maps the 128 bits of an IPv6 address.
-func (p *Perm) bits128(hi, lo uint64, inverse bool) (uint64, uint64) {
-	in := [2]uint64{hi, lo}
-	out := in
-	for i := 0; i < 128; i++ {
-		// The prefix the flip depends on is the original address's.
-		src := in
+// permute maps the first n bits of v (32 for IPv4, held in the top bits,
+// or 128): bit i is flipped when the pseudo-random bit of the i bits
+// before it, in the original address, says so and no range forbids it.
+func (p *Perm) permute(v [2]uint64, n int, inverse bool) [2]uint64 {
+	pad, rs := &p.pad6, ranges6
+	if n == 32 {
+		pad, rs = &p.pad4, ranges4
+	}
+	out := v
+	for i := 0; i < n; i++ {
+		src := v // the original address, known bit by bit when inverting
 		if inverse {
 			src = out
 		}
-		if p.flip6(src, i) {
+		prefix := masked128(src, i)
+		if free(rs, prefix, i) && p.prf(prefix, i, pad) {
 			out[i/64] ^= 1 << (63 - i%64)
 		}
 	}
-	return out[0], out[1]
-}
-
-// bits32 maps the 32 bits of an IPv4 address.
-func (p *Perm) bits32(v uint32, inverse bool) uint32 {
-	out := v
-	for i := 0; i < 32; i++ {
-		// The prefix the flip depends on is the original address's.
-		src := v
-		if inverse {
-			src = out
-		}
-		if p.flip4(src, i) {
-			out ^= 1 << (31 - i)
-		}
-	}
 	return out
-}
-
-// flip4 tells whether bit i of an IPv4 address whose first i bits are
-// those of v is flipped.
-func (p *Perm) flip4(v uint32, i int) bool {
-	prefix := mask32(v, i)
-	if !free4(prefix, i) {
-		return false
-	}
-	return p.prf([2]uint64{uint64(prefix) << 32, 0}, i, &p.pad4)
-}
-
-// flip6 tells whether bit i of an IPv6 address whose first i bits are those
-// of v is flipped.
-func (p *Perm) flip6(v [2]uint64, i int) bool {
-	prefix := masked128(v, i)
-	if !free6(prefix, i) {
-		return false
-	}
-	return p.prf(prefix, i, &p.pad6)
 }
 
 // prf is the pseudo-random bit of an i-bit prefix: the first bit of the

@@ -48,13 +48,9 @@ func Special(a netip.Addr) bool {
 	return false
 }
 
-type range4 struct {
-	base  uint32
-	bits  int
-	fixed bool
-}
-
-type range6 struct {
+// span is a range as the permutation sees it: the bits of its prefix (an
+// IPv4 prefix in the top 32 bits) and their number.
+type span struct {
 	base  [2]uint64
 	bits  int
 	fixed bool
@@ -62,12 +58,13 @@ type range6 struct {
 
 var ranges4, ranges6 = splitRanges()
 
-func splitRanges() (r4 []range4, r6 []range6) {
+func splitRanges() (r4, r6 []span) {
 	for _, r := range Ranges {
 		a := r.Prefix.Addr()
 		if a.Is4() {
 			b := a.As4()
-			r4 = append(r4, range4{uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]), r.Prefix.Bits(), r.Fixed})
+			base := uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
+			r4 = append(r4, span{[2]uint64{base << 32, 0}, r.Prefix.Bits(), r.Fixed})
 			continue
 		}
 		b := a.As16()
@@ -76,36 +73,15 @@ func splitRanges() (r4 []range4, r6 []range6) {
 			v[0] = v[0]<<8 | uint64(b[i])
 			v[1] = v[1]<<8 | uint64(b[8+i])
 		}
-		r6 = append(r6, range6{v, r.Prefix.Bits(), r.Fixed})
+		r6 = append(r6, span{v, r.Prefix.Bits(), r.Fixed})
 	}
 	return r4, r6
 }
 
-// mask32 keeps the first n bits of v.
-func mask32(v uint32, n int) uint32 {
-	if n <= 0 {
-		return 0
-	}
-	return v &^ (^uint32(0) >> n)
-}
-
-// free4 reports whether the bit after the i-bit IPv4 prefix may be
-// flipped: not on the way to a range, nor inside a fixed one.
-func free4(prefix uint32, i int) bool {
-	for _, r := range ranges4 {
-		if i < r.bits && mask32(r.base, i) == prefix {
-			return false
-		}
-		if r.fixed && i >= r.bits && mask32(prefix, r.bits) == r.base {
-			return false
-		}
-	}
-	return true
-}
-
-// free6 is free4 for IPv6.
-func free6(prefix [2]uint64, i int) bool {
-	for _, r := range ranges6 {
+// free reports whether the bit after an i-bit prefix may be flipped: not on
+// the way to a range, nor inside a fixed one.
+func free(rs []span, prefix [2]uint64, i int) bool {
+	for _, r := range rs {
 		if i < r.bits && masked128(r.base, i) == prefix {
 			return false
 		}

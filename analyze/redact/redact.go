@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -21,7 +22,7 @@ import (
 // ErrLoose is returned for a bundle argument read in loose mode (pasted
 // outputs, an archive without manifest.json): its captures are pieces of
 // files, which a bundle cannot hold as they were.
-var ErrLoose = fmt.Errorf("not a bundle in the layout (no %s): redact reads what the collector wrote", bundle.ManifestName)
+var ErrLoose = errors.New("not a bundle in the layout (no manifest.json): redact reads what the collector wrote")
 
 // Redactor redacts bundles with one [Map]: every bundle it writes uses the
 // same tokens and addresses. Use it in two steps: [Redactor.Collect] every
@@ -199,11 +200,14 @@ func (r *Redactor) Write(arg string, opts bundle.Options, tmpDir string, w io.Wr
 		}
 		defer f.Close()
 		h := sha256.New()
-		n := &counter{w: io.MultiWriter(f, h)}
-		if err := r.rewrite(c.Kind, rd, n); err != nil {
+		if err := r.rewrite(c.Kind, rd, io.MultiWriter(f, h)); err != nil {
 			return err
 		}
-		files = append(files, spooled{path: r.path(c.Path), file: f.Name(), bytes: n.n, sum: hex.EncodeToString(h.Sum(nil))})
+		size, err := f.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return err
+		}
+		files = append(files, spooled{path: r.path(c.Path), file: f.Name(), bytes: size, sum: hex.EncodeToString(h.Sum(nil))})
 		return f.Close()
 	})
 	if err != nil {
@@ -213,18 +217,6 @@ func (r *Redactor) Write(arg string, opts bundle.Options, tmpDir string, w io.Wr
 		return fmt.Errorf("%s: %w", arg, ErrLoose)
 	}
 	return r.archive(w, r.manifest(b.Manifest, files), files)
-}
-
-// counter counts the bytes written through it.
-type counter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *counter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // path returns the redacted path of a capture: nodes/<node>/ names the

@@ -1,7 +1,6 @@
 package redact
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -34,22 +33,7 @@ func (m *Map) UnredactText(in io.Reader, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	br := bufio.NewReader(in)
-	bw := bufio.NewWriter(out)
-	var dst []byte
-	for {
-		line, err := br.ReadBytes('\n')
-		dst = w.append(dst[:0], line)
-		if _, werr := bw.Write(dst); werr != nil {
-			return werr
-		}
-		if err == io.EOF {
-			return bw.Flush()
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return eachLine(in, out, w.append)
 }
 
 // UnredactJSON copies a JSON report from in to out with every string (keys
