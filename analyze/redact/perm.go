@@ -13,8 +13,8 @@ const KeySize = 32
 
 // Perm is a keyed prefix-preserving permutation of IPv4 and IPv6 addresses,
 // in the manner of Crypto-PAn: bit i of the mapped address is bit i of the
-// address flipped or not by a pseudo-random function of the i bits before
-// it. Two addresses that share their first n bits are mapped to two
+// address flipped or not by a pseudo-random function (AES-256 under the
+// key) of the i bits before it. Two addresses that share their first n bits are mapped to two
 // addresses that share their first n bits, so subnets map onto subnets and
 // containment in a CIDR is kept. The function is a bijection on each family.
 //
@@ -26,9 +26,8 @@ const KeySize = 32
 // The zero Perm is not valid: use [NewPerm]. A Perm is not safe for
 // concurrent use.
 type Perm struct {
-	block      cipher.Block
-	pad4, pad6 [16]byte
-	buf        [16]byte
+	block cipher.Block
+	buf   [16]byte
 }
 
 // NewPerm returns the permutation of a [KeySize]-byte key.
@@ -36,14 +35,11 @@ func NewPerm(key []byte) (*Perm, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("key of %d bytes, want %d", len(key), KeySize)
 	}
-	block, err := aes.NewCipher(key[:16])
+	block, err := aes.NewCipher(key) // AES-256
 	if err != nil {
 		return nil, err
 	}
-	p := &Perm{block: block}
-	block.Encrypt(p.pad4[:], key[16:])
-	block.Encrypt(p.pad6[:], p.pad4[:])
-	return p, nil
+	return &Perm{block: block}, nil
 }
 
 // Map returns the address a is mapped to. IPv4-mapped IPv6 addresses
@@ -78,9 +74,9 @@ func (p *Perm) apply(a netip.Addr, inverse bool) netip.Addr {
 // or 128): bit i is flipped when the pseudo-random bit of the i bits
 // before it, in the original address, says so and no range forbids it.
 func (p *Perm) permute(v [2]uint64, n int, inverse bool) [2]uint64 {
-	pad, rs := &p.pad6, ranges6
+	rs := ranges6
 	if n == 32 {
-		pad, rs = &p.pad4, ranges4
+		rs = ranges4
 	}
 	out := v
 	for i := 0; i < n; i++ {
@@ -89,22 +85,24 @@ func (p *Perm) permute(v [2]uint64, n int, inverse bool) [2]uint64 {
 			src = out
 		}
 		prefix := masked128(src, i)
-		if free(rs, prefix, i) && p.prf(prefix, i, pad) {
+		if free(rs, prefix, i) && p.prf(prefix, i, n) {
 			out[i/64] ^= 1 << (63 - i%64)
 		}
 	}
 	return out
 }
 
-// prf is the pseudo-random bit of an i-bit prefix: the first bit of the
-// block cipher applied to the prefix followed by the pad's remaining bits.
-func (p *Perm) prf(prefix [2]uint64, i int, pad *[16]byte) bool {
-	padHi, padLo := binary.BigEndian.Uint64(pad[:8]), binary.BigEndian.Uint64(pad[8:])
-	keep := masked128([2]uint64{^uint64(0), ^uint64(0)}, i)
-	hi := prefix[0] | padHi&^keep[0]
-	lo := prefix[1] | padLo&^keep[1]
-	binary.BigEndian.PutUint64(p.buf[:8], hi)
-	binary.BigEndian.PutUint64(p.buf[8:], lo)
+// prf is the pseudo-random bit of the i-bit prefix of an address of n
+// bits: the first bit of a CBC-MAC under the key of two blocks, the prefix
+// (zeros past it) and then the family and the length. Every prefix of
+// every length and family gets a bit of its own, so the flips of a path
+// are independent.
+func (p *Perm) prf(prefix [2]uint64, i, n int) bool {
+	binary.BigEndian.PutUint64(p.buf[:8], prefix[0])
+	binary.BigEndian.PutUint64(p.buf[8:], prefix[1])
+	p.block.Encrypt(p.buf[:], p.buf[:])
+	p.buf[0] ^= byte(n)
+	p.buf[1] ^= byte(i)
 	p.block.Encrypt(p.buf[:], p.buf[:])
 	return p.buf[0]&0x80 != 0
 }

@@ -211,3 +211,27 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestPermUniform checks that the flips along a path are independent: under
+// many keys, the zero third octet of 192.168.0.12 stays zero about once in
+// 256, as a random permutation of 192.168.0.0/16 would have it. (A
+// pseudo-random function fed the prefix padded with a fixed pad gives
+// neighbouring positions the same bit whenever the address's bit matches
+// the pad's, and keeps it about one time in 14.)
+func TestPermUniform(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	a := netip.MustParseAddr("192.168.0.12")
+	kept := 0
+	for range 1000 {
+		key := make([]byte, KeySize)
+		for i := range key {
+			key[i] = byte(r.UintN(256))
+		}
+		if must(NewPerm(key)).Map(a).As4()[2] == 0 {
+			kept++
+		}
+	}
+	if kept > 20 {
+		t.Errorf("the third octet of %s stays under %d keys of 1000, want about 4", a, kept)
+	}
+}
