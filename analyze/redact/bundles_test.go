@@ -1,0 +1,388 @@
+package redact
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/kube"
+	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/analyze/source"
+)
+
+// examples are the example bundles of the repository.
+func examples(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "bundles", "*", bundle.ManifestName))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no example bundles: %v", err)
+	}
+	for i, d := range dirs {
+		dirs[i] = filepath.Dir(d)
+	}
+	return dirs
+}
+
+// redactTo redacts dir with the test key into a .tar.gz in a temporary
+// folder and returns its path and the map.
+func redactTo(t *testing.T, dir string) (string, *Map) {
+	t.Helper()
+	m := &Map{Format: MapFormat, Key: strings.Repeat("5a17c308", 8)}
+	r, err := New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Collect(dir, bundle.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "redacted.tar.gz")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(dir, bundle.Options{}, t.TempDir(), f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out, r.Finish()
+}
+
+// analyse evaluates the built-in rules over a bundle, as analyze does.
+func analyse(t *testing.T, eng *engine.Engine, arg string) *report.Analysis {
+	t.Helper()
+	snap, err := snapshot.Build([]string{arg}, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := input.Build(snap, input.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings, err := eng.Evaluate(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.AnalysisOf(doc, findings)
+}
+
+// TestExamplesStayTrue is the property of redaction: for every example
+// bundle, analyze on the redacted copy gives the same findings (rule and
+// severity, one for one, so the same counts), the JSON report unredacted
+// with the map is the original's findings exactly (node, Service, target,
+// message and evidence files), the redacted manifest is marked and its
+// checksums hold (the reader warns of none), and no name or address of
+// the original is left in the archive's bytes.
+func TestExamplesStayTrue(t *testing.T) {
+	eng, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range examples(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			out, m := redactTo(t, dir)
+			orig, red := analyse(t, eng, dir), analyse(t, eng, out)
+			if got, want := severities(red), severities(orig); !slices.Equal(got, want) {
+				t.Errorf("redacted copy finds\n%s\nthe original\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if red.Summary != orig.Summary {
+				t.Errorf("summary %+v, original %+v", red.Summary, orig.Summary)
+			}
+			var js, back bytes.Buffer
+			if err := report.AnalysisJSON(&js, red); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.UnredactJSON(&js, &back); err != nil {
+				t.Fatal(err)
+			}
+			var restored report.Analysis
+			if err := json.Unmarshal(back.Bytes(), &restored); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := described(&restored), described(orig); !slices.Equal(got, want) {
+				t.Errorf("unredacted report finds\n%s\nthe original\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+
+			data := unpack(t, out)
+			checkManifest(t, out, data)
+			for _, s := range identifying(t, dir) {
+				for path, content := range data {
+					if containsWord(content, s) {
+						t.Errorf("%s still holds %q", path, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// severities lists "rule severity" of every finding, sorted.
+func severities(a *report.Analysis) []string {
+	var out []string
+	for _, f := range a.Findings {
+		out = append(out, f.Rule+" "+string(f.Severity))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// described lists every finding with what it says and where, sorted.
+func described(a *report.Analysis) []string {
+	var out []string
+	for _, f := range a.Findings {
+		s := strings.Join([]string{f.Rule, string(f.Severity), f.Node, f.Service, f.Target, f.Message}, " | ")
+		for _, e := range f.Evidence {
+			s += " | " + e.File
+		}
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// unpack returns the files of a .tar.gz by name.
+func unpack(t *testing.T, path string) map[string][]byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(zr)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return files
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[hdr.Name] = data
+	}
+}
+
+// checkManifest checks that the redacted manifest says so and that the
+// reader finds nothing to warn about (checksums and sizes hold).
+func checkManifest(t *testing.T, path string, files map[string][]byte) {
+	t.Helper()
+	var m bundle.Manifest
+	if err := json.Unmarshal(files[bundle.ManifestName], &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Redacted {
+		t.Error("manifest.json: redacted is false")
+	}
+	for _, f := range m.Files {
+		if content, ok := files[f.Path]; ok && int64(len(content)) != f.Bytes {
+			t.Errorf("%s: %d bytes, manifest says %d", f.Path, len(content), f.Bytes)
+		}
+	}
+	b, err := bundle.Read(path, bundle.Options{}, func(bundle.Capture, io.Reader) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range b.Warnings {
+		t.Errorf("warning: %s", w)
+	}
+}
+
+// addrPattern finds the address candidates of a text, for the leak check:
+// deliberately not the scanner under test.
+var addrPattern = regexp.MustCompile(`[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*`)
+
+// yamlKey finds the keys of YAML mappings, one a line.
+var yamlKey = regexp.MustCompile(`(?m)^[ \t-]*"?([^"\s][^"]*?)"?:(?:\s|$)`)
+
+// identifying lists what the original bundle in dir holds that must not
+// leave: its names, read by the Kubernetes parser from the name-bearing
+// fields, its node folders and hostnames, and every address outside the
+// special ranges. Generic names are skipped: the namespaces and names of
+// the cluster's own components (kube-system, kubernetes, kube-dns,
+// terway-eniip-...), label values that name no one (architectures,
+// zones, hashes), words the rules read (true, ipvs, local...) and words
+// that are keys of the YAML too (node-role.kubernetes.io/control-plane).
+func identifying(t *testing.T, dir string) []string {
+	t.Helper()
+	found, keys := map[string]bool{}, map[string]bool{}
+	add := func(ns, name string) {
+		switch {
+		case !nameLike(name), genericNames[name], systemNamespaces[name], keptWords[strings.ToLower(name)], systemName(ns, name):
+		default:
+			found[name] = true
+		}
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "want" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range addrPattern.FindAllString(string(data), -1) {
+			for _, c := range []string{s, strings.Trim(s, ".:")} {
+				if a, err := netip.ParseAddr(c); err == nil && !Special(a) {
+					found[c] = true
+				}
+			}
+		}
+		rel, _ := filepath.Rel(dir, path)
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		switch {
+		case len(parts) == 3 && parts[0] == "nodes":
+			add("", parts[1])
+			if parts[2] == "uname.txt" {
+				if f := strings.Fields(string(data)); len(f) > 1 {
+					add("", f[1])
+				}
+			}
+		case parts[0] == "cluster" && strings.HasSuffix(path, ".yaml"):
+			for _, k := range yamlKey.FindAllStringSubmatch(string(data), -1) {
+				for _, r := range runs(k[1]) {
+					keys[r] = true
+				}
+			}
+			o, err := kube.Parse(bytes.NewReader(data), kubePos(rel))
+			if err != nil {
+				return err
+			}
+			kubeNames(o, add)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for s := range found {
+		if !keys[s] {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func kubePos(rel string) source.Pos { return source.Pos{File: filepath.ToSlash(rel), Line: 1} }
+
+// kubeNames hands add every name of the objects, with its namespace.
+func kubeNames(o *kube.Objects, add func(ns, name string)) {
+	meta := func(ns, name string, labels, annotations map[string]string) {
+		add("", ns)
+		add(ns, name)
+		for k, v := range labels {
+			if !keptLabelKeys[k] {
+				add(ns, v)
+			}
+		}
+		for k, v := range annotations {
+			last := k[strings.LastIndexByte(k, '/')+1:]
+			if strings.Contains(last, "hostname") || strings.HasSuffix(last, "id") {
+				for _, r := range runs(v) {
+					add(ns, r)
+				}
+			}
+		}
+	}
+	for _, s := range o.Services {
+		meta(s.Namespace, s.Name, s.Labels, s.Annotations)
+		for _, v := range s.Spec.Selector {
+			add(s.Namespace, v)
+		}
+		add("", s.Spec.ExternalName)
+		for _, ing := range s.Status.LoadBalancer.Ingress {
+			add("", ing.Hostname)
+		}
+	}
+	for _, p := range o.Pods {
+		meta(p.Namespace, p.Name, p.Labels, p.Annotations)
+		for _, ref := range p.OwnerReferences {
+			add(p.Namespace, ref.Name)
+		}
+		add("", p.Spec.NodeName)
+		add("", p.Spec.Hostname)
+	}
+	for _, n := range o.Nodes {
+		meta("", n.Name, n.Labels, n.Annotations)
+		for _, r := range runs(n.Spec.ProviderID) {
+			if idLike(r) {
+				add("", r)
+			}
+		}
+		for _, a := range n.Status.Addresses {
+			add("", a.Address)
+		}
+	}
+	for _, s := range o.EndpointSlices {
+		meta(s.Namespace, s.Name, s.Labels, s.Annotations)
+		for _, e := range s.Endpoints {
+			add("", deref(e.NodeName))
+			add("", deref(e.Hostname))
+			if e.TargetRef != nil {
+				add(e.TargetRef.Namespace, e.TargetRef.Name)
+			}
+		}
+	}
+	if o.ProxyConfig != nil {
+		add("", o.ProxyConfig.HostnameOverride)
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// containsWord reports whether s appears in data as a whole word: not
+// next to a letter, digit, '-', '_' or (for addresses) '.' or ':'.
+func containsWord(data []byte, s string) bool {
+	for i := 0; ; {
+		k := bytes.Index(data[i:], []byte(s))
+		if k < 0 {
+			return false
+		}
+		start, end := i+k, i+k+len(s)
+		before := start == 0 || !wordByte(data[start-1], s)
+		after := end == len(data) || !wordByte(data[end], s)
+		if before && after {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// wordByte reports whether c continues a word: for an address, a '.' or
+// ':' does not (10.0.0.1:80), but "10.0.0.1.5" is another thing.
+func wordByte(c byte, s string) bool {
+	if _, err := netip.ParseAddr(s); err == nil && (c == ':' || c == '.') {
+		return false
+	}
+	return isRun(c)
+}

@@ -1,0 +1,160 @@
+package redact
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+)
+
+// writeTgz writes a .tar.gz of name=content entries and returns its path.
+func writeTgz(t *testing.T, entries ...string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for _, e := range entries {
+		name, content, _ := strings.Cut(e, "=")
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(tw, content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "in.tar.gz")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func newTestRedactor(t *testing.T) *Redactor {
+	t.Helper()
+	r, err := New(&Map{Format: MapFormat, Key: strings.Repeat("5a17c308", 8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestRefused checks that redact refuses what the bundle reader refuses,
+// with its errors, and loose captures.
+func TestRefused(t *testing.T) {
+	manifest := `manifest.json={"format": "ipvslint.bundle/v1", "node": "node-a"}`
+	ipvs := "nodes/node-a/ipvsadm.txt=TCP  10.96.0.1:443 rr\n"
+	loose, damaged := filepath.Join(t.TempDir(), "pasted.txt"), filepath.Join(t.TempDir(), "damaged.tar.gz")
+	if err := os.WriteFile(loose, []byte("$ ipvsadm -Ln\nTCP  10.96.0.1:443 rr\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(damaged, []byte{0x1f, 0x8b, 8, 0, 0}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		arg  string
+		opts bundle.Options
+		want error
+	}{
+		{"traversal", writeTgz(t, manifest, "../evil=x"), bundle.Options{}, bundle.ErrUnsafePath},
+		{"entries", writeTgz(t, manifest, ipvs, ipvs+"x"), bundle.Options{MaxEntries: 1}, bundle.ErrTooManyEntries},
+		{"bytes", writeTgz(t, manifest, ipvs), bundle.Options{MaxBytes: 40}, bundle.ErrTooLarge},
+		{"damaged", damaged, bundle.Options{}, bundle.ErrDamaged},
+		{"loose", loose, bundle.Options{}, ErrLoose},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, readErr := bundle.Read(tt.arg, tt.opts, func(bundle.Capture, io.Reader) error { return nil })
+			err := newTestRedactor(t).Collect(tt.arg, tt.opts)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Collect: %v, want %v", err, tt.want)
+			}
+			if tt.want != ErrLoose && (readErr == nil || err.Error() != readErr.Error()) {
+				t.Errorf("Collect: %v; the bundle reader: %v", err, readErr)
+			}
+		})
+	}
+}
+
+// TestTokensAvoidNames checks that a token never equals a real name: with
+// nodes called node-1 and node-2, tokens start at node-3.
+func TestTokensAvoidNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"manifest.json", "nodes/node-1/ipvsadm.txt", "nodes/node-2/ipvsadm.txt"} {
+		path := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(`{"format": "ipvslint.bundle/v1"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newTestRedactor(t)
+	if err := r.Collect(dir, bundle.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	r.assign()
+	if r.tokens["node-1"] != "node-3" || r.tokens["node-2"] != "node-4" {
+		t.Errorf("tokens %v, want node-1: node-3, node-2: node-4", r.tokens)
+	}
+}
+
+// TestMapFile checks that a map is written for its owner only, reads back
+// the same, and is extended by a later run without changing a token.
+func TestMapFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.json")
+	m, err := NewMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.give(KindService, "web", "svc-1")
+	if err := r.Finish().Write(path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	again, err := ReadMap(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := New(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2.col.add("web", KindService)
+	r2.col.add("shop", KindService)
+	r2.assign()
+	if r2.tokens["web"] != "svc-1" || r2.tokens["shop"] != "svc-2" {
+		t.Errorf("tokens %v, want web: svc-1, shop: svc-2", r2.tokens)
+	}
+	for _, bad := range []string{`{}`, `{"format": "ipvslint.redact-map/v1", "key": "00"}`, `not json`} {
+		if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadMap(path); err == nil {
+			t.Errorf("ReadMap accepted %s", bad)
+		}
+	}
+}
