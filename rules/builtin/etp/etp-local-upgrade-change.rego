@@ -63,10 +63,10 @@ findings contains f if {
 }
 
 # all_nodes are the nodes the bundle names, from nodes.yaml or from their captures.
-all_nodes := ({n | some n in object.get(input.cluster, "nodeNames", [])} | {n | some n, _ in input.cluster.nodes}) | {n | some n in object.get(input.cluster, "capturedNodes", [])}
+all_nodes := ({n | some n in input.cluster.nodeNames} | {n | some n, _ in input.cluster.nodes}) | {n | some n in input.cluster.capturedNodes}
 
 # captured are the nodes the bundle has captures of, whether this evaluation holds them or not.
-captured := {n | some n in object.get(input.cluster, "capturedNodes", [])} | {n | input.nodes[n].name}
+captured := {n | some n in input.cluster.capturedNodes} | {n | input.nodes[n].name}
 
 # here(node_name) is true in the evaluation that reports on node_name: the one holding the node, or
 # any for a node without captures.
