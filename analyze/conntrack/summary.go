@@ -284,11 +284,12 @@ func (a *aggregator) summary() *Summary {
 		Dests:     make(map[string]*Dest, len(a.dests)),
 	}
 	for k, d := range a.dests {
-		d.States = d.stateNames.counts(func(s string) string { return s })
-		d.Backends = d.backends.counts(backendString)
-		d.UnrepliedBackends = d.unrepliedBackends.counts(backendString)
-		d.Clients = d.clients.counts(netip.Addr.String)
-		s.Dests[Key(k.proto, k.dst)] = &d.Dest
+		out := d.Dest // a copy: the Summary keeps none of the counting maps
+		out.States = d.stateNames.counts(func(s string) string { return s })
+		out.Backends = d.backends.counts(backendString)
+		out.UnrepliedBackends = d.unrepliedBackends.counts(backendString)
+		out.Clients = d.clients.counts(netip.Addr.String)
+		s.Dests[Key(k.proto, k.dst)] = &out
 	}
 	return s
 }

@@ -190,7 +190,7 @@ func (p *parser) serviceOptions(line string, s *Service, rest []string) {
 		p.warn(line, "service line without a scheduler")
 		return
 	}
-	s.Scheduler = rest[0]
+	s.Scheduler = intern(rest[0])
 	for i := 1; i < len(rest); i++ {
 		tok := rest[i]
 		arg := i+1 < len(rest)
@@ -318,7 +318,26 @@ var (
 	colLower   = thresholdColumn("Lthreshold", func(t *Thresholds) *uint32 { return &t.Lower })
 )
 
-func colForward(d *Dest, s string) error { d.Forward = s; return nil }
+func colForward(d *Dest, s string) error { d.Forward = intern(s); return nil }
+
+// common are the words ipvsadm prints on every line of a large table: the
+// forwarding methods and the schedulers.
+var common = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{"Masq", "Local", "Tunnel", "Route", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"} {
+		m[w] = w
+	}
+	return m
+}()
+
+// intern returns a common word as a string of its own, and any other as a
+// copy: a word cut from a line must not keep the whole line in memory.
+func intern(s string) string {
+	if w, ok := common[s]; ok {
+		return w
+	}
+	return strings.Clone(s)
+}
 
 func colTunnel(d *Dest, s string) error {
 	if s != "n/a" {
