@@ -1,7 +1,3 @@
-// Package docpath holds sets of paths into a JSON-like document: the parts
-// of the Rego input document that loaded rules read, so that the input
-// builder computes only those and the engine converts only those to Rego
-// values.
 package docpath
 
 import (
