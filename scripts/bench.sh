@@ -40,20 +40,30 @@ wall() {
 	calc "$t1 - $t0"
 }
 
+# phases are the phases --timings prints, in order.
+phases=(compile read input evaluate report)
+
 # analyze BUNDLE runs analyze $runs times and sets med_wall, med_rss (KB),
-# med_eval (seconds, from --timings).
+# and med_phase[NAME] (seconds, from --timings) for each of $phases.
+declare -A med_phase
 analyze() {
-	local walls=() rsss=() evals=() i
+	local walls=() rsss=() i p
+	declare -A times
 	for ((i = 0; i < runs; i++)); do
 		/usr/bin/time -f '%e %M' -o "$work/time" "$work/ipvslint" analyze --timings --format json --fail-on never -o /dev/null "$1" 2>"$work/timings"
 		read -r w r <"$work/time"
 		walls+=("$w")
 		rsss+=("$r")
-		evals+=("$(awk '$2 == "evaluate" {sub("s$", "", $3); print $3}' "$work/timings")")
+		for p in "${phases[@]}"; do
+			times[$p]+=" $(awk -v p="$p" '$1 == "timing" && $2 == p {sub("s$", "", $3); print $3}' "$work/timings")"
+		done
 	done
 	med_wall=$(median "${walls[@]}")
 	med_rss=$(median "${rsss[@]}")
-	med_eval=$(median "${evals[@]}")
+	for p in "${phases[@]}"; do
+		# shellcheck disable=SC2086 # the times are words
+		med_phase[$p]=$(median ${times[$p]})
+	done
 }
 
 gz=()
@@ -73,7 +83,7 @@ ratio=$(calc "$med_wall / $med_gz")
 rss_mb=$(calc "$med_rss / 1024")
 small_mb=$(calc "$small_rss / 1024")
 growth=$(calc "$med_rss / $small_rss")
-share=$(calc "100 * $med_eval / $med_wall")
+share=$(calc "100 * ${med_phase[evaluate]} / $med_wall")
 healthy_ms=$(calc "1000 * $med_healthy")
 
 echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); median of $runs runs"
@@ -87,3 +97,8 @@ printf '%-44s %10.0fMB %12s\n' "peak RSS, 100,000 flows" "$small_mb" ""
 printf '%-44s %11.2fx %12s  %s\n' "RSS 1M flows / RSS 100k flows" "$growth" "<= 1.1x" "$(verdict "$growth <= 1.1")"
 printf '%-44s %11.1f%% %12s  %s\n' "Rego evaluation share of analyze" "$share" "< 25 %" "$(verdict "$share < 25")"
 printf '%-44s %10.0fms %12s  %s\n' "ipvslint analyze bundles/healthy" "$healthy_ms" "< 150 ms" "$(verdict "$healthy_ms < 150")"
+echo
+echo "phases of analyze BUNDLE (--timings, medians; the rest is start-up and exit)"
+for p in "${phases[@]}"; do
+	printf '  %-10s %8.2fs %6.1f%%\n' "$p" "${med_phase[$p]}" "$(calc "100 * ${med_phase[$p]} / $med_wall")"
+done
