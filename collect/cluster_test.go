@@ -515,15 +515,7 @@ func TestClusterUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runScript(t, env{sh: sh, cluster: &tt.cluster, noPath: tt.noPath}, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
-			}
-			if !regexp.MustCompile(tt.stdout).MatchString(r.stdout) {
-				t.Errorf("stdout %q, want match of %q", r.stdout, tt.stdout)
-			}
-			if !regexp.MustCompile(tt.stderr).MatchString(r.stderr) {
-				t.Errorf("stderr %q, want match of %q", r.stderr, tt.stderr)
-			}
+			r.check(t, tt.code, tt.stdout, tt.stderr)
 			for _, c := range r.calls(t) {
 				if !strings.HasPrefix(c, "get nodes") && c != "" {
 					t.Errorf("kubectl %s", c)

@@ -277,6 +277,21 @@ func scriptCmd(t *testing.T, e env, args ...string) (*exec.Cmd, result) {
 	return cmd, r
 }
 
+// check checks the run's exit code, and its stdout and stderr against
+// regular expressions.
+func (r result) check(t *testing.T, code int, stdout, stderr string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, code, r.stderr)
+	}
+	if !regexp.MustCompile(stdout).MatchString(r.stdout) {
+		t.Errorf("stdout %q, want match of %q", r.stdout, stdout)
+	}
+	if !regexp.MustCompile(stderr).MatchString(r.stderr) {
+		t.Errorf("stderr %q, want match of %q", r.stderr, stderr)
+	}
+}
+
 func writeExec(t *testing.T, name, body string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(body), 0o755); err != nil {
@@ -971,15 +986,7 @@ func TestUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runScript(t, env{sh: sh}, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
-			}
-			if !regexp.MustCompile(tt.stdout).MatchString(r.stdout) {
-				t.Errorf("stdout %q, want match of %q", r.stdout, tt.stdout)
-			}
-			if !regexp.MustCompile(tt.stderr).MatchString(r.stderr) {
-				t.Errorf("stderr %q, want match of %q", r.stderr, tt.stderr)
-			}
+			r.check(t, tt.code, tt.stdout, tt.stderr)
 		})
 	}
 }
