@@ -41,9 +41,9 @@ How:
                       tools (chroot /host) or the image's; auto takes the
                       host's when it has ipvsadm and conntrack, else the
                       image's when it has them, else the host's
-  --profile NAME      kubectl debug profile (default: sysadmin, which needs
-                      kubectl 1.27 or newer; it runs the pod privileged, which
-                      ipvsadm and conntrack need)
+  --profile NAME      kubectl debug profile (default: sysadmin, kubectl 1.30
+                      or newer: a privileged pod; netadmin gives the NET_ADMIN
+                      that ipvsadm and conntrack need, where kubectl has it)
   -n, --namespace NS  namespace of the debug pods (default: the context's);
                       Pod Security must allow privileged pods there
   --kubeconfig FILE   kubeconfig for kubectl (default: kubectl's own choice)
