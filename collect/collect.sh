@@ -1,7 +1,7 @@
 #!/bin/sh
 # ipvslint-collect: capture what ipvslint needs from one Kubernetes node (and,
 # when kubectl works, the cluster objects that explain it) into a bundle that
-# `ipvslint inspect` and `ipvslint check` read (bundle format v1).
+# `ipvslint inspect` and `ipvslint analyze` read (bundle format v1).
 #
 # POSIX sh: runs under dash, busybox ash and bash. Run it as root on the node
 # where Service traffic fails; `--help` tells the options. It never stops
@@ -18,7 +18,7 @@ Usage: collect.sh [OPTIONS]
 
 Capture the IPVS, conntrack and address state of this Kubernetes node, and the
 cluster objects that explain it, into ipvslint-<node>-<UTC time>.tar.gz for
-`ipvslint inspect` / `ipvslint check`. Run it as root on the node where
+`ipvslint inspect` / `ipvslint analyze`. Run it as root on the node where
 Service traffic fails. Nothing is changed on the node and no traffic is sent,
 except one request to kube-proxy's own http://127.0.0.1:10249/proxyMode.
 
@@ -29,6 +29,9 @@ Options:
                      `kubectl debug node/...` pipelines); progress stays on stderr
   --node NAME        the Kubernetes node name (default: the hostname, lowercased)
   --no-cluster       do not run kubectl
+  --no-node          capture only the cluster objects, into
+                     ipvslint-cluster-<UTC time>.tar.gz (no root needed; for a
+                     workstation with kubectl)
   --kubeconfig FILE  kubeconfig for kubectl (default: kubectl's own choice:
                      $KUBECONFIG, ~/.kube/config or in-cluster credentials)
   --context NAME     kubeconfig context for kubectl
@@ -38,7 +41,8 @@ Options:
 
 Node captures (nodes/<node>/ in the tarball): ip -d addr, ip -d -j addr,
 ip route show table all, uname -a, sysctl (net.ipv4.vs, net.netfilter,
-ip_forward, arp_ignore, arp_announce), kube-proxy's /proxyMode answer,
+ip_forward, arp_ignore and arp_announce of all, default and every interface),
+kube-proxy's /proxyMode answer,
 ss -Hlntu, ipvsadm -Ln / -Ln --stats / -Sn / -Lnc, iptables-save, ipset list,
 conntrack -S, conntrack -L -o extended (stdout only: its summary line goes to
 stderr, which is kept in manifest.json).
@@ -85,6 +89,7 @@ out_dir=.
 to_stdout=0
 node=
 no_cluster=0
+no_node=0
 kubeconfig=
 context=
 limit=20
@@ -107,6 +112,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need_arg "$1" $# && limit=$2 && shift ;;
 	--stdout) to_stdout=1 ;;
 	--no-cluster) no_cluster=1 ;;
+	--no-node) no_node=1 ;;
 	--version)
 		echo "ipvslint-collect $collector_version"
 		exit 0
@@ -123,12 +129,16 @@ done
 case $limit in
 '' | *[!0-9]* | 0) die "--timeout: not a positive number of seconds: $limit" 2 ;;
 esac
-if [ -z "$node" ]; then
+[ "$no_cluster$no_node" != 11 ] || die "--no-cluster and --no-node leave nothing to capture" 2
+if [ "$no_node" = 1 ]; then
+	node=
+elif [ -z "$node" ]; then
 	node=$(uname -n 2>/dev/null | tr '[:upper:]' '[:lower:]')
 	[ -n "$node" ] || node=node
 fi
 # A Kubernetes node name is a DNS subdomain; it becomes a folder name.
-case $node in
+case $no_node$node in
+1) ;;
 '' | .* | *[!a-z0-9.-]*) die "--node: not a Kubernetes node name: $node" 2 ;;
 esac
 if [ "$to_stdout" = 1 ]; then
@@ -138,13 +148,13 @@ else
 	[ -w "$out_dir" ] || die "--out: not writable: $out_dir" 2
 fi
 [ -z "$kubeconfig" ] || [ -r "$kubeconfig" ] || die "--kubeconfig: cannot read $kubeconfig" 2
-if [ "$(id -u 2>/dev/null)" != 0 ]; then
+if [ "$no_node" = 0 ] && [ "$(id -u 2>/dev/null)" != 0 ]; then
 	progress "warning: not running as root: ipvsadm, conntrack and iptables-save will likely fail"
 fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-top=ipvslint-$node-$stamp
+top=ipvslint-${node:-cluster}-$stamp
 
 # Work directory, removed on every exit.
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipvslint-collect.XXXXXX" 2>/dev/null) || {
@@ -340,8 +350,23 @@ collect_node() {
 	capture "$n/ip-addr.json" "ip -d -j addr" ip -d -j addr
 	capture "$n/ip-route.txt" "ip route show table all" ip route show table all
 	capture "$n/uname.txt" "uname -a" uname -a
-	capture "$n/sysctl.txt" "sysctl net.ipv4.vs net.netfilter net.ipv4.ip_forward net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce" \
-		sysctl net.ipv4.vs net.netfilter net.ipv4.ip_forward net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce
+	# The ARP settings of every interface too (and of default, which new
+	# interfaces such as kube-ipvs0 start with): the kernel applies the
+	# larger of all's and the interface's. sysctl writes a "." inside an
+	# interface name (eth0.100) as "/", and so does every sysctl version.
+	(
+		set -- net.ipv4.vs net.netfilter net.ipv4.ip_forward net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce
+		for s_dir in /proc/sys/net/ipv4/conf/*/; do
+			s_if=${s_dir%/}
+			s_if=${s_if##*/}
+			case $s_if in
+			all | '*') continue ;;
+			*.*) s_if=$(printf '%s' "$s_if" | tr . /) ;;
+			esac
+			set -- "$@" "net.ipv4.conf.$s_if.arp_ignore" "net.ipv4.conf.$s_if.arp_announce"
+		done
+		capture "$n/sysctl.txt" "sysctl net.ipv4.vs net.netfilter net.ipv4.ip_forward net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce" sysctl "$@"
+	)
 	# kube-proxy's own endpoint on loopback, never through a proxy.
 	(
 		unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
@@ -456,15 +481,21 @@ collect_cluster() {
 }
 
 
-progress "collecting node $node into $top (time limit ${limit}s per command)"
-collect_node
+if [ "$no_node" = 1 ]; then
+	progress "collecting the cluster objects into $top (time limit ${limit}s per command)"
+else
+	progress "collecting node $node into $top (time limit ${limit}s per command)"
+	collect_node
+fi
 collect_cluster
 
 # manifest.json, written by hand: this script cannot count on any JSON tool.
 {
 	printf '{\n  "format": "%s",\n' "$bundle_format"
 	printf '  "collector": {"name": "ipvslint-collect", "version": "%s"},\n' "$collector_version"
-	printf '  "createdAt": "%s",\n  "node": %s,\n  "redacted": false,\n  "files": [\n' "$created" "$(json_str "$node")"
+	printf '  "createdAt": "%s",\n' "$created"
+	[ -z "$node" ] || printf '  "node": %s,\n' "$(json_str "$node")"
+	printf '  "redacted": false,\n  "files": [\n'
 	awk 'NR > 1 { printf ",\n" } { printf "    %s", $0 } END { if (NR) printf "\n" }' "$entries"
 	printf '  ]\n}\n'
 } >"$stage/manifest.json" || die "cannot write manifest.json"

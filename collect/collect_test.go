@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/analyze/sysctl"
 	"github.com/ipvslint/ipvslint/internal/testbin"
 	"github.com/ipvslint/ipvslint/internal/testref"
 )
@@ -144,15 +146,18 @@ func shells(t *testing.T) []shell {
 	return have
 }
 
-// env describes one run of collect.sh.
+// env describes one run of collect.sh, or of collect-cluster.sh when
+// cluster is set.
 type env struct {
-	sh     shell
-	shims  map[string]string // extra shims: name -> sh script body
-	drop   []string          // shims of testdata/shims not to install
-	real   bool              // no shims at all: the host's tools
-	netns  string            // network namespace to run in ("" for the test's own)
-	noPath bool              // PATH holds only the shims and a folder of the host's tools without timeout(1)
-	vars   []string          // more environment variables
+	sh      shell
+	shims   map[string]string // extra shims: name -> sh script body
+	drop    []string          // shims of testdata/shims not to install
+	real    bool              // no shims at all: the host's tools
+	netns   string            // network namespace to run in ("" for the test's own)
+	noPath  bool              // PATH holds only the shims and a folder of the host's tools without timeout(1)
+	vars    []string          // more environment variables
+	cluster *fakeCluster      // run collect-cluster.sh, as ipvslint prints it, against this cluster
+	script  string            // the script to run instead
 }
 
 // result is what a run of collect.sh left.
@@ -161,12 +166,40 @@ type result struct {
 	code           int
 	elapsed        time.Duration
 	dir            string // the working directory of the run
+	state          string // the fake cluster's state folder (collect-cluster.sh)
 }
 
-// runScript runs collect.sh with args under e, in a fresh working folder,
-// with the shims of testdata/shims, the fake kubectl and e.shims first in
-// PATH.
+// runScript runs collect.sh (or collect-cluster.sh) with args under e, in a
+// fresh working folder, with the shims of testdata/shims, the fake kubectl
+// and e.shims first in PATH.
 func runScript(t *testing.T, e env, args ...string) result {
+	t.Helper()
+	cmd, r := scriptCmd(t, e, args...)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
+	defer stop()
+	cmd.WaitDelay = 5 * time.Second // children that outlive a killed script
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	r.stdout, r.stderr, r.elapsed = stdout.String(), stderr.String(), time.Since(start)
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("the script still runs after 60 s; stderr:\n%s", r.stderr)
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return r
+}
+
+// scriptCmd prepares a run of the script under e (see [runScript]); the
+// result holds the folders of the run.
+func scriptCmd(t *testing.T, e env, args ...string) (*exec.Cmd, result) {
 	t.Helper()
 	shimDir := t.TempDir()
 	entries, err := os.ReadDir(filepath.Join("testdata", "shims"))
@@ -190,9 +223,6 @@ func runScript(t *testing.T, e env, args ...string) result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(self, filepath.Join(shimDir, "kubectl")); err != nil {
-		t.Fatal(err)
-	}
 	fixtures, err := filepath.Abs(filepath.Join("testdata", "cluster"))
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +230,23 @@ func runScript(t *testing.T, e env, args ...string) result {
 	script, err := filepath.Abs("collect.sh")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var r result
+	vars := []string{"REFERENCE=" + testref.Dir(t), fakeKubectlEnv + "=" + fixtures}
+	if e.cluster == nil {
+		if err := os.Symlink(self, filepath.Join(shimDir, "kubectl")); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		script = filepath.Join(t.TempDir(), "collect-cluster.sh")
+		if err := os.WriteFile(script, ClusterScript(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r.state = t.TempDir()
+		vars = append(vars, e.cluster.install(t, self, shimDir, r.state)...)
+	}
+	if e.script != "" {
+		script = e.script
 	}
 	path := shimDir + string(os.PathListSeparator) + os.Getenv("PATH")
 	switch {
@@ -221,31 +268,28 @@ func runScript(t *testing.T, e env, args ...string) result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, prog, argv[1:]...)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(),
-		"PATH="+path,
-		"REFERENCE="+testref.Dir(t),
-		fakeKubectlEnv+"="+fixtures,
-	)
+	cmd := exec.Command(prog, argv[1:]...)
+	r.dir = t.TempDir()
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "PATH="+path)
+	cmd.Env = append(cmd.Env, vars...)
 	cmd.Env = append(cmd.Env, e.vars...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	r := result{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start), dir: cmd.Dir}
-	var ee *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		t.Fatalf("collect.sh still running after 60 s; stderr:\n%s", r.stderr)
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatal(err)
+	return cmd, r
+}
+
+// check checks the run's exit code, and its stdout and stderr against
+// regular expressions.
+func (r result) check(t *testing.T, code int, stdout, stderr string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, code, r.stderr)
 	}
-	return r
+	if !regexp.MustCompile(stdout).MatchString(r.stdout) {
+		t.Errorf("stdout %q, want match of %q", r.stdout, stdout)
+	}
+	if !regexp.MustCompile(stderr).MatchString(r.stderr) {
+		t.Errorf("stderr %q, want match of %q", r.stderr, stderr)
+	}
 }
 
 func writeExec(t *testing.T, name, body string) {
@@ -356,6 +400,37 @@ func (tb *tarball) entry(t *testing.T, path string) bundle.ManifestFile {
 	return bundle.ManifestFile{}
 }
 
+// checkFiles checks every file entry of the manifest against the tarball:
+// bytes, sha256, the layout's command, times; commands not found have no
+// file.
+func (tb *tarball) checkFiles(t *testing.T) {
+	t.Helper()
+	for _, f := range tb.manifest.Files {
+		if f.ExitCode == 127 && f.Path == "" {
+			if f.Bytes != 0 || f.SHA256 != "" || f.DurationMs != 0 {
+				t.Errorf("%s: not found, yet %+v", f.Command, f)
+			}
+			continue
+		}
+		body, ok := tb.files[f.Path]
+		sum := sha256.Sum256(body)
+		switch {
+		case !ok:
+			t.Errorf("%s (%s): in manifest.json, not in the tarball", f.Path, f.Command)
+		case f.Bytes != int64(len(body)):
+			t.Errorf("%s: bytes %d, file has %d", f.Path, f.Bytes, len(body))
+		case f.SHA256 != hex.EncodeToString(sum[:]):
+			t.Errorf("%s: sha256 %s, file has %x", f.Path, f.SHA256, sum)
+		}
+		if f.Command != layoutCommand(f.Path) {
+			t.Errorf("%s: command %q, layout.go says %q", f.Path, f.Command, layoutCommand(f.Path))
+		}
+		if f.StartedAt.IsZero() || f.DurationMs < 0 {
+			t.Errorf("%s: startedAt %v, durationMs %d", f.Path, f.StartedAt, f.DurationMs)
+		}
+	}
+}
+
 // wroteTarball checks the one line the script prints and returns the
 // tarball it names.
 func wroteTarball(t *testing.T, r result, node string) *tarball {
@@ -363,9 +438,16 @@ func wroteTarball(t *testing.T, r result, node string) *tarball {
 	if r.code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", r.code, r.stderr)
 	}
-	m := regexp.MustCompile(`^\./(ipvslint-` + regexp.QuoteMeta(node) + `-\d{8}T\d{6}Z)\.tar\.gz \((\d+) bytes\)\n$`).FindStringSubmatch(r.stdout)
+	return printedTarball(t, r, node)
+}
+
+// printedTarball returns the tarball ipvslint-<name>-<time>.tar.gz whose
+// path and size the script printed, the only file in the working folder.
+func printedTarball(t *testing.T, r result, name string) *tarball {
+	t.Helper()
+	m := regexp.MustCompile(`^\./(ipvslint-` + regexp.QuoteMeta(name) + `-\d{8}T\d{6}Z)\.tar\.gz \((\d+) bytes\)\n$`).FindStringSubmatch(r.stdout)
 	if m == nil {
-		t.Fatalf("stdout %q: want ./ipvslint-%s-<time>.tar.gz (N bytes)", r.stdout, node)
+		t.Fatalf("stdout %q: want ./ipvslint-%s-<time>.tar.gz (N bytes); stderr:\n%s", r.stdout, name, r.stderr)
 	}
 	left, err := os.ReadDir(r.dir)
 	if err != nil {
@@ -388,18 +470,20 @@ func wroteTarball(t *testing.T, r result, node string) *tarball {
 	return tb
 }
 
-// layoutNames returns the entry names a full bundle of node has, in the
-// order the layout reads them. version.yaml is the alternative form of
+// layoutNames returns the entry names a full bundle of the nodes has, in
+// the order the layout reads them. version.yaml is the alternative form of
 // version.json, which the script writes.
-func layoutNames(node string) []string {
+func layoutNames(nodes ...string) []string {
 	names := []string{bundle.ManifestName}
 	for _, e := range bundle.ClusterFiles {
 		if e.Name != "version.yaml" {
 			names = append(names, bundle.ClusterDir+"/"+e.Name)
 		}
 	}
-	for _, e := range bundle.NodeFiles {
-		names = append(names, bundle.NodesDir+"/"+node+"/"+e.Name)
+	for _, node := range nodes {
+		for _, e := range bundle.NodeFiles {
+			names = append(names, bundle.NodesDir+"/"+node+"/"+e.Name)
+		}
 	}
 	return names
 }
@@ -417,6 +501,11 @@ func layoutCommand(path string) string {
 
 // Inspection is the part of `ipvslint inspect --format json` the tests read.
 type inspection struct {
+	Bundles []struct {
+		Warnings []struct {
+			Message string `json:"message"`
+		} `json:"warnings"`
+	} `json:"bundles"`
 	Cluster struct {
 		Counts   []count   `json:"counts"`
 		Captures []capture `json:"captures"`
@@ -527,30 +616,7 @@ func TestBundle(t *testing.T) {
 			if got := len(m.Files); got != len(want)-1+len(notFound) {
 				t.Errorf("manifest lists %d commands, want %d", got, len(want)-1+len(notFound))
 			}
-			for _, f := range m.Files {
-				if f.ExitCode == 127 && f.Path == "" {
-					if f.Bytes != 0 || f.SHA256 != "" || f.DurationMs != 0 {
-						t.Errorf("%s: not found, yet %+v", f.Command, f)
-					}
-					continue
-				}
-				body, ok := tb.files[f.Path]
-				sum := sha256.Sum256(body)
-				switch {
-				case !ok:
-					t.Errorf("%s (%s): in manifest.json, not in the tarball", f.Path, f.Command)
-				case f.Bytes != int64(len(body)):
-					t.Errorf("%s: bytes %d, file has %d", f.Path, f.Bytes, len(body))
-				case f.SHA256 != hex.EncodeToString(sum[:]):
-					t.Errorf("%s: sha256 %s, file has %x", f.Path, f.SHA256, sum)
-				}
-				if f.Command != layoutCommand(f.Path) {
-					t.Errorf("%s: command %q, layout.go says %q", f.Path, f.Command, layoutCommand(f.Path))
-				}
-				if f.StartedAt.IsZero() || f.DurationMs < 0 {
-					t.Errorf("%s: startedAt %v, durationMs %d", f.Path, f.StartedAt, f.DurationMs)
-				}
-			}
+			tb.checkFiles(t)
 			shimmed := []string{"ipvsadm.txt", "ipvsadm-stats.txt", "ipvsadm-save.txt", "ipvsadm-conn.txt", "iptables-save.txt", "ipset.txt", "conntrack-stats.txt", "conntrack.txt", "proxy-mode.txt"}
 			for _, name := range shimmed {
 				if f := tb.entry(t, "nodes/node-a/"+name); f.ExitCode != 0 || f.Stderr != "" && name != "conntrack.txt" {
@@ -600,7 +666,54 @@ func TestBundle(t *testing.T) {
 					t.Errorf("required capture missing: %+v", ms)
 				}
 			}
+			checkARPSysctls(t, tb.files["nodes/node-a/sysctl.txt"], interfaces(t), nil)
 		})
+	}
+}
+
+// interfaces returns the names /proc/sys/net/ipv4/conf has for this network
+// namespace's interfaces, and default.
+func interfaces(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/sys/net/ipv4/conf")
+	if err != nil {
+		t.Skipf("no per-interface sysctls here: %v", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Name() != "all" {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// checkARPSysctls parses sysctl.txt as ipvslint does and checks that it
+// holds arp_ignore and arp_announce of all and of each interface (a "." of
+// an interface name written "/", as sysctl names it), with the values of
+// want (sysctl name -> value) where given.
+func checkARPSysctls(t *testing.T, body []byte, ifaces []string, want map[string]string) {
+	t.Helper()
+	res, err := sysctl.Parse(bytes.NewReader(body), source.Pos{File: "sysctl.txt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append([]string{"all"}, ifaces...) {
+		for _, p := range []string{"arp_ignore", "arp_announce"} {
+			key := "net.ipv4.conf." + strings.ReplaceAll(name, ".", "/") + "." + p
+			e, ok := res.Entries[key]
+			switch {
+			case !ok:
+				t.Errorf("sysctl.txt lacks %s:\n%s", key, body)
+			case want[key] != "" && e.Value != want[key]:
+				t.Errorf("%s = %s, want %s", key, e.Value, want[key])
+			}
+		}
+	}
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Msg, "repeated") {
+			t.Errorf("sysctl.txt: %s", w)
+		}
 	}
 }
 
@@ -806,6 +919,27 @@ func TestStderrJSON(t *testing.T) {
 	}
 }
 
+// TestNoNode: --no-node captures the cluster objects only, into
+// ipvslint-cluster-<time>.tar.gz, with no node in its manifest.
+func TestNoNode(t *testing.T) {
+	r := runScript(t, env{sh: shells(t)[0]}, "--no-node")
+	tb := wroteTarball(t, r, "cluster")
+	if want := layoutNames(); !slices.Equal(tb.names, want) {
+		t.Errorf("entries:\n%s\nwant:\n%s", strings.Join(tb.names, "\n"), strings.Join(want, "\n"))
+	}
+	tb.checkFiles(t)
+	var m map[string]any
+	if err := json.Unmarshal(tb.files[bundle.ManifestName], &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["node"]; ok || len(tb.manifest.Files) != 7 {
+		t.Errorf("manifest: node %v, %d files", m["node"], len(tb.manifest.Files))
+	}
+	if !strings.Contains(r.stderr, "collecting the cluster objects into "+tb.top) {
+		t.Errorf("stderr:\n%s", r.stderr)
+	}
+}
+
 // TestStdout: --stdout streams the tarball and leaves no file.
 func TestStdout(t *testing.T) {
 	r := runScript(t, env{sh: shells(t)[0]}, "--node", "node-b", "--no-cluster", "--stdout")
@@ -846,20 +980,13 @@ func TestUsage(t *testing.T) {
 		{"path node", []string{"--node", "../x"}, 2, `^$`, `--node: not a Kubernetes node name`},
 		{"no out dir", []string{"--out", "/nonexistent/dir"}, 2, `^$`, `--out: not a directory: /nonexistent/dir`},
 		{"no kubeconfig", []string{"--kubeconfig", "/nonexistent/config"}, 2, `^$`, `--kubeconfig: cannot read /nonexistent/config`},
+		{"nothing", []string{"--no-node", "--no-cluster"}, 2, `^$`, `--no-cluster and --no-node leave nothing to capture`},
 	}
 	sh := shells(t)[0]
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runScript(t, env{sh: sh}, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", r.code, tt.code, r.stderr)
-			}
-			if !regexp.MustCompile(tt.stdout).MatchString(r.stdout) {
-				t.Errorf("stdout %q, want match of %q", r.stdout, tt.stdout)
-			}
-			if !regexp.MustCompile(tt.stderr).MatchString(r.stderr) {
-				t.Errorf("stderr %q, want match of %q", r.stderr, tt.stderr)
-			}
+			r.check(t, tt.code, tt.stdout, tt.stderr)
 		})
 	}
 }
@@ -875,12 +1002,19 @@ func TestScript(t *testing.T) {
 	}
 }
 
-// TestShellcheck runs shellcheck over collect.sh as POSIX sh.
+// TestShellcheck runs shellcheck over the scripts as POSIX sh: collect.sh,
+// collect-cluster.sh, the latter as ClusterScript prints it, and the shims
+// of its tests.
 func TestShellcheck(t *testing.T) {
 	if _, err := exec.LookPath("shellcheck"); err != nil {
 		t.Skip("shellcheck not installed")
 	}
-	out, err := exec.Command("shellcheck", "-s", "sh", "collect.sh").CombinedOutput()
+	printed := filepath.Join(t.TempDir(), "printed-collect-cluster.sh")
+	if err := os.WriteFile(printed, ClusterScript(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("shellcheck", "-s", "sh", "collect.sh", "collect-cluster.sh", printed,
+		"testdata/cluster-shims/kubectl", "testdata/cluster-shims/chroot").CombinedOutput()
 	if err != nil {
 		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
@@ -923,6 +1057,15 @@ func TestNetns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// An interface with a "." in its name, with strict ARP settings.
+	arp := map[string]string{}
+	if err := in("ip", "link", "add", "eth0.100", "type", "veth", "peer", "name", "peer0"); err != nil {
+		t.Logf("no veth here, no interface with a dot: %v", err)
+	} else if err := in("sysctl", "-q", "-w", "net.ipv4.conf.eth0/100.arp_ignore=1", "net.ipv4.conf.eth0/100.arp_announce=2"); err != nil {
+		t.Fatal(err)
+	} else {
+		arp = map[string]string{"net.ipv4.conf.eth0/100.arp_ignore": "1", "net.ipv4.conf.eth0/100.arp_announce": "2"}
+	}
 	for _, args := range [][]string{
 		{"conntrack", "-I", "-p", "tcp", "-s", "192.0.2.1", "-d", "192.0.2.2", "--sport", "40000", "--dport", "80", "--state", "ESTABLISHED", "-u", "ASSURED", "-t", "120"},
 		{"conntrack", "-I", "-p", "udp", "-s", "192.0.2.1", "-d", "192.0.2.3", "--sport", "40001", "--dport", "53", "-t", "120"},
@@ -936,6 +1079,11 @@ func TestNetns(t *testing.T) {
 	r := runScript(t, env{sh: shell{name: "dash", argv: []string{"dash"}}, real: true, netns: ns},
 		"--node", "netns-node", "--no-cluster", "--timeout", "10")
 	tb := wroteTarball(t, r, "netns-node")
+	ifaces := []string{"default", "lo"}
+	if len(arp) > 0 {
+		ifaces = append(ifaces, "eth0.100", "peer0")
+	}
+	checkARPSysctls(t, tb.files["nodes/netns-node/sysctl.txt"], ifaces, arp)
 	ct := tb.entry(t, "nodes/netns-node/conntrack.txt")
 	if ct.ExitCode != 0 || !strings.Contains(ct.Stderr, "2 flow entries have been shown") {
 		t.Errorf("conntrack.txt: exit code %d, stderr %q", ct.ExitCode, ct.Stderr)
@@ -951,7 +1099,7 @@ func TestNetns(t *testing.T) {
 		name, status string
 		counts       map[string]int
 	}{
-		{"ip-addr.txt", "ok", map[string]int{"interfaces": 1}},
+		{"ip-addr.txt", "ok", map[string]int{"interfaces": len(ifaces) - 1}}, // lo, and eth0.100 and peer0 when made
 		{"conntrack.txt", "ok", map[string]int{"flows": 2}},
 		{"uname.txt", "ok", nil},
 		{"ss-listen.txt", "empty", nil},

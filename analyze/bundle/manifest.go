@@ -15,9 +15,17 @@ type Manifest struct {
 	Format    string         `json:"format"` // FormatV1
 	Collector Collector      `json:"collector"`
 	CreatedAt time.Time      `json:"createdAt"` // zero when missing
-	Node      string         `json:"node"`
+	Node      string         `json:"node"`      // the node of a one-node bundle; "" in a cluster bundle
 	Redacted  bool           `json:"redacted"`
+	Nodes     []ManifestNode `json:"nodes"` // the nodes a cluster collector tried; nil in a one-node bundle
 	Files     []ManifestFile `json:"files"`
+}
+
+// ManifestNode is one node of a cluster bundle and how its collection went.
+type ManifestNode struct {
+	Name   string `json:"name"`
+	Status string `json:"status"`          // "ok", or "failed": then the bundle holds none of the node's files
+	Error  string `json:"error,omitempty"` // why it failed
 }
 
 // Collector names the program that wrote a bundle.
@@ -29,6 +37,7 @@ type Collector struct {
 // ManifestFile is one command the collector tried. Commands that could not
 // run (exit code 127) have no Path.
 type ManifestFile struct {
+	Node       string    `json:"node,omitempty"` // the node it ran on, in a cluster bundle
 	Path       string    `json:"path,omitempty"` // path of the capture inside the bundle root
 	Command    string    `json:"command"`
 	ExitCode   int       `json:"exitCode"`
@@ -61,6 +70,11 @@ func (rd *reader) readManifest(r io.Reader) error {
 	}
 	if m.Format != FormatV1 {
 		rd.warn(at, fmt.Sprintf("unknown format %q: read as %s", m.Format, FormatV1))
+	}
+	for _, n := range m.Nodes {
+		if n.Status == "failed" {
+			rd.warn(at, fmt.Sprintf("node %s was not collected: %s", n.Name, n.Error))
+		}
 	}
 	rd.b.Manifest = m
 	return nil

@@ -197,6 +197,12 @@ func TestReadManifestProblems(t *testing.T) {
 		{"bad time", `{"format": "ipvslint.bundle/v1", "createdAt": "yesterday"}`,
 			[]string{`manifest.json: cannot parse: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"`}},
 		{"other version", `{"format": "ipvslint.bundle/v2"}`, []string{`manifest.json: unknown format "ipvslint.bundle/v2": read as ipvslint.bundle/v1`}},
+		{"cluster bundle with failed nodes", `{"format": "ipvslint.bundle/v1", "nodes": [
+			{"name": "n1", "status": "ok", "tools": "host"},
+			{"name": "n2", "status": "failed", "error": "cut after 300s (--timeout)"},
+			{"name": "n3", "status": "failed", "error": "kubectl debug failed with exit code 1: Error from server (Forbidden)"}]}`,
+			[]string{"manifest.json: node n2 was not collected: cut after 300s (--timeout)",
+				"manifest.json: node n3 was not collected: kubectl debug failed with exit code 1: Error from server (Forbidden)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -214,7 +214,7 @@ func missingNodeFiles(n *Node) []Missing {
 	for _, e := range bundle.NodeFiles {
 		if !have[e.Name] {
 			out = append(out, Missing{Name: e.Name, Command: e.Command, Required: e.Required,
-				Reason: manifestReason(n.bundle.manifest, "nodes/"+n.Name+"/"+e.Name, e.Command)})
+				Reason: manifestReason(n.bundle.manifest, n.Name, e)})
 		}
 	}
 	return out
@@ -239,12 +239,14 @@ func hasCapture(caps []*Capture, name string) bool {
 	return false
 }
 
-// manifestReason says why the collector did not write a file, from what its
-// manifest recorded for the file's path or command.
-func manifestReason(m *bundle.Manifest, p, command string) string {
+// manifestReason says why the collector did not write node's file e, from
+// what its manifest recorded for the file's path, or for its command on the
+// node (a cluster bundle says which node each command ran on).
+func manifestReason(m *bundle.Manifest, node string, e bundle.Entry) string {
 	if m != nil {
+		p := "nodes/" + node + "/" + e.Name
 		for _, f := range m.Files {
-			if f.Path == p || f.Path == "" && f.Command == command {
+			if f.Path == p || f.Path == "" && f.Command == e.Command && (f.Node == "" || f.Node == node) {
 				return commandFailure(f)
 			}
 		}

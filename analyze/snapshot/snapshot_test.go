@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -257,6 +258,35 @@ func TestBuildMergeNodes(t *testing.T) {
 	want := fmt.Sprintf("node node-a is in both %s and %s with different captures: give one bundle per node", a, differ)
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+// TestBuildClusterBundle reads one bundle of two nodes, as the cluster
+// collector writes it: each command not found is the reason of a missing
+// file on its own node only.
+func TestBuildClusterBundle(t *testing.T) {
+	files := nodeFiles("node-a")
+	maps.Copy(files, nodeFiles("node-b"))
+	dir := layout(t, "2026-11-25T10:15:00Z", "", files,
+		`{"node": "node-a", "command": "ipset list", "exitCode": 127, "stderr": "sh: 1: ipset: not found\n"}`,
+		`{"node": "node-b", "command": "ss -Hlntu", "exitCode": 127, "stderr": "sh: ss: not found\n"}`)
+	snap, err := Build([]string{dir}, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Nodes) != 2 {
+		t.Fatalf("nodes = %v", snap.Nodes)
+	}
+	want := map[string]map[string]string{
+		"node-a": {"ipset.txt": "ipset list: command not found: sh: 1: ipset: not found", "ss-listen.txt": "not in the bundle"},
+		"node-b": {"ipset.txt": "not in the bundle", "ss-listen.txt": "ss -Hlntu: command not found: sh: ss: not found"},
+	}
+	for _, n := range snap.Nodes {
+		for _, m := range n.Missing {
+			if w, ok := want[n.Name][m.Name]; ok && m.Reason != w {
+				t.Errorf("%s %s missing: %q, want %q", n.Name, m.Name, m.Reason, w)
+			}
+		}
 	}
 }
 

@@ -49,6 +49,31 @@ func TestParse(t *testing.T) {
 			},
 		},
 		{
+			Name: "arp settings of all, default and every interface",
+			In: "net.ipv4.conf.all.arp_ignore = 0\nnet.ipv4.conf.all.arp_announce = 0\n" +
+				"net.ipv4.conf.default.arp_ignore = 0\nnet.ipv4.conf.default.arp_announce = 0\n" +
+				"net.ipv4.conf.eth0/100.arp_ignore = 1\nnet.ipv4.conf.eth0/100.arp_announce = 2\n" +
+				"net.ipv4.conf.kube-ipvs0.arp_ignore = 0\nnet.ipv4.conf.kube-ipvs0.arp_announce = 0\n" +
+				"sysctl: cannot stat /proc/sys/net/ipv4/conf/cali1a2b3c4d5e6/arp_ignore: No such file or directory\n",
+			Want: &Result{
+				Entries: map[string]Entry{
+					ARPIgnore:                               {Value: "0", Pos: at(1)},
+					ARPAnnounce:                             {Value: "0", Pos: at(2)},
+					"net.ipv4.conf.default.arp_ignore":      {Value: "0", Pos: at(3)},
+					"net.ipv4.conf.default.arp_announce":    {Value: "0", Pos: at(4)},
+					"net.ipv4.conf.eth0/100.arp_ignore":     {Value: "1", Pos: at(5)},
+					"net.ipv4.conf.eth0/100.arp_announce":   {Value: "2", Pos: at(6)},
+					"net.ipv4.conf.kube-ipvs0.arp_ignore":   {Value: "0", Pos: at(7)},
+					"net.ipv4.conf.kube-ipvs0.arp_announce": {Value: "0", Pos: at(8)},
+				},
+				// An interface gone between the listing and sysctl.
+				Missing: []Missing{{Name: "net.ipv4.conf.cali1a2b3c4d5e6.arp_ignore", Pos: at(9)}},
+				Warnings: []source.Warning{
+					{Pos: at(9), Msg: "sysctl could not read a parameter", Text: "sysctl: cannot stat /proc/sys/net/ipv4/conf/cali1a2b3c4d5e6/arp_ignore: No such …"},
+				},
+			},
+		},
+		{
 			Name: "empty value",
 			In:   "kernel.domainname = \n",
 			Want: &Result{Entries: map[string]Entry{"kernel.domainname": {Value: "", Pos: at(1)}}},
