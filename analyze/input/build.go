@@ -74,6 +74,7 @@ type builder struct {
 	claims       map[string][]string  // address → the Services that name it, sorted
 	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
 	reads        *docpath.Set         // the parts of the inventory to build; nil for all
+	sources      *clusterSources      // the addresses of clients inside the cluster, built on first use
 }
 
 // claims returns for every address a Service names (cluster, external or

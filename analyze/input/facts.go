@@ -272,7 +272,8 @@ type LocalPolicyGap struct {
 	ReadyRemote int `json:"readyRemote"`
 	// VirtualServers are the Service's virtual services on the node in the
 	// roles its Local policies govern: NodePort, load balancer and external
-	// IP for eTP, ClusterIP for iTP. By key and role.
+	// IP for eTP; ClusterIP for iTP from 1.22 (beta, on by default) or at an
+	// unknown version, none before. By key and role.
 	VirtualServers []PolicyVS `json:"virtualServers"`
 }
 
@@ -298,9 +299,23 @@ type DestFlows struct {
 	// FromSelf counts the flows whose client is the destination's address
 	// itself (a host process connecting to a kube-ipvs0 address).
 	FromSelf int `json:"fromSelf"`
-	// SelfSamples are the unreplied sample flows from the address itself.
-	SelfSamples []Evidence `json:"selfSamples"`
-	Samples     []Evidence `json:"samples"`
+	// FromOutside counts the flows whose client is outside the cluster: none
+	// of the addresses of the node, of the Node objects or of the captured
+	// nodes, of the pods (pods.yaml) or the endpoints, and in none of the
+	// Nodes' pod CIDRs or kube-proxy's clusterCIDR. The conntrack summary
+	// keeps 32 distinct clients per destination, so this is a lower bound:
+	// the flows of further clients are FromUnlisted. 0 when the bundle's
+	// Node objects were not read (other nodes' addresses are then unknown).
+	FromOutside int `json:"fromOutside"`
+	// FromUnlisted counts the flows from clients past the 32 the summary
+	// keeps: their sources are unknown, some may be outside the cluster.
+	FromUnlisted int `json:"fromUnlisted"`
+	// SelfSamples are the unreplied sample flows from the address itself;
+	// OutsideSamples the sample flows (of Samples and the unreplied samples)
+	// from a client outside the cluster.
+	SelfSamples    []Evidence `json:"selfSamples"`
+	OutsideSamples []Evidence `json:"outsideSamples"`
+	Samples        []Evidence `json:"samples"`
 }
 
 // Traffic holds what conntrack (and --expect) show clients doing on the

@@ -2,10 +2,13 @@ package input
 
 import (
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/analyze/source"
 )
 
 // externalRoles are the virtual service roles externalTrafficPolicy
@@ -21,7 +24,7 @@ func (c *Cluster) summary(svc *Service) *ServiceSummary {
 		ExternalTrafficPolicy: svc.ExternalTrafficPolicy, InternalTrafficPolicy: svc.InternalTrafficPolicy,
 		HealthCheckNodePort: svc.HealthCheckNodePort, Annotations: svc.Annotations,
 		ExternallyAccessible: externallyAccessible(svc), EndpointsKnown: c.endpointsKnown(svc),
-		ReadyEndpointNodes: []string{}, Evidence: serviceEvidence(svc),
+		Evidence: serviceEvidence(svc),
 	}
 	nodes := map[string]bool{}
 	for _, ep := range svc.Endpoints {
@@ -115,9 +118,7 @@ func (m *model) localPolicyGaps() {
 			continue
 		}
 		for _, vr := range st.byService[key] {
-			governed := svc.ExternalTrafficPolicy == "Local" && externalRoles[vr.role] ||
-				svc.InternalTrafficPolicy == "Local" && vr.role == RoleClusterIP
-			if !governed {
+			if !m.kp.localPolicy(svc, vr.role) {
 				continue
 			}
 			p := PolicyVS{VSRef: vr.vs.ref(), Role: vr.role, RealServers: m.b.rsRefs(st, vr.vs, m.c.Services),
@@ -147,13 +148,95 @@ func (m *model) destFlows(key string) *DestFlows {
 	if d == nil {
 		return nil
 	}
-	ip := d.Dst.Addr().Unmap().String()
+	dst := d.Dst.Addr().Unmap()
 	f := &DestFlows{Flows: d.Flows, Unreplied: d.Unreplied, SNAT: d.SNAT, FromLocalUnreplied: d.FromLocalUnreplied,
-		FromSelf: d.Clients.Counts[ip], SelfSamples: []Evidence{}, Samples: samples(d.Samples)}
+		FromSelf: d.Clients.Counts[dst.String()], FromUnlisted: d.Clients.Other,
+		SelfSamples: []Evidence{}, OutsideSamples: []Evidence{}, Samples: samples(d.Samples)}
+	src := m.b.clusterSources(m.c)
+	outside := func(ip netip.Addr) bool { return src.known && ip.IsValid() && !m.st.local[ip] && !src.has(ip) }
+	for client, n := range d.Clients.Counts {
+		if outside(parseAddr(client).Unmap()) {
+			f.FromOutside += n
+		}
+	}
 	for _, s := range d.UnrepliedSamples {
-		if strings.Contains(s.Text, "src="+ip+" ") {
+		if sampleSource(s.Text) == dst {
 			f.SelfSamples = append(f.SelfSamples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
 		}
 	}
+	seen := map[source.Pos]bool{}
+	for _, s := range slices.Concat(d.Samples, d.UnrepliedSamples) {
+		if !seen[s.Pos] && outside(sampleSource(s.Text)) {
+			seen[s.Pos] = true
+			f.OutsideSamples = append(f.OutsideSamples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
+		}
+	}
 	return f
+}
+
+// sampleSource returns the client of a sample flow: the first src of its
+// line, or of its XML element; the zero Addr when it names none.
+func sampleSource(text string) netip.Addr {
+	for _, tag := range [][2]string{{"src=", " "}, {"<src>", "<"}} {
+		if _, rest, ok := strings.Cut(text, tag[0]); ok {
+			ip, _, _ := strings.Cut(rest, tag[1])
+			return parseAddr(ip).Unmap()
+		}
+	}
+	return netip.Addr{}
+}
+
+// clusterSources are the addresses a flow from inside the cluster comes
+// from, as far as the bundle tells: the nodes' addresses, the pods' and
+// the endpoints' IPs, and the ranges of the Nodes' pod CIDRs and of
+// kube-proxy's clusterCIDR. known is false when the Node objects were not
+// read: other nodes' addresses are then unknown.
+type clusterSources struct {
+	known bool
+	addrs map[netip.Addr]bool
+	nets  []netip.Prefix
+}
+
+// has reports whether ip is a source inside the cluster.
+func (s *clusterSources) has(ip netip.Addr) bool {
+	return s.addrs[ip] || slices.ContainsFunc(s.nets, func(p netip.Prefix) bool { return p.Contains(ip) })
+}
+
+// clusterSources returns the cluster's sources, built on first use.
+func (b *builder) clusterSources(c *Cluster) *clusterSources {
+	if b.sources != nil {
+		return b.sources
+	}
+	s := &clusterSources{known: c.Captures["nodes"].Status == string(snapshot.StatusOK), addrs: maps.Clone(b.nodeAddrs)}
+	b.sources = s
+	addr := func(ip string) {
+		if a := parseAddr(ip); a.IsValid() {
+			s.addrs[a.Unmap()] = true
+		}
+	}
+	cidrs := strings.Split(c.KubeProxy.ClusterCIDR, ",")
+	for _, n := range c.Nodes {
+		cidrs = append(cidrs, n.PodCIDRs...)
+	}
+	for _, cidr := range cidrs {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(cidr)); err == nil {
+			s.nets = append(s.nets, p.Masked())
+		}
+	}
+	for _, p := range b.pods {
+		addr(p.Status.PodIP)
+		addr(p.Status.HostIP)
+		for _, ip := range p.Status.PodIPs {
+			addr(ip.IP)
+		}
+		for _, ip := range p.Status.HostIPs {
+			addr(ip.IP)
+		}
+	}
+	for _, svc := range c.Services {
+		for _, ep := range svc.Endpoints {
+			addr(ep.IP)
+		}
+	}
+	return s
 }

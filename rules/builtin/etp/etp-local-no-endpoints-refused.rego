@@ -75,4 +75,4 @@ else := "kube-proxy before 1.24"
 
 version_assumptions := [] if lib.version_known
 
-else := ["The Kubernetes version is unknown; an empty virtual service while other nodes hold ready endpoints is what kube-proxy before 1.24 does. From 1.24 (PR #97081) kube-proxy would instead forward to the endpoints on other nodes without SNAT (see etp-local-remote-backends)."]
+else := ["The Kubernetes version is unknown; an empty virtual service while other nodes hold ready endpoints is what kube-proxy before 1.24 does. From 1.24 (PR #97081) kube-proxy would instead forward to the endpoints on other nodes without SNAT (see etp-local-remote-backends). The refusal itself holds in every version: IPVS refuses connections to a virtual service without real servers."]

@@ -10,7 +10,22 @@
 #   natively (Terway, AWS VPC CNI) or with hostNetwork backends the reply does
 #   not come back through the node and the client drops it, so the connection
 #   times out; with an overlay that masquerades (flannel --ip-masq) it works but
-#   the backend sees the node's address.
+#   the backend sees the node's address (warning). On a VPC-routed CNI or with
+#   hostNetwork backends the finding is an error only when something shows
+#   external clients reaching the node on that address and port, and a warning
+#   (latent) otherwise. The evidence, by role: conntrack flows to the virtual
+#   service from clients outside the cluster (none of its node, pod or
+#   endpoint addresses, pod CIDRs or cluster CIDR), for every role; for the
+#   NodePort of a NodePort Service and for a load balancer IP, a Service
+#   without healthCheckNodePort, as no load balancer health check then keeps
+#   clients away from the node; for an external IP, always, as no health
+#   check covers external IPs and whatever routes them to the node sends its
+#   clients there. The NodePort and load balancer IP of a Service with a
+#   healthCheckNodePort are latent without conntrack evidence: the load
+#   balancer's health check keeps its traffic away from the node, and only
+#   clients sent to the node directly, or a misconfigured health check, hit
+#   the failure. The remote real servers themselves show kube-proxy 1.24 or
+#   later, so an unknown version does not lower the finding.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/pull/97081
 #     description: kube-proxy IPVS falls back to all endpoints for eTP=Local without local endpoints (v1.24.0)
@@ -46,6 +61,7 @@ findings contains f if {
 	count(remote) > 0
 	count(remote) == count(vs.realServers)
 	case := cni_case(vs)
+	reach := reach_of(node_name, vs, svc, case)
 	f := lib.finding(
 		{
 			"node": node_name,
@@ -55,18 +71,74 @@ findings contains f if {
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local), yet its %s virtual service %s forwards to %d endpoint(s) on other nodes: %s. %s falls back to all cluster endpoints here and does not masquerade, so %s%s",
 				[
 					node_name, gap.service, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port),
-					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], health_check_note(vs.role, svc, node_name),
+					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], reach.words,
 				],
 			),
 			"evidence": array.concat(
-				[vs.evidence],
-				array.concat([rs.evidence | some rs in remote], [svc.evidence]),
+				array.concat([vs.evidence], [rs.evidence | some rs in remote]),
+				array.concat(reach.evidence, [svc.evidence]),
 			),
 		},
-		severity[case],
+		reach.severity,
 		array.concat(version_assumptions, cni_assumptions[case]),
 	)
 }
+
+# reach_of(node_name, vs, svc, case) is what shows external clients reaching this virtual
+# service on the node, with the severity it gives: on overlay a warning whatever it is; else an
+# error on conntrack flows from outside the cluster or when no health check keeps clients away
+# (health_check_absent), a warning (latent) otherwise.
+reach_of(node_name, vs, svc, case) := {"severity": "warning", "words": health_check_note(vs.role, svc, node_name), "evidence": []} if {
+	case == "overlay"
+}
+
+else := {
+	"severity": "error",
+	"words": sprintf("%s conntrack shows external clients reaching it: %d flow(s) to %s come from outside the cluster.", [health_check_note(vs.role, svc, node_name), vs.conntrack.fromOutside, lib.addr_port(vs.ip, vs.port)]),
+	"evidence": vs.conntrack.outsideSamples,
+} if {
+	lib.capture_ok(node_name, "conntrack")
+	vs.conntrack.fromOutside > 0
+}
+
+else := {"severity": "error", "words": health_check_absent(vs, svc, node_name), "evidence": []} if {
+	health_check_absent(vs, svc, node_name)
+}
+
+else := {"severity": "warning", "words": sprintf("%s%s", [health_check_note(vs.role, svc, node_name), latent_words(node_name, vs)]), "evidence": []}
+
+# health_check_absent(vs, svc, node_name) says why no load balancer health check keeps clients of
+# this address away from the node: a NodePort or load balancer IP of a Service without
+# healthCheckNodePort, or an external IP; undefined when one does.
+health_check_absent(vs, svc, node_name) := sprintf(" The Service has no healthCheckNodePort, so no load balancer health check keeps clients away from %s: any client sent to a NodePort of %s takes this path.", [node_name, node_name]) if {
+	vs.role == "nodePort"
+	svc.healthCheckNodePort == 0
+}
+
+else := sprintf(" The Service has no healthCheckNodePort, so nothing tells the load balancer that %s has no endpoint: it sends its share of the traffic here.", [node_name]) if {
+	vs.role == "loadBalancer"
+	svc.healthCheckNodePort == 0
+}
+
+else := sprintf(" No health check covers an external IP: whatever routes %s to %s sends its clients here.", [vs.ip, node_name]) if {
+	vs.role == "externalIP"
+}
+
+# latent_words(node_name, vs) tells that nothing shows external clients reaching the address, and
+# how far conntrack could tell.
+latent_words(node_name, vs) := " conntrack was not captured, so nothing shows external clients reaching it: the failure is latent while the health check keeps them away." if {
+	not lib.capture_ok(node_name, "conntrack")
+}
+
+else := " Without the Node objects (nodes.yaml) conntrack's clients cannot be told from external ones, so nothing shows external clients reaching it: the failure is latent while the health check keeps them away." if {
+	not lib.cluster_capture_ok("nodes")
+}
+
+else := sprintf(" conntrack shows no flow to it from outside the cluster among the clients it lists (%d flow(s) come from clients past the 32 it lists per destination): the failure is latent while the health check keeps external clients away.", [vs.conntrack.fromUnlisted]) if {
+	vs.conntrack.fromUnlisted > 0
+}
+
+else := " conntrack shows no flow to it from outside the cluster: the failure is latent while the health check keeps external clients away."
 
 # cni_case(vs) is how the reply of a forwarded external connection travels:
 # hostNetwork backends and VPC-routed pods reply around the node; flannel masquerades.
@@ -77,8 +149,6 @@ cni_case(vs) := "hostNetwork" if {
 }
 
 else := input.cluster.cni.class
-
-severity := {"hostNetwork": "error", "vpc": "error", "unknown": "error", "overlay": "warning"}
 
 consequence := {
 	"hostNetwork": "the hostNetwork backends answer external clients from their own node's IP, which the clients drop: their connections time out.",

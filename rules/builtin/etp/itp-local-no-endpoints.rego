@@ -1,8 +1,9 @@
 # METADATA
 # title: iTP=Local ClusterIP without local endpoint refuses clients
 # description: >-
-#   With internalTrafficPolicy Local, kube-proxy gives the ClusterIP virtual
-#   service only the node's own endpoints. On a node without a ready one it has
+#   With internalTrafficPolicy Local (applied from Kubernetes 1.22, where it is
+#   beta and on by default), kube-proxy gives the ClusterIP virtual service
+#   only the node's own endpoints. On a node without a ready one it has
 #   no real servers, and IPVS refuses every connection from pods and host
 #   processes on that node (ICMP port unreachable). For a Service that also has
 #   a NodePort, load balancer IP or external IP this holds only before 1.24:
@@ -62,8 +63,11 @@ reach(svc) := "external" if svc.externallyAccessible
 
 else := "internal"
 
-# applies(case): ClusterIP-only Services in every version; externally accessible ones before 1.24,
-# or when the version is unknown (the empty virtual service then shows the pre-1.24 behaviour).
+# applies(case): ClusterIP-only Services in every version that applies internalTrafficPolicy (the
+# model governs the ClusterIP from 1.22, or at an unknown version); externally accessible ones
+# before 1.24, or when the version is unknown (the empty virtual service then shows the pre-1.24
+# behaviour). An error at an unknown version is what the captures show: an empty virtual service
+# refuses its clients whatever the version.
 applies("internal")
 
 applies("external") if not lib.version_at_least(1, 24)
@@ -79,4 +83,7 @@ else := "kube-proxy before 1.24"
 
 assumptions := {"internal": [], "external": []} if lib.version_known
 
-else := {"internal": [], "external": ["The Kubernetes version is unknown; the empty ClusterIP virtual service of an externally accessible Service shows kube-proxy before 1.24. From 1.24 it would list the endpoints on other nodes, so internalTrafficPolicy Local would act like PreferLocal."]}
+else := {
+	"internal": ["The Kubernetes version is unknown; kube-proxy applies internalTrafficPolicy from 1.22 (beta, on by default; alpha in 1.21), which this finding assumes. The refusal itself holds in every version: IPVS refuses connections to a virtual service without real servers."],
+	"external": ["The Kubernetes version is unknown; the empty ClusterIP virtual service of an externally accessible Service shows kube-proxy before 1.24. From 1.24 it would list the endpoints on other nodes, so internalTrafficPolicy Local would act like PreferLocal. The refusal itself holds in every version: IPVS refuses connections to a virtual service without real servers."],
+}
