@@ -21,6 +21,10 @@ type nodeState struct {
 	// addrOrder are the keys of addrs in ip addr's order.
 	addrOrder []string
 	local     map[netip.Addr]bool // every address of every interface
+	// addrsComplete is true when the ip addr capture was read and is whole:
+	// in grep'd fragments (ipaddr.Result.Partial) the absence of an address
+	// means nothing, so the model concludes nothing from one.
+	addrsComplete bool
 	// table is true when the node has an IPVS listing; complete when it is
 	// a whole `ipvsadm -Ln` with every real server read.
 	table, complete bool
@@ -48,6 +52,14 @@ type vsEntry struct {
 	key  string
 	s    *ipvs.Service
 	refs []ServiceRef // ordered by Service, role and port
+	// other is true when it serves a port of a Service handed to another
+	// proxy (see otherProxy): that proxy's, not kube-proxy's.
+	other bool
+	// nodePortLike is true when its address serves no Service while its
+	// protocol and port are a Service's NodePort, and the node's addresses
+	// are not all known: it may be a NodePort on an address the ip addr
+	// fragment lacks.
+	nodePortLike bool
 }
 
 // vsRole is a virtual service serving a Service in a role.
@@ -97,6 +109,7 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		families: map[string]bool{},
 	}
 	if n.Addr != nil {
+		st.addrsComplete = !n.Addr.Partial
 		for _, ifc := range n.Addr.Interfaces {
 			for j := range ifc.Addresses {
 				a := &ifc.Addresses[j]
@@ -116,13 +129,13 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 			}
 		}
 	}
-	// NodePort virtual services sit on the node's addresses; without an ip
-	// addr capture those of its Node object stand in.
+	// NodePort virtual services sit on the node's addresses; without a
+	// whole ip addr capture those of its Node object stand in too.
 	nodePortAddrs := map[netip.Addr]bool{}
 	for _, a := range n.NodeAddrs {
 		nodePortAddrs[a] = true
 	}
-	if cn := c.Nodes[n.Name]; cn != nil && n.Addr == nil {
+	if cn := c.Nodes[n.Name]; cn != nil && !st.addrsComplete {
 		for _, a := range cn.Addresses {
 			if ip, err := netip.ParseAddr(a.Address); err == nil {
 				nodePortAddrs[ip] = true
@@ -144,6 +157,10 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 			st.complete = false
 		}
 		v := &vsEntry{key: key, s: s, refs: matchServices(s, b.serviceIndex, nodePortAddrs)}
+		if len(b.otherIndex.byAddr)+len(b.otherIndex.byNodePort) > 0 {
+			v.other = len(matchServices(s, b.otherIndex, nodePortAddrs)) > 0
+		}
+		v.nodePortLike = !st.addrsComplete && len(v.refs) == 0 && b.isNodePort(s)
 		st.vss = append(st.vss, v)
 		st.byKey[key] = v
 		if s.FWMark == 0 {
@@ -167,6 +184,16 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		})
 	}
 	return st
+}
+
+// isNodePort reports whether the protocol and port of s are a NodePort
+// of a Service (kube-proxy's or another proxy's).
+func (b *builder) isNodePort(s *ipvs.Service) bool {
+	if s.FWMark != 0 {
+		return false
+	}
+	k := servicePortKey{"", s.Protocol, int(s.Addr.Port())}
+	return len(b.serviceIndex.byNodePort[k]) > 0 || len(b.otherIndex.byNodePort[k]) > 0
 }
 
 // vsRefs returns the VSRefs of the virtual services.
