@@ -335,6 +335,14 @@ func TestDiff(t *testing.T) {
 			"TCP/192.168.1.200:80 default/web loadBalancer all=0 ready=0 st=0 inFamily=0 expected=[]",
 			"TCP/192.168.1.11:30080 default/web nodePort all=0 ready=0 st=0 inFamily=0 expected=[]",
 		}}},
+		{name: "no ready endpoint", change: func(w *world) {
+			w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epNotReady), endpoint("10.244.2.7", "node-b", epTerminating))
+			w.setWeb()
+		}, want: map[string][]string{"empty": {
+			"TCP/10.96.100.1:80 default/web clusterIP all=2 ready=0 st=1 inFamily=0 expected=[]",
+			"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=0 st=1 inFamily=0 expected=[]",
+			"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=0 st=1 inFamily=0 expected=[]",
+		}}},
 		{name: "ready endpoints but empty", change: func(w *world) { w.set("TCP/192.168.1.200:80") }, want: map[string][]string{
 			"missingRS": {"default/web 10.244.1.5:8080/TCP node=node-a vss=TCP/192.168.1.200:80(w0=false)", "default/web 10.244.2.7:8080/TCP node=node-b vss=TCP/192.168.1.200:80(w0=false)"},
 			"empty":     {"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=2 st=0 inFamily=2 expected=[10.244.1.5 10.244.2.7]"},
