@@ -164,6 +164,13 @@ func TestDiff(t *testing.T) {
 			w.drop("UDP/10.96.0.10:53")
 			w.nodes["node-a"].partialIPVS = true
 		}, want: map[string][]string{}},
+		{name: "a placeholder in place of a service address", change: func(w *world) {
+			// The reporter hid the load balancer IP: that service line is
+			// left out, so the listing is not whole.
+			w.drop("TCP/192.168.1.200:80")
+			w.addVS(vs{"TCP", "<LB-IP>:80", []string{"10.244.1.5:8080", "10.244.2.7:8080"}})
+			w.drop("UDP/10.96.0.10:53")
+		}, want: map[string][]string{}},
 
 		// Orphans.
 		{name: "leftover address", change: func(w *world) { w.addAddr("kube-ipvs0", "10.96.7.7/32") },

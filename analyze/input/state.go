@@ -26,7 +26,7 @@ type nodeState struct {
 	// means nothing, so the model concludes nothing from one.
 	addrsComplete bool
 	// table is true when the node has an IPVS listing; complete when it is
-	// a whole `ipvsadm -Ln` with every real server read.
+	// a whole `ipvsadm -Ln` with every service and real server read.
 	table, complete bool
 	vss             []*vsEntry            // one per key, in printed order
 	byKey           map[string]*vsEntry   // by key
@@ -147,7 +147,7 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		return st
 	}
 	st.table = true
-	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names
+	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names && t.ServicesLeftOut == 0
 	for _, s := range t.Services {
 		key := s.Key()
 		if st.byKey[key] != nil {
