@@ -339,14 +339,14 @@ func TestIPVSInputs(t *testing.T) {
 	if got := doc.Cluster.Services["default/kubernetes"].ServiceProxyName; got != nil {
 		t.Errorf("kubernetes serviceProxyName = %q, want null", *got)
 	}
-	if !doc.Nodes["node-a"].AddressesComplete || doc.Nodes["node-b"].AddressesComplete {
-		t.Errorf("addressesComplete = %v, %v, want true, false", doc.Nodes["node-a"].AddressesComplete, doc.Nodes["node-b"].AddressesComplete)
+	if a, b := doc.Nodes["node-a"], doc.Nodes["node-b"]; !a.AddressesComplete || !a.IPVS0Complete || b.AddressesComplete || b.IPVS0Complete {
+		t.Errorf("addressesComplete, ipvs0Complete = %v, %v of node-a, %v, %v of node-b's fragment", a.AddressesComplete, a.IPVS0Complete, b.AddressesComplete, b.IPVS0Complete)
 	}
 	doc = build(t, withFiles(map[string]string{"cluster/kube-proxy-config.yaml": "", "nodes/node-a/ip-addr.txt": ""}), Options{})
 	if got := doc.Cluster.KubeProxy.ExcludeCIDRs; got == nil || len(got) != 0 {
 		t.Errorf("excludeCIDRs without a configuration = %#v, want []", got)
 	}
-	if doc.Nodes["node-a"].AddressesComplete {
-		t.Error("addressesComplete without ip addr")
+	if doc.Nodes["node-a"].AddressesComplete || doc.Nodes["node-a"].IPVS0Complete {
+		t.Error("addressesComplete or ipvs0Complete without ip addr")
 	}
 }

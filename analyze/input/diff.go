@@ -235,10 +235,11 @@ var vipRoles = map[string]bool{RoleClusterIP: true, RoleExternalIP: true, RoleLo
 
 // unbound lists the Service addresses with a virtual service of theirs
 // that are neither on kube-ipvs0 nor on another interface; none when the
-// node's addresses are not all known.
+// addresses of kube-ipvs0 are not all known. (With those of kube-ipvs0
+// only, an address on another interface is not seen there.)
 func (m *model) unbound() {
 	st := m.st
-	if !st.addrsComplete {
+	if !st.ipvs0Complete {
 		return
 	}
 	type pair struct{ svc, ip string }

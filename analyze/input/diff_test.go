@@ -417,6 +417,16 @@ func TestDiff(t *testing.T) {
 		{name: "ip addr fragment with a leftover address", change: func(w *world) {
 			w.nodes["node-a"].fragment = "    inet 10.96.7.7/32 scope global kube-ipvs0\n"
 		}, want: map[string][]string{"orphanAddr": {"10.96.7.7 vss="}}},
+		{name: "ip addr show kube-ipvs0", change: func(w *world) {
+			// The NodePort virtual service is on an address the capture
+			// does not show; kube-ipvs0 is whole.
+			w.nodes["node-a"].ifaces = []iface{{snapshot.IPVSInterface, []string{"10.96.100.1/32", "192.168.1.200/32"}}}
+			w.nodes["node-a"].command = "ip addr show kube-ipvs0"
+		}, want: map[string][]string{"unbound": {"10.96.0.10 kube-system/kube-dns roles=[clusterIP] vss=TCP/10.96.0.10:53,UDP/10.96.0.10:53"}}},
+		{name: "ip addr show eth0", change: func(w *world) {
+			w.nodes["node-a"].ifaces = []iface{{"eth0", []string{"192.168.1.11/24"}}}
+			w.nodes["node-a"].command = "ip -4 a s dev eth0"
+		}, want: map[string][]string{}},
 		{name: "ip addr fragment and the Node object", change: func(w *world) {
 			// The Node object's address stands in: the NodePort virtual
 			// service is matched, and its stale real server found.
@@ -459,21 +469,25 @@ func show(s map[string][]string) string {
 }
 
 // TestExpected checks what node-a is expected to have, and whether its
-// addresses are all known.
+// addresses, and those of kube-ipvs0, are all known.
 func TestExpected(t *testing.T) {
 	tests := []struct {
-		name     string
-		change   func(*world)
-		want     Expected
-		complete bool
+		name            string
+		change          func(*world)
+		want            Expected
+		complete, ipvs0 bool
 	}{
-		{name: "base", change: func(*world) {}, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true},
-		{name: "another proxy's Service", change: otherProxyService, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true},
+		{name: "base", change: func(*world) {}, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true, ipvs0: true},
+		{name: "another proxy's Service", change: otherProxyService, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "a second NodePort address", change: func(w *world) { w.addAddr("cni0", "10.244.1.1/24") },
-			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true},
+			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "ip addr fragment", change: func(w *world) {
 			w.nodes["node-a"].fragment = "    inet 10.96.0.10/32 scope global kube-ipvs0\n"
-		}, want: Expected{ProxiedServices: 2, VirtualServers: 4, Addresses: 3}, complete: false},
+		}, want: Expected{ProxiedServices: 2, VirtualServers: 4, Addresses: 3}},
+		{name: "ip addr show kube-ipvs0", change: func(w *world) { w.nodes["node-a"].command = "ip addr show kube-ipvs0" },
+			want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, ipvs0: true},
+		{name: "ip addr show dev eth0", change: func(w *world) { w.nodes["node-a"].command = "ip addr show dev eth0" },
+			want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -483,8 +497,8 @@ func TestExpected(t *testing.T) {
 			if n.Expected != tt.want {
 				t.Errorf("expected = %+v, want %+v", n.Expected, tt.want)
 			}
-			if n.AddressesComplete != tt.complete {
-				t.Errorf("addressesComplete = %v, want %v", n.AddressesComplete, tt.complete)
+			if n.AddressesComplete != tt.complete || n.IPVS0Complete != tt.ipvs0 {
+				t.Errorf("addressesComplete, ipvs0Complete = %v, %v, want %v, %v", n.AddressesComplete, n.IPVS0Complete, tt.complete, tt.ipvs0)
 			}
 		})
 	}
@@ -509,7 +523,10 @@ type nodeSpec struct {
 	// fragment, when not "", is the ip addr capture instead of ifaces:
 	// grep'd address lines without their link lines.
 	fragment string
-	vss      []vs
+	// command is the ip addr command that printed ifaces or fragment;
+	// "" for a whole `ip addr`.
+	command string
+	vss     []vs
 	// partialIPVS drops the header lines of ipvsadm -Ln, as grep does.
 	partialIPVS bool
 }
@@ -769,11 +786,13 @@ func (w *world) build(t *testing.T) *Document {
 		if text == "" {
 			text = addrText(spec.ifaces)
 		}
-		addr, err := ipaddr.Parse(strings.NewReader(text), source.Pos{File: "nodes/" + name + "/ip-addr.txt", Line: 1})
+		at := source.Pos{File: "nodes/" + name + "/ip-addr.txt", Line: 1}
+		addr, err := ipaddr.ParseDevice(strings.NewReader(text), at, bundle.CommandDevice(spec.command))
 		if err != nil {
 			t.Fatal(err)
 		}
 		n.Addr = addr
+		n.Captures = []*snapshot.Capture{{Path: at.File, Line: 1, Kind: bundle.KindIPAddr, Command: spec.command, Status: snapshot.StatusOK}}
 		for _, ifc := range addr.Interfaces {
 			for _, a := range ifc.Addrs() {
 				if ifc.Name != snapshot.IPVSInterface && ifc.Name != "" && !a.IsLoopback() {

@@ -178,9 +178,12 @@ type Node struct {
 	Captures     map[string]Capture `json:"captures"` // by capture name (see NodeCaptures)
 	IPVSComplete bool               `json:"ipvsComplete"`
 	// AddressesComplete is true when the ip addr capture was read and is
-	// whole, not grep'd fragments (address lines without their link line)
-	// in which an address it lacks may still be on the node.
+	// whole: not grep'd fragments (address lines without their link line),
+	// nor the output of `ip addr show dev X`, in which an address it lacks
+	// may still be on the node. IPVS0Complete is true when it holds every
+	// address of kube-ipvs0 at least (whole, or `ip addr show kube-ipvs0`).
 	AddressesComplete bool              `json:"addressesComplete"`
+	IPVS0Complete     bool              `json:"ipvs0Complete"`
 	Listeners         []Listener        `json:"listeners"`
 	Sysctl            map[string]Sysctl `json:"sysctl"`
 	Kernel            *Kernel           `json:"kernel,omitempty"`

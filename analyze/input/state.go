@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/ipaddr"
 	"github.com/ipvslint/ipvslint/analyze/ipvs"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
@@ -21,10 +22,12 @@ type nodeState struct {
 	// addrOrder are the keys of addrs in ip addr's order.
 	addrOrder []string
 	local     map[netip.Addr]bool // every address of every interface
-	// addrsComplete is true when the ip addr capture was read and is whole:
-	// in grep'd fragments (ipaddr.Result.Partial) the absence of an address
+	// addrsComplete is true when the ip addr capture was read and is whole;
+	// ipvs0Complete when it holds every address of kube-ipvs0 at least
+	// (`ip addr show kube-ipvs0`). In grep'd fragments (ipaddr.Result.Partial)
+	// or in the output of `ip addr show dev X` the absence of an address
 	// means nothing, so the model concludes nothing from one.
-	addrsComplete bool
+	addrsComplete, ipvs0Complete bool
 	// table is true when the node has an IPVS listing; complete when it is
 	// a whole `ipvsadm -Ln` with every service and real server read.
 	table, complete bool
@@ -109,7 +112,9 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		families: map[string]bool{},
 	}
 	if n.Addr != nil {
-		st.addrsComplete = !n.Addr.Partial
+		all, shown := addrCoverage(n)
+		st.addrsComplete = !n.Addr.Partial && all
+		st.ipvs0Complete = !n.Addr.Partial && (all || shown[snapshot.IPVSInterface])
 		for _, ifc := range n.Addr.Interfaces {
 			for j := range ifc.Addresses {
 				a := &ifc.Addresses[j]
@@ -184,6 +189,24 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		})
 	}
 	return st
+}
+
+// addrCoverage tells which interfaces the ip addr captures the node uses
+// show: all of them when one names no interface (`ip addr`), else those
+// their commands name (`ip addr show dev kube-ipvs0`).
+func addrCoverage(n *snapshot.Node) (all bool, shown map[string]bool) {
+	shown = map[string]bool{}
+	for _, capt := range n.Captures {
+		if capt.Kind != bundle.KindIPAddr || capt.Status != snapshot.StatusOK || capt.Unused != "" {
+			continue
+		}
+		dev := bundle.CommandDevice(capt.Command)
+		if dev == "" {
+			return true, shown
+		}
+		shown[dev] = true
+	}
+	return len(shown) == 0, shown
 }
 
 // isNodePort reports whether the protocol and port of s are a NodePort

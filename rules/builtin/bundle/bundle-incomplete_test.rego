@@ -63,19 +63,27 @@ test_partial_listing_is_reported if {
 	f.evidence == []
 }
 
+grepd := {"addressesComplete": false, "ipvs0Complete": false}
+
 test_partial_ip_addr_is_reported if {
-	f := fx.only(bundle_incomplete.findings) with input as fx.with_node(base, "node-a", {"addressesComplete": false})
-	f.message == "On node-a, the ip addr capture is partial (address lines without their interface, as grep prints them), so NodePorts and unbound addresses were not checked. Rules that could not run there: vip-not-bound."
+	f := fx.only(bundle_incomplete.findings) with input as fx.with_node(base, "node-a", grepd)
+	f.message == "On node-a, the ip addr capture is partial (grep'd address lines, or not every interface), so NodePorts and unbound addresses were not checked. Rules that could not run there: vip-not-bound."
+	f.evidence == []
+}
+
+# ip addr show kube-ipvs0 stops no rule: vs-missing only leaves the NodePorts out.
+test_kube_ipvs0_alone_is_not_reported if {
+	count(bundle_incomplete.findings) == 0 with input as fx.with_node(base, "node-a", {"addressesComplete": false})
 }
 
 test_both_partial_captures_are_one_finding if {
-	f := fx.only(bundle_incomplete.findings) with input as fx.with_node(base, "node-a", {"ipvsComplete": false, "addressesComplete": false})
-	f.message == "On node-a, the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered); the ip addr capture is partial (address lines without their interface, as grep prints them), so NodePorts and unbound addresses were not checked. Rules that could not run there: missing-real-server, orphan-vip, vip-not-bound, vs-missing, vs-no-real-servers."
+	f := fx.only(bundle_incomplete.findings) with input as fx.with_node(base, "node-a", object.union(grepd, {"ipvsComplete": false}))
+	f.message == "On node-a, the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered); the ip addr capture is partial (grep'd address lines, or not every interface), so NodePorts and unbound addresses were not checked. Rules that could not run there: missing-real-server, orphan-vip, vip-not-bound, vs-missing, vs-no-real-servers."
 }
 
 # A missing ip addr capture is said to be missing, not partial.
 test_missing_ip_addr_is_not_also_partial if {
-	d := fx.with_node(fx.with_capture(base, "node-a", "ip-addr", "missing"), "node-a", {"addressesComplete": false})
+	d := fx.with_node(fx.with_capture(base, "node-a", "ip-addr", "missing"), "node-a", grepd)
 	f := fx.only(bundle_incomplete.findings) with input as d
 	startswith(f.message, "On node-a, nodes/node-a/ip-addr.txt is missing. Rules that could not run there:")
 	not contains(f.message, "partial")

@@ -8,7 +8,7 @@
 #   synced the Service there, so connections to that address and port are not
 #   load-balanced: they are refused, or time out when the address is not local.
 #   Only a complete `ipvsadm -Ln` listing is trusted for this, and for NodePorts
-#   a whole `ip addr` capture (not grep'd fragments).
+#   a whole `ip addr` capture (not grep'd lines, not one interface's).
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L992-L1030
 #     description: kube-proxy puts NodePort virtual services on every node address

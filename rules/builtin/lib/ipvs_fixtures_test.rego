@@ -12,8 +12,8 @@ package ipvslint.lib.ipvs_fixtures_test
 import data.ipvslint.lib.fixtures_test as fx
 
 # doc(nodes) is a document at 1.28.3: nodes maps node names to patches of fx.node(name), whose
-# ip addr capture is whole (addressesComplete).
-doc(nodes) := fx.doc(fx.ver(1, 28, 3), "overlay", {}, {name: object.union({"addressesComplete": true}, patch) |
+# ip addr capture is whole (addressesComplete, ipvs0Complete).
+doc(nodes) := fx.doc(fx.ver(1, 28, 3), "overlay", {}, {name: object.union({"addressesComplete": true, "ipvs0Complete": true}, patch) |
 	some name, patch in nodes
 })
 
