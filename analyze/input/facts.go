@@ -47,9 +47,9 @@ type RSRef struct {
 
 // Diff is how a node differs from what kube-proxy of the cluster's version
 // programs there. Each list is empty when the captures cannot tell (an
-// incomplete listing, no Services; for unbound addresses and NodePorts, an
-// ip addr fragment, see [Node.AddressesComplete]): the node's captures say
-// why. A Service handed to another proxy by the service-proxy-name label is
+// incomplete listing, no Services; for NodePorts an ip addr capture that is
+// not whole, for unbound addresses one without all of kube-ipvs0, see
+// [Node.AddressesComplete]): the node's captures say why. A Service handed to another proxy by the service-proxy-name label is
 // no part of it: kube-proxy does not see it, so nothing of it is expected,
 // and its virtual services and addresses are that proxy's, not orphans.
 type Diff struct {
