@@ -48,10 +48,11 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	c.KubeProxy = kubeProxy(objs.ProxyConfig)
 	c.Version = b.version(opts.KubernetesVersion)
 	c.Services = b.services(c.Captures)
-	b.serviceIndex = indexServices(c.Services)
+	own, other := splitByProxy(c.Services)
+	b.serviceIndex, b.otherIndex = indexServices(own), indexServices(other)
 	b.claims = claims(c.Services)
 	c.serviceSummaries()
-	b.kp = &behaviour{version: c.Version, kubeProxy: c.KubeProxy, primaryIPs: primaryIPs(c.Nodes)}
+	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
 	for _, n := range snap.Nodes {
 		doc.Nodes[n.Name] = b.node(n, c, opts.Expect)
 	}
@@ -71,6 +72,7 @@ type builder struct {
 	pods         map[string]*kube.Pod // by namespace/name
 	nodeAddrs    map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
 	serviceIndex *serviceIndex        // the Service ports by address and NodePort, once the Services are built
+	otherIndex   *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
 	claims       map[string][]string  // address → the Services that name it, sorted
 	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
 	reads        *docpath.Set         // the parts of the inventory to build; nil for all
@@ -233,6 +235,7 @@ func kubeProxy(pc *kube.ProxyConfig) KubeProxy {
 	kp := KubeProxy{
 		Scheduler:           defaultScheduler,
 		NodePortAddresses:   []string{},
+		ExcludeCIDRs:        []string{},
 		FeatureGates:        map[string]bool{},
 		ConntrackMaxPerCore: defaultConntrackMaxPerCore,
 		ConntrackMin:        defaultConntrackMin,
@@ -248,6 +251,7 @@ func kubeProxy(pc *kube.ProxyConfig) KubeProxy {
 		kp.Scheduler = pc.IPVS.Scheduler
 	}
 	kp.NodePortAddresses = nonNil(pc.NodePortAddresses)
+	kp.ExcludeCIDRs = nonNil(pc.IPVS.ExcludeCIDRs)
 	maps.Copy(kp.FeatureGates, pc.FeatureGates)
 	if p := pc.Conntrack.MaxPerCore; p != nil {
 		kp.ConntrackMaxPerCore = int(*p)

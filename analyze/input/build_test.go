@@ -1,6 +1,7 @@
 package input
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -315,5 +316,37 @@ func TestLooseCaptures(t *testing.T) {
 	}
 	if got := n.VirtualServers["TCP/10.96.0.1:443"]; got == nil || len(got.Services) != 1 {
 		t.Errorf("virtual server = %+v", got)
+	}
+}
+
+// TestIPVSInputs checks the inputs the IPVS rules read from the
+// captures: ipvs.excludeCIDRs of the kube-proxy configuration, the
+// service-proxy-name label of a Service, and whether an ip addr capture
+// is whole or grep'd fragments.
+func TestIPVSInputs(t *testing.T) {
+	files := withFiles(map[string]string{
+		"cluster/kube-proxy-config.yaml": replaced("cluster/kube-proxy-config.yaml", "      strictARP: true", "      strictARP: true\n      excludeCIDRs:\n      - 10.200.0.0/16"),
+		"cluster/services.yaml":          replaced("cluster/services.yaml", "    name: web\n", "    labels:\n      service.kubernetes.io/service-proxy-name: edge\n    name: web\n"),
+		"nodes/node-b/ip-addr.txt":       "    inet 10.96.100.10/32 scope global kube-ipvs0\n",
+	})
+	doc := build(t, files, Options{})
+	if got := doc.Cluster.KubeProxy.ExcludeCIDRs; !slices.Equal(got, []string{"10.200.0.0/16"}) {
+		t.Errorf("excludeCIDRs = %q", got)
+	}
+	if got := doc.Cluster.Services["default/web"].ServiceProxyName; got == nil || *got != "edge" {
+		t.Errorf("web serviceProxyName = %v", got)
+	}
+	if got := doc.Cluster.Services["default/kubernetes"].ServiceProxyName; got != nil {
+		t.Errorf("kubernetes serviceProxyName = %q, want null", *got)
+	}
+	if a, b := doc.Nodes["node-a"], doc.Nodes["node-b"]; !a.AddressesComplete || !a.IPVS0Complete || b.AddressesComplete || b.IPVS0Complete {
+		t.Errorf("addressesComplete, ipvs0Complete = %v, %v of node-a, %v, %v of node-b's fragment", a.AddressesComplete, a.IPVS0Complete, b.AddressesComplete, b.IPVS0Complete)
+	}
+	doc = build(t, withFiles(map[string]string{"cluster/kube-proxy-config.yaml": "", "nodes/node-a/ip-addr.txt": ""}), Options{})
+	if got := doc.Cluster.KubeProxy.ExcludeCIDRs; got == nil || len(got) != 0 {
+		t.Errorf("excludeCIDRs without a configuration = %#v, want []", got)
+	}
+	if doc.Nodes["node-a"].AddressesComplete || doc.Nodes["node-a"].IPVS0Complete {
+		t.Error("addressesComplete or ipvs0Complete without ip addr")
 	}
 }

@@ -64,9 +64,10 @@ type target struct {
 }
 
 // targets returns the virtual services kube-proxy makes on the node for
-// the proxied Services, and counts them in out.Expected: one per Service
-// port on each bound address (B1, B3), and one per NodePort on each
-// NodePort address of the node (B12).
+// the proxied Services (those the service-proxy-name label hands to
+// another proxy left out, see otherProxy), and counts them in
+// out.Expected: one per Service port on each bound address (B1, B3), and
+// one per NodePort on each NodePort address of the node (B12).
 func (m *model) targets() []target {
 	var out []target
 	keys := map[string]bool{}
@@ -74,7 +75,7 @@ func (m *model) targets() []target {
 	nodePortIPs := m.nodePortIPs()
 	for _, key := range slices.Sorted(maps.Keys(m.c.Services)) {
 		svc := m.c.Services[key]
-		if !proxied(svc) {
+		if !proxied(svc) || otherProxy(svc) {
 			continue
 		}
 		m.out.Expected.ProxiedServices++
@@ -126,7 +127,9 @@ func (m *model) nodePortIPs() []string {
 
 // missing lists the Service ports without a virtual service in a complete
 // listing, in the IP families the node serves (a node with no virtual
-// service at all shows as such, not as every port missing).
+// service at all shows as such, not as every port missing). NodePorts are
+// left out when the node's addresses are not all known: an ip addr
+// fragment may place an address on the wrong interface, or lack one.
 func (m *model) missing() {
 	st := m.st
 	targets := m.targets()
@@ -145,7 +148,7 @@ func (m *model) missing() {
 	}
 	seen := map[string]bool{}
 	for _, t := range targets {
-		if !st.families[t.fam] || st.byKey[t.Key] != nil {
+		if !st.families[t.fam] || st.byKey[t.Key] != nil || t.Role == RoleNodePort && !st.addrsComplete {
 			continue
 		}
 		if id := t.Key + " " + t.Service + " " + t.Role; seen[id] {
@@ -169,7 +172,10 @@ func (m *model) claimed(ip string) []string {
 }
 
 // orphans lists the kube-ipvs0 addresses no Service names and the virtual
-// services that serve no Service port.
+// services that serve no Service port, but those kube-proxy leaves alone:
+// in ipvs.excludeCIDRs (see behaviour.excluded), another proxy's (see
+// otherProxy), and those that may be NodePorts on addresses an ip addr
+// fragment lacks (vsEntry.nodePortLike).
 func (m *model) orphans() {
 	st := m.st
 	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), compareIP) {
@@ -181,7 +187,7 @@ func (m *model) orphans() {
 		})
 	}
 	for _, v := range slices.SortedFunc(slices.Values(st.vss), func(a, b *vsEntry) int { return cmp.Compare(a.key, b.key) }) {
-		if len(v.refs) > 0 {
+		if len(v.refs) > 0 || v.other || v.nodePortLike || m.kp.excluded(v.ip()) {
 			continue
 		}
 		o := OrphanVirtualServer{VSRef: v.ref(), RealServers: m.b.rsRefs(st, v, m.c.Services), EndpointsOf: []string{}}
@@ -228,9 +234,14 @@ func isEndpoint(svc *Service, ip string, port int, protocol string) bool {
 var vipRoles = map[string]bool{RoleClusterIP: true, RoleExternalIP: true, RoleLoadBalancer: true}
 
 // unbound lists the Service addresses with a virtual service of theirs
-// that are neither on kube-ipvs0 nor on another interface.
+// that are neither on kube-ipvs0 nor on another interface; none when the
+// addresses of kube-ipvs0 are not all known. (With those of kube-ipvs0
+// only, an address on another interface is not seen there.)
 func (m *model) unbound() {
 	st := m.st
+	if !st.ipvs0Complete {
+		return
+	}
 	type pair struct{ svc, ip string }
 	found := map[pair]bool{}
 	for _, v := range st.vss {
@@ -292,8 +303,8 @@ func (m *model) realServers() {
 			return rss
 		}
 		for i, d := range v.s.Dests {
-			if d.Weight == nil || *d.Weight != 0 {
-				continue
+			if d.Weight == nil || *d.Weight != 0 || v.other && len(v.refs) == 0 {
+				continue // another proxy's real servers are not kube-proxy's to drain
 			}
 			services := map[string]bool{}
 			for _, r := range v.refs {
@@ -487,7 +498,7 @@ func (m *model) empty(v *vsEntry) {
 		}
 		e.Endpoints.ServingTerminating = len(terminating)
 		if set, ok := m.kp.expectedReady(svc, m.st.name, r.Role, fam); ok {
-			e.Expected = slices.SortedFunc(maps.Keys(set), compareIP)
+			e.Expected = nonNil(slices.SortedFunc(maps.Keys(set), compareIP)) // [] when known to be none, not null
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}

@@ -81,6 +81,7 @@ type KubeProxy struct {
 	StrictARP           bool            `json:"strictARP"`
 	Scheduler           string          `json:"scheduler"` // "rr" when not set
 	NodePortAddresses   []string        `json:"nodePortAddresses"`
+	ExcludeCIDRs        []string        `json:"excludeCIDRs"` // ipvs.excludeCIDRs: kube-proxy never deletes a virtual service there; [] when not set
 	ClusterCIDR         string          `json:"clusterCIDR"`
 	MasqueradeAll       bool            `json:"masqueradeAll"`
 	FeatureGates        map[string]bool `json:"featureGates"`
@@ -108,6 +109,7 @@ type Service struct {
 	AffinityTimeout       int               `json:"affinityTimeout"`
 	Selector              bool              `json:"selector"`
 	Annotations           map[string]string `json:"annotations"`
+	ServiceProxyName      *string           `json:"serviceProxyName"` // label service.kubernetes.io/service-proxy-name, null when absent: kube-proxy ignores a Service that has it
 	Endpoints             []Endpoint        `json:"endpoints"`
 	EndpointsSource       string            `json:"endpointsSource"`
 	File                  string            `json:"file"`
@@ -175,10 +177,17 @@ type Node struct {
 	Name         string             `json:"name"`
 	Captures     map[string]Capture `json:"captures"` // by capture name (see NodeCaptures)
 	IPVSComplete bool               `json:"ipvsComplete"`
-	Listeners    []Listener         `json:"listeners"`
-	Sysctl       map[string]Sysctl  `json:"sysctl"`
-	Kernel       *Kernel            `json:"kernel,omitempty"`
-	ProxyMode    string             `json:"proxyMode"`
+	// AddressesComplete is true when the ip addr capture was read and is
+	// whole: not grep'd fragments (address lines without their link line),
+	// nor the output of `ip addr show dev X`, in which an address it lacks
+	// may still be on the node. IPVS0Complete is true when it holds every
+	// address of kube-ipvs0 at least (whole, or `ip addr show kube-ipvs0`).
+	AddressesComplete bool              `json:"addressesComplete"`
+	IPVS0Complete     bool              `json:"ipvs0Complete"`
+	Listeners         []Listener        `json:"listeners"`
+	Sysctl            map[string]Sysctl `json:"sysctl"`
+	Kernel            *Kernel           `json:"kernel,omitempty"`
+	ProxyMode         string            `json:"proxyMode"`
 
 	Expected    Expected         `json:"expected"`
 	Actual      Actual           `json:"actual"`

@@ -17,6 +17,33 @@ type behaviour struct {
 	// primaryIPs are the InternalIP addresses of each Node object, for
 	// nodePortAddresses "primary".
 	primaryIPs map[string][]string
+	// exclude are the networks of ipvs.excludeCIDRs that parse.
+	exclude []netip.Prefix
+}
+
+// newBehaviour returns kube-proxy's behaviour at version v with the
+// configuration kp, on the nodes of the Node objects.
+func newBehaviour(v Version, kp KubeProxy, nodes map[string]*ClusterNode) *behaviour {
+	b := &behaviour{version: v, kubeProxy: kp, primaryIPs: primaryIPs(nodes)}
+	for _, c := range kp.ExcludeCIDRs {
+		if p, err := netip.ParsePrefix(strings.TrimSpace(c)); err == nil {
+			b.exclude = append(b.exclude, p.Masked())
+		}
+	}
+	return b
+}
+
+// excluded reports whether ip is in ipvs.excludeCIDRs. kube-proxy's
+// cleanLegacyService skips the virtual services whose address is there
+// (isIPInExcludeCIDRs, pkg/proxy/ipvs/proxier.go), so that other agents
+// may keep virtual services of their own: such a virtual service is no
+// leftover of kube-proxy. Its kube-ipvs0 addresses are not protected:
+// syncProxyRules unbinds every address it did not bind for a Service
+// (superfluousAddresses, in 1.27 at least), excluded or not. A
+// firewall-mark service has no address and is never excluded.
+func (b *behaviour) excluded(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	return err == nil && slices.ContainsFunc(b.exclude, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
 }
 
 // atLeast reports whether the version is known and at least major.minor.
@@ -45,8 +72,50 @@ func family(ip string) string {
 	return "IPv4"
 }
 
-// proxied reports whether kube-proxy programs svc: not headless, not
-// ExternalName, with a cluster IP.
+// labelServiceProxyName is the label that hands a Service to another
+// proxy (KEP-2447; pkg/proxy/apis LabelServiceProxyName).
+const labelServiceProxyName = "service.kubernetes.io/service-proxy-name"
+
+// otherProxy reports whether the service-proxy-name label hands svc to
+// another proxy. kube-proxy's informers select only the Services (and
+// EndpointSlices) without that label, whatever its value (a DoesNotExist
+// requirement on it, cmd/kube-proxy/app/server.go), so kube-proxy never
+// sees such a Service. The model follows it:
+//
+//   - nothing is expected of it: no virtual service, no kube-ipvs0
+//     address, and it is not counted in Expected.ProxiedServices;
+//   - it is left out of the Service index that matches virtual services to
+//     Service ports (see splitByProxy), so its virtual services serve no
+//     Service kube-proxy knows: no missing, stale, draining or empty real
+//     servers and no unbound address are found on them;
+//   - its virtual services are not orphans (vsEntry.other), nor are its
+//     addresses (claims holds every Service): the other proxy made them.
+//
+// (kube-proxy in IPVS mode deletes the virtual services it did not make
+// outside ipvs.excludeCIDRs and unbinds the addresses it did not bind, so
+// another proxy's state on the node lasts only until kube-proxy's next
+// sync unless excluded; the model does not judge that contest.)
+func otherProxy(svc *Service) bool {
+	return svc.ServiceProxyName != nil
+}
+
+// splitByProxy returns the Services kube-proxy sees and those the
+// service-proxy-name label hands to another proxy (see otherProxy), by key.
+func splitByProxy(services map[string]*Service) (own, other map[string]*Service) {
+	own, other = map[string]*Service{}, map[string]*Service{}
+	for key, svc := range services {
+		if otherProxy(svc) {
+			other[key] = svc
+		} else {
+			own[key] = svc
+		}
+	}
+	return own, other
+}
+
+// proxied reports whether kube-proxy can program svc: not headless, not
+// ExternalName, with a cluster IP. It says nothing of the service-proxy-name
+// label (see otherProxy).
 func proxied(svc *Service) bool {
 	switch svc.Type {
 	case "ClusterIP", "NodePort", "LoadBalancer":

@@ -47,7 +47,11 @@ type RSRef struct {
 
 // Diff is how a node differs from what kube-proxy of the cluster's version
 // programs there. Each list is empty when the captures cannot tell (an
-// incomplete listing, no Services): the node's captures say why.
+// incomplete listing, no Services; for NodePorts an ip addr capture that is
+// not whole, for unbound addresses one without all of kube-ipvs0, see
+// [Node.AddressesComplete]): the node's captures say why. A Service handed to another proxy by the service-proxy-name label is
+// no part of it: kube-proxy does not see it, so nothing of it is expected,
+// and its virtual services and addresses are that proxy's, not orphans.
 type Diff struct {
 	MissingVirtualServers []MissingVirtualServer `json:"missingVirtualServers"`
 	OrphanVirtualServers  []OrphanVirtualServer  `json:"orphanVirtualServers"`
@@ -74,7 +78,11 @@ type MissingVirtualServer struct {
 	Evidence         []Evidence `json:"evidence"` // the Service, and the node address of a NodePort
 }
 
-// OrphanVirtualServer is a virtual service that serves no Service port.
+// OrphanVirtualServer is a virtual service that serves no Service port
+// and that kube-proxy deletes on its syncs: not one in ipvs.excludeCIDRs
+// (kube-proxy leaves those alone), not one of a Service handed to another
+// proxy, and not one at a NodePort's protocol and port while an ip addr
+// fragment may lack the node address it is on.
 type OrphanVirtualServer struct {
 	VSRef
 	RealServers []RSRef `json:"realServers"`

@@ -44,6 +44,7 @@ func (b *builder) node(n *snapshot.Node, c *Cluster, expect []Expect) *Node {
 		ServiceIPs:   []ServiceIP{},
 		LocalPolicy:  []LocalPolicyGap{},
 	}
+	out.AddressesComplete, out.IPVS0Complete = st.addrsComplete, st.ipvs0Complete
 	if n.Listen != nil {
 		for _, s := range n.Listen.Sockets {
 			out.Listeners = append(out.Listeners, listener(&s))

@@ -121,6 +121,9 @@ func service(s *kube.Service) *Service {
 			svc.Annotations[k] = v
 		}
 	}
+	if name, ok := s.Labels[labelServiceProxyName]; ok {
+		svc.ServiceProxyName = &name
+	}
 	return svc
 }
 

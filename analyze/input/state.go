@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/ipaddr"
 	"github.com/ipvslint/ipvslint/analyze/ipvs"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
@@ -21,8 +22,14 @@ type nodeState struct {
 	// addrOrder are the keys of addrs in ip addr's order.
 	addrOrder []string
 	local     map[netip.Addr]bool // every address of every interface
+	// addrsComplete is true when the ip addr capture was read and is whole;
+	// ipvs0Complete when it holds every address of kube-ipvs0 at least
+	// (`ip addr show kube-ipvs0`). In grep'd fragments (ipaddr.Result.Partial)
+	// or in the output of `ip addr show dev X` the absence of an address
+	// means nothing, so the model concludes nothing from one.
+	addrsComplete, ipvs0Complete bool
 	// table is true when the node has an IPVS listing; complete when it is
-	// a whole `ipvsadm -Ln` with every real server read.
+	// a whole `ipvsadm -Ln` with every service and real server read.
 	table, complete bool
 	vss             []*vsEntry            // one per key, in printed order
 	byKey           map[string]*vsEntry   // by key
@@ -48,6 +55,14 @@ type vsEntry struct {
 	key  string
 	s    *ipvs.Service
 	refs []ServiceRef // ordered by Service, role and port
+	// other is true when it serves a port of a Service handed to another
+	// proxy (see otherProxy): that proxy's, not kube-proxy's.
+	other bool
+	// nodePortLike is true when its address serves no Service while its
+	// protocol and port are a Service's NodePort, and the node's addresses
+	// are not all known: it may be a NodePort on an address the ip addr
+	// fragment lacks.
+	nodePortLike bool
 }
 
 // vsRole is a virtual service serving a Service in a role.
@@ -97,6 +112,9 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		families: map[string]bool{},
 	}
 	if n.Addr != nil {
+		all, shown := addrCoverage(n)
+		st.addrsComplete = !n.Addr.Partial && all
+		st.ipvs0Complete = !n.Addr.Partial && (all || shown[snapshot.IPVSInterface])
 		for _, ifc := range n.Addr.Interfaces {
 			for j := range ifc.Addresses {
 				a := &ifc.Addresses[j]
@@ -116,13 +134,13 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 			}
 		}
 	}
-	// NodePort virtual services sit on the node's addresses; without an ip
-	// addr capture those of its Node object stand in.
+	// NodePort virtual services sit on the node's addresses; without a
+	// whole ip addr capture those of its Node object stand in too.
 	nodePortAddrs := map[netip.Addr]bool{}
 	for _, a := range n.NodeAddrs {
 		nodePortAddrs[a] = true
 	}
-	if cn := c.Nodes[n.Name]; cn != nil && n.Addr == nil {
+	if cn := c.Nodes[n.Name]; cn != nil && !st.addrsComplete {
 		for _, a := range cn.Addresses {
 			if ip, err := netip.ParseAddr(a.Address); err == nil {
 				nodePortAddrs[ip] = true
@@ -134,7 +152,7 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		return st
 	}
 	st.table = true
-	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names
+	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names && t.ServicesLeftOut == 0
 	for _, s := range t.Services {
 		key := s.Key()
 		if st.byKey[key] != nil {
@@ -144,6 +162,10 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 			st.complete = false
 		}
 		v := &vsEntry{key: key, s: s, refs: matchServices(s, b.serviceIndex, nodePortAddrs)}
+		if len(b.otherIndex.byAddr)+len(b.otherIndex.byNodePort) > 0 {
+			v.other = len(matchServices(s, b.otherIndex, nodePortAddrs)) > 0
+		}
+		v.nodePortLike = !st.addrsComplete && len(v.refs) == 0 && b.isNodePort(s)
 		st.vss = append(st.vss, v)
 		st.byKey[key] = v
 		if s.FWMark == 0 {
@@ -167,6 +189,34 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		})
 	}
 	return st
+}
+
+// addrCoverage tells which interfaces the ip addr captures the node uses
+// show: all of them when one names no interface (`ip addr`), else those
+// their commands name (`ip addr show dev kube-ipvs0`).
+func addrCoverage(n *snapshot.Node) (all bool, shown map[string]bool) {
+	shown = map[string]bool{}
+	for _, capt := range n.Captures {
+		if capt.Kind != bundle.KindIPAddr || capt.Status != snapshot.StatusOK || capt.Unused != "" {
+			continue
+		}
+		dev := bundle.CommandDevice(capt.Command)
+		if dev == "" {
+			return true, shown
+		}
+		shown[dev] = true
+	}
+	return len(shown) == 0, shown
+}
+
+// isNodePort reports whether the protocol and port of s are a NodePort
+// of a Service (kube-proxy's or another proxy's).
+func (b *builder) isNodePort(s *ipvs.Service) bool {
+	if s.FWMark != 0 {
+		return false
+	}
+	k := servicePortKey{"", s.Protocol, int(s.Addr.Port())}
+	return len(b.serviceIndex.byNodePort[k]) > 0 || len(b.otherIndex.byNodePort[k]) > 0
 }
 
 // vsRefs returns the VSRefs of the virtual services.

@@ -57,6 +57,10 @@ type Table struct {
 	// names: those lines were left out (each with a warning), so the table
 	// is incomplete.
 	Names bool `json:"names,omitempty"`
+	// ServicesLeftOut counts the service lines of a list format that were
+	// left out with a warning (printed with names, an unreadable address,
+	// a placeholder): when it is not 0, Services is incomplete.
+	ServicesLeftOut int `json:"servicesLeftOut,omitempty"`
 	// Failure is ipvsadm's (or the shell's) error text when the capture
 	// holds it instead of, or after, output; nil otherwise.
 	Failure *source.Failure `json:"failure,omitempty"`
@@ -429,8 +433,12 @@ func (p *parser) add(line string, s *Service) {
 	p.svc, p.skipped = s, false
 }
 
-// skip forgets the current service after a service line that was left out.
-func (p *parser) skip() { p.svc, p.skipped = nil, true }
+// skip forgets the current service after a service line that was left
+// out, and counts it.
+func (p *parser) skip() {
+	p.svc, p.skipped = nil, true
+	p.t.ServicesLeftOut++
+}
 
 // leftOut counts a dest line of s that was left out.
 func leftOut(s *Service) {

@@ -148,7 +148,7 @@ var parseTests = []parseTest{
 			"FWM  x rr\n" +
 			"UDP  10.96.0.1:53\n" +
 			"  -> 10.1.1.1:1 Mas",
-		want: &Table{Format: FormatList, Services: []*Service{{
+		want: &Table{Format: FormatList, ServicesLeftOut: 2, Services: []*Service{{
 			Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", DestsLeftOut: 3,
 		}, {
 			Pos: at(7), Protocol: "UDP", Addr: ap("10.96.0.1:53"), DestsLeftOut: 1,
@@ -178,7 +178,7 @@ var parseTests = []parseTest{
 			"  -> <pod-ip>:53                  Masq    1      0          0\n" +
 			"  -> ***:53                       Masq    1      0          0\n" +
 			"  -> 10.244.1.4:53                Masq    1      0          0\n",
-		want: &Table{Format: FormatList, Services: []*Service{
+		want: &Table{Format: FormatList, ServicesLeftOut: 2, Services: []*Service{
 			{Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", Dests: []Dest{listDest(2, "172.18.0.2:6443", "Masq", 1, 0, 0)}},
 			{Pos: at(7), Protocol: "TCP", Addr: ap("10.96.0.10:53"), Scheduler: "rr", Dests: []Dest{listDest(10, "10.244.1.4:53", "Masq", 1, 0, 0)}, DestsLeftOut: 2},
 		}},
@@ -207,7 +207,7 @@ var parseTests = []parseTest{
 			"TCP  192.168.10.11:30080 rr\n" +
 			"  -> 10.244.3.9:http-alt          Masq    1      2          1\n" +
 			"  -> 10.244.3.8:8080              Masq    1      2          1\n",
-		want: &Table{Format: FormatList, Names: true, Services: []*Service{{
+		want: &Table{Format: FormatList, Names: true, ServicesLeftOut: 1, Services: []*Service{{
 			Pos: at(3), Protocol: "TCP", Addr: ap("192.168.10.11:30080"), Scheduler: "rr",
 			Dests: []Dest{listDest(5, "10.244.3.8:8080", "Masq", 1, 2, 1)}, DestsLeftOut: 1,
 		}}},

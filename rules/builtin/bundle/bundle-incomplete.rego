@@ -6,8 +6,9 @@
 #   the command's error instead of its output, is empty (all but conntrack,
 #   whose table can be empty), or could not be read. The rules
 #   that need it stay silent, so the report says less than it could. A partial
-#   ipvsadm listing (no header, filtered with grep) is reported too, since the
-#   rules that conclude from an absence do not run on it.
+#   ipvsadm listing (no header, filtered with grep) or an ip addr capture that
+#   lacks addresses of kube-ipvs0 (grep'd lines, another interface's) is
+#   reported too, since the rules that conclude from an absence in it do not run.
 # related_resources:
 #   - ref: https://github.com/ipvslint/ipvslint/blob/main/docs/input.md
 #     description: the captures the rules read
@@ -39,6 +40,10 @@ unusable(name, c) if {
 # absence_rules are the rules that do not run on a partial ipvsadm listing.
 absence_rules := ["missing-real-server", "orphan-vip", "vs-missing", "vs-no-real-servers"]
 
+# address_absence_rules are the rules that do not run on an ip addr capture without all of
+# kube-ipvs0 (vs-missing still checks the Service addresses, not the NodePorts).
+address_absence_rules := ["vip-not-bound"]
+
 findings contains f if {
 	some node_name
 	input.nodes[node_name].name
@@ -47,12 +52,12 @@ findings contains f if {
 		c := capture(node_name, name)
 		unusable(name, c)
 	]
-	partial := partial_listing(node_name)
+	partial := array.concat(partial_listing(node_name), partial_addresses(node_name))
 	count(problems) + count(partial) > 0
-	stopped := {r |
+	stopped := ({r |
 		some [name, _] in problems
 		some r in lib.rules_needing[name]
-	} | {r | count(partial) > 0; some r in absence_rules}
+	} | stopped_by(partial_listing(node_name), absence_rules)) | stopped_by(partial_addresses(node_name), address_absence_rules)
 	f := {
 		"node": node_name,
 		"service": "",
@@ -84,6 +89,16 @@ findings contains f if {
 partial_listing(node_name) := ["the ipvsadm listing is partial (no `ipvsadm -Ln` header, or filtered)"] if {
 	capture(node_name, "ipvsadm").status == "ok"
 	input.nodes[node_name].ipvsComplete != true
+} else := []
+
+# stopped_by(notes, rules) is the set of rules when a partial capture has notes, else empty.
+stopped_by(notes, rules) := {r | count(notes) > 0; some r in rules}
+
+# partial_addresses(node_name) notes an ip addr capture that was read but lacks addresses of
+# kube-ipvs0. (One that shows kube-ipvs0 only stops no rule: it is not noted.)
+partial_addresses(node_name) := ["the ip addr capture is partial (grep'd address lines, or not every interface), so NodePorts and unbound addresses were not checked"] if {
+	capture(node_name, "ip-addr").status == "ok"
+	input.nodes[node_name].ipvs0Complete != true
 } else := []
 
 # capture(node_name, name) is the node's capture entry, {"status": "missing"} when not listed.

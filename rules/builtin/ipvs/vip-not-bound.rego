@@ -6,7 +6,8 @@
 #   takes the traffic as local and IPVS can claim it. Without the address,
 #   traffic to it from the node and its pods follows the routing table (usually
 #   to the default gateway) and times out. kube-proxy failed to bind it, or
-#   kube-ipvs0 was deleted or flushed.
+#   kube-ipvs0 was deleted or flushed. An `ip addr` capture that does not hold
+#   all of kube-ipvs0 (grep'd lines, another interface's) is not trusted for this.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L1064-L1110
 #     description: kube-proxy binds Service addresses on kube-ipvs0
@@ -26,7 +27,7 @@ findings contains f if {
 	some node_name
 	some u in input.nodes[node_name].diff.unboundAddresses
 	lib.capture_ok(node_name, "ipvsadm")
-	lib.capture_ok(node_name, "ip-addr")
+	lib.ipvs0_complete(node_name)
 	f := {
 		"node": node_name,
 		"service": u.service,

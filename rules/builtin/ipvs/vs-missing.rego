@@ -7,7 +7,8 @@
 #   kube-ipvs0 (or on the nodePortAddresses only, when set). kube-proxy has not
 #   synced the Service there, so connections to that address and port are not
 #   load-balanced: they are refused, or time out when the address is not local.
-#   Only a complete `ipvsadm -Ln` listing is trusted for this.
+#   Only a complete `ipvsadm -Ln` listing is trusted for this, and for NodePorts
+#   a whole `ip addr` capture (not grep'd lines, not one interface's).
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L992-L1030
 #     description: kube-proxy puts NodePort virtual services on every node address
@@ -71,7 +72,7 @@ findings contains f if {
 
 addresses_known(_, role) if role != "nodePort"
 
-addresses_known(node_name, "nodePort") if lib.capture_ok(node_name, "ip-addr")
+addresses_known(node_name, "nodePort") if lib.addresses_complete(node_name)
 
 # nodeport_config_unknown: without the kube-proxy ConfigMap, nodePortAddresses is assumed
 # unset; when the same NodePort exists on other addresses, that assumption is doubtful.

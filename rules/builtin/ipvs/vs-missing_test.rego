@@ -1,6 +1,7 @@
 package ipvslint.rules.vs_missing_test
 
 import data.ipvslint.lib.fixtures_test as fx
+import data.ipvslint.lib.ipvs_fixtures_test as ifx
 import data.ipvslint.rules.vs_missing
 
 # missing_dns is the ClusterIP port of kube-system/dns that node-a lacks.
@@ -17,7 +18,7 @@ missing_nodeport(elsewhere) := {
 	"evidence": [fx.svc_ev(12), fx.ev("nodes/node-a/ip-addr.txt", 14, "inet 10.244.1.1/24 scope global cni0")],
 }
 
-with_missing(targets) := fx.doc(fx.ver(1, 28, 3), "overlay", {}, {"node-a": {"diff": {"missingVirtualServers": targets}}})
+with_missing(targets) := ifx.with_diff("missingVirtualServers", targets)
 
 test_consistent_node_is_silent if {
 	count(vs_missing.findings) == 0 with input as with_missing([])
@@ -46,6 +47,15 @@ test_nodeport_needs_the_addresses if {
 	count(vs_missing.findings) == 0 with input as d
 	count(vs_missing.findings) == 1 with input as fx.with_capture(with_missing([missing_dns]), "node-a", "ip-addr", "missing")
 }
+
+# In a grep'd ip addr fragment an address may be on the wrong interface, or missing: NodePorts
+# are not judged, the Service addresses still are.
+test_nodeport_needs_whole_addresses if {
+	count(vs_missing.findings) == 0 with input as fragment(with_missing([missing_nodeport(false)]))
+	count(vs_missing.findings) == 1 with input as fragment(with_missing([missing_dns]))
+}
+
+fragment(d) := fx.with_node(d, "node-a", {"addressesComplete": false})
 
 test_no_config_nodeport_elsewhere_is_a_warning if {
 	d := fx.with_kube_proxy(with_missing([missing_nodeport(true)]), {"present": false})
