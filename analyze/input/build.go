@@ -51,6 +51,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	own, other := splitByProxy(c.Services)
 	b.serviceIndex, b.otherIndex = indexServices(own), indexServices(other)
 	b.claims = claims(c.Services)
+	b.serviceKeys = slices.Sorted(maps.Keys(c.Services))
 	c.serviceSummaries()
 	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
 	for _, n := range snap.Nodes {
@@ -74,6 +75,7 @@ type builder struct {
 	serviceIndex *serviceIndex        // the Service ports by address and NodePort, once the Services are built
 	otherIndex   *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
 	claims       map[string][]string  // address → the Services that name it, sorted
+	serviceKeys  []string             // the keys of the Services, sorted
 	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
 	reads        *docpath.Set         // the parts of the inventory to build; nil for all
 	sources      *clusterSources      // the addresses of clients inside the cluster, built on first use

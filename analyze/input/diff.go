@@ -57,36 +57,48 @@ func (m *model) expected() {
 	}
 }
 
-// target is a virtual service kube-proxy makes on the node.
+// target is a virtual service kube-proxy makes on the node for a port of
+// a Service, in a role.
 type target struct {
-	MissingVirtualServer
-	fam string
+	key  vsKey
+	svc  string
+	role string
+	// node is the node address of a NodePort; nil for the other roles.
+	node *addrEntry
 }
 
-// targets returns the virtual services kube-proxy makes on the node for
-// the proxied Services (those the service-proxy-name label hands to
-// another proxy left out, see otherProxy), and counts them in
+// vsKey names a virtual service without building its key string.
+type vsKey struct {
+	protocol, ip string
+	port         int
+}
+
+// targets calls visit with each virtual service kube-proxy makes on the
+// node for the proxied Services (those the service-proxy-name label hands
+// to another proxy left out, see otherProxy), and counts them in
 // out.Expected: one per Service port on each bound address (B1, B3), and
-// one per NodePort on each NodePort address of the node (B12).
-func (m *model) targets() []target {
-	var out []target
-	keys := map[string]bool{}
+// one per NodePort on each NodePort address of the node (B12). Only the IP
+// families the node serves are visited, all are counted.
+func (m *model) targets(visit func(target)) {
+	keys := map[vsKey]bool{}
 	bound := map[string]bool{}
 	nodePortIPs := m.nodePortIPs()
-	for _, key := range slices.Sorted(maps.Keys(m.c.Services)) {
+	for _, key := range m.b.serviceKeys {
 		svc := m.c.Services[key]
 		if !proxied(svc) || otherProxy(svc) {
 			continue
 		}
 		m.out.Expected.ProxiedServices++
-		ev := serviceEvidence(svc)
+		add := func(t target) {
+			keys[t.key] = true
+			if m.st.families.has(family(t.key.ip)) {
+				visit(t)
+			}
+		}
 		for _, v := range m.kp.vips(svc) {
 			bound[v.ip] = true
 			for _, p := range svc.Ports {
-				t := target{MissingVirtualServer{Key: addrKey(p.Protocol, v.ip, p.Port), Service: key, Role: v.role,
-					IP: v.ip, Port: p.Port, Protocol: p.Protocol, Evidence: []Evidence{ev}}, family(v.ip)}
-				keys[t.Key] = true
-				out = append(out, t)
+				add(target{key: vsKey{p.Protocol, v.ip, p.Port}, svc: key, role: v.role})
 			}
 		}
 		if svc.Type != "NodePort" && svc.Type != "LoadBalancer" {
@@ -98,19 +110,14 @@ func (m *model) targets() []target {
 				continue
 			}
 			for _, ip := range nodePortIPs {
-				if !fams[family(ip)] {
-					continue
+				if fams.has(family(ip)) {
+					add(target{key: vsKey{p.Protocol, ip, p.NodePort}, svc: key, role: RoleNodePort, node: m.st.addrs[ip]})
 				}
-				t := target{MissingVirtualServer{Key: addrKey(p.Protocol, ip, p.NodePort), Service: key, Role: RoleNodePort,
-					IP: ip, Port: p.NodePort, Protocol: p.Protocol, Evidence: []Evidence{ev, m.st.addrs[ip].evidence()}}, family(ip)}
-				keys[t.Key] = true
-				out = append(out, t)
 			}
 		}
 	}
 	m.out.Expected.VirtualServers = len(keys)
 	m.out.Expected.Addresses = len(bound)
-	return out
 }
 
 // nodePortIPs returns the node's addresses that get NodePort virtual
@@ -132,37 +139,36 @@ func (m *model) nodePortIPs() []string {
 // fragment may place an address on the wrong interface, or lack one.
 func (m *model) missing() {
 	st := m.st
-	targets := m.targets()
-	if !st.complete {
-		return
-	}
-	ports := map[string]map[string]bool{} // protocol/port → the addresses with a virtual service
-	for _, v := range st.vss {
-		if v.s.FWMark == 0 {
-			k := addrKey(v.s.Protocol, "", int(v.s.Addr.Port()))
-			if ports[k] == nil {
-				ports[k] = map[string]bool{}
+	var ports map[vsKey]map[string]bool // protocol and port (ip "") → the addresses with a virtual service
+	seen := map[target]bool{}
+	m.targets(func(t target) {
+		if !st.complete || st.byAddr[t.key] != nil || t.role == RoleNodePort && !st.addrsComplete || seen[t] {
+			return
+		}
+		seen[t] = true
+		svc := m.c.Services[t.svc]
+		mv := MissingVirtualServer{Key: addrKey(t.key.protocol, t.key.ip, t.key.port), Service: t.svc, Role: t.role,
+			IP: t.key.ip, Port: t.key.port, Protocol: t.key.protocol, Evidence: []Evidence{serviceEvidence(svc)}}
+		if t.role == RoleNodePort {
+			mv.Evidence = append(mv.Evidence, t.node.evidence())
+			if ports == nil {
+				ports = map[vsKey]map[string]bool{}
+				for _, v := range st.vss {
+					if v.s.FWMark == 0 {
+						k := vsKey{v.s.Protocol, "", int(v.s.Addr.Port())}
+						if ports[k] == nil {
+							ports[k] = map[string]bool{}
+						}
+						ports[k][v.addr] = true
+					}
+				}
 			}
-			ports[k][v.ip()] = true
-		}
-	}
-	seen := map[string]bool{}
-	for _, t := range targets {
-		if !st.families[t.fam] || st.byKey[t.Key] != nil || t.Role == RoleNodePort && !st.addrsComplete {
-			continue
-		}
-		if id := t.Key + " " + t.Service + " " + t.Role; seen[id] {
-			continue
-		} else {
-			seen[id] = true
-		}
-		if t.Role == RoleNodePort {
-			for ip := range ports[addrKey(t.Protocol, "", t.Port)] {
-				t.OnOtherAddresses = t.OnOtherAddresses || ip != t.IP
+			for ip := range ports[vsKey{t.key.protocol, "", t.key.port}] {
+				mv.OnOtherAddresses = mv.OnOtherAddresses || ip != t.key.ip
 			}
 		}
-		m.out.Diff.MissingVirtualServers = append(m.out.Diff.MissingVirtualServers, t.MissingVirtualServer)
-	}
+		m.out.Diff.MissingVirtualServers = append(m.out.Diff.MissingVirtualServers, mv)
+	})
 }
 
 // claimed returns the Services that name ip as a cluster, external or
@@ -209,7 +215,7 @@ func (m *model) orphans() {
 func (m *model) endpointsOf(v *vsEntry) []string {
 	out := []string{}
 	port, proto := int(v.s.Addr.Port()), v.s.Protocol
-	for _, key := range slices.Sorted(maps.Keys(m.c.Services)) {
+	for _, key := range m.b.serviceKeys {
 		svc := m.c.Services[key]
 		if !slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
 			continue
@@ -331,7 +337,7 @@ func (m *model) realServers() {
 			if m.st.complete {
 				m.missingFrom(missing, v, svc, r, port, proto)
 			}
-			eps, ok := endpointAddrSet(svc, r.Role, port, proto, usable)
+			eps, ok := m.kp.usableSet(svc, r.Role, port, proto)
 			if !ok {
 				continue
 			}
@@ -384,12 +390,8 @@ func sortEntries(in []RealServerIn) []RealServerIn {
 // policy puts behind v in role r.Role and that v does not list with weight
 // above 0. Nothing is added when what kube-proxy lists is unknown.
 func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, svc *Service, r ServiceRef, port int, proto string) {
-	ready, known := m.kp.expectedReady(svc, m.st.name, r.Role, family(v.ip()))
-	if !known {
-		return
-	}
-	want, ok := endpointAddrSet(svc, r.Role, port, proto, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
-	if !ok {
+	want, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, port, proto, family(v.ip()))
+	if !known || !ok {
 		return
 	}
 	for a := range want {

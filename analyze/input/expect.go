@@ -19,12 +19,23 @@ type behaviour struct {
 	primaryIPs map[string][]string
 	// exclude are the networks of ipvs.excludeCIDRs that parse.
 	exclude []netip.Prefix
+	// sets memoizes the endpoint sets that do not depend on the node, once
+	// per Service port rather than once per virtual service.
+	sets map[setKey]map[epAddr]bool
+}
+
+// setKey names an endpoint set of a Service port: its usable endpoints, or
+// its ready endpoints of an IP family.
+type setKey struct {
+	svc  *Service
+	port ServicePort
+	what string // "usable", or the family of the ready endpoints
 }
 
 // newBehaviour returns kube-proxy's behaviour at version v with the
 // configuration kp, on the nodes of the Node objects.
 func newBehaviour(v Version, kp KubeProxy, nodes map[string]*ClusterNode) *behaviour {
-	b := &behaviour{version: v, kubeProxy: kp, primaryIPs: primaryIPs(nodes)}
+	b := &behaviour{version: v, kubeProxy: kp, primaryIPs: primaryIPs(nodes), sets: map[setKey]map[epAddr]bool{}}
 	for _, c := range kp.ExcludeCIDRs {
 		if p, err := netip.ParsePrefix(strings.TrimSpace(c)); err == nil {
 			b.exclude = append(b.exclude, p.Masked())
@@ -125,11 +136,25 @@ func proxied(svc *Service) bool {
 	return !svc.Headless && len(svc.ClusterIPs) > 0
 }
 
+// famSet is a set of IP families ("IPv4", "IPv6"); the zero famSet is empty.
+type famSet uint8
+
+// with returns s with family fam.
+func (s famSet) with(fam string) famSet {
+	if fam == "IPv6" {
+		return s | 2
+	}
+	return s | 1
+}
+
+// has reports whether s holds family fam.
+func (s famSet) has(fam string) bool { return s&famSet(0).with(fam) != 0 }
+
 // families returns the IP families of the Service's cluster IPs.
-func families(svc *Service) map[string]bool {
-	out := map[string]bool{}
+func families(svc *Service) famSet {
+	var out famSet
 	for _, ip := range svc.ClusterIPs {
-		out[family(ip)] = true
+		out = out.with(family(ip))
 	}
 	return out
 }
@@ -172,12 +197,12 @@ func (b *behaviour) vips(svc *Service) []vip {
 		out = append(out, vip{ip, RoleClusterIP})
 	}
 	for _, ip := range svc.ExternalIPs {
-		if fams[family(ip)] {
+		if fams.has(family(ip)) {
 			out = append(out, vip{ip, RoleExternalIP})
 		}
 	}
 	for _, ing := range svc.Ingress {
-		if ing.IP != "" && fams[family(ing.IP)] && b.bindsIngress(ing) {
+		if ing.IP != "" && fams.has(family(ing.IP)) && b.bindsIngress(ing) {
 			out = append(out, vip{ing.IP, RoleLoadBalancer})
 		}
 	}
@@ -407,6 +432,47 @@ func endpointAddrSet(svc *Service, role string, port int, protocol string, keep 
 		}
 	}
 	return set, true
+}
+
+// usableSet returns the epAddrs of the usable endpoints of svc for the
+// Service port of a virtual service of role at port and protocol.
+func (b *behaviour) usableSet(svc *Service, role string, port int, protocol string) (map[epAddr]bool, bool) {
+	sp, ok := servicePort(svc, role, port, protocol)
+	if !ok {
+		return nil, false
+	}
+	k := setKey{svc, sp, "usable"}
+	if set, ok := b.sets[k]; ok {
+		return set, true
+	}
+	set, _ := endpointAddrSet(svc, role, port, protocol, usable)
+	b.sets[k] = set
+	return set, true
+}
+
+// expectedSet returns the epAddrs of the ready endpoints that a virtual
+// service of role at port and protocol, of family fam, lists on node
+// (expectedReady); known is false when that is unknown, ok when no Service
+// port matches. The sets that do not depend on the node are memoized.
+func (b *behaviour) expectedSet(svc *Service, node, role string, port int, protocol, fam string) (set map[epAddr]bool, known, ok bool) {
+	sp, ok := servicePort(svc, role, port, protocol)
+	if !ok {
+		return nil, true, false
+	}
+	perNode := b.localPolicy(svc, role)
+	k := setKey{svc, sp, fam}
+	if set, ok := b.sets[k]; ok && !perNode {
+		return set, true, true
+	}
+	ready, known := b.expectedReady(svc, node, role, fam)
+	if !known {
+		return nil, false, true
+	}
+	set, _ = endpointAddrSet(svc, role, port, protocol, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
+	if !perNode {
+		b.sets[k] = set
+	}
+	return set, true, true
 }
 
 // has reports whether a real server at ip:port stands for an epAddr of set.

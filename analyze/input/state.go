@@ -34,8 +34,9 @@ type nodeState struct {
 	vss             []*vsEntry            // one per key, in printed order
 	byKey           map[string]*vsEntry   // by key
 	byIP            map[string][]*vsEntry // by address, sorted by key; firewall marks left out
+	byAddr          map[vsKey]*vsEntry    // by protocol, address and port; firewall marks left out
 	byService       map[string][]vsRole   // by Service key, sorted by key and role
-	families        map[string]bool       // the IP families of the virtual services
+	families        famSet                // the IP families of the virtual services
 }
 
 // addrEntry is one address line of ip addr.
@@ -53,6 +54,7 @@ func (e *addrEntry) evidence() Evidence {
 // serves.
 type vsEntry struct {
 	key  string
+	addr string // the virtual address, "" for a firewall mark
 	s    *ipvs.Service
 	refs []ServiceRef // ordered by Service, role and port
 	// other is true when it serves a port of a Service handed to another
@@ -72,12 +74,7 @@ type vsRole struct {
 }
 
 // ip returns the virtual address, "" for a firewall mark.
-func (v *vsEntry) ip() string {
-	if v.s.FWMark != 0 {
-		return ""
-	}
-	return v.s.Addr.Addr().String()
-}
+func (v *vsEntry) ip() string { return v.addr }
 
 // protocol returns the protocol, FWM for a firewall mark.
 func (v *vsEntry) protocol() string {
@@ -108,8 +105,7 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 	st := &nodeState{
 		name: n.Name, snap: n,
 		ipvs0: map[string]*addrEntry{}, addrs: map[string]*addrEntry{}, local: map[netip.Addr]bool{},
-		byKey: map[string]*vsEntry{}, byIP: map[string][]*vsEntry{}, byService: map[string][]vsRole{},
-		families: map[string]bool{},
+		byKey: map[string]*vsEntry{}, byAddr: map[vsKey]*vsEntry{}, byIP: map[string][]*vsEntry{}, byService: map[string][]vsRole{},
 	}
 	if n.Addr != nil {
 		all, shown := addrCoverage(n)
@@ -162,6 +158,10 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 			st.complete = false
 		}
 		v := &vsEntry{key: key, s: s, refs: matchServices(s, b.serviceIndex, nodePortAddrs)}
+		if s.FWMark == 0 {
+			v.addr = s.Addr.Addr().String()
+			st.byAddr[vsKey{s.Protocol, v.addr, int(s.Addr.Port())}] = v
+		}
 		if len(b.otherIndex.byAddr)+len(b.otherIndex.byNodePort) > 0 {
 			v.other = len(matchServices(s, b.otherIndex, nodePortAddrs)) > 0
 		}
@@ -169,9 +169,8 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		st.vss = append(st.vss, v)
 		st.byKey[key] = v
 		if s.FWMark == 0 {
-			ip := v.ip()
-			st.byIP[ip] = append(st.byIP[ip], v)
-			st.families[family(ip)] = true
+			st.byIP[v.addr] = append(st.byIP[v.addr], v)
+			st.families = st.families.with(family(v.addr))
 		}
 		for _, r := range v.refs {
 			vr := vsRole{v, r.Role}

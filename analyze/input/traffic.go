@@ -61,7 +61,7 @@ func (m *model) owners(key string, ip string, port int, protocol string) []Owner
 	if !m.c.servicesKnown() {
 		return out
 	}
-	for _, k := range slices.Sorted(maps.Keys(m.c.Services)) {
+	for _, k := range m.b.serviceKeys {
 		svc := m.c.Services[k]
 		for _, p := range svc.Ports {
 			if p.Protocol != protocol {
