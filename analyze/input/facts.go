@@ -382,7 +382,7 @@ type UnrepliedDest struct {
 type UnrepliedRealServer struct {
 	IP        string `json:"ip"`
 	Port      int    `json:"port"`
-	Unreplied int    `json:"unreplied"` // its unreplied flows
+	Unreplied int    `json:"unreplied"` // its unreplied flows, in any state (states are counted per destination only)
 	// Replied counts its flows that were replied (all of its flows minus
 	// the unreplied ones); null when the summary did not count all of its
 	// flows (it keeps 32 reply sources per destination).

@@ -62,6 +62,8 @@ func TestServiceIPs(t *testing.T) {
 			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=12 nodeAddress=eth2 192.0.2.10/24 8 subnets=["eth1 192.0.2.1/24 6" "eth2 192.0.2.10/24 8"] vs=[TCP/192.0.2.10:80] service=4`}},
 		{name: "a host route is no subnet", edits: []edit{address("    inet 192.0.2.99/32 scope global eth2\n")},
 			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=12 nodeAddress=null subnets=["eth1 192.0.2.1/24 6"] vs=[TCP/192.0.2.10:80] service=4`}},
+		{name: "a ClusterIP in a subnet of the node is none", edits: []edit{address("    inet 10.96.0.2/16 scope global eth2\n")},
+			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=12 nodeAddress=null subnets=["eth1 192.0.2.1/24 6"] vs=[TCP/192.0.2.10:80] service=4`}},
 		{name: "virtual services of any Service", edits: []edit{{"nodes/node-a/ipvsadm.txt", "UDP  10.96.0.10:53 rr\n", "TCP  192.0.2.10:443 rr\nUDP  10.96.0.10:53 rr\n"}},
 			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=10 nodeAddress=null subnets=["eth1 192.0.2.1/24 6"] vs=[TCP/192.0.2.10:443 TCP/192.0.2.10:80] service=4`}},
 		{name: "IPv6", edits: []edit{ingress("      - ip: fd00:0:0:1::10\n"), address("    inet6 fd00:0:0:1::1/64 scope global\n")},

@@ -105,6 +105,10 @@ test_hostname_only_with_unbound_leftover_vs if {
 	contains(f.message, "forwards to default/web's endpoints: the address it had before.")
 }
 
+test_hostname_only_clean if {
+	count(rule.findings) == 0 with input as lbx.lb_doc(fx.ver(1, 24, 0), hostname_web, {})
+}
+
 test_hostname_only_other_backends_silent if {
 	count(rule.findings) == 0 with input as hostname_doc(leftover([], lbx.bound_ev("192.0.2.10")))
 }
