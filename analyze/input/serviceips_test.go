@@ -2,7 +2,6 @@ package input
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 )
 
@@ -39,11 +38,7 @@ func TestServiceIPs(t *testing.T) {
 	address := func(line string) edit {
 		return edit{"nodes/node-a/ip-addr.txt", "5: kube-ipvs0:", "4: eth2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP group default qlen 1000\n" + line + "5: kube-ipvs0:"}
 	}
-	tests := []struct {
-		name  string
-		edits []edit
-		want  []string
-	}{
+	checkFacts(t, []factCase{
 		{name: "load balancer IP in a subnet of the node",
 			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=10 nodeAddress=null subnets=["eth1 192.0.2.1/24 6"] vs=[TCP/192.0.2.10:80] service=4`}},
 		{name: "ipMode", edits: []edit{ingress("      - ip: 192.0.2.10\n        ipMode: Proxy\n")},
@@ -71,17 +66,5 @@ func TestServiceIPs(t *testing.T) {
 		{name: "without ip addr", edits: []edit{{file: "nodes/node-a/ip-addr.txt"}},
 			want: []string{`default/web 192.0.2.10 loadBalancer ipMode="" bound=null nodeAddress=null subnets=[] vs=[TCP/192.0.2.10:80] service=4`}},
 		{name: "without the Services", edits: []edit{{file: "cluster/services.yaml"}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := build(t, sceneWith(t, tt.edits...), Options{})
-			var got []string
-			for _, x := range doc.Nodes["node-a"].ServiceIPs {
-				got = append(got, serviceIPString(x))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("service IPs:\n got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	}, func(n *Node) []ServiceIP { return n.ServiceIPs }, serviceIPString)
 }

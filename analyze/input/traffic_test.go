@@ -214,6 +214,33 @@ func expectOpts(t *testing.T, targets ...string) Options {
 	return opts
 }
 
+// factCase is a case of the fact tables: edits of the scene, --expect
+// targets, and node-a's facts it should give, each summed up in a line.
+type factCase struct {
+	name   string
+	edits  []edit
+	expect []string
+	want   []string
+}
+
+// checkFacts builds the scene of each case and compares node-a's facts
+// that list returns, summed up by describe, with the case's want.
+func checkFacts[T any](t *testing.T, cases []factCase, list func(*Node) []T, describe func(T) string) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := build(t, sceneWith(t, tt.edits...), expectOpts(t, tt.expect...))
+			var got []string
+			for _, x := range list(doc.Nodes["node-a"]) {
+				got = append(got, describe(x))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("facts:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // unservedString sums up an unserved port: address, owners, served
 // virtual services, uses and listener.
 func unservedString(p UnservedPort) string {
@@ -246,12 +273,7 @@ func TestUnservedPorts(t *testing.T) {
 	healthCheck := func(port int) edit {
 		return edit{"cluster/services.yaml", "    externalTrafficPolicy: Cluster\n", fmt.Sprintf("    externalTrafficPolicy: Local\n    healthCheckNodePort: %d\n", port)}
 	}
-	tests := []struct {
-		name   string
-		edits  []edit
-		expect []string
-		want   []string
-	}{
+	checkFacts(t, []factCase{
 		{name: "no use", want: nil},
 		{name: "replied flows from a pod prove the node's stack", edits: []edit{conntrackLines(pod443, pod443)},
 			want: []string{"TCP/192.0.2.10:443 owners=[default/web loadBalancer] bound=10 served=[TCP/192.0.2.10:80] uses=[conntrack 2 proves-stack (2 samples)] listener=none"}},
@@ -284,19 +306,7 @@ func TestUnservedPorts(t *testing.T) {
 			want: []string{"UDP/192.0.2.10:53 owners=[default/web loadBalancer] bound=10 served=[TCP/192.0.2.10:80] uses=[conntrack 1 proves-stack (1 samples)] listener=none"}},
 		{name: "without the Services", edits: []edit{conntrackLines(pod443), {"cluster/services.yaml", "", ""}}},
 		{name: "without ipvsadm", edits: []edit{conntrackLines(pod443), {"nodes/node-a/ipvsadm.txt", "", ""}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := build(t, sceneWith(t, tt.edits...), expectOpts(t, tt.expect...))
-			var got []string
-			for _, p := range doc.Nodes["node-a"].Traffic.UnservedPorts {
-				got = append(got, unservedString(p))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("unserved ports:\n got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	}, func(n *Node) []UnservedPort { return n.Traffic.UnservedPorts }, unservedString)
 }
 
 func TestUnservedPortListener(t *testing.T) {
@@ -371,11 +381,7 @@ func TestUnreplied(t *testing.T) {
 	for i := range 32 {
 		many = append([]string{established(pod, lb, fmt.Sprintf("10.244.9.%d:8080", i))}, many...)
 	}
-	tests := []struct {
-		name  string
-		edits []edit
-		want  []string
-	}{
+	checkFacts(t, []factCase{
 		{name: "replied flows", edits: []edit{conntrackLines(established(pod, lb, web1))}},
 		{name: "UDP", edits: []edit{conntrackLines(flow("udp", "", pod, "10.96.0.10:53", "10.244.2.3:53", pod, true))}},
 		{name: "a real server that answers others", edits: []edit{conntrackLines(syn(pod, lb, web1), syn(pod, lb, web1), established(pod, lb, web1), established(pod, lb, web2))},
@@ -406,19 +412,7 @@ func TestUnreplied(t *testing.T) {
 			{"nodes/node-a/ipvsadm.txt", "UDP  10.96.0.10:53 rr\n", "TCP  10.96.50.50:80 rr\n  -> 10.244.9.9:80                Masq    1      0          0\nUDP  10.96.0.10:53 rr\n"},
 			{"nodes/node-a/ip-addr.txt", "    inet 192.0.2.10/32", "    inet 10.96.50.50/32 scope global kube-ipvs0\n    inet 192.0.2.10/32"}},
 			want: []string{`TCP/10.96.50.50:80 flows=1 unreplied=1 synSent=1 fromLocal=0 owners=[""] vs=16 samples=1 rs=["10.244.9.9:80 unreplied=1 replied=0 state=\"\" node=\"\" entry=17 \"  -> 10.244.9.9:80                Masq    1      0          0\""]`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := build(t, sceneWith(t, tt.edits...), Options{})
-			var got []string
-			for _, d := range doc.Nodes["node-a"].Traffic.Unreplied {
-				got = append(got, unrepliedString(d))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("unreplied:\n got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	}, func(n *Node) []UnrepliedDest { return n.Traffic.Unreplied }, unrepliedString)
 }
 
 // staleString sums up a stale UDP destination.
@@ -436,11 +430,7 @@ func TestStaleUDP(t *testing.T) {
 		return flow("udp", "", client, "10.96.0.10:53", rs, client, false)
 	}
 	current := []string{dns(5001, "10.244.1.3:53"), dns(5002, "10.244.2.3:53")}
-	tests := []struct {
-		name  string
-		edits []edit
-		want  []string
-	}{
+	checkFacts(t, []factCase{
 		{name: "current endpoints", edits: []edit{conntrackLines(current...)}},
 		{name: "a former endpoint", edits: []edit{conntrackLines(append(current, dns(5003, "10.244.3.3:53"), dns(5004, "10.244.3.3:53"))...)},
 			want: []string{"UDP/10.96.0.10:53 owner=kube-system/dns clusterIP stale=map[10.244.3.3:2] vs=1 samples=[3]"}},
@@ -456,17 +446,5 @@ func TestStaleUDP(t *testing.T) {
 		{name: "endpoints not read", edits: []edit{conntrackLines(dns(5003, "10.244.3.3:53")), {file: "cluster/endpointslices.yaml"}}},
 		{name: "without ipvsadm", edits: []edit{conntrackLines(dns(5003, "10.244.3.3:53")), {file: "nodes/node-a/ipvsadm.txt"}},
 			want: []string{"UDP/10.96.0.10:53 owner=kube-system/dns clusterIP stale=map[10.244.3.3:1] vs=0 samples=[1]"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := build(t, sceneWith(t, tt.edits...), Options{})
-			var got []string
-			for _, d := range doc.Nodes["node-a"].Traffic.StaleUDP {
-				got = append(got, staleString(d))
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("stale UDP:\n got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	}, func(n *Node) []StaleUDPDest { return n.Traffic.StaleUDP }, staleString)
 }
