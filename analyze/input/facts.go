@@ -344,7 +344,10 @@ type Owner struct {
 
 // UnservedPort is a port of a load balancer or external IP bound on the
 // node's kube-ipvs0 that has no virtual service there while clients use
-// it (B2). The Services' healthCheckNodePorts are left out: kube-proxy's
+// it (B2): conntrack shows flows to it that ended on the node, or --expect
+// names it and the node's IPVS listing is a whole `ipvsadm -Ln` (a listing
+// of chosen virtual services does not show the others missing). The
+// Services' healthCheckNodePorts are left out: kube-proxy's
 // KUBE-IPVS-FILTER lets them through.
 type UnservedPort struct {
 	IP       string   `json:"ip"`
@@ -389,7 +392,43 @@ type UnrepliedDest struct {
 	Backends           map[string]int `json:"backends"`          // reply sources of all flows
 	VirtualServer      []Evidence     `json:"virtualServer"`     // the virtual service of the key; [] when none
 	UnrepliedSamples   []Evidence     `json:"unrepliedSamples"`
+	// RealServers are the reply sources of the unreplied flows (the real
+	// servers IPVS sent them to), by IP and port, with the flows each
+	// answered and what it is to the owner Services. A reply source that is
+	// the destination's own address names no real server and is left out,
+	// and so are those past the 32 reply sources the summary keeps.
+	RealServers []UnrepliedRealServer `json:"realServers"`
 }
+
+// UnrepliedRealServer is a real server that unreplied flows to a
+// destination were sent to: the source of their reply tuple.
+type UnrepliedRealServer struct {
+	IP        string `json:"ip"`
+	Port      int    `json:"port"`
+	Unreplied int    `json:"unreplied"` // its unreplied flows, in any state (states are counted per destination only)
+	// Replied counts its flows that were replied (all of its flows minus
+	// the unreplied ones); null when the summary did not count all of its
+	// flows (it keeps 32 reply sources per destination).
+	Replied *int `json:"replied"`
+	// State is what the address is to the owner Services, the best of them:
+	// RealServerReady or RealServerTerminating (an endpoint at that port),
+	// StaleOtherPort (a usable endpoint at another port), StaleNotServing
+	// or StaleNoEndpoint; "" when no owner Service's endpoints were read.
+	State string `json:"state"`
+	// NodeName is the node of the owner Service's endpoint with the
+	// address; "" when none names one.
+	NodeName string `json:"nodeName"`
+	// Entry is its line under the virtual service of the key; null when
+	// the node has no such virtual service or it does not list the address.
+	Entry *Evidence `json:"entry"`
+}
+
+// The states of an unreplied real server that stands for an endpoint (the
+// others are those of a stale real server).
+const (
+	RealServerReady       = "ready"       // a ready endpoint
+	RealServerTerminating = "terminating" // terminating but serving, not ready
+)
 
 // MasqueradedDest is a NodePort, load balancer or external IP virtual
 // service of a Service whose flows conntrack shows masqueraded (the reply

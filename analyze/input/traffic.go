@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
 )
 
 // parseAddr returns the address s, the zero Addr when s is none.
@@ -118,7 +119,8 @@ func (m *model) ipOwners(ip string) []Owner {
 
 // unservedPorts lists the ports of load balancer and external IPs bound on
 // kube-ipvs0 that have no virtual service while conntrack shows flows to
-// them that ended on the node, or --expect names them (B2). The addresses
+// them that ended on the node, or --expect names them and the IPVS listing
+// is whole (B2). The addresses
 // that are also the node's own on another interface are left out of the
 // conntrack evidence (flows to the node's own services are expected
 // there), and so are the Services' healthCheckNodePorts, which
@@ -165,8 +167,13 @@ func (m *model) unservedPorts(expect []Expect) {
 				ProvesStack: d.NoDNAT > d.FromLocalUnreplied, Evidence: samples(d.Samples)})
 		}
 	}
-	for _, e := range expect {
-		use(e.IP.String(), e.Protocol, e.Port, Use{Source: "expect", Evidence: []Evidence{}})
+	// An --expect target is unserved only when the listing holds every
+	// virtual service: a paste of `ipvsadm -Ln -t VIP:PORT` leaves the others
+	// out. Flows that ended on the node show it without the listing.
+	if t := st.snap.IPVS; t.Format == ipvs.FormatList && t.Version != "" && !t.Names {
+		for _, e := range expect {
+			use(e.IP.String(), e.Protocol, e.Port, Use{Source: "expect", Evidence: []Evidence{}})
+		}
 	}
 	slices.SortFunc(keys, func(a, b string) int {
 		x, y := byKey[a], byKey[b]
@@ -218,13 +225,105 @@ func (m *model) vsEvidence(key string) []Evidence {
 func (m *model) unreplied(key string, d *conntrack.Dest) {
 	ip := d.Dst.Addr().Unmap().String()
 	port := int(d.Dst.Port())
+	owners := m.owners(key, ip, port, d.Proto)
 	m.out.Traffic.Unreplied = append(m.out.Traffic.Unreplied, UnrepliedDest{
 		Key: key, Protocol: d.Proto, IP: ip, Port: port, Flows: d.Flows, Unreplied: d.Unreplied,
 		SynSent: d.States.Counts["SYN_SENT"], FromLocalUnreplied: d.FromLocalUnreplied,
-		Owners: m.owners(key, ip, port, d.Proto), Clients: counts(d.Clients),
+		Owners: owners, Clients: counts(d.Clients),
 		UnrepliedBackends: counts(d.UnrepliedBackends), Backends: counts(d.Backends),
 		VirtualServer: m.vsEvidence(key), UnrepliedSamples: samples(d.UnrepliedSamples),
+		RealServers: m.unrepliedRealServers(key, d, owners),
 	})
+}
+
+// unrepliedRealServers returns the real servers that the unreplied flows
+// to d were sent to, with the flows each answered and what each is to the
+// owner Services, sorted by address and port.
+func (m *model) unrepliedRealServers(key string, d *conntrack.Dest, owners []Owner) []UnrepliedRealServer {
+	out := []UnrepliedRealServer{}
+	for b, n := range d.UnrepliedBackends.Counts {
+		ap, err := netip.ParseAddrPort(b)
+		if err != nil || ap.Addr().Unmap() == d.Dst.Addr().Unmap() {
+			continue // a reply tuple still addressed from the destination names no real server
+		}
+		ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+		rs := UnrepliedRealServer{IP: ap.Addr().String(), Port: int(ap.Port()), Unreplied: n, Entry: m.realServerEntry(key, ap)}
+		if all, ok := d.Backends.Counts[b]; ok {
+			replied := all - n
+			rs.Replied = &replied
+		}
+		rs.State, rs.NodeName = m.endpointState(owners, int(d.Dst.Port()), d.Proto, rs.IP, rs.Port)
+		out = append(out, rs)
+	}
+	slices.SortFunc(out, func(a, b UnrepliedRealServer) int {
+		return cmp.Or(compareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
+	})
+	return out
+}
+
+// realServerEntry returns the line of real server ap under the virtual
+// service of key; nil when there is no such virtual service or it does not
+// list ap.
+func (m *model) realServerEntry(key string, ap netip.AddrPort) *Evidence {
+	v := m.st.byKey[key]
+	if v == nil {
+		return nil
+	}
+	for i := range v.s.Dests {
+		if d := &v.s.Dests[i]; d.Addr.Addr().Unmap() == ap.Addr() && d.Addr.Port() == ap.Port() {
+			return &Evidence{File: d.Pos.File, Line: d.Pos.Line, Text: destText(d)}
+		}
+	}
+	return nil
+}
+
+// stateRank orders what an address can be to a Service, best last.
+var stateRank = map[string]int{
+	StaleNoEndpoint: 1, StaleNotServing: 2, StaleOtherPort: 3, RealServerTerminating: 4, RealServerReady: 5,
+}
+
+// endpointState tells what ip:port, a real server of the virtual service
+// at vsPort and protocol, is to the owner Services whose endpoints were
+// read: the best state over them ("" when none tells), and the node of
+// the first endpoint with ip.
+func (m *model) endpointState(owners []Owner, vsPort int, protocol, ip string, port int) (state, node string) {
+	for _, o := range owners {
+		svc := m.c.Services[o.Service]
+		if svc == nil || !m.c.endpointsKnown(svc) {
+			continue
+		}
+		sp, ok := servicePort(svc, o.Role, vsPort, protocol)
+		if !ok {
+			continue
+		}
+		s := StaleNoEndpoint
+		for i := range svc.Endpoints {
+			ep := &svc.Endpoints[i]
+			if ep.IP != ip {
+				continue
+			}
+			if node == "" {
+				node = ep.NodeName
+			}
+			atPort := slices.ContainsFunc(endpointAddrs(ep, sp), func(a epAddr) bool { return a.port == 0 || a.port == port })
+			e := StaleNotServing
+			switch {
+			case atPort && ep.Ready:
+				e = RealServerReady
+			case atPort && ep.Serving && ep.Terminating:
+				e = RealServerTerminating
+			case usable(ep):
+				e = StaleOtherPort
+			}
+			if stateRank[e] > stateRank[s] {
+				s = e
+			}
+		}
+		if stateRank[s] > stateRank[state] {
+			state = s
+		}
+	}
+	return state, node
 }
 
 // masqueraded lists the masqueraded flows to a NodePort, load balancer or

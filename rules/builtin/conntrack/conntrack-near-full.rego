@@ -4,8 +4,9 @@
 #   The node's conntrack table holds 90 % or more of nf_conntrack_max entries.
 #   When it is full the kernel drops packets of new connections ("nf_conntrack:
 #   table full, dropping packet"), which looks like random timeouts to every
-#   Service on the node. The limit comes from sysctl.txt, else from
-#   kube-proxy's default max(32768 x cores, 131072).
+#   Service on the node. The limit comes from sysctl.txt, else from what
+#   kube-proxy sets: max(conntrack.maxPerCore x cores, conntrack.min), by
+#   default max(32768 x cores, 131072).
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/apis/config/v1alpha1/defaults.go#L76-L79
 #     description: kube-proxy's conntrack defaults (maxPerCore 32768, min 131072)
@@ -46,8 +47,8 @@ findings contains f if {
 	)
 }
 
-# max_of(node_name) is the table limit: nf_conntrack_max from sysctl.txt, else the value the
-# input derived from kube-proxy's default formula (an assumption).
+# max_of(node_name) is the table limit: nf_conntrack_max from sysctl.txt, else what kube-proxy sets
+# from the node's CPU count and its conntrack settings, as the input computed it (an assumption).
 max_of(node_name) := {
 	"value": to_number(s.value),
 	"source": "net.netfilter.nf_conntrack_max",
@@ -57,11 +58,11 @@ max_of(node_name) := {
 	s := sysctl_max(node_name)
 } else := {
 	"value": m.value,
-	"source": object.get(m, "source", "kube-proxy's default max(32768 x cores, 131072)"),
-	"evidence": [],
+	"source": sprintf("what kube-proxy sets: %s", [m.detail]),
+	"evidence": [{"file": m.file, "line": m.line, "text": ""} | m.file != ""],
 	"extra": {"assumptions": [sprintf(
-		"nf_conntrack_max was not captured; assumed kube-proxy's default limit max(32768 x cores, 131072) = %d. If kube-proxy's conntrack.maxPerCore or conntrack.min was changed, or the sysctl was set otherwise, the limit differs.",
-		[m.value],
+		"nf_conntrack_max was not captured; assumed what kube-proxy sets from the node's CPU count, %s = %d. If the sysctl was set otherwise, the limit differs.",
+		[m.detail, m.value],
 	)]},
 } if {
 	m := input.nodes[node_name].conntrack.max
