@@ -107,9 +107,9 @@ type NodeDiff struct {
 	// Changes are those of captured, kubeletVersion, kubeProxyVersion,
 	// kernel, proxyMode and captures[NAME] (the capture's status), in
 	// that order.
-	Changes        []Change              `json:"changes"`
-	VIPs           VIPChanges            `json:"vips"`
-	VirtualServers VirtualServerChanges  `json:"virtualServers"`
+	Changes        []Change             `json:"changes"`
+	VIPs           VIPChanges           `json:"vips"`
+	VirtualServers VirtualServerChanges `json:"virtualServers"`
 }
 
 // VIPChanges are the addresses that appeared on kube-ipvs0 and those
@@ -253,13 +253,13 @@ func sideOf(s *State) Side {
 // summarize counts the differences of d.
 func (d *Diff) summarize() Summary {
 	s := Summary{
-		Cluster:          len(d.Cluster),
-		ServicesAdded:    len(d.Services.Added),
-		ServicesRemoved:  len(d.Services.Removed),
-		ServicesChanged:  len(d.Services.Changed),
-		EndpointsChanged: len(d.Endpoints),
-		FindingsAppeared: len(d.Findings.Appeared),
-		FindingsResolved: len(d.Findings.Resolved),
+		Cluster:           len(d.Cluster),
+		ServicesAdded:     len(d.Services.Added),
+		ServicesRemoved:   len(d.Services.Removed),
+		ServicesChanged:   len(d.Services.Changed),
+		EndpointsChanged:  len(d.Endpoints),
+		FindingsAppeared:  len(d.Findings.Appeared),
+		FindingsResolved:  len(d.Findings.Resolved),
 		FindingsPersisted: len(d.Findings.Persisted),
 	}
 	for _, p := range d.Findings.Persisted {
