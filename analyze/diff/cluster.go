@@ -27,7 +27,7 @@ func compareKubeProxy(o, n input.KubeProxy) []Change {
 	out = appendChange(out, "kubeProxy.mode", o.Mode, n.Mode)
 	out = appendChange(out, "kubeProxy.strictARP", btoa(o.StrictARP), btoa(n.StrictARP))
 	out = appendChange(out, "kubeProxy.scheduler", o.Scheduler, n.Scheduler)
-	out = appendChange(out, "kubeProxy.nodePortAddresses", list(o.NodePortAddresses), list(n.NodePortAddresses))
+	out = appendListChange(out, "kubeProxy.nodePortAddresses", o.NodePortAddresses, n.NodePortAddresses)
 	out = appendChange(out, "kubeProxy.clusterCIDR", o.ClusterCIDR, n.ClusterCIDR)
 	out = appendChange(out, "kubeProxy.masqueradeAll", btoa(o.MasqueradeAll), btoa(n.MasqueradeAll))
 	gate := func(gates map[string]bool, name string) string {

@@ -317,6 +317,14 @@ func appendChange(changes []Change, field, old, new string) []Change {
 	return append(changes, Change{Field: field, Old: old, New: new})
 }
 
+// appendListChange appends the change of a list field, if any.
+func appendListChange(changes []Change, field string, old, new []string) []Change {
+	if slices.Equal(old, new) {
+		return changes
+	}
+	return append(changes, Change{Field: field, Old: list(old), New: list(new)})
+}
+
 // list writes a list value of a Change.
 func list(values []string) string { return strings.Join(values, ", ") }
 

@@ -137,7 +137,7 @@ func compareVirtualServer(key string, o, n *virtualServer) (VirtualServerChange,
 	changes = appendChange(changes, "scheduler", o.scheduler, n.scheduler)
 	changes = appendChange(changes, "flags", o.flags, n.flags)
 	changes = appendChange(changes, "persistent", itoa(o.persistent), itoa(n.persistent))
-	changes = appendChange(changes, "services", list(o.serves), list(n.serves))
+	changes = appendListChange(changes, "services", o.serves, n.serves)
 	if len(changes) == 0 && maps.Equal(o.rs, n.rs) {
 		return VirtualServerChange{}, false
 	}

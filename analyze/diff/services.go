@@ -65,9 +65,11 @@ func compareService(o, n *service) []Change {
 	var out []Change
 	out = appendChange(out, "type", o.typ, n.typ)
 	out = appendChange(out, "headless", btoa(o.headless), btoa(n.headless))
-	out = appendChange(out, "clusterIPs", list(o.clusterIPs), list(n.clusterIPs))
-	out = appendChange(out, "externalIPs", list(o.extIPs), list(n.extIPs))
-	out = appendChange(out, "ingress", ingressText(o.ingress), ingressText(n.ingress))
+	out = appendListChange(out, "clusterIPs", o.clusterIPs, n.clusterIPs)
+	out = appendListChange(out, "externalIPs", o.extIPs, n.extIPs)
+	if !slices.Equal(o.ingress, n.ingress) {
+		out = appendChange(out, "ingress", ingressText(o.ingress), ingressText(n.ingress))
+	}
 	out = appendChange(out, "externalTrafficPolicy", o.externalTrafficPolicy, n.externalTrafficPolicy)
 	out = appendChange(out, "internalTrafficPolicy", o.internalTrafficPolicy, n.internalTrafficPolicy)
 	out = appendChange(out, "healthCheckNodePort", zeroless(o.healthCheckNodePort), zeroless(n.healthCheckNodePort))
@@ -104,11 +106,12 @@ func comparePortLists(old, new []input.ServicePort) []Change {
 			out = append(out, Change{Field: "ports[" + portKey(new[j]) + "]", New: portDetail(new[j])})
 			j++
 		default:
-			o, n := old[i], new[j]
-			field := "ports[" + portKey(o) + "]."
-			out = appendChange(out, field+"name", o.Name, n.Name)
-			out = appendChange(out, field+"targetPort", o.TargetPort, n.TargetPort)
-			out = appendChange(out, field+"nodePort", zeroless(o.NodePort), zeroless(n.NodePort))
+			if o, n := old[i], new[j]; o != n {
+				field := "ports[" + portKey(o) + "]."
+				out = appendChange(out, field+"name", o.Name, n.Name)
+				out = appendChange(out, field+"targetPort", o.TargetPort, n.TargetPort)
+				out = appendChange(out, field+"nodePort", zeroless(o.NodePort), zeroless(n.NodePort))
+			}
 			i++
 			j++
 		}

@@ -28,7 +28,7 @@ const findingIndent = "             "
 // cluster, the Services, their ready endpoints, each node (addresses of
 // kube-ipvs0, virtual services and their real servers) and the findings,
 // each line led by + (added, appeared), - (removed, resolved) or ~
-// (changed), and a summary line. Every list shows its first limit entries
+// (changed), and the counts. Every list shows its first limit entries
 // and says how many more there are; limit 0 shows them all. Persisted
 // findings are counted, and listed only when their severity changed.
 func Text(w io.Writer, d *Diff, st report.Style, limit int) error {
@@ -47,7 +47,7 @@ func Text(w io.Writer, d *Diff, st report.Style, limit int) error {
 		t.node(n)
 	}
 	t.findings(d.Findings)
-	t.printf("\n%s %s\n", st.Heading.Render("summary:"), summaryText(d))
+	t.summary(d)
 	return t.err
 }
 
@@ -122,44 +122,49 @@ func (t *textWriter) changes(indent string, changes []Change) {
 // value writes a value of a Change.
 func value(s string) string { return cmp.Or(s, none) }
 
+// each writes the first entries of a list that the limit lets through,
+// then how many it left out, indented under them.
+func each[T any](t *textWriter, indent string, entries []T, write func(T)) {
+	for _, e := range entries[:t.capped(len(entries))] {
+		write(e)
+	}
+	t.more(indent, len(entries))
+}
+
 func (t *textWriter) services(s ServiceChanges) {
 	if len(s.Added)+len(s.Removed)+len(s.Changed) == 0 {
 		return
 	}
 	t.heading("services")
-	entry := func(mark string, entries []ServiceEntry) {
-		for _, e := range entries[:t.capped(len(entries))] {
+	entry := func(mark string) func(ServiceEntry) {
+		return func(e ServiceEntry) {
 			t.line("  ", mark, strings.Join([]string{e.Service, e.Type, value(list(e.ClusterIPs)), value(list(e.Ports))}, "  "))
 		}
-		t.more("    ", len(entries))
 	}
-	entry(markAdded, s.Added)
-	entry(markRemoved, s.Removed)
-	for _, c := range s.Changed[:t.capped(len(s.Changed))] {
+	each(t, "    ", s.Added, entry(markAdded))
+	each(t, "    ", s.Removed, entry(markRemoved))
+	each(t, "    ", s.Changed, func(c ServiceChange) {
 		t.line("  ", markChanged, c.Service)
 		t.changes("      ", c.Changes)
-	}
-	t.more("    ", len(s.Changed))
+	})
 }
 
-func (t *textWriter) endpoints(list []EndpointChange) {
-	if len(list) == 0 {
+func (t *textWriter) endpoints(ecs []EndpointChange) {
+	if len(ecs) == 0 {
 		return
 	}
 	t.heading("endpoints (ready, by node)")
-	for _, e := range list[:t.capped(len(list))] {
+	each(t, "    ", ecs, func(e EndpointChange) {
 		t.line("  ", markChanged, fmt.Sprintf("%s  %d → %d", e.Service, e.OldReady, e.NewReady))
 		width := 0
 		for _, n := range e.Nodes {
 			width = max(width, len([]rune(nodeName(n.Node))))
 		}
-		for _, n := range e.Nodes[:t.capped(len(e.Nodes))] {
+		each(t, "      ", e.Nodes, func(n NodeCount) {
 			name := nodeName(n.Node)
 			t.printf("      %s%s  %d → %d\n", name, strings.Repeat(" ", width-len([]rune(name))), n.Old, n.New)
-		}
-		t.more("      ", len(e.Nodes))
-	}
-	t.more("    ", len(list))
+		})
+	})
 }
 
 // nodeName writes the node of endpoints, which may name none.
@@ -172,39 +177,30 @@ func (t *textWriter) node(n NodeDiff) {
 	}
 	t.heading(heading)
 	t.changes("  ", n.Changes)
-	vips := func(mark string, list []VIP) {
-		for _, v := range list[:t.capped(len(list))] {
-			t.line("  ", mark, strings.TrimRight("vip "+v.IP+"  "+strings.Join(v.Services, ", "), " "))
-		}
-		t.more("    ", len(list))
+	vip := func(mark string) func(VIP) {
+		return func(v VIP) { t.line("  ", mark, strings.TrimRight("vip "+v.IP+"  "+list(v.Services), " ")) }
 	}
-	vips(markAdded, n.VIPs.Added)
-	vips(markRemoved, n.VIPs.Removed)
-	vss := func(mark string, list []VirtualServer) {
-		for _, v := range list[:t.capped(len(list))] {
+	each(t, "    ", n.VIPs.Added, vip(markAdded))
+	each(t, "    ", n.VIPs.Removed, vip(markRemoved))
+	vs := func(mark string) func(VirtualServer) {
+		return func(v VirtualServer) {
 			t.line("  ", mark, vsText(v.Key, v.Services)+"  "+t.st.Faint.Render(plural(v.RealServers, "real server")))
 		}
-		t.more("    ", len(list))
 	}
-	vss(markAdded, n.VirtualServers.Added)
-	vss(markRemoved, n.VirtualServers.Removed)
-	for _, v := range n.VirtualServers.Changed[:t.capped(len(n.VirtualServers.Changed))] {
+	each(t, "    ", n.VirtualServers.Added, vs(markAdded))
+	each(t, "    ", n.VirtualServers.Removed, vs(markRemoved))
+	each(t, "    ", n.VirtualServers.Changed, func(v VirtualServerChange) {
 		t.line("  ", markChanged, vsText(v.Key, v.Services))
 		t.changes("      ", v.Changes)
-		servers := func(mark string, list []RealServer) {
-			for _, rs := range list[:t.capped(len(list))] {
-				t.line("      ", mark, fmt.Sprintf("%s  weight %d", rs.Server, rs.Weight))
-			}
-			t.more("        ", len(list))
+		rs := func(mark string) func(RealServer) {
+			return func(r RealServer) { t.line("      ", mark, fmt.Sprintf("%s  weight %d", r.Server, r.Weight)) }
 		}
-		servers(markAdded, v.Added)
-		servers(markRemoved, v.Removed)
-		for _, wc := range v.Weights[:t.capped(len(v.Weights))] {
-			t.line("      ", markChanged, fmt.Sprintf("%s  weight %d → %d", wc.Server, wc.Old, wc.New))
-		}
-		t.more("        ", len(v.Weights))
-	}
-	t.more("    ", len(n.VirtualServers.Changed))
+		each(t, "        ", v.Added, rs(markAdded))
+		each(t, "        ", v.Removed, rs(markRemoved))
+		each(t, "        ", v.Weights, func(w Weight) {
+			t.line("      ", markChanged, fmt.Sprintf("%s  weight %d → %d", w.Server, w.Old, w.New))
+		})
+	})
 }
 
 // vsText names a virtual service and the Service ports it serves.
@@ -223,18 +219,9 @@ func (t *textWriter) findings(f FindingChanges) {
 		return
 	}
 	t.heading("findings")
-	list := func(mark string, list []Finding) {
-		for _, x := range list[:t.capped(len(list))] {
-			t.finding(mark, x, "")
-		}
-		t.more("    ", len(list))
-	}
-	list(markAdded, f.Appeared)
-	list(markRemoved, f.Resolved)
-	for _, p := range changed[:t.capped(len(changed))] {
-		t.finding(markChanged, p.Finding, "was "+strings.ToUpper(p.OldSeverity))
-	}
-	t.more("    ", len(changed))
+	each(t, "    ", f.Appeared, func(x Finding) { t.finding(markAdded, x, "") })
+	each(t, "    ", f.Resolved, func(x Finding) { t.finding(markRemoved, x, "") })
+	each(t, "    ", changed, func(p Persisted) { t.finding(markChanged, p.Finding, "was "+strings.ToUpper(p.OldSeverity)) })
 }
 
 // finding writes a finding on two lines: the marker, severity, rule and
@@ -265,39 +252,54 @@ func (t *textWriter) severityStyle(s string) lipgloss.Style {
 	return t.st.Faint
 }
 
-// summaryText counts the differences in words.
-func summaryText(d *Diff) string {
+// summary writes the counts of the differences: one line when there are
+// none, else a line per kind of thing that changed.
+func (t *textWriter) summary(d *Diff) {
 	s := d.Summary
 	persisted := plural(s.FindingsPersisted, "finding") + " persisted"
 	if s.Identical {
-		return "no differences; " + persisted
+		t.printf("\n%s no differences; %s\n", t.st.Heading.Render("summary:"), persisted)
+		return
 	}
-	var parts []string
-	add := func(n int, what string) {
-		if n > 0 {
-			parts = append(parts, what)
+	vs := counts(count{s.VirtualServersAdded, "added"}, count{s.VirtualServersRemoved, "removed"}, count{s.VirtualServersChanged, "changed"})
+	if rs := counts(count{s.RealServersAdded, "added"}, count{s.RealServersRemoved, "removed"}, count{s.WeightsChanged, "reweighted"}); rs != "" {
+		vs += "; real servers " + rs
+	}
+	services := counts(count{s.ServicesAdded, "added"}, count{s.ServicesRemoved, "removed"}, count{s.ServicesChanged, "changed"})
+	if s.EndpointsChanged > 0 {
+		services = strings.TrimPrefix(services+"; ready endpoints of "+itoa(s.EndpointsChanged)+" changed", "; ")
+	}
+	rows := [][2]string{
+		{"cluster", counts(count{s.Cluster, "changed"})},
+		{"nodes", counts(count{s.NodesAdded, "added"}, count{s.NodesRemoved, "removed"}, count{s.NodesChanged, "changed"})},
+		{"Services", services},
+		{"VIPs", counts(count{s.VIPsAdded, "added"}, count{s.VIPsRemoved, "removed"})},
+		{"virtual services", vs},
+		{"findings", counts(count{s.FindingsAppeared, "appeared"}, count{s.FindingsResolved, "resolved"}, count{s.SeverityChanged, "changed severity"}, count{s.FindingsPersisted, "persisted"})},
+	}
+	t.heading("summary")
+	for _, r := range rows {
+		if r[1] != "" {
+			t.printf("  %-16s  %s\n", r[0], r[1])
 		}
 	}
-	add(s.Cluster, plural(s.Cluster, "cluster change"))
-	add(s.NodesAdded, plural(s.NodesAdded, "node")+" added")
-	add(s.NodesRemoved, plural(s.NodesRemoved, "node")+" removed")
-	add(s.NodesChanged, plural(s.NodesChanged, "node")+" changed")
-	add(s.ServicesAdded, plural(s.ServicesAdded, "Service")+" added")
-	add(s.ServicesRemoved, plural(s.ServicesRemoved, "Service")+" removed")
-	add(s.ServicesChanged, plural(s.ServicesChanged, "Service")+" changed")
-	add(s.EndpointsChanged, fmt.Sprintf("ready endpoints of %s changed", plural(s.EndpointsChanged, "Service")))
-	add(s.VIPsAdded, plural(s.VIPsAdded, "VIP")+" added")
-	add(s.VIPsRemoved, plural(s.VIPsRemoved, "VIP")+" removed")
-	add(s.VirtualServersAdded, plural(s.VirtualServersAdded, "virtual service")+" added")
-	add(s.VirtualServersRemoved, plural(s.VirtualServersRemoved, "virtual service")+" removed")
-	add(s.VirtualServersChanged, plural(s.VirtualServersChanged, "virtual service")+" changed")
-	add(s.RealServersAdded, plural(s.RealServersAdded, "real server")+" added")
-	add(s.RealServersRemoved, plural(s.RealServersRemoved, "real server")+" removed")
-	add(s.WeightsChanged, plural(s.WeightsChanged, "weight")+" changed")
-	add(s.FindingsAppeared, plural(s.FindingsAppeared, "finding")+" appeared")
-	add(s.FindingsResolved, plural(s.FindingsResolved, "finding")+" resolved")
-	add(s.SeverityChanged, plural(s.SeverityChanged, "severity")+" changed")
-	return strings.Join(parts, ", ") + "; " + persisted
+}
+
+// count is a number of things that changed and the word for how.
+type count struct {
+	n    int
+	what string
+}
+
+// counts writes the counts that are not zero, each with its word.
+func counts(cs ...count) string {
+	var parts []string
+	for _, c := range cs {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // plural writes n and noun, with an s when n is not 1.
