@@ -106,15 +106,21 @@ func (t *textWriter) side(name string, s Side) {
 	t.printf("  %s  %s  %s\n", t.st.Faint.Render(name), strings.Join(s.Bundles, " "), t.st.Faint.Render(about))
 }
 
-// changes writes changes, one a line: the field, padded to the widest,
-// and old → new.
+// maxPad is the widest field name that changes pads the others to: longer
+// ones (annotations) are not aligned, lest they push every value far right.
+const maxPad = 28
+
+// changes writes changes, one a line: the field, padded to the widest
+// (up to maxPad), and old → new.
 func (t *textWriter) changes(indent string, changes []Change) {
 	width := 0
 	for _, c := range changes {
-		width = max(width, len([]rune(c.Field)))
+		if n := len([]rune(c.Field)); n <= maxPad {
+			width = max(width, n)
+		}
 	}
 	for _, c := range changes {
-		pad := strings.Repeat(" ", width-len([]rune(c.Field)))
+		pad := strings.Repeat(" ", max(0, width-len([]rune(c.Field))))
 		t.line(indent, markChanged, c.Field+pad+"  "+value(c.Old)+" → "+value(c.New))
 	}
 }

@@ -70,8 +70,8 @@ that could not be parsed (the diff is still printed, the errors follow it),
 or an invalid rule pack.`,
 		Flags: append([]cli.Flag{
 			formatFlag("text", "json"),
-			&cli.StringSliceFlag{Name: "old", Usage: "a bundle of the old side (repeatable; instead of OLD)"},
-			&cli.StringSliceFlag{Name: "new", Usage: "a bundle of the new side (repeatable; instead of NEW)"},
+			&cli.StringSliceFlag{Name: "old", Usage: "a `BUNDLE` of the old side (repeatable; instead of OLD)"},
+			&cli.StringSliceFlag{Name: "new", Usage: "a `BUNDLE` of the new side (repeatable; instead of NEW)"},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding at least this severe appeared: " + strings.Join(diffFailOn, "|")},
 			&cli.BoolFlag{Name: "all", Usage: "list every entry in the text, not the first 10 of each list"},
 			outputFlag(),
@@ -181,7 +181,7 @@ func readSide(c *cli.Context, eng *engine.Engine, ph *phases, side string, args 
 	if err != nil {
 		return nil, nil, cli.Exit(side+": "+err.Error(), exitUsage)
 	}
-	ph.done("rules " + side)
+	ph.done("evaluate " + side)
 	if n := len(report.ReadWarnings(snap)); n > 0 {
 		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %s: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", side, n)
 	}
