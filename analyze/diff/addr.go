@@ -17,24 +17,17 @@ func hostPort(ip string, port int) string {
 
 // compareAddrs orders addresses numerically, IPv4 before IPv6; what is
 // not an address comes last, in string order.
-func compareAddrs(a, b string) int {
-	x, errX := netip.ParseAddr(a)
-	y, errY := netip.ParseAddr(b)
-	switch {
-	case errX == nil && errY == nil:
-		return x.Compare(y)
-	case errX == nil:
-		return -1
-	case errY == nil:
-		return 1
-	}
-	return cmp.Compare(a, b)
-}
+func compareAddrs(a, b string) int { return compareParsed(a, b, netip.ParseAddr) }
 
-// compareHostPorts orders IP:PORT strings by address, then port.
-func compareHostPorts(a, b string) int {
-	x, errX := netip.ParseAddrPort(a)
-	y, errY := netip.ParseAddrPort(b)
+// compareHostPorts orders IP:PORT strings by address, then port; what is
+// not IP:PORT comes last, in string order.
+func compareHostPorts(a, b string) int { return compareParsed(a, b, netip.ParseAddrPort) }
+
+// compareParsed orders strings by the values parse reads from them, those
+// it cannot read last, in string order.
+func compareParsed[T interface{ Compare(T) int }](a, b string, parse func(string) (T, error)) int {
+	x, errX := parse(a)
+	y, errY := parse(b)
 	switch {
 	case errX == nil && errY == nil:
 		return x.Compare(y)
