@@ -20,10 +20,14 @@ func compareCluster(old, new *State) []Change {
 	return nonNil(out)
 }
 
-// compareKubeProxy returns the changes of kube-proxy's configuration.
+// compareKubeProxy returns the changes of kube-proxy's configuration: its
+// fields only when both sides have its ConfigMap (else they are defaults).
 func compareKubeProxy(o, n input.KubeProxy) []Change {
 	var out []Change
 	out = appendChange(out, "kubeProxy.present", btoa(o.Present), btoa(n.Present))
+	if !o.Present || !n.Present {
+		return out
+	}
 	out = appendChange(out, "kubeProxy.mode", o.Mode, n.Mode)
 	out = appendChange(out, "kubeProxy.strictARP", btoa(o.StrictARP), btoa(n.StrictARP))
 	out = appendChange(out, "kubeProxy.scheduler", o.Scheduler, n.Scheduler)

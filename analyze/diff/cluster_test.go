@@ -53,9 +53,11 @@ func TestCompareCluster(t *testing.T) {
 			},
 		},
 		{
-			name: "kube-proxy's ConfigMap and other captures, by name",
+			name: "kube-proxy's ConfigMap missing: its defaults are not compared; other captures, by name",
 			new: []edit{func(d *input.Document) {
 				d.Cluster.KubeProxy.Present = false
+				d.Cluster.KubeProxy.Scheduler = "rr"
+				d.Cluster.KubeProxy.Mode = ""
 				d.Cluster.Captures["kubeProxyConfig"] = input.Capture{Status: "missing"}
 				d.Cluster.Captures["endpointslices"] = input.Capture{Status: "failed"}
 				d.Cluster.Captures["pods"] = input.Capture{Status: "ok"}

@@ -21,7 +21,8 @@ type Diff struct {
 	New           Side    `json:"new"`
 	Summary       Summary `json:"summary"`
 	// Cluster are the changes of the version, the CNI, kube-proxy's
-	// configuration and the cluster captures' states, in that order.
+	// configuration (its fields only when both sides have its ConfigMap)
+	// and the cluster captures' states, in that order.
 	Cluster   []Change         `json:"cluster"`
 	Services  ServiceChanges   `json:"services"`
 	Endpoints []EndpointChange `json:"endpoints"` // by Service
