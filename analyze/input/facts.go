@@ -387,9 +387,9 @@ type UnrepliedDest struct {
 	SynSent            int            `json:"synSent"`
 	FromLocalUnreplied int            `json:"fromLocalUnreplied"`
 	Owners             []Owner        `json:"owners"`
-	Clients            map[string]int `json:"clients"`           // original sources, 32 at most
-	UnrepliedBackends  map[string]int `json:"unrepliedBackends"` // reply sources of the unreplied flows
-	Backends           map[string]int `json:"backends"`          // reply sources of all flows
+	// TopClients are the 3 original sources with the most flows (ties by
+	// address), with their flows; the inventory's conntrack.dests keeps 32.
+	TopClients map[string]int `json:"topClients"`
 	VirtualServer      []Evidence     `json:"virtualServer"`     // the virtual service of the key; [] when none
 	UnrepliedSamples   []Evidence     `json:"unrepliedSamples"`
 	// RealServers are the reply sources of the unreplied flows (the real

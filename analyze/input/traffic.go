@@ -229,11 +229,22 @@ func (m *model) unreplied(key string, d *conntrack.Dest) {
 	m.out.Traffic.Unreplied = append(m.out.Traffic.Unreplied, UnrepliedDest{
 		Key: key, Protocol: d.Proto, IP: ip, Port: port, Flows: d.Flows, Unreplied: d.Unreplied,
 		SynSent: d.States.Counts["SYN_SENT"], FromLocalUnreplied: d.FromLocalUnreplied,
-		Owners: owners, Clients: counts(d.Clients),
-		UnrepliedBackends: counts(d.UnrepliedBackends), Backends: counts(d.Backends),
+		Owners: owners, TopClients: top(d.Clients, 3),
 		VirtualServer: m.vsEvidence(key), UnrepliedSamples: samples(d.UnrepliedSamples),
 		RealServers: m.unrepliedRealServers(key, d, owners),
 	})
+}
+
+// top returns the n values of c with the most flows, ties by value.
+func top(c conntrack.Counts, n int) map[string]int {
+	keys := slices.SortedFunc(maps.Keys(c.Counts), func(a, b string) int {
+		return cmp.Or(cmp.Compare(c.Counts[b], c.Counts[a]), cmp.Compare(a, b))
+	})
+	out := make(map[string]int, min(n, len(keys)))
+	for _, k := range keys[:min(n, len(keys))] {
+		out[k] = c.Counts[k]
+	}
+	return out
 }
 
 // unrepliedRealServers returns the real servers that the unreplied flows

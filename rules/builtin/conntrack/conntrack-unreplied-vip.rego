@@ -8,8 +8,9 @@
 #   whose source is the load balancer IP), a dead backend, or a firewall
 #   between the node and the backend. Such entries live about 120 seconds. A
 #   busy node always has a few connection attempts in flight, so the rule fires
-#   for a destination from 3 unreplied connections, or when every connection to
-#   it is unreplied, or when one real server answered none of 2 or more
+#   for a destination from 3 unreplied connections that are a quarter of its
+#   connections at least, or when every connection to it is unreplied, or when
+#   one real server answered none of 2 or more
 #   connections sent to it. Such a real server that is no ready endpoint of the
 #   Service (no endpoint, not ready, terminating, or another port) is a dead
 #   backend: a warning. One that is a ready endpoint, below the other two
@@ -68,16 +69,22 @@ findings contains f if {
 
 # min_unreplied is the number of unreplied connections to one destination from which they are
 # a signal, not attempts in flight when conntrack was read, even spread over real servers that
-# answer others.
+# answer others, when they are at least min_share percent of its connections.
 min_unreplied := 3
+
+min_share := 25
 
 # min_silent is the number of unreplied connections sent to one real server that answered none
 # from which that real server is suspect.
 min_silent := 2
 
 # significant(d) is true when the destination's unreplied connections say something: at least
-# min_unreplied of them, or all of its connections.
-significant(d) if d.unreplied >= min_unreplied
+# min_unreplied of them and min_share percent of its connections, or all of them. On a busy node
+# a few percent of the connections to any address are always being opened.
+significant(d) if {
+	d.unreplied >= min_unreplied
+	d.unreplied * 100 >= d.flows * min_share
+}
 
 significant(d) if {
 	d.unreplied > 0
@@ -111,14 +118,14 @@ from_local_note(d) := sprintf(" %d of them come from this node's own addresses."
 	d.fromLocalUnreplied > 0
 } else := ""
 
-clients(d) := lib.top(d.clients, 3) if count(d.clients) > 0
+clients(d) := lib.top(d.topClients, 3) if count(d.topClients) > 0
 
 else := "not recorded"
 
 # backends lists the real servers of the unreplied flows; a reply tuple still addressed from the
 # Service address itself does not show the real server.
 backends(d) := lib.top(shown, 5) if {
-	shown := {b: n | some b, n in d.unrepliedBackends; lib.hostport_ip(b) != d.ip}
+	shown := {lib.addr_port(rs.ip, rs.port): rs.unreplied | some rs in d.realServers}
 	count(shown) > 0
 } else := "not shown by conntrack (the reply tuple still names the Service address)"
 
@@ -153,4 +160,4 @@ quiet_words(o, rs) := sprintf(" Real server %s answered none of the %d connectio
 	o.service != ""
 } else := sprintf(" Real server %s answered none of the %d connections sent to it.", [rs_name(rs), rs.unreplied])
 
-rule_words := sprintf("This rule reports a destination when %d or more of its connections are unreplied, when all of them are, or when a real server answered none of %d or more sent to it; fewer unreplied connections spread over real servers that answer others are taken for attempts in flight.", [min_unreplied, min_silent])
+rule_words := sprintf("This rule reports a destination when %d or more of its connections and %d %% of them are unreplied, when all of them are, or when a real server answered none of %d or more sent to it; fewer unreplied connections spread over real servers that answer others are taken for attempts in flight.", [min_unreplied, min_share, min_silent])

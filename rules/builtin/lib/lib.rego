@@ -174,12 +174,6 @@ top(m, n) := concat(", ", [sprintf("%s (%d)", [e[1], 0 - e[0]]) |
 	some e in array.slice(sort([[0 - c, k] | some k, c in m]), 0, n)
 ])
 
-# hostport_ip(s) is the address of "10.0.0.1:80", "[fd00::1]:53" or a bare address.
-hostport_ip(s) := trim_prefix(split(s, "]")[0], "[") if startswith(s, "[")
-
-else := split(s, ":")[0] if count(split(s, ":")) == 2
-
-else := s
 
 # evidence(x) is the evidence entry {file, line, text} of an input object that carries them.
 evidence(x) := {"file": x.file, "line": x.line, "text": object.get(x, "text", "")}
