@@ -378,20 +378,20 @@ type Use struct {
 // UnrepliedDest is a TCP destination of the node's own addresses with
 // unreplied flows.
 type UnrepliedDest struct {
-	Key                string         `json:"key"`
-	Protocol           string         `json:"protocol"`
-	IP                 string         `json:"ip"`
-	Port               int            `json:"port"`
-	Flows              int            `json:"flows"`
-	Unreplied          int            `json:"unreplied"`
-	SynSent            int            `json:"synSent"`
-	FromLocalUnreplied int            `json:"fromLocalUnreplied"`
-	Owners             []Owner        `json:"owners"`
+	Key                string  `json:"key"`
+	Protocol           string  `json:"protocol"`
+	IP                 string  `json:"ip"`
+	Port               int     `json:"port"`
+	Flows              int     `json:"flows"`
+	Unreplied          int     `json:"unreplied"`
+	SynSent            int     `json:"synSent"`
+	FromLocalUnreplied int     `json:"fromLocalUnreplied"`
+	Owners             []Owner `json:"owners"`
 	// TopClients are the 3 original sources with the most flows (ties by
 	// address), with their flows; the inventory's conntrack.dests keeps 32.
-	TopClients map[string]int `json:"topClients"`
-	VirtualServer      []Evidence     `json:"virtualServer"`     // the virtual service of the key; [] when none
-	UnrepliedSamples   []Evidence     `json:"unrepliedSamples"`
+	TopClients       map[string]int `json:"topClients"`
+	VirtualServer    []Evidence     `json:"virtualServer"` // the virtual service of the key; [] when none
+	UnrepliedSamples []Evidence     `json:"unrepliedSamples"`
 	// RealServers are the reply sources of the unreplied flows (the real
 	// servers IPVS sent them to), by IP and port, with the flows each
 	// answered and what it is to the owner Services. A reply source that is
