@@ -47,6 +47,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	commands := []*cli.Command{
 		inspectCommand(),
 		analyzeCommand(),
+		traceCommand(),
 		redactCommand(),
 		unredactCommand(),
 		rulesCommand(),
