@@ -97,6 +97,9 @@ func ParseTo(s string) (To, error) {
 		}
 		return t, nil
 	}
+	if !strings.Contains(rest, "/") && t.Protocol != "" {
+		rest, t.Protocol = s, "" // a Service named tcp, udp or sctp
+	}
 	ns, nameport, ok := strings.Cut(rest, "/")
 	if !ok || strings.Contains(nameport, "/") {
 		return bad("want IP[:PORT][/PROTO] or NAMESPACE/NAME[:PORT][/PROTO]")
@@ -178,28 +181,4 @@ func validName(s string) bool {
 		}
 	}
 	return true
-}
-
-// String writes the destination as IP:PORT/PROTO or NAMESPACE/NAME:PORT/PROTO,
-// leaving out what was not given.
-func (t To) String() string {
-	var sb strings.Builder
-	switch {
-	case t.Service != "":
-		sb.WriteString(t.Service)
-	case t.IP.Is6() && (t.Port != 0):
-		sb.WriteString("[" + t.IP.String() + "]")
-	default:
-		sb.WriteString(t.IP.String())
-	}
-	switch {
-	case t.Port != 0:
-		sb.WriteString(":" + strconv.Itoa(t.Port))
-	case t.PortName != "":
-		sb.WriteString(":" + t.PortName)
-	}
-	if t.Protocol != "" {
-		sb.WriteString("/" + t.Protocol)
-	}
-	return sb.String()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // Schema is the schema version of a trace's result.
@@ -114,4 +115,44 @@ func StateFor(doc *input.Document, v input.Version) string {
 		return StateCaptured
 	}
 	return StateExpected
+}
+
+// Options are what a trace is asked besides its client and destination.
+type Options struct {
+	// KubernetesVersion is --k8s-version: the version to trace at; "" for
+	// the bundle's. Another minor version than the bundle's makes a what-if
+	// that follows the model ([StateFor]).
+	KubernetesVersion string
+	// CNI is --cni, over what the bundle says.
+	CNI string
+}
+
+// Run traces the connection from from to to through the snapshot. Every
+// error is about what was asked (an unknown node, a destination that does
+// not resolve, a bad flag) or an evaluation that failed.
+func (t *Tracer) Run(ctx context.Context, snap *snapshot.Snapshot, from From, to To, opts Options) (*Result, error) {
+	plan, err := NewPlan(snap, from, to)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := input.Build(snap, input.Options{CNI: opts.CNI, Reads: plan.Reads()})
+	if err != nil {
+		return nil, err
+	}
+	v := doc.Cluster.Version
+	if opts.KubernetesVersion != "" {
+		if v, err = input.ParseVersion(opts.KubernetesVersion, "--k8s-version"); err != nil {
+			return nil, fmt.Errorf("--k8s-version %q: %w", opts.KubernetesVersion, err)
+		}
+	}
+	state := StateFor(doc, v)
+	var notes []string
+	if state == StateExpected {
+		notes = append(notes, fmt.Sprintf("What-if: the bundle is of Kubernetes %s; the trace follows what kube-proxy %s would program (ipvslint's model of it), not the captured IPVS table.", doc.Cluster.Version.Value, v.Value))
+	}
+	in, more, err := Gather(doc, plan, input.NewModel(doc, v), state)
+	if err != nil {
+		return nil, err
+	}
+	return t.Trace(ctx, in, append(notes, more...))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"slices"
 
@@ -111,27 +110,7 @@ func runTrace(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	plan, err := trace.NewPlan(snap, from, to)
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	doc, err := input.Build(snap, input.Options{CNI: c.String("cni"), Reads: plan.Reads()})
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	v, notes := doc.Cluster.Version, []string(nil)
-	if s := c.String("k8s-version"); s != "" {
-		v, _ = input.ParseVersion(s, "--k8s-version") // checked by traceFlags
-	}
-	state := trace.StateFor(doc, v)
-	if state == trace.StateExpected {
-		notes = append(notes, fmt.Sprintf("What-if: the bundle is of Kubernetes %s; the trace follows what kube-proxy %s would program (ipvslint's model of it), not the captured IPVS table.", doc.Cluster.Version.Value, v.Value))
-	}
-	in, more, err := trace.Gather(doc, plan, input.NewModel(doc, v), state)
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	r, err := tracer.Trace(c.Context, in, append(notes, more...))
+	r, err := tracer.Run(c.Context, snap, from, to, trace.Options{KubernetesVersion: c.String("k8s-version"), CNI: c.String("cni")})
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
