@@ -51,7 +51,7 @@ func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (
 		in.HealthCheckPort = in.HealthCheckPort || svc.HealthCheckNodePort == target.Port
 	}
 	if c := n.Captures["ipvsadm"]; c.Status == string(snapshot.StatusOK) {
-		in.IPVSAdm = &input.Evidence{File: c.File, Line: c.Line}
+		in.IPVSAdm = &input.Evidence{File: c.File}
 	}
 	if state == StateCaptured && n.Conntrack != nil {
 		if d := n.Conntrack.Dests[key(target.Protocol, target.IP, target.Port)]; d != nil {

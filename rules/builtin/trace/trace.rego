@@ -317,7 +317,7 @@ vs_words := sprintf("%s %s (%s)", [vs.protocol, lib.addr_port(vs.ip, vs.port), v
 else := sprintf("%s %s", [vs.protocol, lib.addr_port(vs.ip, vs.port)])
 
 rs_step := [{
-	"what": sprintf("It may choose %s: %s.%s", [lib.plural(count(usable), "real server"), concat(", ", [rs_words(rs) | some rs in usable]), draining_words]),
+	"what": sprintf("It may choose %s: %s.%s%s", [lib.plural(count(usable), "real server"), concat(", ", [rs_words(rs) | some rs in usable]), fallback_words, draining_words]),
 	"evidence": [rs.evidence | some rs in vs.realServers; rs.evidence != null],
 }] if {
 	vs != null
@@ -340,6 +340,20 @@ else := sprintf("hostNetwork, on %s", [rs.nodeName]) if {
 else := "not an endpoint of the Service" if not rs.endpoint
 
 else := "on another node"
+
+# fallback is true when kube-proxy lists endpoints of other nodes for an externalTrafficPolicy
+# Local Service because the node has none (from 1.24, PR #97081, B7).
+fallback if {
+	svc.role in lib.external_roles
+	svc.externalTrafficPolicy == "Local"
+	svc.localReady == 0
+	some rs in usable
+	not rs.local
+}
+
+fallback_words := sprintf(" %s has no ready endpoint of %s (externalTrafficPolicy: Local), so kube-proxy %s falls back to the endpoints of other nodes (PR #97081, B7).", [node, svc.service, lib.version_string]) if fallback
+
+else := ""
 
 draining_words := sprintf(" %s with weight 0 take no new connection (draining, B10).", [lib.plural(count(draining), "real server")]) if count(draining) > 0
 
@@ -557,12 +571,16 @@ mixed_step := [{
 # --- conntrack and the expected state ---
 
 conntrack_step := [{
-	"what": sprintf("conntrack on %s shows %s to %s: %d unreplied, %d masqueraded, %d ended on the node itself (no DNAT).", [node, lib.plural(input.conntrack.flows, "flow"), lib.addr_port(input.to.ip, input.to.port), input.conntrack.unreplied, input.conntrack.snat, input.conntrack.noDNAT]),
+	"what": sprintf("conntrack on %s shows %s to %s%s: %d unreplied, %d masqueraded, %d ended on the node itself (no DNAT).", [node, lib.plural(input.conntrack.flows, "flow"), lib.addr_port(input.to.ip, input.to.port), from_local_words, input.conntrack.unreplied, input.conntrack.snat, input.conntrack.noDNAT]),
 	"evidence": array.slice(array.concat(input.conntrack.unrepliedSamples, [s | some s in input.conntrack.samples; not s in input.conntrack.unrepliedSamples]), 0, 3),
 }] if {
 	input.state == "captured"
 	input.conntrack != null
 } else := []
+
+from_local_words := sprintf(" (%d from host processes of the node)", [input.conntrack.fromLocal]) if input.conntrack.fromLocal > 0
+
+else := ""
 
 drift_step := [{
 	"what": sprintf("kube-proxy %s would list %s here, the capture lists %s: kube-proxy on %s is not in sync (ipvslint analyze tells more); the trace follows the capture.", [lib.version_string, addr_list(input.expected.realServers), addr_list(usable), node]),
@@ -598,11 +616,14 @@ refinements contains r if {
 	some r in set()
 }
 
-refined := sort([[i, r.verdict, r.what] |
-	some r in refinements
-	some i, v in verdicts
-	v == r.verdict
-])
+# refined are the refinements by rank of verdict, the worst first; a verdict that is none of
+# verdicts comes first, and ipvslint refuses it.
+refined := sort([[rank(r.verdict), r.verdict, r.what] | some r in refinements])
+
+rank(v) := i if {
+	some i, x in verdicts
+	x == v
+} else := -1
 
 verdict := refined[0][1] if count(refined) > 0
 
@@ -649,10 +670,15 @@ steps := [s |
 	some s in part
 ]
 
-behaviours := sort({b |
+behaviours := sort(({b |
 	some b in array.concat([outcome.behaviour], [b1 | input.address.kind == "kube-ipvs0"; b1 := "B1"])
 	b != ""
-})
+} | fallback_behaviour))
+
+fallback_behaviour := {"B7"} if {
+	fallback
+	outcome.path == "replied"
+} else := set()
 
 # result is what `ipvslint trace` prints.
 result := {
