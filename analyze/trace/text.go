@@ -2,7 +2,6 @@ package trace
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -95,15 +94,4 @@ func stateText(r *Result) string {
 		return "as kube-proxy of that version would program it (what-if)"
 	}
 	return "as captured"
-}
-
-// WriteJSON writes the trace as JSON (schema ipvslint.trace/v1), indented,
-// the same bytes for the same trace.
-func WriteJSON(w io.Writer, r *Result) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
 }

@@ -48,6 +48,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		inspectCommand(),
 		analyzeCommand(),
 		traceCommand(),
+		upgradeCheckCommand(),
 		redactCommand(),
 		unredactCommand(),
 		rulesCommand(),

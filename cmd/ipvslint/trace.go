@@ -116,7 +116,7 @@ func runTrace(c *cli.Context) error {
 	}
 	write := func(w io.Writer, st report.Style) error {
 		if format == "json" {
-			return trace.WriteJSON(w, r)
+			return report.WriteJSON(w, r)
 		}
 		return trace.WriteText(w, r, st)
 	}
