@@ -12,18 +12,68 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
-// Gather resolves the destination of plan against doc (built with
+// Facts gathers the facts of traces through one input document, with the
+// indexes they share (the Services by address and by NodePort), built once:
+// many traces of one bundle cost little more than one. Build it with
+// [NewFacts].
+type Facts struct {
+	doc *input.Document
+	// byIP are the Services that name each address, in each role, sorted
+	// by Service and role; byNodePort the Services with each NodePort, by
+	// protocol/port, sorted.
+	byIP        map[string][]Owner
+	byNodePort  map[string][]string
+	healthCheck map[int]bool
+}
+
+// NewFacts indexes doc for traces.
+func NewFacts(doc *input.Document) *Facts {
+	f := &Facts{doc: doc, byIP: map[string][]Owner{}, byNodePort: map[string][]string{}, healthCheck: map[int]bool{}}
+	for _, k := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
+		svc := doc.Cluster.Services[k]
+		ev := input.Evidence{File: svc.File, Line: svc.Line}
+		add := func(ips []string, role string) {
+			for _, ip := range ips {
+				if !slices.ContainsFunc(f.byIP[ip], func(o Owner) bool { return o.Service == k && o.Role == role }) {
+					f.byIP[ip] = append(f.byIP[ip], Owner{Service: k, Role: role, Evidence: ev})
+				}
+			}
+		}
+		add(svc.ClusterIPs, input.RoleClusterIP)
+		add(svc.ExternalIPs, input.RoleExternalIP)
+		for _, ing := range svc.Ingress {
+			if ing.IP != "" {
+				add([]string{ing.IP}, input.RoleLoadBalancer)
+			}
+		}
+		for _, p := range svc.Ports {
+			if k2 := p.Protocol + "/" + strconv.Itoa(p.NodePort); p.NodePort != 0 && !slices.Contains(f.byNodePort[k2], k) {
+				f.byNodePort[k2] = append(f.byNodePort[k2], k)
+			}
+		}
+		if svc.HealthCheckNodePort != 0 {
+			f.healthCheck[svc.HealthCheckNodePort] = true
+		}
+	}
+	for _, owners := range f.byIP {
+		slices.SortStableFunc(owners, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
+	}
+	return f
+}
+
+// Gather resolves the destination of plan against the document (built with
 // [Plan.Reads]) and gathers the facts of the path into the trace input
 // document, for the model's version: state StateCaptured follows the
 // node's captures, StateExpected what kube-proxy of that version would
 // program. notes say how the destination was resolved, for the trace's
 // assumptions. An error says what is wrong with --to.
-func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
+func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
+	doc := f.doc
 	n := doc.Nodes[plan.Node]
 	if n == nil {
 		return nil, nil, fmt.Errorf("the bundle has no captures of node %s", plan.Node)
 	}
-	g := &gatherer{doc: doc, plan: plan, node: n, model: model, state: state}
+	g := &gatherer{Facts: f, plan: plan, node: n, model: model, state: state}
 	target, notes, err := g.target()
 	if err != nil {
 		return nil, nil, err
@@ -47,9 +97,7 @@ func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (
 	}
 	g.virtualServer(in)
 	in.Listener = listenerFor(n.Listeners, target)
-	for _, svc := range doc.Cluster.Services {
-		in.HealthCheckPort = in.HealthCheckPort || svc.HealthCheckNodePort == target.Port
-	}
+	in.HealthCheckPort = f.healthCheck[target.Port]
 	if c := n.Captures["ipvsadm"]; c.Status == string(snapshot.StatusOK) {
 		in.IPVSAdm = &input.Evidence{File: c.File}
 	}
@@ -64,7 +112,7 @@ func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (
 
 // gatherer holds what Gather shares between its parts.
 type gatherer struct {
-	doc   *input.Document
+	*Facts
 	plan  *Plan
 	node  *input.Node
 	model *input.Model
@@ -199,16 +247,15 @@ func (g *gatherer) addressPort(t Target) (Target, []string, error) {
 // of the node's virtual services there, sorted and unique.
 func (g *gatherer) portsAt(ip string) [][2]string {
 	set := map[[2]string]bool{}
-	isNode := g.node.Addresses[ip] != nil
-	for _, svc := range g.doc.Cluster.Services {
-		named := len(roles(svc, ip)) > 0
-		for _, p := range svc.Ports {
-			if named {
-				set[[2]string{strconv.Itoa(p.Port), p.Protocol}] = true
-			}
-			if isNode && p.NodePort != 0 {
-				set[[2]string{strconv.Itoa(p.NodePort), p.Protocol}] = true
-			}
+	for _, o := range g.byIP[ip] {
+		for _, p := range g.doc.Cluster.Services[o.Service].Ports {
+			set[[2]string{strconv.Itoa(p.Port), p.Protocol}] = true
+		}
+	}
+	if g.node.Addresses[ip] != nil {
+		for k := range g.byNodePort {
+			proto, port, _ := strings.Cut(k, "/")
+			set[[2]string{port, proto}] = true
 		}
 	}
 	for _, vs := range g.node.VirtualServers {
@@ -223,43 +270,31 @@ func (g *gatherer) portsAt(ip string) [][2]string {
 	})
 }
 
-// roles returns the roles in which svc names ip.
-func roles(svc *input.Service, ip string) []string {
-	var out []string
-	if slices.Contains(svc.ClusterIPs, ip) {
-		out = append(out, input.RoleClusterIP)
-	}
-	if slices.Contains(svc.ExternalIPs, ip) {
-		out = append(out, input.RoleExternalIP)
-	}
-	if slices.ContainsFunc(svc.Ingress, func(i input.Ingress) bool { return i.IP == ip }) {
-		out = append(out, input.RoleLoadBalancer)
-	}
-	return out
-}
-
 // owners returns the Services that name the destination address, and
-// those whose NodePort it is on a node address, sorted.
+// those whose NodePort it is on a node address, sorted, each with its port
+// at the destination.
 func (g *gatherer) owners(t Target) []Owner {
 	out := []Owner{}
-	isNode := g.node.Addresses[t.IP] != nil
-	for _, k := range slices.Sorted(maps.Keys(g.doc.Cluster.Services)) {
-		svc := g.doc.Cluster.Services[k]
-		ev := input.Evidence{File: svc.File, Line: svc.Line}
-		for _, role := range roles(svc, t.IP) {
-			o := Owner{Service: k, Role: role, Evidence: ev}
-			if i := slices.IndexFunc(svc.Ports, func(p input.ServicePort) bool { return p.Port == t.Port && p.Protocol == t.Protocol }); i >= 0 {
-				o.Port = &svc.Ports[i]
-			}
-			out = append(out, o)
+	portOf := func(key string, match func(input.ServicePort) bool) *input.ServicePort {
+		ports := g.doc.Cluster.Services[key].Ports
+		if i := slices.IndexFunc(ports, match); i >= 0 {
+			return &ports[i]
 		}
-		if !isNode {
-			continue
-		}
-		if i := slices.IndexFunc(svc.Ports, func(p input.ServicePort) bool { return p.NodePort == t.Port && p.Protocol == t.Protocol }); i >= 0 {
-			out = append(out, Owner{Service: k, Role: input.RoleNodePort, Port: &svc.Ports[i], Evidence: ev})
-		}
+		return nil
 	}
+	for _, o := range g.byIP[t.IP] {
+		o.Port = portOf(o.Service, func(p input.ServicePort) bool { return p.Port == t.Port && p.Protocol == t.Protocol })
+		out = append(out, o)
+	}
+	if g.node.Addresses[t.IP] == nil {
+		return out
+	}
+	for _, k := range g.byNodePort[t.Protocol+"/"+strconv.Itoa(t.Port)] {
+		svc := g.doc.Cluster.Services[k]
+		out = append(out, Owner{Service: k, Role: input.RoleNodePort, Evidence: input.Evidence{File: svc.File, Line: svc.Line},
+			Port: portOf(k, func(p input.ServicePort) bool { return p.NodePort == t.Port && p.Protocol == t.Protocol })})
+	}
+	slices.SortStableFunc(out, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
 	return out
 }
 

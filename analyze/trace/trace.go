@@ -150,7 +150,7 @@ func (t *Tracer) Run(ctx context.Context, snap *snapshot.Snapshot, from From, to
 	if state == StateExpected {
 		notes = append(notes, fmt.Sprintf("What-if: the bundle is of Kubernetes %s; the trace follows what kube-proxy %s would program (ipvslint's model of it), not the captured IPVS table.", doc.Cluster.Version.Value, v.Value))
 	}
-	in, more, err := Gather(doc, plan, input.NewModel(doc, v), state)
+	in, more, err := NewFacts(doc).Gather(plan, input.NewModel(doc, v), state)
 	if err != nil {
 		return nil, err
 	}

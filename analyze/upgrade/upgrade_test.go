@@ -3,6 +3,7 @@ package upgrade
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -112,5 +113,41 @@ func TestCheckNeedsTheVersion(t *testing.T) {
 	_, err := Check(context.Background(), nil, doc, input.Version{Major: 1, Minor: 24, Known: true})
 	if err == nil || err.Error() != "the bundle does not say the cluster's Kubernetes version: give it with --k8s-version" {
 		t.Errorf("Check error = %v", err)
+	}
+}
+
+// BenchmarkCheck measures Check on a big generated bundle (cmd/genbundle:
+// 5 nodes, 10,000 Services), named by $IPVSLINT_BIG_BUNDLE:
+//
+//	IPVSLINT_BIG_BUNDLE=/tmp/bench/big-1m.tar.gz go test -run '^$' -bench Check ./analyze/upgrade
+func BenchmarkCheck(b *testing.B) {
+	path := os.Getenv("IPVSLINT_BIG_BUNDLE")
+	if path == "" {
+		b.Skip("IPVSLINT_BIG_BUNDLE is not set")
+	}
+	e, err := engine.New(engine.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tracer, err := trace.NewTracer(e)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := snapshot.Build([]string{path}, bundle.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := input.Build(snap, input.Options{Reads: docpath.MustParse(Reads...)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	to, _ := input.ParseVersion("1.23", "--to")
+	for b.Loop() {
+		in, err := Check(context.Background(), tracer, doc, to)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(in.Upgrade.Candidates), "candidates")
+		b.ReportMetric(float64(len(in.Upgrade.Changes)), "changes")
 	}
 }
