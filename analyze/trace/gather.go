@@ -73,10 +73,16 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	if n == nil {
 		return nil, nil, fmt.Errorf("the bundle has no captures of node %s", plan.Node)
 	}
+	if err := usable(n, state); err != nil {
+		return nil, nil, err
+	}
 	g := &gatherer{Facts: f, plan: plan, node: n, model: model, state: state}
 	target, notes, err := g.target()
 	if err != nil {
 		return nil, nil, err
+	}
+	if state == StateCaptured && !n.IPVSComplete {
+		notes = append(notes, fmt.Sprintf("The ipvsadm capture of %s is not a whole `ipvsadm -Ln` listing: a virtual service or real server it lacks may only be left out of it.", plan.Node))
 	}
 	kp := doc.Cluster.KubeProxy
 	in = &Input{
@@ -108,6 +114,24 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		}
 	}
 	return in, notes, nil
+}
+
+// usable checks that the node's captures can carry a trace: kube-proxy in
+// IPVS mode, its addresses read, and for a captured trace its IPVS table.
+func usable(n *input.Node, state string) error {
+	if n.ProxyMode != "" && n.ProxyMode != "ipvs" {
+		return fmt.Errorf("kube-proxy runs in %s mode on %s (%s): trace follows IPVS mode only", n.ProxyMode, n.Name, n.Captures["proxy-mode"].File)
+	}
+	need := []string{"ip-addr"}
+	if state == StateCaptured {
+		need = append(need, "ipvsadm")
+	}
+	for _, name := range need {
+		if c := n.Captures[name]; c.Status != string(snapshot.StatusOK) {
+			return fmt.Errorf("%s has no usable %s capture (%s: %s): trace needs it", n.Name, name, c.Status, cmp.Or(c.Detail, c.File))
+		}
+	}
+	return nil
 }
 
 // gatherer holds what Gather shares between its parts.
