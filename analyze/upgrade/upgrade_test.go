@@ -16,15 +16,22 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/trace"
 )
 
-func TestCheck(t *testing.T) {
+// builtin returns the engine of the built-in pack and its tracer.
+func builtin(tb testing.TB) (*engine.Engine, *trace.Tracer) {
+	tb.Helper()
 	e, err := engine.New(engine.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	tracer, err := trace.NewTracer(e)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return e, tracer
+}
+
+func TestCheck(t *testing.T) {
+	e, tracer := builtin(t)
 	tests := []struct {
 		bundle, to string
 		opts       input.Options
@@ -125,14 +132,7 @@ func BenchmarkCheck(b *testing.B) {
 	if path == "" {
 		b.Skip("IPVSLINT_BIG_BUNDLE is not set")
 	}
-	e, err := engine.New(engine.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tracer, err := trace.NewTracer(e)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, tracer := builtin(b)
 	snap, err := snapshot.Build([]string{path}, bundle.Options{})
 	if err != nil {
 		b.Fatal(err)

@@ -102,7 +102,7 @@ func runTrace(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	tracer, err := newTracer(c)
+	_, tracer, err := newTracer(c)
 	if err != nil {
 		return err
 	}
@@ -131,18 +131,18 @@ func runTrace(c *cli.Context) error {
 
 // newTracer compiles the built-in pack and the packs of --rules and
 // prepares the trace query on them.
-func newTracer(c *cli.Context) (*trace.Tracer, error) {
+func newTracer(c *cli.Context) (*engine.Engine, *trace.Tracer, error) {
 	opts, err := engineOptions(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	eng, err := engine.New(opts)
 	if err != nil {
-		return nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		return nil, nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 	}
 	t, err := trace.NewTracer(eng)
 	if err != nil {
-		return nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		return nil, nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 	}
-	return t, nil
+	return eng, t, nil
 }

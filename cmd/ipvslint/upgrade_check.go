@@ -10,7 +10,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
-	"github.com/ipvslint/ipvslint/analyze/trace"
 	"github.com/ipvslint/ipvslint/analyze/upgrade"
 	"github.com/urfave/cli/v2"
 )
@@ -93,17 +92,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	eopts, err := engineOptions(c)
+	eng, tracer, err := newTracer(c)
 	if err != nil {
 		return err
-	}
-	eng, err := engine.New(eopts)
-	if err != nil {
-		return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
-	}
-	tracer, err := trace.NewTracer(eng)
-	if err != nil {
-		return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 	}
 	snap, err := snapshot.Build(args, bundleOptions(c))
 	if err != nil {
