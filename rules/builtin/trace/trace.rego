@@ -48,17 +48,17 @@ else := input.from.kind
 
 in_cluster if source_case == "pod"
 
-client_words := sprintf("%s, a pod on %s", [input.from.ip, input.from.node]) if {
+client_words := sprintf("%s, a pod on %s,", [input.from.ip, input.from.node]) if {
 	input.from.kind == "pod"
 	input.from.ip != ""
 } else := sprintf("A pod on %s", [input.from.node]) if input.from.kind == "pod"
 
-else := sprintf("%s, a host process on %s (or a hostNetwork pod)", [input.from.ip, input.from.node]) if {
+else := sprintf("%s, a host process on %s (or a hostNetwork pod),", [input.from.ip, input.from.node]) if {
 	input.from.kind == "host"
 	input.from.ip != ""
 } else := sprintf("A host process on %s (or a hostNetwork pod)", [input.from.node]) if input.from.kind == "host"
 
-else := sprintf("%s, a client outside the cluster entering through %s", [input.from.ip, input.from.node]) if input.from.ip != ""
+else := sprintf("%s, a client outside the cluster entering through %s,", [input.from.ip, input.from.node]) if input.from.ip != ""
 
 else := sprintf("A client outside the cluster entering through %s", [input.from.node])
 

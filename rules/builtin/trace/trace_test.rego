@@ -366,3 +366,11 @@ test_every_verdict_is_known if {
 		trace_of(doc).verdict in trace.verdicts
 	}
 }
+
+test_client_given_by_its_address if {
+	r := trace_of(doc_with({"from": {"spec": "10.0.1.9", "ip": "10.0.1.9", "evidence": [ev("cluster/pods.yaml", 4, "pod default/client on node-b")]}}))
+	r.steps[0].what == "10.0.1.9, a pod on node-b, connects to 192.0.2.10:80/TCP; its source is the pod's IP."
+	r.steps[0].evidence == [ev("cluster/pods.yaml", 4, "pod default/client on node-b")]
+	x := trace_of(doc_with(object.union(client("external"), {"from": {"ip": "198.51.100.23"}})))
+	x.steps[0].what == "198.51.100.23, a client outside the cluster entering through node-b, connects to 192.0.2.10:80/TCP; its source is the client's own address."
+}
