@@ -80,7 +80,8 @@ type Engine struct {
 	byPackage map[string]*Rule // package name below ipvslint.rules → rule
 	query     rego.PreparedEvalQuery
 	timeout   time.Duration
-	reads     *docpath.Set // what the rules read of the input document
+	reads     *docpath.Set  // what the rules read of the input document
+	compiler  *ast.Compiler // the packs, compiled once: other queries are prepared on it (query.go)
 }
 
 // query yields one result per rule package: its name bound to pkg and the
@@ -111,7 +112,7 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout, reads: reads}
+	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout, reads: reads, compiler: compiler}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}

@@ -85,7 +85,7 @@ func (m *model) targets(visit func(target)) {
 	nodePortIPs := m.nodePortIPs()
 	for _, key := range m.b.serviceKeys {
 		svc := m.c.Services[key]
-		if !proxied(svc) || otherProxy(svc) {
+		if !proxied(svc) {
 			continue
 		}
 		m.out.Expected.ProxiedServices++

@@ -124,16 +124,16 @@ func splitByProxy(services map[string]*Service) (own, other map[string]*Service)
 	return own, other
 }
 
-// proxied reports whether kube-proxy can program svc: not headless, not
-// ExternalName, with a cluster IP. It says nothing of the service-proxy-name
-// label (see otherProxy).
+// proxied reports whether kube-proxy programs svc: not headless, not
+// ExternalName, with a cluster IP, and not handed to another proxy by the
+// service-proxy-name label (see otherProxy).
 func proxied(svc *Service) bool {
 	switch svc.Type {
 	case "ClusterIP", "NodePort", "LoadBalancer":
 	default:
 		return false
 	}
-	return !svc.Headless && len(svc.ClusterIPs) > 0
+	return !svc.Headless && len(svc.ClusterIPs) > 0 && !otherProxy(svc)
 }
 
 // famSet is a set of IP families ("IPv4", "IPv6"); the zero famSet is empty.

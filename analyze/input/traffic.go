@@ -73,7 +73,7 @@ func (m *model) owners(key string, ip string, port int, protocol string) []Owner
 					out = appendOwner(out, Owner{Service: k, Role: role, Evidence: serviceEvidence(svc)})
 				}
 			}
-			if p.NodePort == port && m.st.addrs[ip] != nil {
+			if p.NodePort == port && m.st.addrs[ip] != nil && !otherProxy(svc) {
 				out = appendOwner(out, Owner{Service: k, Role: RoleNodePort, Evidence: serviceEvidence(svc)})
 			}
 		}

@@ -47,6 +47,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 	commands := []*cli.Command{
 		inspectCommand(),
 		analyzeCommand(),
+		traceCommand(),
+		upgradeCheckCommand(),
 		diffCommand(),
 		redactCommand(),
 		unredactCommand(),

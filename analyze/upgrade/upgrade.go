@@ -1,0 +1,261 @@
+package upgrade
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/trace"
+)
+
+// InputSchema is the schema version of the input document of the rule.
+const InputSchema = "ipvslint.upgrade-input/v1"
+
+// RuleID is the rule that turns the changes into findings.
+const RuleID = "upgrade-behaviour-change"
+
+// Input is what rule upgrade-behaviour-change reads as `input`: the two
+// versions and every change of verdict.
+type Input struct {
+	SchemaVersion string  `json:"schemaVersion"`
+	Upgrade       Upgrade `json:"upgrade"`
+}
+
+// Upgrade is the comparison of two versions.
+type Upgrade struct {
+	From input.Version `json:"from"`
+	To   input.Version `json:"to"`
+	CNI  input.CNI     `json:"cni"`
+	// Candidates counts the Service ports traced on each node (those whose
+	// behaviour may differ between the versions).
+	Candidates int `json:"candidates"`
+	// Changes are the traces whose verdict differs, sorted by node, target
+	// and client.
+	Changes []Change `json:"changes"`
+}
+
+// Change is a client whose connection to a target ends differently at the
+// two versions.
+type Change struct {
+	Node     string  `json:"node"`
+	Service  string  `json:"service"`
+	Role     string  `json:"role"`
+	Target   string  `json:"target"` // IP:PORT/PROTO
+	IP       string  `json:"ip"`
+	Port     int     `json:"port"`
+	Protocol string  `json:"protocol"`
+	Client   string  `json:"client"` // trace.KindPod, KindHost or KindExternal
+	Before   Outcome `json:"before"`
+	After    Outcome `json:"after"`
+}
+
+// Outcome is the verdict of one trace and why.
+type Outcome struct {
+	Verdict    string   `json:"verdict"`
+	Reason     string   `json:"reason"`
+	Behaviours []string `json:"behaviours"`
+	// Evidence is the evidence of the trace's steps, without repeats.
+	Evidence []input.Evidence `json:"evidence"`
+}
+
+// Check compares the behaviour of the nodes of doc at its own version with
+// their behaviour at version to. doc must hold the nodes' addresses and
+// kube-ipvs0 inventory ([Reads]). An error means the current version is
+// unknown or a trace failed.
+func Check(ctx context.Context, t *trace.Tracer, doc *input.Document, to input.Version) (*Input, error) {
+	from := doc.Cluster.Version
+	if !from.Known {
+		return nil, fmt.Errorf("the bundle does not say the cluster's Kubernetes version: give it with --k8s-version")
+	}
+	before, after := input.NewModel(doc, from), input.NewModel(doc, to)
+	cands := candidates(doc, before, after)
+	out := &Input{SchemaVersion: InputSchema, Upgrade: Upgrade{From: from, To: to, CNI: doc.Cluster.CNI, Candidates: len(cands), Changes: []Change{}}}
+	facts := trace.NewFacts(doc)
+	for _, c := range cands {
+		for _, kind := range []string{trace.KindPod, trace.KindHost, trace.KindExternal} {
+			if kind == trace.KindExternal && c.role == input.RoleClusterIP {
+				continue // a ClusterIP is not reachable from outside the cluster
+			}
+			b, err := traceAt(ctx, t, facts, before, c, kind)
+			if err != nil {
+				return nil, err
+			}
+			a, err := traceAt(ctx, t, facts, after, c, kind)
+			if err != nil {
+				return nil, err
+			}
+			if a.Verdict == b.Verdict {
+				continue
+			}
+			out.Upgrade.Changes = append(out.Upgrade.Changes, Change{
+				Node: c.node, Service: c.service, Role: c.role, Target: c.target(), IP: c.ip, Port: c.port, Protocol: c.protocol,
+				Client: kind, Before: outcome(b), After: outcome(a),
+			})
+		}
+	}
+	return out, nil
+}
+
+// Reads are the parts of the input document Check reads of every node.
+var Reads = []string{"input.nodes[_].addresses", "input.nodes[_].ipvs0"}
+
+// traceAt traces a client of kind on the candidate's node to the candidate
+// through what kube-proxy of model's version programs.
+func traceAt(ctx context.Context, t *trace.Tracer, facts *trace.Facts, model *input.Model, c candidate, kind string) (*trace.Result, error) {
+	plan := &trace.Plan{
+		From:       trace.From{Spec: kind + ":" + c.node, Kind: kind, Node: c.node},
+		To:         trace.To{Spec: c.target(), Port: c.port, Protocol: c.protocol},
+		ClientNode: c.node, Node: c.node, FromEvidence: []input.Evidence{},
+	}
+	plan.To.IP, _ = netip.ParseAddr(c.ip)
+	in, _, err := facts.Gather(plan, model, trace.StateExpected)
+	if err != nil {
+		return nil, fmt.Errorf("trace %s on %s at %s: %w", c.target(), c.node, model.Version().Value, err)
+	}
+	return t.Trace(ctx, in, nil)
+}
+
+// outcome sums up a trace.
+func outcome(r *trace.Result) Outcome {
+	o := Outcome{Verdict: r.Verdict, Reason: r.Reason, Behaviours: r.Behaviours, Evidence: []input.Evidence{}}
+	for _, s := range r.Steps {
+		for _, ev := range s.Evidence {
+			if !slices.Contains(o.Evidence, ev) {
+				o.Evidence = append(o.Evidence, ev)
+			}
+		}
+	}
+	return o
+}
+
+// candidate is a Service port on a node whose behaviour may differ between
+// the versions.
+type candidate struct {
+	node, service, role string
+	ip                  string
+	port                int
+	protocol            string
+}
+
+func (c candidate) target() string {
+	ip := c.ip
+	if strings.Contains(ip, ":") {
+		ip = "[" + ip + "]"
+	}
+	return ip + ":" + strconv.Itoa(c.port) + "/" + c.protocol
+}
+
+// candidates returns the Service ports of each node whose behaviour may
+// differ between the models, sorted: those whose virtual service the two
+// versions program differently (bound or not, its real servers: the
+// eTP/iTP Local fallback of 1.24, ipMode Proxy from 1.29/1.30, the node
+// address rule of 1.28, the terminating endpoints), the external IPs of
+// eTP=Local Services across the KUBE-IPVS-FILTER regression (1.26 to
+// 1.29), and across 1.26 the unserved ports of kube-ipvs0 addresses that
+// clients use (KUBE-IPVS-FILTER). Only Services with a Local traffic
+// policy, an ipMode Proxy ingress, an external IP or a serving terminating
+// endpoint are compared: the others behave the same in every version the
+// model knows. A NodePort counts once per node, at the node's InternalIP when
+// it is a NodePort address, else at the first.
+func candidates(doc *input.Document, before, after *input.Model) []candidate {
+	var out []candidate
+	crosses := func(major, minor int) bool {
+		return atLeast(before.Version(), major, minor) != atLeast(after.Version(), major, minor)
+	}
+	filterWindow := crosses(1, 26) || crosses(1, 30) || crosses(1, 28) || crosses(1, 29)
+	nodes := slices.Sorted(maps.Keys(doc.Nodes))
+	for _, node := range nodes {
+		primary := ""
+		if cn := doc.Cluster.Nodes[node]; cn != nil {
+			primary = cn.InternalIP
+		}
+		seen := map[string]bool{}
+		add := func(c candidate) {
+			k := c.service + " " + c.role + " " + c.target()
+			if c.role == input.RoleNodePort {
+				k = c.service + " " + c.role + " " + strconv.Itoa(c.port) + "/" + c.protocol
+			}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, c)
+			}
+		}
+		for _, key := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
+			svc := doc.Cluster.Services[key]
+			if !sensitive(svc) {
+				continue
+			}
+			b, a := index(before.VirtualServers(node, key)), index(after.VirtualServers(node, key))
+			all := union(a, b)
+			for _, k := range slices.SortedFunc(maps.Keys(all), func(x, y string) int {
+				return cmp.Or(cmp.Compare(secondary(all[x], primary), secondary(all[y], primary)), cmp.Compare(x, y))
+			}) {
+				x, y := b[k], a[k]
+				vs := cmp.Or(x, y)
+				regression := vs.Role == input.RoleExternalIP && svc.ExternalTrafficPolicy == "Local" && filterWindow
+				if x == nil || y == nil || differ(x, y) || regression {
+					add(candidate{node: node, service: key, role: vs.Role, ip: vs.IP, port: vs.Port, protocol: vs.Protocol})
+				}
+			}
+		}
+		if !crosses(1, 26) {
+			continue
+		}
+		for _, p := range doc.Nodes[node].Traffic.UnservedPorts {
+			for _, o := range p.Owners {
+				add(candidate{node: node, service: o.Service, role: o.Role, ip: p.IP, port: p.Port, protocol: p.Protocol})
+			}
+		}
+	}
+	return out
+}
+
+// secondary is 1 for a NodePort virtual service on another address than
+// the node's primary one, 0 otherwise: those come after it.
+func secondary(vs *input.ExpectedVirtualServer, primary string) int {
+	if vs.Role == input.RoleNodePort && vs.IP != primary {
+		return 1
+	}
+	return 0
+}
+
+// sensitive reports whether a Service may behave differently in another
+// version: a Local traffic policy, an ipMode Proxy ingress, an external IP,
+// or a serving and terminating endpoint.
+func sensitive(svc *input.Service) bool {
+	return svc.ExternalTrafficPolicy == "Local" || svc.InternalTrafficPolicy == "Local" || len(svc.ExternalIPs) > 0 ||
+		slices.ContainsFunc(svc.Ingress, func(i input.Ingress) bool { return i.IPMode == "Proxy" }) ||
+		slices.ContainsFunc(svc.Endpoints, func(ep input.Endpoint) bool { return ep.Serving && ep.Terminating })
+}
+
+// index returns the virtual services by key and role.
+func index(vss []input.ExpectedVirtualServer) map[string]*input.ExpectedVirtualServer {
+	out := map[string]*input.ExpectedVirtualServer{}
+	for i := range vss {
+		out[vss[i].Key+" "+vss[i].Role] = &vss[i]
+	}
+	return out
+}
+
+func union(a, b map[string]*input.ExpectedVirtualServer) map[string]*input.ExpectedVirtualServer {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+// differ reports whether two versions program a virtual service
+// differently: bound or not, known or not, or other real servers.
+func differ(x, y *input.ExpectedVirtualServer) bool {
+	return x.Bound != y.Bound || x.Known != y.Known || !slices.Equal(x.RealServers, y.RealServers)
+}
+
+// atLeast reports whether v is at least major.minor.
+func atLeast(v input.Version, major, minor int) bool {
+	return v.Major > major || v.Major == major && v.Minor >= minor
+}
