@@ -89,32 +89,18 @@ func (m *model) targets(visit func(target)) {
 			continue
 		}
 		m.out.Expected.ProxiedServices++
-		add := func(t target) {
+		m.kp.eachVirtualServer(svc, nodePortIPs, func(role, ip string, port int, sp ServicePort) {
+			t := target{key: vsKey{sp.Protocol, ip, port}, svc: key, role: role}
+			if role == RoleNodePort {
+				t.node = m.st.addrs[ip]
+			} else {
+				bound[ip] = true
+			}
 			keys[t.key] = true
-			if m.st.families.has(family(t.key.ip)) {
+			if m.st.families.has(family(ip)) {
 				visit(t)
 			}
-		}
-		for _, v := range m.kp.vips(svc) {
-			bound[v.ip] = true
-			for _, p := range svc.Ports {
-				add(target{key: vsKey{p.Protocol, v.ip, p.Port}, svc: key, role: v.role})
-			}
-		}
-		if svc.Type != "NodePort" && svc.Type != "LoadBalancer" {
-			continue
-		}
-		fams := families(svc)
-		for _, p := range svc.Ports {
-			if p.NodePort <= 0 {
-				continue
-			}
-			for _, ip := range nodePortIPs {
-				if fams.has(family(ip)) {
-					add(target{key: vsKey{p.Protocol, ip, p.NodePort}, svc: key, role: RoleNodePort, node: m.st.addrs[ip]})
-				}
-			}
-		}
+		})
 	}
 	m.out.Expected.VirtualServers = len(keys)
 	m.out.Expected.Addresses = len(bound)

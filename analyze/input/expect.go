@@ -209,6 +209,34 @@ func (b *behaviour) vips(svc *Service) []vip {
 	return out
 }
 
+// eachVirtualServer calls visit with each virtual service kube-proxy makes
+// for svc (a proxied Service) on a node whose NodePort addresses are
+// nodePortIPs: one per Service port on each address it binds for the
+// Service (B1, B3), and for NodePort and LoadBalancer Services one per
+// NodePort on each NodePort address of the node's families (B12). port is
+// the virtual service's port: the NodePort for role nodePort.
+func (b *behaviour) eachVirtualServer(svc *Service, nodePortIPs []string, visit func(role, ip string, port int, sp ServicePort)) {
+	for _, v := range b.vips(svc) {
+		for _, p := range svc.Ports {
+			visit(v.role, v.ip, p.Port, p)
+		}
+	}
+	if svc.Type != "NodePort" && svc.Type != "LoadBalancer" {
+		return
+	}
+	fams := families(svc)
+	for _, p := range svc.Ports {
+		if p.NodePort <= 0 {
+			continue
+		}
+		for _, ip := range nodePortIPs {
+			if fams.has(family(ip)) {
+				visit(RoleNodePort, ip, p.NodePort, p)
+			}
+		}
+	}
+}
+
 // nodePortAddress reports whether kube-proxy puts NodePort virtual services
 // on this address of the node (B12): every address but IPv6 link-local, or
 // only those nodePortAddresses matches when it is set ("primary" matching

@@ -101,21 +101,9 @@ func (m *Model) VirtualServers(node, key string) []ExpectedVirtualServer {
 		return nil
 	}
 	var out []ExpectedVirtualServer
-	for _, v := range m.kp.vips(svc) {
-		for _, p := range svc.Ports {
-			out = append(out, m.virtualServer(node, key, svc, v.role, v.ip, p.Port, p))
-		}
-	}
-	if svc.Type == "NodePort" || svc.Type == "LoadBalancer" {
-		fams := families(svc)
-		for _, ip := range m.nodePortIPs(node) {
-			for _, p := range svc.Ports {
-				if p.NodePort > 0 && fams.has(family(ip)) {
-					out = append(out, m.virtualServer(node, key, svc, RoleNodePort, ip, p.NodePort, p))
-				}
-			}
-		}
-	}
+	m.kp.eachVirtualServer(svc, m.nodePortIPs(node), func(role, ip string, port int, sp ServicePort) {
+		out = append(out, m.virtualServer(node, key, svc, role, ip, port, sp))
+	})
 	slices.SortFunc(out, func(a, b ExpectedVirtualServer) int {
 		return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Role, b.Role))
 	})
