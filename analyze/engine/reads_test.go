@@ -6,35 +6,18 @@ import (
 	"path"
 	"testing"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/input"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/gen"
 )
-
-// generated returns the snapshot of a generated 3-node bundle.
-func generated(t *testing.T) *snapshot.Snapshot {
-	t.Helper()
-	g, err := gen.New(gen.Config{Nodes: 3, Services: 120, Flows: 500, OtherFlows: 50, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := g.WriteDir(dir); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
 
 // TestPayForWhatYouRead checks that a pack reading the virtual services
 // of the inventory sees every one of every node, and that a pack reading
 // only the model gets no inventory built or converted.
 func TestPayForWhatYouRead(t *testing.T) {
-	snap := generated(t)
+	snap, err := gen.Snapshot(gen.Config{Nodes: 3, Services: 120, Flows: 500, OtherFlows: 50, Seed: 3}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	pack := func(name string) *Engine {
 		dir := path.Join("testdata", "inventory", name)
 		e, err := New(Options{NoBuiltin: true, Packs: []Pack{{Name: dir, FS: os.DirFS(dir)}}})
@@ -110,15 +93,7 @@ func TestBuiltinReadsNoInventory(t *testing.T) {
 //
 //	go test -run '^$' -bench EvaluateLarge -benchmem ./analyze/engine
 func BenchmarkEvaluateLarge(b *testing.B) {
-	g, err := gen.New(gen.Config{Nodes: 5, Services: 10000, Flows: 100000, OtherFlows: 20, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if err := g.WriteDir(dir); err != nil {
-		b.Fatal(err)
-	}
-	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+	snap, err := gen.Snapshot(gen.Config{Nodes: 5, Services: 10000, Flows: 100000, OtherFlows: 20, Seed: 1}, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package input
 import (
 	"testing"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/gen"
@@ -13,15 +12,7 @@ import (
 // (19,000 virtual services per node) with 100,000 flows on one node.
 func largeSnapshot(b *testing.B) *snapshot.Snapshot {
 	b.Helper()
-	g, err := gen.New(gen.Config{Nodes: 5, Services: 10000, Flows: 100000, OtherFlows: 20, Seed: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if err := g.WriteDir(dir); err != nil {
-		b.Fatal(err)
-	}
-	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+	snap, err := gen.Snapshot(gen.Config{Nodes: 5, Services: 10000, Flows: 100000, OtherFlows: 20, Seed: 1}, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
