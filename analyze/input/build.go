@@ -52,6 +52,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	b.serviceIndex, b.otherIndex = indexServices(own), indexServices(other)
 	b.claims = claims(c.Services)
 	b.serviceKeys = slices.Sorted(maps.Keys(c.Services))
+	b.byKey = c.Services
 	c.serviceSummaries()
 	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
 	for _, n := range snap.Nodes {
@@ -76,6 +77,8 @@ type builder struct {
 	otherIndex   *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
 	claims       map[string][]string  // address → the Services that name it, sorted
 	serviceKeys  []string             // the keys of the Services, sorted
+	byKey        map[string]*Service  // the Services, by key
+	endpoints    map[vsKey][]string   // the Services by endpoint address (endpointIndex)
 	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
 	reads        *docpath.Set         // the parts of the inventory to build; nil for all
 	sources      *clusterSources      // the addresses of clients inside the cluster, built on first use

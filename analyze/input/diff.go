@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ipvslint/ipvslint/analyze/ipvs"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
@@ -199,27 +198,38 @@ func (m *model) orphans() {
 // protocol and an endpoint that is one of v's real servers (same IP, and an
 // endpoint port with its port and v's protocol), sorted.
 func (m *model) endpointsOf(v *vsEntry) []string {
-	out := []string{}
 	port, proto := int(v.s.Addr.Port()), v.s.Protocol
-	for _, key := range m.b.serviceKeys {
-		svc := m.c.Services[key]
-		if !slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
-			continue
-		}
-		if slices.ContainsFunc(v.s.Dests, func(d ipvs.Dest) bool {
-			return isEndpoint(svc, d.Addr.Addr().Unmap().String(), int(d.Addr.Port()), proto)
-		}) {
-			out = append(out, key)
+	found := map[string]bool{}
+	for _, d := range v.s.Dests {
+		for _, key := range m.b.endpointIndex()[vsKey{proto, d.Addr.Addr().Unmap().String(), int(d.Addr.Port())}] {
+			svc := m.c.Services[key]
+			if slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
+				found[key] = true
+			}
 		}
 	}
-	return out
+	return nonNil(slices.Sorted(maps.Keys(found)))
 }
 
-// isEndpoint reports whether ip:port/protocol is an endpoint of svc.
-func isEndpoint(svc *Service, ip string, port int, protocol string) bool {
-	return slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool {
-		return ep.IP == ip && slices.ContainsFunc(ep.Ports, func(p EndpointPort) bool { return p.Port == port && p.Protocol == protocol })
-	})
+// endpointIndex returns the Services by endpoint address: protocol, IP and
+// port of each port of each endpoint. It is built on first use (a node
+// rarely has a virtual service of no Service).
+func (b *builder) endpointIndex() map[vsKey][]string {
+	if b.endpoints != nil {
+		return b.endpoints
+	}
+	b.endpoints = map[vsKey][]string{}
+	for _, key := range b.serviceKeys {
+		for _, ep := range b.byKey[key].Endpoints {
+			for _, p := range ep.Ports {
+				k := vsKey{p.Protocol, ep.IP, p.Port}
+				if keys := b.endpoints[k]; len(keys) == 0 || keys[len(keys)-1] != key {
+					b.endpoints[k] = append(keys, key)
+				}
+			}
+		}
+	}
+	return b.endpoints
 }
 
 // vipRoles are the roles whose address kube-proxy binds on kube-ipvs0.

@@ -62,7 +62,16 @@ func (m *model) owners(key string, ip string, port int, protocol string) []Owner
 	if !m.c.servicesKnown() {
 		return out
 	}
-	for _, k := range m.b.serviceKeys {
+	// The Services with a port at that address or NodePort, from the index
+	// of the Services kube-proxy sees, in key order.
+	candidates := map[string]bool{}
+	for _, r := range m.b.serviceIndex.byAddr[servicePortKey{ip, protocol, port}] {
+		candidates[r.Service] = true
+	}
+	for _, r := range m.b.serviceIndex.byNodePort[servicePortKey{"", protocol, port}] {
+		candidates[r.Service] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(candidates)) {
 		svc := m.c.Services[k]
 		for _, p := range svc.Ports {
 			if p.Protocol != protocol {
