@@ -111,7 +111,10 @@ func runAnalyze(c *cli.Context) error {
 		}
 	}
 	ph.done("compile")
-	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	bopts := bundleOptions(c)
+	pr := startProgress(c, &bopts)
+	snap, buildErr := snapshot.Build(args, bopts)
+	pr.end()
 	ph.done("read")
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
@@ -151,7 +154,7 @@ func runAnalyze(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	ph.done("report")
-	if n := len(report.ReadWarnings(snap)); n > 0 {
+	if n := len(report.ReadWarnings(snap)); n > 0 && !c.Bool("quiet") {
 		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", n)
 	}
 	switch {

@@ -47,7 +47,10 @@ func runInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	opts := bundleOptions(c)
+	pr := startProgress(c, &opts)
+	snap, buildErr := snapshot.Build(args, opts)
+	pr.end()
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
 	}
