@@ -558,6 +558,14 @@ func (f *fastYAML) literal(li int, b []byte, i, c int) (int, scalarValue, bool) 
 	return next, scalarValue{text: s, isScalar: true}, true
 }
 
+// simpleEscapes are the escapes of double-quoted scalars the fast path
+// reads that stand for one byte.
+var simpleEscapes = map[byte]byte{'"': '"', '\\': '\\', 'n': '\n', 't': '\t', 'r': '\r', ' ': ' ', '0': 0}
+
+// hexEscapes are the escapes of double-quoted scalars that give a code
+// point in hex, with the number of its digits.
+var hexEscapes = map[byte]int{'x': 2, 'u': 4, 'U': 8}
+
 // quotedScalar reads the quoted scalar at b[i], on one line: its value and
 // the offset after it. ok is false for one that goes on past the line or
 // an escape the fast path does not read.
@@ -581,40 +589,20 @@ func quotedScalar(b []byte, i int) (string, int, bool) {
 				return "", 0, false
 			}
 			j++
-			var r rune
-			switch e := b[j]; e {
-			case '"', '\\':
-				s = append(s, e)
+			if c, ok := simpleEscapes[b[j]]; ok {
+				s = append(s, c)
 				continue
-			case 'n':
-				s = append(s, '\n')
-				continue
-			case 't':
-				s = append(s, '\t')
-				continue
-			case 'r':
-				s = append(s, '\r')
-				continue
-			case ' ':
-				s = append(s, ' ')
-				continue
-			case '0':
-				s = append(s, 0)
-				continue
-			case 'x', 'u', 'U':
-				n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
-				if j+n >= len(b) {
-					return "", 0, false
-				}
-				v, err := strconv.ParseUint(string(b[j+1:j+1+n]), 16, 32)
-				if err != nil || v >= 0xd800 && v <= 0xdfff || v > 0x10ffff {
-					return "", 0, false
-				}
-				r = rune(v)
-				j += n
-			default:
+			}
+			n := hexEscapes[b[j]]
+			if n == 0 || j+n >= len(b) {
 				return "", 0, false
 			}
+			v, err := strconv.ParseUint(string(b[j+1:j+1+n]), 16, 32)
+			if err != nil || v >= 0xd800 && v <= 0xdfff || v > 0x10ffff {
+				return "", 0, false
+			}
+			r := rune(v)
+			j += n
 			s = utf8.AppendRune(s, r)
 		default:
 			s = append(s, c)

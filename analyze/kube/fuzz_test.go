@@ -16,18 +16,7 @@ import (
 // *source.ParseErrors, and that every object it keeps has a place inside
 // the input and no Secret or foreign ConfigMap content survives.
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{specList, emptyList, serviceKinds, serviceListJSON, betaSlice, v1Slices, watchJSON, configMaps, nodesPods, versionJSON, versionYAML,
-		"---\n", "[]", "{}", "[{\"kind\":\"Service\"}]", "a: &a [*a]\n", "items:\n- items:\n  - kind: Service\n"} {
-		f.Add(s)
-	}
-	golden, _ := filepath.Glob(filepath.Join("testdata", "TestGolden", "*.yaml"))
-	for _, name := range golden {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
-	}
+	addSeeds(f, "---\n", "[]", "{}", "[{\"kind\":\"Service\"}]", "a: &a [*a]\n", "items:\n- items:\n  - kind: Service\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		o, err := Parse(strings.NewReader(in), source.Pos{File: "f", Line: 1})
 		if err != nil {
@@ -59,6 +48,22 @@ func FuzzParse(f *testing.F) {
 			check(o.ProxyConfig.Pos)
 		}
 	})
+}
+
+// addSeeds adds the table tests' inputs, the golden inputs and more to the
+// seed corpus of f.
+func addSeeds(f *testing.F, more ...string) {
+	for _, s := range append([]string{specList, emptyList, serviceKinds, serviceListJSON, betaSlice, v1Slices, watchJSON, configMaps, nodesPods, versionJSON, versionYAML}, more...) {
+		f.Add(s)
+	}
+	golden, _ := filepath.Glob(filepath.Join("testdata", "TestGolden", "*.yaml"))
+	for _, name := range golden {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
 }
 
 // FuzzParseVersion checks that no input crashes ParseVersion.
@@ -123,20 +128,7 @@ var splitSeeds = []string{
 // by the fast path, gives what reading each document whole with the YAML
 // library gives, for every input that reads without errors.
 func FuzzSplit(f *testing.F) {
-	for _, s := range splitSeeds {
-		f.Add(s)
-	}
-	for _, s := range []string{specList, emptyList, serviceKinds, serviceListJSON, betaSlice, v1Slices, watchJSON, configMaps, nodesPods, versionJSON, versionYAML, string(serviceList(30))} {
-		f.Add(s)
-	}
-	golden, _ := filepath.Glob(filepath.Join("testdata", "TestGolden", "*.yaml"))
-	for _, name := range golden {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
-	}
+	addSeeds(f, append(splitSeeds, string(serviceList(30)))...)
 	at := source.Pos{File: "f", Line: 1}
 	f.Fuzz(func(t *testing.T, in string) {
 		want, _, werr := parse(strings.NewReader(in), at, options{workers: 1})

@@ -271,18 +271,22 @@ func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, first bool, emi
 		return false
 	}
 	pos := source.Pos{File: s.at.File, Line: s.lineOf(errOffset(err, off))}
-	o, p := l.o, s.p
-	emit(&job{file: func() error {
-		w := source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, len(*l.items))
-		o.itemsErr = &w
-		e := decodeObject(&o)
-		e.items = append(*l.items, e.items...)
-		if err := p.add(&e, first); err != nil {
-			return err
-		}
-		return errStop
-	}})
+	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err) }})
 	return false
+}
+
+// fileCutShort files a List whose reading failed at pos with err: its
+// complete items, then a warning; the reading stops.
+func fileCutShort(p *parser, l *jsonList, pos source.Pos, err error) error {
+	o := l.o
+	w := source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, len(*l.items))
+	o.itemsErr = &w
+	e := decodeObject(&o)
+	e.items = append(*l.items, e.items...)
+	if err := p.add(&e, l.first); err != nil {
+		return err
+	}
+	return errStop
 }
 
 // members reads the members of the object at i, cutting out the elements
@@ -475,14 +479,7 @@ func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emi
 			if fail == nil {
 				return nil
 			}
-			w := source.Warnf(r.pos(failAt), "", "%v: list cut short, %d complete item(s) kept", fail, len(*l.items))
-			o.itemsErr = &w
-			e := decodeObject(&o)
-			e.items = append(*l.items, e.items...)
-			if err := p.add(&e, first); err != nil {
-				return err
-			}
-			return errStop
+			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail)
 		},
 	})
 }

@@ -144,7 +144,7 @@ func (o *rawObject) isList() bool {
 type entry struct {
 	o       rawObject
 	items   []entry          // a list's items
-	value   any              // Service, EndpointSlice, Endpoints, Node, Pod, *ProxyConfig or *Version; nil when dropped
+	value   any              // *Service, *EndpointSlice, *Endpoints, *Node, *Pod, *ProxyConfig or *Version; nil when dropped
 	warns   []source.Warning // met while decoding, in order
 	more    []source.Warning // the kube-proxy ConfigMap's settings warnings, added unless it is a second one
 	pending bool             // a list item whose kind or apiVersion come from its list: decoded when filed
@@ -175,36 +175,20 @@ func decodeObject(o *rawObject) entry {
 	switch o.kind {
 	case "Service":
 		var v Service
-		if e.decode(&v.Service) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			e.value = v
-		}
+		e.setObject(e.decode(&v.Service), &v.ObjectMeta, &v.Pos, &v)
 	case "EndpointSlice":
 		var v EndpointSlice
-		if e.decodeSlice(&v) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			e.value = v
-		}
+		e.setObject(e.decodeSlice(&v), &v.ObjectMeta, &v.Pos, &v)
 	case "Endpoints":
 		var v Endpoints
-		if e.decode(&v.Endpoints) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			e.value = v
-		}
+		e.setObject(e.decode(&v.Endpoints), &v.ObjectMeta, &v.Pos, &v)
 	case "Node":
 		var v Node
-		if e.decode(&v.Node) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			e.value = v
-		}
+		e.setObject(e.decode(&v.Node), &v.ObjectMeta, &v.Pos, &v)
 	case "Pod":
 		var full corev1.Pod
 		if e.decode(&full) {
-			e.value = Pod{Pod: reducePod(&full), Pos: o.pos}
+			e.value = &Pod{Pod: reducePod(&full), Pos: o.pos}
 		}
 	case "ConfigMap":
 		e.configMap()
@@ -215,6 +199,16 @@ func decodeObject(o *rawObject) entry {
 	}
 	e.o.node, e.o.data = nil, nil
 	return e
+}
+
+// setObject makes v, an API object decoded (ok) with metadata m and place
+// pos, the entry's value, less the metadata no rule reads.
+func (e *entry) setObject(ok bool, m *metav1.ObjectMeta, pos *source.Pos, v any) {
+	if ok {
+		trimMeta(m)
+		*pos = e.o.pos
+		e.value = v
+	}
 }
 
 // decodeItem decodes an item of a list. When known says the list's kind and
@@ -405,27 +399,20 @@ func (p *parser) file(e *entry) {
 		p.found = true
 	}
 	p.out.Warnings = append(p.out.Warnings, e.warns...)
+	switch v := e.value.(type) {
+	case *Service:
+		keep(p, &p.out.Services, o, *v)
+	case *EndpointSlice:
+		keep(p, &p.out.EndpointSlices, o, *v)
+	case *Endpoints:
+		keep(p, &p.out.Endpoints, o, *v)
+	case *Node:
+		keep(p, &p.out.Nodes, o, *v)
+	case *Pod:
+		keep(p, &p.out.Pods, o, *v)
+	}
 	switch o.kind {
-	case "Service":
-		if v, ok := e.value.(Service); ok {
-			keep(p, &p.out.Services, o, v)
-		}
-	case "EndpointSlice":
-		if v, ok := e.value.(EndpointSlice); ok {
-			keep(p, &p.out.EndpointSlices, o, v)
-		}
-	case "Endpoints":
-		if v, ok := e.value.(Endpoints); ok {
-			keep(p, &p.out.Endpoints, o, v)
-		}
-	case "Node":
-		if v, ok := e.value.(Node); ok {
-			keep(p, &p.out.Nodes, o, v)
-		}
-	case "Pod":
-		if v, ok := e.value.(Pod); ok {
-			keep(p, &p.out.Pods, o, v)
-		}
+	case "Service", "EndpointSlice", "Endpoints", "Node", "Pod": // kept above, unless dropped
 	case "ConfigMap":
 		p.fileConfigMap(e)
 	case "Secret":
