@@ -477,6 +477,12 @@ func TestParse(t *testing.T) {
 			"Service /a @1 ",
 			`W x.yaml:6: invalid YAML: did not find expected node content (rest of the input ignored): "kind: ["`,
 		}},
+		{name: "broken item of a List", in: "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata: {name: [\n",
+			wantErr: `x.yaml:7: invalid YAML: did not find expected node content: "  metadata: {name: ["`},
+		{name: "quote left open in a List", in: "kind: Node\nmetadata:\n  name: n\n---\napiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: \"b\nkind: List\n", want: []string{
+			"Node n @1  podCIDRs= kubelet= kubeProxy=",
+			`W x.yaml:12: invalid YAML: found unexpected end of stream (rest of the input ignored): "    name: \"b"`,
+		}},
 		{name: "not YAML", in: "hello world\n", wantErr: `x.yaml:1: not a Kubernetes object: "hello world"`},
 		{name: "ip addr text", in: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n", wantErr: `x.yaml:1: invalid YAML: mapping values are not allowed in this context`},
 		{name: "bad YAML", in: "apiVersion: v1\nkind: Service\n  name: x\n", wantErr: `x.yaml:3: invalid YAML: mapping values are not allowed in this context: "  name: x"`},
