@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -47,23 +48,26 @@ const (
 // left to the YAML library (and jsonWriter's limit).
 const maxFastDepth = 100
 
-// newFastYAML splits text into lines; ok is false when the text holds bytes
-// the fast path leaves to the YAML library (tabs, control characters,
-// characters YAML does not allow or reads as line breaks).
-func newFastYAML(text []byte) (*fastYAML, bool) {
+// fastPool recycles the line lists and output buffers of the fast path.
+var fastPool = sync.Pool{New: func() any { return new(fastYAML) }}
+
+// read splits text into lines, for a new reading; ok is false when the text
+// holds bytes the fast path leaves to the YAML library (tabs, control
+// characters, characters YAML does not allow or reads as line breaks).
+func (f *fastYAML) read(text []byte) bool {
 	ascii := true
 	for _, c := range text {
 		switch {
 		case c >= utf8.RuneSelf:
 			ascii = false
 		case c < 0x20 && c != '\n' || c == 0x7f:
-			return nil, false
+			return false
 		}
 	}
 	if !ascii && !fastRunesOK(text) {
-		return nil, false
+		return false
 	}
-	f := &fastYAML{lines: make([]fastLine, 0, bytes.Count(text, []byte{'\n'})+1), out: make([]byte, 0, len(text))}
+	*f = fastYAML{lines: f.lines[:0], out: f.out[:0]}
 	for len(text) > 0 {
 		i := bytes.IndexByte(text, '\n')
 		var b []byte
@@ -75,7 +79,7 @@ func newFastYAML(text []byte) (*fastYAML, bool) {
 		ind := indentOf(b)
 		f.lines = append(f.lines, fastLine{b: b, ind: ind, blank: ind == len(b) || b[ind] == '#'})
 	}
-	return f, true
+	return true
 }
 
 // fastRunesOK reports whether text is valid UTF-8 without the characters
@@ -93,10 +97,10 @@ func fastRunesOK(text []byte) bool {
 	return true
 }
 
-// fastItem reads a List item, the text of one block sequence entry, at pl.
-func fastItem(text []byte, pl *place) (rawObject, bool) {
-	f, ok := newFastYAML(text)
-	if !ok || len(f.lines) == 0 {
+// item reads a List item, the text of one block sequence entry, at pl. The
+// object's JSON is valid until the next reading.
+func (f *fastYAML) item(text []byte, pl *place) (rawObject, bool) {
+	if !f.read(text) || len(f.lines) == 0 {
 		return rawObject{}, false
 	}
 	col := f.lines[0].ind
@@ -114,11 +118,11 @@ func fastItem(text []byte, pl *place) (rawObject, bool) {
 	return f.root(li, c, pl)
 }
 
-// fastDoc reads a document that is one object: a block mapping at column 0,
-// after an optional "---" line.
-func fastDoc(text []byte, pl *place) (rawObject, bool) {
-	f, ok := newFastYAML(text)
-	if !ok {
+// doc reads a document that is one object: a block mapping at column 0,
+// after an optional "---" line. The object's JSON is valid until the next
+// reading.
+func (f *fastYAML) doc(text []byte, pl *place) (rawObject, bool) {
+	if !f.read(text) {
 		return rawObject{}, false
 	}
 	li := f.nextContent(0)
@@ -129,6 +133,28 @@ func fastDoc(text []byte, pl *place) (rawObject, bool) {
 		return rawObject{}, false
 	}
 	return f.root(li, 0, pl)
+}
+
+// fastDecode decodes an object (a List item, or a document with item
+// false) by the fast path; ok is false when it leaves the object to the
+// YAML library.
+func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
+	f := fastPool.Get().(*fastYAML)
+	defer fastPool.Put(f)
+	var o rawObject
+	if item {
+		o, ok = f.item(text, pl)
+	} else {
+		o, ok = f.doc(text, pl)
+	}
+	if !ok {
+		return entry{}, false
+	}
+	e = decodeItem(&o, !item)
+	if e.pending {
+		e.o.data = bytes.Clone(e.o.data) // decoded later, when f is reused
+	}
+	return e, true
 }
 
 // root reads the object: a block mapping whose first key is at column c of

@@ -338,8 +338,7 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 	return emit(&job{
 		run: func() {
 			if fast {
-				if o, ok := fastDoc(head, &pl); ok {
-					e := decodeObject(&o)
+				if e, ok := fastDecode(head, &pl, false); ok {
 					roots = append(roots, &e)
 					return
 				}
@@ -400,8 +399,8 @@ func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error
 		}
 		t, ipl := text[start:end], placeAt(pl.at, line)
 		if fast {
-			if o, ok := fastItem(t, &ipl); ok {
-				out = append(out, decodeItem(&o, false))
+			if e, ok := fastDecode(t, &ipl, true); ok {
+				out = append(out, e)
 				continue
 			}
 		}
