@@ -60,7 +60,36 @@ func serviceList(n int) []byte {
 	return b.Bytes()
 }
 
-// TestParseLarge checks the positions in a List of 10,000 Services.
+// TestParseLarge reads a List larger than MaxObject (25,000 Services): a
+// List is read item by item, whatever its size, with the place of each.
+// BenchmarkParse measures the speed.
+func TestParseLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	const n = 25000
+	in := serviceList(n)
+	if len(in) <= MaxObject {
+		t.Fatalf("the List is of %d bytes, not more than MaxObject", len(in))
+	}
+	o, err := Parse(bytes.NewReader(in), source.Pos{File: "services.yaml", Line: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Services) != n || len(o.Warnings) != 0 {
+		t.Fatalf("%d services, warnings %v", len(o.Services), o.Warnings)
+	}
+	const linesPerService = 37
+	for _, s := range []int{0, 1, n - 1} {
+		if got, want := o.Services[s].Pos.Line, 3+s*linesPerService; got != want {
+			t.Errorf("service %d at line %d, want %d", s, got, want)
+		}
+		if want := fmt.Sprintf("svc-%d", s); o.Services[s].Name != want {
+			t.Errorf("service %d is %s, want %s", s, o.Services[s].Name, want)
+		}
+	}
+}
+
 // BenchmarkParse measures a List of 10,000 Services, as YAML and as JSON
 // (kubectl's forms), read as Parse reads it (item by item, on all cores,
 // block YAML by the fast path) and, for YAML, whole by the YAML library on
