@@ -268,7 +268,7 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 			}
 			f.emit(":")
 		}
-		next, val, ok := f.value(li, b, after, c, child)
+		next, val, ok := f.value(li, b, after, c, child, false)
 		if skip {
 			f.mute--
 		}
@@ -321,10 +321,10 @@ func (f *fastYAML) record(role int, k string, v scalarValue) {
 	}
 }
 
-// value reads the value of a key (or of a sequence entry) that starts at
-// b[i] of line li, whose node is at column c; it returns the index of the
-// line after it. A mapping it holds has the given role.
-func (f *fastYAML) value(li int, b []byte, i, c, role int) (int, scalarValue, bool) {
+// value reads the value of a key (or of a sequence entry, with entry) that
+// starts at b[i] of line li, whose node is at column c; it returns the
+// index of the line after it. A mapping it holds has the given role.
+func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, scalarValue, bool) {
 	i = skipSpaces(b, i)
 	if i >= len(b) || b[i] == '#' {
 		// The value is on the next lines, or null.
@@ -341,7 +341,7 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int) (int, scalarValue, bo
 				}
 				next, ok := f.mapping(nl, l.ind, role)
 				return next, scalarValue{}, ok
-			case l.ind == c && isEntry(l.b, c):
+			case l.ind == c && isEntry(l.b, c) && !entry: // "key:" then "- item" below it
 				next, ok := f.sequence(nl, c)
 				return next, scalarValue{}, ok
 			}
@@ -499,7 +499,7 @@ func (f *fastYAML) sequence(li, c int) (int, bool) {
 		case i < len(b) && b[i] != '#' && f.isKey(b, i):
 			next, ok = f.mapping(li, i, roleOther)
 		default:
-			next, _, ok = f.value(li, b, i, c, roleOther)
+			next, _, ok = f.value(li, b, i, c, roleOther, true)
 		}
 		if !ok {
 			return 0, false
