@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
 
@@ -137,5 +139,52 @@ func TestSplitGenerated(t *testing.T) {
 	}
 	if compared < 1000 {
 		t.Errorf("only %d of 2000 generated Lists read without errors", compared)
+	}
+}
+
+// TestSplitGeneratedJSON does the same with the generated Lists as JSON,
+// indented as kubectl prints them and on one line, with the List's kind
+// first (as the API server prints it) or last, and with a List large
+// enough to be cut in several runs of items.
+func TestSplitGeneratedJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	at := source.Pos{File: "f", Line: 1}
+	inputs := []string{string(serviceList(300))}
+	for range 1500 {
+		inputs = append(inputs, genList(r, 1+r.IntN(5)))
+	}
+	compared := 0
+	for i, y := range inputs {
+		compact, err := yaml.YAMLToJSON([]byte(y))
+		if err != nil {
+			continue
+		}
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, compact, "", "    "); err != nil {
+			t.Fatal(err)
+		}
+		kindFirst := bytes.Replace(compact, []byte(`{"apiVersion":"v1","items":`), []byte(`{"kind":"ServiceList","apiVersion":"v1","items":`), 1)
+		for _, in := range [][]byte{indented.Bytes(), compact, kindFirst} {
+			want, _, werr := parse(bytes.NewReader(in), at, options{workers: 1})
+			got, approx, gerr := parse(bytes.NewReader(in), at, options{workers: 3, split: true, fast: true})
+			if approx || werr != nil || hasReadError(want) {
+				continue
+			}
+			compared++
+			if gerr != nil {
+				t.Fatalf("input %d: whole: no error; by items: %v\n%s", i, gerr, in)
+			}
+			if i == 0 && len(want.Services) != 300 {
+				t.Fatalf("the large List: %d Services", len(want.Services))
+			}
+			w, _ := json.MarshalIndent(want, "", " ")
+			g, _ := json.MarshalIndent(got, "", " ")
+			if !bytes.Equal(w, g) {
+				t.Fatalf("input %d:\n%s\nread whole:\n%s\nby items:\n%s", i, in, w, g)
+			}
+		}
+	}
+	if compared < 1200 {
+		t.Errorf("only %d generated JSON Lists compared", compared)
 	}
 }
