@@ -31,6 +31,9 @@ The Kubernetes version and the CNI decide what several rules conclude. They
 are read from the bundle; --k8s-version and --cni say them when it does not
 (or override it). A rule that had to assume one says so.
 
+On a terminal, a long reading shows its progress on standard error; --quiet
+prints neither that nor the count of warnings met while reading.
+
 --expect IP:PORT[/PROTO] tells the rules that clients use that destination (a
 port of a load balancer that the Service itself does not declare, say); give
 it once per destination.
