@@ -129,22 +129,31 @@ var splitSeeds = []string{
 // library gives, for every input that reads without errors.
 func FuzzSplit(f *testing.F) {
 	addSeeds(f, append(splitSeeds, string(serviceList(30)))...)
-	at := source.Pos{File: "f", Line: 1}
 	f.Fuzz(func(t *testing.T, in string) {
-		want, _, werr := parse(strings.NewReader(in), at, options{workers: 1})
-		got, approx, gerr := parse(strings.NewReader(in), at, options{workers: 3, split: true, fast: true})
-		if approx || werr != nil || hasReadError(want) {
-			return
-		}
-		if gerr != nil {
-			t.Fatalf("whole: no error; by items: %v", gerr)
-		}
-		w, _ := json.MarshalIndent(want, "", " ")
-		g, _ := json.MarshalIndent(got, "", " ")
-		if !bytes.Equal(w, g) {
-			t.Fatalf("read whole:\n%s\nby items:\n%s", w, g)
-		}
+		compareReadings(t, []byte(in))
 	})
+}
+
+// compareReadings reads in by items (on several workers, by the fast path)
+// and whole, and fails t when both read without errors but differently. It
+// reports whether they were compared.
+func compareReadings(t *testing.T, in []byte) bool {
+	t.Helper()
+	at := source.Pos{File: "f", Line: 1}
+	want, _, werr := parse(bytes.NewReader(in), at, options{workers: 1})
+	got, approx, gerr := parse(bytes.NewReader(in), at, options{workers: 3, split: true, fast: true})
+	if approx || werr != nil || hasReadError(want) {
+		return false
+	}
+	if gerr != nil {
+		t.Fatalf("whole: no error; by items: %v\n%s", gerr, in)
+	}
+	w, _ := json.MarshalIndent(want, "", " ")
+	g, _ := json.MarshalIndent(got, "", " ")
+	if !bytes.Equal(w, g) {
+		t.Fatalf("input:\n%s\nread whole:\n%s\nby items:\n%s", in, w, g)
+	}
+	return true
 }
 
 // hasReadError reports whether o has a warning of input that could not be
