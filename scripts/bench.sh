@@ -86,11 +86,12 @@ growth=$(calc "$med_rss / $small_rss")
 share=$(calc "100 * ${med_phase[evaluate]} / $med_wall")
 healthy_ms=$(calc "1000 * $med_healthy")
 
-echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); median of $runs runs"
+echo "machine: $(nproc) cores, $(uname -m), $(go version | cut -d' ' -f3); median of $runs runs; load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bundle:  $big ($(du -h "$big" | cut -f1))"
 printf '%-44s %12s %12s  %s\n' measure value target result
 printf '%-44s %11.2fs %12s\n' "gzip -dc BUNDLE > /dev/null" "$med_gz" ""
 printf '%-44s %11.2fs %12s\n' "ipvslint analyze BUNDLE" "$med_wall" ""
+printf '%-44s %11.2fs %12s\n' "  of which reading (--timings read)" "${med_phase[read]}" ""
 printf '%-44s %11.2fx %12s  %s\n' "analyze / gzip -dc" "$ratio" "<= 2x" "$(verdict "$ratio <= 2")"
 printf '%-44s %10.0fMB %12s  %s\n' "peak RSS, 1,000,000 flows" "$rss_mb" "< 300 MB" "$(verdict "$rss_mb < 300")"
 printf '%-44s %10.0fMB %12s\n' "peak RSS, 100,000 flows" "$small_mb" ""

@@ -270,6 +270,10 @@ func (rd *reader) treeOpener(t *tree, name string) opener {
 // readTree reads a directory or zip: in layout order when it holds the
 // layout under root, else every file in sorted order in loose mode.
 func (rd *reader) readTree(t *tree, isLayout bool, root string) error {
+	rd.byFiles, rd.done, rd.total = true, 0, 0
+	for _, size := range t.size {
+		rd.total += size
+	}
 	if !isLayout {
 		rd.b.Loose = true
 		for _, name := range t.files {

@@ -30,6 +30,12 @@ type Options struct {
 	MaxEntries int    // archive entries and directory entries; 0 means DefaultMaxEntries
 	MaxBytes   int64  // total uncompressed bytes read from one bundle argument; 0 means DefaultMaxBytes
 	Node       string // node name of loose captures; "" means DefaultNode
+	// Progress, when set, is told how far the reading of an argument is:
+	// the bytes read of the file (of an archive, as stored), or of the
+	// files of a directory or zip archive, and their total (0 when not
+	// known). It is called on the reading goroutine, at every read: it
+	// must be quick.
+	Progress func(arg string, done, total int64)
 }
 
 // Capture is one capture handed to the callback of [Read]: a file of the
@@ -90,6 +96,7 @@ func Read(arg string, opts Options, fn func(c Capture, r io.Reader) error) (*Bun
 		maxEntries: orDefault(opts.MaxEntries, DefaultMaxEntries),
 		maxBytes:   orDefault(opts.MaxBytes, DefaultMaxBytes),
 		node:       orDefault(opts.Node, DefaultNode),
+		progress:   opts.Progress,
 		b:          &Bundle{Arg: arg, Sums: map[string]string{}},
 		seen:       map[string]bool{},
 		nodes:      map[string]bool{},
@@ -145,6 +152,11 @@ type reader struct {
 	maxBytes   int64
 	node       string
 
+	progress func(arg string, done, total int64) // Options.Progress
+	done     int64                               // bytes reported to progress
+	total    int64                               // the total reported to progress
+	byFiles  bool                                // progress counts the bytes of the files read (directories, zip archives)
+
 	b       *Bundle
 	archive bool            // reading an archive: decoder errors mean a damaged archive
 	mode    mode            // for archives read as a stream
@@ -164,7 +176,12 @@ func (rd *reader) readFile(arg string) error {
 		return &Error{Arg: arg, Err: pathCause(err)}
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
+	var in io.Reader = f
+	if fi, err := f.Stat(); err == nil && rd.progress != nil {
+		rd.total = fi.Size()
+		in = &counter{r: f, rd: rd}
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
 	head, err := br.Peek(512)
 	if err != nil && err != io.EOF {
 		return &Error{Arg: arg, Err: err}
@@ -226,6 +243,26 @@ func isTar(head []byte) bool {
 	return len(head) >= 265 && bytes.Equal(head[257:262], []byte("ustar"))
 }
 
+// counter reports the bytes read from an argument's file to Options.Progress.
+type counter struct {
+	r  io.Reader
+	rd *reader
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.rd.report(n)
+	return n, err
+}
+
+// report tells Options.Progress of n more bytes read.
+func (rd *reader) report(n int) {
+	if rd.progress != nil && n > 0 {
+		rd.done += int64(n)
+		rd.progress(rd.arg, rd.done, rd.total)
+	}
+}
+
 // meter counts the bytes read from the argument and fails past the limit.
 type meter struct {
 	r   io.Reader
@@ -241,6 +278,9 @@ func (m *meter) Read(p []byte) (int, error) {
 	}
 	n, err := m.r.Read(p)
 	m.rd.used += int64(n)
+	if m.rd.byFiles {
+		m.rd.report(n)
+	}
 	if over := m.rd.used - m.rd.maxBytes; over > 0 {
 		n -= int(over)
 		m.rd.used = m.rd.maxBytes

@@ -669,3 +669,46 @@ func BenchmarkReadTarGz(b *testing.B) {
 		}
 	}
 }
+
+// TestReadProgress checks what Options.Progress is told: the bytes of the
+// archive file as stored, or of a directory's files, growing to the total.
+func TestReadProgress(t *testing.T) {
+	dir := t.TempDir()
+	var noise strings.Builder // a capture gzip cannot shrink much, read in several pieces
+	for i := range 4000 {
+		noise.WriteString(sum(fmt.Sprint(i)) + "\n")
+	}
+	entries := []entry{{name: "b/manifest.json", body: manifestJSON}, {name: "b/nodes/node-a/ipvsadm.txt", body: ipvsadmTxt}, {name: "b/nodes/node-a/ss-listen.txt", body: noise.String()}}
+	tgz := writeFile(t, dir, "b.tar.gz", gzipBytes(t, tarBytes(t, entries)))
+	tree := filepath.Join(dir, "tree")
+	for _, e := range entries {
+		writeFile(t, tree, e.name, []byte(e.body))
+	}
+	treeSize := int64(len(manifestJSON) + len(ipvsadmTxt) + noise.Len())
+	fi, err := os.Stat(tgz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		arg   string
+		total int64
+	}{{tgz, fi.Size()}, {tree, treeSize}}
+	for _, tt := range tests {
+		t.Run(filepath.Base(tt.arg), func(t *testing.T) {
+			var calls int
+			var last, total int64 = -1, -1
+			opts := Options{Progress: func(arg string, done, tot int64) {
+				if arg != tt.arg || done <= last || (total >= 0 && tot != total) {
+					t.Errorf("Progress(%q, %d, %d) after %d of %d", arg, done, tot, last, total)
+				}
+				calls, last, total = calls+1, done, tot
+			}}
+			if _, _, err := readAll(t, tt.arg, opts); err != nil {
+				t.Fatal(err)
+			}
+			if calls < 2 || last != tt.total || total != tt.total {
+				t.Errorf("%d calls, last %d of %d, want %d of %d", calls, last, total, tt.total, tt.total)
+			}
+		})
+	}
+}

@@ -2,8 +2,12 @@ package kube
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"runtime"
 	"testing"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
@@ -56,37 +60,71 @@ func serviceList(n int) []byte {
 	return b.Bytes()
 }
 
-// TestParseLarge checks the positions in a List of 10,000 Services.
-// BenchmarkParse measures its speed.
+// TestParseLarge reads a List larger than MaxObject (25,000 Services): a
+// List is read item by item, whatever its size, with the place of each.
+// BenchmarkParse measures the speed.
 func TestParseLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large input")
 	}
-	o, err := Parse(bytes.NewReader(serviceList(10000)), source.Pos{File: "services.yaml", Line: 1})
+	const n = 25000
+	in := serviceList(n)
+	if len(in) <= MaxObject {
+		t.Fatalf("the List is of %d bytes, not more than MaxObject", len(in))
+	}
+	o, err := Parse(bytes.NewReader(in), source.Pos{File: "services.yaml", Line: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Services) != 10000 || len(o.Warnings) != 0 {
+	if len(o.Services) != n || len(o.Warnings) != 0 {
 		t.Fatalf("%d services, warnings %v", len(o.Services), o.Warnings)
 	}
 	const linesPerService = 37
-	for _, s := range []int{0, 1, 9999} {
+	for _, s := range []int{0, 1, n - 1} {
 		if got, want := o.Services[s].Pos.Line, 3+s*linesPerService; got != want {
 			t.Errorf("service %d at line %d, want %d", s, got, want)
+		}
+		if want := fmt.Sprintf("svc-%d", s); o.Services[s].Name != want {
+			t.Errorf("service %d is %s, want %s", s, o.Services[s].Name, want)
 		}
 	}
 }
 
-// BenchmarkParse measures a List of 10,000 Services as YAML:
+// BenchmarkParse measures a List of 10,000 Services, as YAML and as JSON
+// (kubectl's forms), read as Parse reads it (item by item, on all cores,
+// block YAML by the fast path) and, for YAML, whole by the YAML library on
+// one core (the reading before Lists were cut, for comparison):
 //
 //	go test -run '^$' -bench BenchmarkParse ./analyze/kube/
 func BenchmarkParse(b *testing.B) {
-	in := serviceList(10000)
-	b.SetBytes(int64(len(in)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Parse(bytes.NewReader(in), source.Pos{File: "services.yaml", Line: 1}); err != nil {
-			b.Fatal(err)
-		}
+	yamlList := serviceList(10000)
+	compact, err := yaml.YAMLToJSON(yamlList)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var jsonList bytes.Buffer
+	if err := json.Indent(&jsonList, compact, "", "    "); err != nil {
+		b.Fatal(err)
+	}
+	parsing := options{workers: runtime.GOMAXPROCS(0), split: true, fast: true}
+	for _, bc := range []struct {
+		name string
+		in   []byte
+		opts options
+	}{
+		{"yaml", yamlList, parsing},
+		{"yaml-whole", yamlList, options{workers: 1}},
+		{"json", jsonList.Bytes(), parsing},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.in)))
+			b.ReportAllocs()
+			for b.Loop() {
+				o, _, err := parse(bytes.NewReader(bc.in), source.Pos{File: "services.yaml", Line: 1}, bc.opts)
+				if err != nil || len(o.Services) != 10000 {
+					b.Fatalf("%v, %v", err, o)
+				}
+			}
+		})
 	}
 }

@@ -10,6 +10,13 @@
 // line. Secrets and all other ConfigMaps are dropped unread: they may hold
 // credentials.
 //
+// Lists are read as a stream: a splitter cuts the input at the items of
+// each List (YAML and JSON), workers on all cores decode them, and the
+// objects are filed in input order, so that a List of any size takes the
+// memory of its objects plus a few items in flight; one object may be of at
+// most [MaxObject] bytes. The block YAML kubectl prints is read by a fast
+// path straight to JSON; anything else by the YAML library.
+//
 // [ParseVersion] reads `kubectl version` in its JSON, YAML and text forms, and
 // [ParseGitVersion] parses the build versions (gitVersion, kubeletVersion,
 // kubeProxyVersion) that vendors decorate with suffixes such as "-eks-1234"

@@ -18,12 +18,12 @@ const (
 )
 
 // decodeSlice decodes an EndpointSlice of either apiVersion into v.
-func (p *parser) decodeSlice(o *rawObject, v *EndpointSlice) bool {
-	if o.apiVersion != betaSlices {
-		return p.decode(o, &v.EndpointSlice)
+func (e *entry) decodeSlice(v *EndpointSlice) bool {
+	if e.o.apiVersion != betaSlices {
+		return e.decode(&v.EndpointSlice)
 	}
 	var beta discoveryv1beta1.EndpointSlice
-	if !p.decode(o, &beta) {
+	if !e.decode(&beta) {
 		return false
 	}
 	v.EndpointSlice = sliceFromBeta(&beta)

@@ -31,33 +31,6 @@ type jsonSyntaxError struct {
 
 func (e *jsonSyntaxError) Error() string { return e.msg }
 
-// parseJSON reads the JSON documents of data, whose first line is at.
-func (p *parser) parseJSON(data []byte, at source.Pos) error {
-	r := &jsonReader{data: data, at: at, line: at.Line}
-	off := 0
-	for first := true; ; first = false {
-		i := skipSpace(data, off)
-		if i >= len(data) {
-			return nil
-		}
-		o, end, err := r.value(i, 0)
-		if err != nil && !o.hasItems {
-			return r.errorAt(err, i)
-		}
-		if err != nil { // a list cut short: keep its complete items
-			w := source.Warnf(r.pos(errOffset(err, end)), "", "%v: list cut short, %d complete item(s) kept", err, len(o.items))
-			o.itemsErr = &w
-		}
-		if aerr := p.add(&o, first); aerr != nil {
-			return aerr
-		}
-		if err != nil {
-			return nil
-		}
-		off = end
-	}
-}
-
 // errorAt turns a JSON error into a ParseError.
 func (r *jsonReader) errorAt(err error, start int) error {
 	off := min(errOffset(err, start), len(r.data))

@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -97,39 +96,4 @@ func (ms *messages) result(empty bool) *source.Failure {
 		return ms.klogErr
 	}
 	return nil
-}
-
-// stripMessages blanks out, in place, the kubectl stderr lines of data (so
-// that line numbers and offsets stay), and the leading lines of a shell's
-// "command not found" kind. It returns what it found.
-func stripMessages(data []byte, at source.Pos) *messages {
-	ms := &messages{}
-	leading := true
-	line := at.Line
-	for off := 0; off < len(data); line++ {
-		end := bytes.IndexByte(data[off:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += off
-		}
-		text := data[off:end]
-		m := notMessage
-		if len(text) > 0 && text[0] != ' ' && text[0] != '-' && text[0] != '{' && text[0] != '}' {
-			m = kubectlMessage(string(text))
-		}
-		if m == notMessage && leading && len(bytes.TrimSpace(text)) > 0 && source.ShellFailure(string(text)) {
-			m = msgFailure
-		}
-		if m != notMessage {
-			ms.add(m, source.Pos{File: at.File, Line: line}, string(text))
-			for i := off; i < end; i++ {
-				data[i] = ' '
-			}
-		} else if len(bytes.TrimSpace(text)) > 0 {
-			leading = false
-		}
-		off = end + 1
-	}
-	return ms
 }

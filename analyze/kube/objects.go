@@ -1,10 +1,11 @@
 package kube
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -85,6 +86,16 @@ type Pod struct {
 // 1.5 MiB.
 const maxObjectJSON = 8 << 20
 
+// MaxObject is the largest object Parse reads, in bytes of its text: one
+// item of a List, or one document or JSON value that is not a List (and
+// the kubectl version output ParseVersion reads). Lists themselves may be
+// of any size: their items are read one by one. The API server stores
+// objects of at most 1.5 MiB.
+const MaxObject = 16 << 20
+
+// ErrTooLarge is the cause of the error for an object over [MaxObject].
+var ErrTooLarge = fmt.Errorf("object larger than %d MiB: ipvslint reads Kubernetes objects of at most that size", MaxObject>>20)
+
 // rawObject is one object (or list) of the input before it is decoded:
 // enough of it to choose a type, and a way to get it as JSON.
 type rawObject struct {
@@ -96,9 +107,10 @@ type rawObject struct {
 	name, namespace string
 	items           []rawObject
 	hasItems        bool
+	block           int             // the items block of the input that holds (more of) its items, 0 if none
 	versionInfo     bool            // has clientVersion or serverVersion: kubectl version output
 	node            *yaml.Node      // set for YAML input
-	data            []byte          // set for JSON input: the object's bytes
+	data            []byte          // set for JSON input and YAML read by the fast path: the object as JSON
 	itemsErr        *source.Warning // a list cut short (truncated input)
 }
 
@@ -122,7 +134,117 @@ func (o *rawObject) id() string {
 	return o.kind + " " + name
 }
 
-// parser accumulates the objects of one capture.
+// isList reports whether o is a list to read the items of.
+func (o *rawObject) isList() bool {
+	return o.hasItems && (o.kind == "" || strings.HasSuffix(o.kind, "List"))
+}
+
+// entry is an object of the input decoded as far as it can be on its own:
+// what a worker hands to the parser, which files entries in input order.
+type entry struct {
+	o       rawObject
+	items   []entry          // a list's items
+	value   any              // *Service, *EndpointSlice, *Endpoints, *Node, *Pod, *ProxyConfig or *Version; nil when dropped
+	warns   []source.Warning // met while decoding, in order
+	more    []source.Warning // the kube-proxy ConfigMap's settings warnings, added unless it is a second one
+	pending bool             // a list item whose kind or apiVersion come from its list: decoded when filed
+}
+
+// decodeObject decodes an object (a list's items with it) by its kind. It
+// touches no parser state, so workers run it in parallel.
+func decodeObject(o *rawObject) entry {
+	e := entry{o: *o}
+	if o.isList() {
+		kind, apiVersion := strings.TrimSuffix(o.kind, "List"), o.apiVersion
+		e.items = make([]entry, len(o.items))
+		for i := range o.items {
+			it := &o.items[i]
+			if it.isMap {
+				if it.kind == "" {
+					it.kind = kind
+				}
+				if it.apiVersion == "" {
+					it.apiVersion = apiVersion
+				}
+			}
+			e.items[i] = decodeItem(it, true)
+		}
+		e.o.items = nil
+		return e
+	}
+	switch o.kind {
+	case "Service":
+		var v Service
+		e.setObject(e.decode(&v.Service), &v.ObjectMeta, &v.Pos, &v)
+	case "EndpointSlice":
+		var v EndpointSlice
+		e.setObject(e.decodeSlice(&v), &v.ObjectMeta, &v.Pos, &v)
+	case "Endpoints":
+		var v Endpoints
+		e.setObject(e.decode(&v.Endpoints), &v.ObjectMeta, &v.Pos, &v)
+	case "Node":
+		var v Node
+		e.setObject(e.decode(&v.Node), &v.ObjectMeta, &v.Pos, &v)
+	case "Pod":
+		var full corev1.Pod
+		if e.decode(&full) {
+			e.value = &Pod{Pod: reducePod(&full), Pos: o.pos}
+		}
+	case "ConfigMap":
+		e.configMap()
+	case "":
+		if o.versionInfo {
+			e.version()
+		}
+	}
+	e.o.node, e.o.data = nil, nil
+	return e
+}
+
+// setObject makes v, an API object decoded (ok) with metadata m and place
+// pos, the entry's value, less the metadata no rule reads.
+func (e *entry) setObject(ok bool, m *metav1.ObjectMeta, pos *source.Pos, v any) {
+	if ok {
+		trimMeta(m)
+		*pos = e.o.pos
+		e.value = v
+	}
+}
+
+// decodeItem decodes an item of a list. When known says the list's kind and
+// apiVersion are not known yet, an item that needs them is kept undecoded.
+func decodeItem(it *rawObject, known bool) entry {
+	if !it.isMap {
+		return entry{o: *it}
+	}
+	if !known && (it.kind == "" || it.apiVersion == "") {
+		return entry{o: *it, pending: true}
+	}
+	return decodeObject(it)
+}
+
+// decode decodes the object into v, a pointer to an API object. A field of
+// the wrong type is a warning and leaves that field empty; an object that
+// cannot be decoded at all is dropped with a warning.
+func (e *entry) decode(v any) bool {
+	body, err := e.o.body()
+	if err == nil {
+		err = json.Unmarshal(body, v)
+	}
+	if err == nil {
+		return true
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		e.warns = append(e.warns, source.Warnf(e.o.pos, "", "%s: %v", e.o.id(), err))
+		return true
+	}
+	e.warns = append(e.warns, source.Warnf(e.o.pos, "", "%s dropped: %v", e.o.id(), err))
+	return false
+}
+
+// parser accumulates the objects of one capture, filing the entries the
+// workers decoded in input order.
 type parser struct {
 	out     *Objects
 	seen    map[string]int // kind/namespace/name → index in its slice
@@ -131,6 +253,11 @@ type parser struct {
 	unknown map[string]*unknownKind
 	kinds   []string // unknown kinds in order of appearance
 	found   bool     // at least one object was read
+	// approx is set when the result may differ from reading the input
+	// whole: an object of a kind that is not a List had an items block, or
+	// JSON input needed a second reading as YAML that was no longer
+	// possible. Tests comparing both readings skip such inputs.
+	approx bool
 }
 
 // unknownKind counts the objects of a kind this package does not read.
@@ -139,66 +266,70 @@ type unknownKind struct {
 	count int
 }
 
-// MaxInput is the largest capture Parse and ParseVersion read. Kubernetes
-// objects are decoded whole, at several times their size in memory; a
-// capture over this size is refused with [ErrTooLarge] instead. kubectl's
-// output for 10,000 Services is about 7 MiB.
-const MaxInput = 128 << 20
-
-// ErrTooLarge is the cause of the error for a capture over [MaxInput].
-var ErrTooLarge = errors.New("capture larger than 128 MiB: Kubernetes objects are read whole, so ipvslint refuses larger ones")
-
-// readInput reads a whole capture, up to [MaxInput].
-func readInput(r io.Reader, at source.Pos) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
-	if err != nil {
-		return nil, &source.ParseError{Pos: at, Err: err}
-	}
-	if len(data) > MaxInput {
-		return nil, &source.ParseError{Pos: at, Err: ErrTooLarge}
-	}
-	return bytes.TrimPrefix(data, []byte("\ufeff")), nil
+// options choose how Parse reads; tests read whole, one object at a time,
+// to compare.
+type options struct {
+	workers int  // goroutines decoding objects
+	split   bool // cut Lists into their items
+	fast    bool // read simple block YAML without the YAML library
 }
 
 // Parse reads Kubernetes objects as kubectl prints them (see the package
 // documentation) from r, whose first line is at. It returns an error only
 // when the input is not YAML or JSON objects at all; odd objects become
 // warnings, and kubectl's error messages the result's Failure.
+//
+// Lists are read item by item, decoded on all cores, so that a List of any
+// size is read in memory bounded by its largest item (at most [MaxObject])
+// plus the objects kept.
 func Parse(r io.Reader, at source.Pos) (*Objects, error) {
+	o, _, err := parse(r, at, options{workers: runtime.GOMAXPROCS(0), split: true, fast: true})
+	return o, err
+}
+
+// parse is Parse with options; approx tells that the result may differ from
+// a reading of the input whole (see parser.approx).
+func parse(r io.Reader, at source.Pos, opts options) (o *Objects, approx bool, err error) {
 	if at.Line <= 0 {
 		at.Line = 1
 	}
-	data, err := readInput(r, at)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.IndexByte(data, '\r') >= 0 {
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
-	ms := stripMessages(data, at)
+	in := newLineReader(r, at)
 	p := &parser{out: &Objects{}, seen: map[string]int{}, unknown: map[string]*unknownKind{}}
-	p.out.Warnings = ms.warnings
-	if first := firstByte(data); first == '{' || first == '[' {
-		err = p.parseJSON(data, at)
+	switch first := in.firstByte(); first {
+	case 0:
+	case '{', '[':
+		js := &jsonSplitter{p: p, in: in, at: at, opts: opts}
+		err = p.run(js.split, opts.workers)
 		if err != nil && !p.found && first == '{' {
 			// Not JSON: maybe a YAML flow mapping.
-			if yerr := p.parseYAML(data, at); yerr == nil {
-				err = nil
+			if js.keep == nil {
+				p.approx = true
+			} else {
+				in.again(js.keep, js.keepLine)
+				ys := &yamlSplitter{p: p, in: in, at: at, opts: opts}
+				if yerr := p.run(ys.split, opts.workers); yerr == nil {
+					err = nil
+				}
 			}
 		}
-	} else {
-		err = p.parseYAML(data, at)
+	default:
+		ys := &yamlSplitter{p: p, in: in, at: at, opts: opts}
+		err = p.run(ys.split, opts.workers)
+	}
+	if derr := in.drain(); derr != nil && err == nil {
+		err = &source.ParseError{Pos: at, Err: derr}
 	}
 	p.finish()
-	p.out.Failure = ms.result(!p.found)
+	p.out.Warnings = append(in.msgs.warnings, p.out.Warnings...)
+	p.out.Failure = in.msgs.result(!p.found)
 	if err != nil {
 		var pe *source.ParseError
 		if !p.found && p.out.Failure == nil && errors.As(err, &pe) {
-			return nil, err
+			return nil, p.approx, err
 		}
 		p.out.Warnings = append(p.out.Warnings, warningOf(err))
 	}
-	return p.out, nil
+	return p.out, p.approx, nil
 }
 
 // warningOf turns a parse error met after some objects were read into a
@@ -211,24 +342,13 @@ func warningOf(err error) source.Warning {
 	return source.Warning{Msg: err.Error()}
 }
 
-// firstByte returns the first byte of data that is not white space, or 0.
-func firstByte(data []byte) byte {
-	for _, c := range data {
-		switch c {
-		case ' ', '\t', '\n', '\r':
-		default:
-			return c
-		}
-	}
-	return 0
-}
-
 // add files a top-level object (or list) of the input. first tells the
 // first document, where something other than an object means the input is
 // not Kubernetes objects at all.
-func (p *parser) add(o *rawObject, first bool) error {
+func (p *parser) add(e *entry, first bool) error {
+	o := &e.o
 	if !o.isMap && o.hasItems { // a bare YAML sequence or JSON array of objects
-		p.addList(o, "", "")
+		p.addList(e, "", "")
 		return nil
 	}
 	if !o.isMap {
@@ -238,87 +358,73 @@ func (p *parser) add(o *rawObject, first bool) error {
 		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, o.text, "not a Kubernetes object (ignored)"))
 		return nil
 	}
-	p.object(o)
+	p.file(e)
 	return nil
 }
 
 // addList files the items of a list; items without kind or apiVersion (as
 // in raw API lists such as ServiceList) get the list's.
-func (p *parser) addList(o *rawObject, kind, apiVersion string) {
+func (p *parser) addList(e *entry, kind, apiVersion string) {
 	p.found = true
-	for i := range o.items {
-		it := &o.items[i]
-		if !it.isMap {
-			p.out.Warnings = append(p.out.Warnings, source.Warnf(it.pos, it.text, "list item is not an object (ignored)"))
+	for i := range e.items {
+		it := &e.items[i]
+		if !it.o.isMap {
+			p.out.Warnings = append(p.out.Warnings, source.Warnf(it.o.pos, it.o.text, "list item is not an object (ignored)"))
 			continue
 		}
-		if it.kind == "" {
-			it.kind = kind
+		if it.o.kind == "" {
+			it.o.kind = kind
 		}
-		if it.apiVersion == "" {
-			it.apiVersion = apiVersion
+		if it.o.apiVersion == "" {
+			it.o.apiVersion = apiVersion
 		}
-		p.object(it)
+		if it.pending {
+			*it = decodeObject(&it.o)
+		}
+		p.file(it)
 	}
-	if o.itemsErr != nil {
-		p.out.Warnings = append(p.out.Warnings, *o.itemsErr)
+	if e.o.itemsErr != nil {
+		p.out.Warnings = append(p.out.Warnings, *e.o.itemsErr)
 	}
 }
 
-// object files one object by its kind.
-func (p *parser) object(o *rawObject) {
-	if o.hasItems && (o.kind == "" || strings.HasSuffix(o.kind, "List")) {
-		p.addList(o, strings.TrimSuffix(o.kind, "List"), o.apiVersion)
+// file files one decoded object by its kind.
+func (p *parser) file(e *entry) {
+	o := &e.o
+	if o.isList() {
+		p.addList(e, strings.TrimSuffix(o.kind, "List"), o.apiVersion)
 		return
 	}
-	switch o.kind {
-	case "Service":
-		var v Service
-		if p.decode(o, &v.Service) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			keep(p, &p.out.Services, o, v)
-		}
-	case "EndpointSlice":
-		var v EndpointSlice
-		if p.decodeSlice(o, &v) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			keep(p, &p.out.EndpointSlices, o, v)
-		}
-	case "Endpoints":
-		var v Endpoints
-		if p.decode(o, &v.Endpoints) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			keep(p, &p.out.Endpoints, o, v)
-		}
-	case "Node":
-		var v Node
-		if p.decode(o, &v.Node) {
-			trimMeta(&v.ObjectMeta)
-			v.Pos = o.pos
-			keep(p, &p.out.Nodes, o, v)
-		}
-	case "Pod":
-		var full corev1.Pod
-		if p.decode(o, &full) {
-			keep(p, &p.out.Pods, o, Pod{Pod: reducePod(&full), Pos: o.pos})
-		}
-	case "ConfigMap":
-		p.configMap(o)
-	case "Secret":
+	if o.kind != "" || o.versionInfo {
 		p.found = true
+	}
+	p.out.Warnings = append(p.out.Warnings, e.warns...)
+	switch v := e.value.(type) {
+	case *Service:
+		keep(p, &p.out.Services, o, *v)
+	case *EndpointSlice:
+		keep(p, &p.out.EndpointSlices, o, *v)
+	case *Endpoints:
+		keep(p, &p.out.Endpoints, o, *v)
+	case *Node:
+		keep(p, &p.out.Nodes, o, *v)
+	case *Pod:
+		keep(p, &p.out.Pods, o, *v)
+	}
+	switch o.kind {
+	case "Service", "EndpointSlice", "Endpoints", "Node", "Pod": // kept above, unless dropped
+	case "ConfigMap":
+		p.fileConfigMap(e)
+	case "Secret":
 		p.out.DroppedSecrets++
 		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "%s dropped unread: ipvslint never reads Secrets", o.id()))
 	case "":
 		if o.versionInfo {
-			p.version(o)
+			p.fileVersion(e)
 			return
 		}
 		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "object without kind (ignored)"))
 	default:
-		p.found = true
 		key := o.apiVersion + " " + o.kind
 		u := p.unknown[key]
 		if u == nil {
@@ -328,27 +434,6 @@ func (p *parser) object(o *rawObject) {
 		}
 		u.count++
 	}
-}
-
-// decode decodes o into v, a pointer to an API object. A field of the wrong
-// type is a warning and leaves that field empty; an object that cannot be
-// decoded at all is dropped with a warning.
-func (p *parser) decode(o *rawObject, v any) bool {
-	p.found = true
-	body, err := o.body()
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
-	if err == nil {
-		return true
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "%s: %v", o.id(), err))
-		return true
-	}
-	p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "%s dropped: %v", o.id(), err))
-	return false
 }
 
 // keep appends v to list, or replaces the earlier copy of the same object
@@ -420,20 +505,28 @@ func reducePod(in *corev1.Pod) corev1.Pod {
 	}
 }
 
-// version files a `kubectl version` document found among the objects.
-func (p *parser) version(o *rawObject) {
-	p.found = true
-	body, err := o.body()
+// version decodes a `kubectl version` document found among the objects.
+func (e *entry) version() {
+	body, err := e.o.body()
 	var v *Version
 	if err == nil {
-		v, err = versionFromJSON(body, o.pos)
+		v, err = versionFromJSON(body, e.o.pos)
 	}
 	if err != nil {
-		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "kubectl version document: %v", err))
+		e.warns = append(e.warns, source.Warnf(e.o.pos, "", "kubectl version document: %v", err))
+		return
+	}
+	e.value = v
+}
+
+// fileVersion files a `kubectl version` document found among the objects.
+func (p *parser) fileVersion(e *entry) {
+	v, ok := e.value.(*Version)
+	if !ok {
 		return
 	}
 	if p.out.Version != nil {
-		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "second kubectl version document (ignored)"))
+		p.out.Warnings = append(p.out.Warnings, source.Warnf(e.o.pos, "", "second kubectl version document (ignored)"))
 		return
 	}
 	p.out.Version = v

@@ -477,6 +477,12 @@ func TestParse(t *testing.T) {
 			"Service /a @1 ",
 			`W x.yaml:6: invalid YAML: did not find expected node content (rest of the input ignored): "kind: ["`,
 		}},
+		{name: "broken item of a List", in: "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata: {name: [\n",
+			wantErr: `x.yaml:7: invalid YAML: did not find expected node content: "  metadata: {name: ["`},
+		{name: "quote left open in a List", in: "kind: Node\nmetadata:\n  name: n\n---\napiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: \"b\nkind: List\n", want: []string{
+			"Node n @1  podCIDRs= kubelet= kubeProxy=",
+			`W x.yaml:12: invalid YAML: found unexpected end of stream (rest of the input ignored): "    name: \"b"`,
+		}},
 		{name: "not YAML", in: "hello world\n", wantErr: `x.yaml:1: not a Kubernetes object: "hello world"`},
 		{name: "ip addr text", in: "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n", wantErr: `x.yaml:1: invalid YAML: mapping values are not allowed in this context`},
 		{name: "bad YAML", in: "apiVersion: v1\nkind: Service\n  name: x\n", wantErr: `x.yaml:3: invalid YAML: mapping values are not allowed in this context: "  name: x"`},
@@ -587,23 +593,35 @@ func TestParseOffset(t *testing.T) {
 	}
 }
 
-// TestParseTooLarge refuses a capture over MaxInput instead of decoding it
-// whole, and reads one of exactly MaxInput bytes.
+// TestParseTooLarge refuses an object over MaxObject, naming where it
+// starts, and a kubectl version output over it.
 func TestParseTooLarge(t *testing.T) {
 	at := source.Pos{File: "cluster/services.yaml", Line: 1}
-	big := io.MultiReader(strings.NewReader("apiVersion: v1\nkind: List\nitems: []\n#"), io.LimitReader(zeros{}, MaxInput))
-	_, err := Parse(big, at)
-	want := "cluster/services.yaml:1: capture larger than 128 MiB: Kubernetes objects are read whole, so ipvslint refuses larger ones"
-	if err == nil || err.Error() != want || !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("err = %v, want %s", err, want)
+	big := strings.Repeat("x", MaxObject)
+	tests := []struct{ name, in, want string }{
+		{"yaml item", "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
+			"cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
+		{"yaml document", "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
+			"cluster/services.yaml:5: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
+		{"json item", `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
+			"cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
 	}
-	if _, err := ParseVersion(io.LimitReader(zeros{}, MaxInput+1), at); !errors.Is(err, ErrTooLarge) {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := Parse(strings.NewReader(tt.in), at)
+			if err != nil {
+				if err.Error() != tt.want || !errors.Is(err, ErrTooLarge) {
+					t.Fatalf("err = %v, want %s", err, tt.want)
+				}
+				return
+			}
+			if n := len(o.Warnings); n == 0 || o.Warnings[n-1].String() != tt.want {
+				t.Fatalf("warnings %v, want last %s", o.Warnings, tt.want)
+			}
+		})
+	}
+	if _, err := ParseVersion(io.LimitReader(zeros{}, MaxObject+1), at); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("ParseVersion err = %v, want ErrTooLarge", err)
-	}
-	head := "apiVersion: v1\nkind: List\nitems: []\n#"
-	o, err := Parse(io.MultiReader(strings.NewReader(head), io.LimitReader(spaces{}, MaxInput-int64(len(head)))), at)
-	if err != nil || o == nil {
-		t.Errorf("a capture of exactly MaxInput bytes: %v", err)
 	}
 }
 

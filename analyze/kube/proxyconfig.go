@@ -73,36 +73,51 @@ type ProxyConntrack struct {
 // (kubeadm and most installers).
 const proxyConfigKey = "config.conf"
 
-// configMap keeps the kube-proxy ConfigMap and drops any other unread.
-func (p *parser) configMap(o *rawObject) {
-	p.found = true
+// droppedConfigMap is the value of a ConfigMap other than kube-proxy's,
+// which is dropped unread.
+type droppedConfigMap struct{}
+
+// configMap decodes the kube-proxy ConfigMap; any other is dropped unread.
+func (e *entry) configMap() {
+	o := &e.o
 	named := o.namespace == "kube-system" && o.name == "kube-proxy"
 	var cm corev1.ConfigMap
 	if !named {
 		// Only the one key is looked at: ConfigMaps may hold anything.
 		body, err := o.body()
 		if err != nil || json.Unmarshal(body, &cm) != nil || !strings.Contains(cm.Data[proxyConfigKey], "KubeProxyConfiguration") {
-			p.out.DroppedConfigMaps++
+			e.value = droppedConfigMap{}
 			return
 		}
-	} else if !p.decode(o, &cm) {
-		return
-	}
-	if p.out.ProxyConfig != nil {
-		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "second kube-proxy ConfigMap %s (ignored)", o.id()))
+	} else if !e.decode(&cm) {
 		return
 	}
 	pc := &ProxyConfig{}
 	conf, ok := cm.Data[proxyConfigKey]
 	switch {
 	case !ok:
-		p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "%s has no %s key: kube-proxy settings unknown", o.id(), proxyConfigKey))
+		e.more = append(e.more, source.Warnf(o.pos, "", "%s has no %s key: kube-proxy settings unknown", o.id(), proxyConfigKey))
 	default:
 		if err := yaml.Unmarshal([]byte(conf), pc); err != nil {
-			p.out.Warnings = append(p.out.Warnings, source.Warnf(o.pos, "", "%s: %s: %v", o.id(), proxyConfigKey, err))
+			e.more = append(e.more, source.Warnf(o.pos, "", "%s: %s: %v", o.id(), proxyConfigKey, err))
 		}
 	}
 	pc.Pos = o.pos
 	pc.ConfigMap = cm.Namespace + "/" + cm.Name
-	p.out.ProxyConfig = pc
+	e.value = pc
+}
+
+// fileConfigMap files a decoded ConfigMap: the first kube-proxy one is kept.
+func (p *parser) fileConfigMap(e *entry) {
+	switch v := e.value.(type) {
+	case droppedConfigMap:
+		p.out.DroppedConfigMaps++
+	case *ProxyConfig:
+		if p.out.ProxyConfig != nil {
+			p.out.Warnings = append(p.out.Warnings, source.Warnf(e.o.pos, "", "second kube-proxy ConfigMap %s (ignored)", e.o.id()))
+			return
+		}
+		p.out.Warnings = append(p.out.Warnings, e.more...)
+		p.out.ProxyConfig = v
+	}
 }

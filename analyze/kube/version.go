@@ -75,12 +75,15 @@ func ParseVersion(r io.Reader, at source.Pos) (*Version, error) {
 	if at.Line <= 0 {
 		at.Line = 1
 	}
-	data, err := readInput(r, at)
-	if err != nil {
-		return nil, err
+	in := newLineReader(r, at)
+	data, tooLong, err := in.readAll(MaxObject)
+	switch {
+	case err != nil:
+		return nil, &source.ParseError{Pos: at, Err: err}
+	case tooLong:
+		return nil, &source.ParseError{Pos: at, Err: ErrTooLarge}
 	}
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	ms := stripMessages(data, at)
+	ms := &in.msgs
 	v := &Version{Pos: at, Warnings: ms.warnings}
 	first, firstLine := firstLineOf(data, at)
 	switch {

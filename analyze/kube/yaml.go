@@ -19,48 +19,72 @@ import (
 // yamlLine finds the line number in a YAML error message.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// parseYAML reads the YAML documents of data, whose first line is at.
-func (p *parser) parseYAML(data []byte, at source.Pos) (err error) {
+// place maps the lines of a text cut out of the input (a document less
+// the items of its Lists, or a run of List items) to the input's lines.
+type place struct {
+	at   source.Pos // the capture's first line, for errors that name no line
+	runs []lineRun  // by text line; the first starts at text line 1
+}
+
+// lineRun says that text line text is input line input, and the lines after
+// it too, up to the next run.
+type lineRun struct{ text, input int }
+
+// placeAt is the place of a text whose lines are the input's from line.
+func placeAt(at source.Pos, line int) place {
+	return place{at: at, runs: []lineRun{{1, line}}}
+}
+
+// pos returns the input position of text line n.
+func (pl *place) pos(n int) source.Pos {
+	i := len(pl.runs) - 1
+	for i > 0 && pl.runs[i].text > n {
+		i--
+	}
+	r := pl.runs[i]
+	return source.Pos{File: pl.at.File, Line: r.input + n - r.text}
+}
+
+// decodeYAML decodes the YAML documents of text (at pl): each root node is
+// handed to fn. A nil root is an empty document.
+func decodeYAML(text []byte, pl *place, fn func(root *yaml.Node) error) (err error) {
 	defer func() {
 		// The YAML decoder is third-party code; no input may crash the run.
 		if r := recover(); r != nil {
-			err = &source.ParseError{Pos: at, Err: fmt.Errorf("YAML decoder failed: %v", r)}
+			err = &source.ParseError{Pos: pl.at, Err: fmt.Errorf("YAML decoder failed: %v", r)}
 		}
 	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for first := true; ; first = false {
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); err != nil {
 			if err == io.EOF {
 				return nil
 			}
-			return yamlError(err, data, at)
+			return yamlError(err, text, pl)
 		}
 		root := &doc
 		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 			root = root.Content[0]
 		}
 		if root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
-			continue // an empty document: "---" at the start or the end
+			root = nil // an empty document: "---" at the start or the end
 		}
-		o := yamlObject(root, at, 0)
-		if err := p.add(&o, first); err != nil {
+		if err := fn(root); err != nil {
 			return err
 		}
 	}
 }
 
 // yamlError turns a YAML decoder error into a ParseError at the line it names.
-func yamlError(err error, data []byte, at source.Pos) error {
+func yamlError(err error, text []byte, pl *place) error {
 	msg := err.Error()
-	pos := at
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		pos.Line = at.Line + n - 1
 		msg = msg[len(m[0]):]
-		return source.Errorf(pos, lineText(data, n), "invalid YAML: %s", msg)
+		return source.Errorf(pl.pos(n), lineText(text, n), "invalid YAML: %s", msg)
 	}
-	return &source.ParseError{Pos: pos, Err: fmt.Errorf("invalid YAML: %s", bytes.TrimPrefix([]byte(msg), []byte("yaml: ")))}
+	return &source.ParseError{Pos: pl.at, Err: fmt.Errorf("invalid YAML: %s", bytes.TrimPrefix([]byte(msg), []byte("yaml: ")))}
 }
 
 // lineText returns line n (1-based) of data, or "".
@@ -78,13 +102,15 @@ func lineText(data []byte, n int) string {
 	return string(data)
 }
 
-// yamlObject describes the YAML node n, whose line numbers count from at.
-// depth counts the lists around it: a list is read inside a list, no deeper.
-func yamlObject(n *yaml.Node, at source.Pos, depth int) rawObject {
+// yamlObject describes the YAML node n of a text at pl. depth counts the
+// lists around it: a list is read inside a list, no deeper. blocks names
+// the text lines of the root's "items:" keys whose items were cut out of
+// the text, with the number of their block.
+func yamlObject(n *yaml.Node, pl *place, depth int, blocks map[int]int) rawObject {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	o := rawObject{pos: source.Pos{File: at.File, Line: at.Line + n.Line - 1}}
+	o := rawObject{pos: pl.pos(n.Line)}
 	switch n.Kind {
 	case yaml.MappingNode:
 		o.isMap = true
@@ -99,9 +125,14 @@ func yamlObject(n *yaml.Node, at source.Pos, depth int) rawObject {
 			case "metadata":
 				o.name, o.namespace = yamlMeta(v)
 			case "items":
-				if v.Kind == yaml.SequenceNode && depth < 2 {
-					o.hasItems = true
-					o.items = yamlItems(v, at, depth)
+				if b, ok := blocks[k.Line]; ok && depth == 0 {
+					o.hasItems, o.block, o.items = true, b, nil
+					if v.Kind == yaml.SequenceNode {
+						o.items = yamlItems(v, pl, depth)
+					}
+				} else if v.Kind == yaml.SequenceNode && depth < 2 {
+					o.hasItems, o.block = true, 0
+					o.items = yamlItems(v, pl, depth)
 				} else if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
 					o.hasItems = true // "items: null" is an empty list
 				}
@@ -112,7 +143,7 @@ func yamlObject(n *yaml.Node, at source.Pos, depth int) rawObject {
 	case yaml.SequenceNode:
 		if depth < 2 {
 			o.hasItems = true
-			o.items = yamlItems(n, at, depth)
+			o.items = yamlItems(n, pl, depth)
 		}
 	case yaml.ScalarNode:
 		o.text = n.Value
@@ -121,10 +152,10 @@ func yamlObject(n *yaml.Node, at source.Pos, depth int) rawObject {
 }
 
 // yamlItems describes the items of the list node n.
-func yamlItems(n *yaml.Node, at source.Pos, depth int) []rawObject {
+func yamlItems(n *yaml.Node, pl *place, depth int) []rawObject {
 	items := make([]rawObject, len(n.Content))
 	for i, it := range n.Content {
-		items[i] = yamlObject(it, at, depth+1)
+		items[i] = yamlObject(it, pl, depth+1, nil)
 	}
 	return items
 }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
@@ -40,7 +41,8 @@ func Build(args []string, opts bundle.Options) (*Snapshot, error) {
 
 type builder struct {
 	opts    bundle.Options
-	held    int64 // bytes of the held conntrack captures
+	mu      sync.Mutex
+	held    int64 // bytes of the held conntrack captures, under mu
 	bundles []*Bundle
 	nodes   map[string]*Node
 	cluster *Cluster
@@ -50,39 +52,47 @@ type builder struct {
 	errs    []error
 }
 
-// read reads one bundle argument into the builder.
+// read reads one bundle argument into the builder. The archive is read on
+// this goroutine while every capture is parsed on its own, as soon as its
+// bytes come (see [task]).
 func (b *builder) read(arg string, opts bundle.Options) error {
 	bs := &Bundle{Arg: arg}
 	// Captures go to a node of this bundle first; the bundle's nodes are
 	// merged with those of earlier bundles once its manifest is known.
 	nodes := map[string]*Node{}
 	var clusterCaps []*Capture
-	var objs []*kube.Objects
+	var tasks []*task
+	last := map[string]chan struct{}{} // node ("" for the cluster) → when its last capture is applied
+	budget := make(chan struct{}, maxChunks)
 	read, err := bundle.Read(arg, opts, func(c bundle.Capture, r io.Reader) error {
-		capt := &Capture{Bundle: arg, Path: c.Path, Line: c.Line, Kind: c.Kind, Command: c.Command}
-		cr := &countingReader{r: r}
+		t := &task{capt: &Capture{Bundle: arg, Path: c.Path, Line: c.Line, Kind: c.Kind, Command: c.Command},
+			in: newPipe(budget), prev: last[c.Node], applied: make(chan struct{})}
+		last[c.Node] = t.applied
 		if c.Node == "" {
-			clusterCaps = append(clusterCaps, capt)
-			if o := b.parseCluster(capt, cr); o != nil {
-				objs = append(objs, o)
-			}
+			clusterCaps = append(clusterCaps, t.capt)
 		} else {
 			n := nodes[c.Node]
 			if n == nil {
 				n = newNode(c.Node)
 				nodes[c.Node] = n
 			}
-			n.Captures = append(n.Captures, capt)
-			b.parseNode(n, capt, cr)
+			n.Captures = append(n.Captures, t.capt)
+			t.node = n
 		}
-		capt.Bytes = cr.n
-		if capt.Status == StatusOK && cr.blank() {
-			capt.Status, capt.Detail, capt.Counts = StatusEmpty, "no output", nil
-		}
-		return nil
+		tasks = append(tasks, t)
+		go b.run(t)
+		return t.in.fill(r)
 	})
+	for _, t := range tasks {
+		<-t.applied
+	}
 	if err != nil {
 		return err
+	}
+	for _, t := range tasks {
+		if t.capt.err != nil {
+			b.errs = append(b.errs, t.capt.err)
+		}
 	}
 	bs.Format, bs.Loose, bs.Ignored, bs.Warnings = read.Format, read.Loose, read.Ignored, read.Warnings
 	bs.manifest, bs.sums = read.Manifest, read.Sums
@@ -95,8 +105,10 @@ func (b *builder) read(arg string, opts bundle.Options) error {
 	}
 	b.bundles = append(b.bundles, bs)
 	b.cluster.Captures = append(b.cluster.Captures, clusterCaps...)
-	for _, o := range objs {
-		b.addObjects(bs, o)
+	for _, t := range tasks {
+		if t.objects != nil {
+			b.addObjects(bs, t.objects)
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(nodes)) {
 		if err := b.mergeNode(bs, nodes[name]); err != nil {
@@ -104,6 +116,49 @@ func (b *builder) read(arg string, opts bundle.Options) error {
 		}
 	}
 	return nil
+}
+
+// task is one capture of an archive being read: its parser runs on its own
+// goroutine while the archive reader goes on, and its result is applied to
+// its node (or to the cluster) in capture order, so that the snapshot is
+// the same as a reading one capture after the other.
+type task struct {
+	capt    *Capture
+	node    *Node // nil for a cluster capture
+	in      *pipe
+	prev    chan struct{} // closed when the previous capture of the node (or cluster) is applied; nil for the first
+	applied chan struct{}
+	objects *kube.Objects // what a cluster capture holds
+}
+
+// run parses a capture and applies the result after the captures before it.
+// A conntrack capture is summarised by its node's addresses, so it is
+// parsed only once those before it are applied.
+func (b *builder) run(t *task) {
+	defer close(t.applied)
+	wait := func() {
+		if t.prev != nil {
+			<-t.prev
+		}
+	}
+	cr := &countingReader{r: t.in}
+	var apply func()
+	switch {
+	case t.node == nil:
+		apply = b.parseCluster(t, cr)
+	case t.capt.Kind == bundle.KindConntrack:
+		wait()
+		apply = b.parseNode(t.node, t.capt, cr)
+	default:
+		apply = b.parseNode(t.node, t.capt, cr)
+	}
+	t.in.drain()
+	wait()
+	apply()
+	t.capt.Bytes = cr.n
+	if t.capt.Status == StatusOK && cr.blank() {
+		t.capt.Status, t.capt.Detail, t.capt.Counts = StatusEmpty, "no output", nil
+	}
 }
 
 func newNode(name string) *Node {
@@ -124,105 +179,128 @@ func (n *Node) claim(name string, capt *Capture, rank int, result any) {
 	n.slots[name] = slot{capture: capt, rank: rank, result: result}
 }
 
-// parseNode parses one node capture and offers its result to the node.
-func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) {
+// parseNode parses one node capture; the function it returns offers the
+// result to the node.
+func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) func() {
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindIPAddr:
 		res, err := ipaddr.ParseDevice(r, at, bundle.CommandDevice(capt.Command))
-		if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
-			return
-		}
-		capt.Format, capt.Warnings = string(res.Form), res.Warnings
-		ipvsAddrs, addrs := 0, 0
-		for _, ifc := range res.Interfaces {
-			addrs += len(ifc.Addresses)
-			if ifc.Name == IPVSInterface {
-				ipvsAddrs = len(ifc.Addresses)
-			}
-		}
-		capt.Counts = []Count{{"interfaces", len(res.Interfaces)}, {"addresses", addrs}, {"kube-ipvs0 addresses", ipvsAddrs}}
-		if have, ok := n.slots["ip-addr"]; ok && res.Partial {
-			// Grep'd fragments of one node's addresses add up.
-			if prev := have.result.(*ipaddr.Result); prev.Partial {
-				prev.Merge(res)
-				capt.Detail = "fragment, read with " + have.capture.Pos().String()
-				n.setLocal(prev)
+		return func() {
+			if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
 				return
 			}
-		}
-		rank := 1
-		if res.Form == ipaddr.FormOneLine || res.Partial { // no flags, state or kind; or a fragment
-			rank = 0
-		}
-		n.claim("ip-addr", capt, rank, res)
-		if n.slots["ip-addr"].capture == capt {
-			n.setLocal(res)
+			capt.Format, capt.Warnings = string(res.Form), res.Warnings
+			ipvsAddrs, addrs := 0, 0
+			for _, ifc := range res.Interfaces {
+				addrs += len(ifc.Addresses)
+				if ifc.Name == IPVSInterface {
+					ipvsAddrs = len(ifc.Addresses)
+				}
+			}
+			capt.Counts = []Count{{"interfaces", len(res.Interfaces)}, {"addresses", addrs}, {"kube-ipvs0 addresses", ipvsAddrs}}
+			if have, ok := n.slots["ip-addr"]; ok && res.Partial {
+				// Grep'd fragments of one node's addresses add up.
+				if prev := have.result.(*ipaddr.Result); prev.Partial {
+					prev.Merge(res)
+					capt.Detail = "fragment, read with " + have.capture.Pos().String()
+					n.setLocal(prev)
+					return
+				}
+			}
+			rank := 1
+			if res.Form == ipaddr.FormOneLine || res.Partial { // no flags, state or kind; or a fragment
+				rank = 0
+			}
+			n.claim("ip-addr", capt, rank, res)
+			if n.slots["ip-addr"].capture == capt {
+				n.setLocal(res)
+			}
 		}
 	case bundle.KindIPVS:
 		res, err := ipvs.Parse(r, at)
-		if !b.settle(capt, err, failureOf(res, func(x *ipvs.Table) *source.Failure { return x.Failure })) {
-			return
+		return func() {
+			if !b.settle(capt, err, failureOf(res, func(x *ipvs.Table) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Format, capt.Warnings = string(res.Format), res.Warnings
+			capt.Counts = ipvsCounts(res)
+			if t := res.Timeouts; t != nil {
+				capt.Detail = fmt.Sprintf("timeouts: tcp %ds, tcpfin %ds, udp %ds", t.TCP, t.TCPFin, t.UDP)
+			}
+			name, rank := ipvsSlot(res)
+			n.claim(name, capt, rank, res)
 		}
-		capt.Format, capt.Warnings = string(res.Format), res.Warnings
-		capt.Counts = ipvsCounts(res)
-		if t := res.Timeouts; t != nil {
-			capt.Detail = fmt.Sprintf("timeouts: tcp %ds, tcpfin %ds, udp %ds", t.TCP, t.TCPFin, t.UDP)
-		}
-		name, rank := ipvsSlot(res)
-		n.claim(name, capt, rank, res)
 	case bundle.KindConntrack:
+		// Called once the captures before it are applied: the node's
+		// addresses are known, or it waits for them.
 		if len(n.local) == 0 || len(n.deferred) > 0 {
 			// The node's addresses are not known yet: hold the capture
 			// (and those after it, so that they are offered in order).
 			b.hold(n, capt, r)
-			return
+		} else {
+			b.summarize(n, capt, r)
 		}
-		b.summarize(n, capt, r)
+		return func() {}
 	case bundle.KindSysctl:
 		res, err := sysctl.Parse(r, at)
-		if !b.settle(capt, err, failureOf(res, func(x *sysctl.Result) *source.Failure { return x.Failure })) {
-			return
+		return func() {
+			if !b.settle(capt, err, failureOf(res, func(x *sysctl.Result) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Warnings = res.Warnings
+			capt.Counts = []Count{{"parameters", len(res.Entries)}, {"missing", len(res.Missing)}}
+			n.claim("sysctl", capt, 0, res)
 		}
-		capt.Warnings = res.Warnings
-		capt.Counts = []Count{{"parameters", len(res.Entries)}, {"missing", len(res.Missing)}}
-		n.claim("sysctl", capt, 0, res)
 	case bundle.KindListen:
 		res, err := ss.Parse(r, at)
-		if !b.settle(capt, err, failureOf(res, func(x *ss.Result) *source.Failure { return x.Failure })) {
-			return
+		return func() {
+			if !b.settle(capt, err, failureOf(res, func(x *ss.Result) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Warnings = res.Warnings
+			capt.Counts = []Count{{"sockets", len(res.Sockets)}}
+			n.claim("ss", capt, 0, res)
 		}
-		capt.Warnings = res.Warnings
-		capt.Counts = []Count{{"sockets", len(res.Sockets)}}
-		n.claim("ss", capt, 0, res)
 	case bundle.KindUname:
 		res, err := uname.Parse(r, at)
-		if !b.settle(capt, err, failureOf(res, func(x *uname.Result) *source.Failure { return x.Failure })) {
-			return
+		return func() {
+			if !b.settle(capt, err, failureOf(res, func(x *uname.Result) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Warnings, capt.Detail = res.Warnings, "kernel "+res.Release
+			n.claim("uname", capt, 0, res)
 		}
-		capt.Warnings, capt.Detail = res.Warnings, "kernel "+res.Release
-		n.claim("uname", capt, 0, res)
 	case bundle.KindProxyMode:
 		data, err := io.ReadAll(io.LimitReader(r, 4096))
-		if err != nil {
-			b.invalid(capt, err)
-			return
+		return func() {
+			if err != nil {
+				b.invalid(capt, err)
+				return
+			}
+			mode := strings.TrimSpace(string(data))
+			capt.Status, capt.Detail = StatusOK, "mode "+mode
+			if source.ShellFailure(mode) || strings.ContainsAny(mode, " \n") {
+				capt.Status, capt.Detail = StatusFailed, source.Clip(mode)
+				return
+			}
+			n.claim("proxy-mode", capt, 0, mode)
 		}
-		mode := strings.TrimSpace(string(data))
-		capt.Status, capt.Detail = StatusOK, "mode "+mode
-		if source.ShellFailure(mode) || strings.ContainsAny(mode, " \n") {
-			capt.Status, capt.Detail = StatusFailed, source.Clip(mode)
-			return
-		}
-		n.claim("proxy-mode", capt, 0, mode)
 	default:
-		lines, err := countLines(r)
+		return b.keptCapture(capt, r)
+	}
+}
+
+// keptCapture counts the lines of a capture ipvslint keeps without parsing
+// it; the function it returns records them.
+func (b *builder) keptCapture(capt *Capture, r io.Reader) func() {
+	lines, err := countLines(r)
+	return func() {
 		if err != nil {
 			b.invalid(capt, err)
 			return
 		}
-		capt.Status = StatusKept
-		capt.Counts = []Count{{"lines", lines}}
+		capt.Status, capt.Counts = StatusKept, []Count{{"lines", lines}}
 	}
 }
 
@@ -256,6 +334,8 @@ var maxHeld int64 = 32 << 20
 func (b *builder) hold(n *Node, capt *Capture, r io.Reader) {
 	capt.Status = StatusOK
 	d := deferred{capture: capt}
+	b.mu.Lock() // nodes are read in parallel
+	defer b.mu.Unlock()
 	room := maxHeld - b.held
 	data, err := io.ReadAll(io.LimitReader(r, room+1))
 	if err == nil && int64(len(data)) > room {
@@ -376,34 +456,34 @@ func ipvsCounts(t *ipvs.Table) []Count {
 	return []Count{{"virtual services", len(t.Services)}, {"real servers", dests}}
 }
 
-// parseCluster parses one cluster capture; it returns the objects it holds.
-func (b *builder) parseCluster(capt *Capture, r io.Reader) *kube.Objects {
+// parseCluster parses one cluster capture; the function it returns
+// records the result, and the objects in t.
+func (b *builder) parseCluster(t *task, r io.Reader) func() {
+	capt := t.capt
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindKubeVersion:
 		v, err := kube.ParseVersion(r, at)
-		if !b.settle(capt, err, failureOf(v, func(x *kube.Version) *source.Failure { return x.Failure })) {
-			return nil
+		return func() {
+			if !b.settle(capt, err, failureOf(v, func(x *kube.Version) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Warnings = v.Warnings
+			capt.Detail = "server " + orNone(v.Server) + ", client " + orNone(v.Client)
+			t.objects = &kube.Objects{Version: v}
 		}
-		capt.Warnings = v.Warnings
-		capt.Detail = "server " + orNone(v.Server) + ", client " + orNone(v.Client)
-		return &kube.Objects{Version: v}
 	case bundle.KindKube:
 		o, err := kube.Parse(r, at)
-		if !b.settle(capt, err, failureOf(o, func(x *kube.Objects) *source.Failure { return x.Failure })) {
-			return nil
+		return func() {
+			if !b.settle(capt, err, failureOf(o, func(x *kube.Objects) *source.Failure { return x.Failure })) {
+				return
+			}
+			capt.Warnings = o.Warnings
+			capt.Counts = kubeCounts(o)
+			t.objects = o
 		}
-		capt.Warnings = o.Warnings
-		capt.Counts = kubeCounts(o)
-		return o
 	default:
-		lines, err := countLines(r)
-		if err != nil {
-			b.invalid(capt, err)
-			return nil
-		}
-		capt.Status, capt.Counts = StatusKept, []Count{{"lines", lines}}
-		return nil
+		return b.keptCapture(capt, r)
 	}
 }
 
@@ -442,9 +522,11 @@ func (b *builder) settle(capt *Capture, err error, failure *source.Failure) bool
 	return true
 }
 
+// invalid marks a capture that its parser could not read; the error is
+// joined into Build's in capture order.
 func (b *builder) invalid(capt *Capture, err error) {
 	capt.Status, capt.Detail = StatusInvalid, err.Error()
-	b.errs = append(b.errs, fmt.Errorf("%s: %w", capt.Bundle, err))
+	capt.err = fmt.Errorf("%s: %w", capt.Bundle, err)
 }
 
 // failureOf returns the Failure of a parse result, nil for a nil result.
@@ -466,6 +548,9 @@ func (b *builder) finish() (*Snapshot, error) {
 				b.reread(n, d.capture)
 			} else {
 				b.summarize(n, d.capture, bytes.NewReader(d.data))
+			}
+			if d.capture.err != nil {
+				b.errs = append(b.errs, d.capture.err)
 			}
 		}
 		n.deferred = nil

@@ -113,7 +113,8 @@ func (n *Node) adopt(src *Node) {
 // objectKey names a cluster object across bundles.
 type objectKey struct{ kind, namespace, name string }
 
-// objectEntry is the copy of an object kept so far and the age of its bundle.
+// objectEntry is the object kept so far (a pointer into the objects of its
+// bundle) and the age of its bundle.
 type objectEntry struct {
 	seq       int // first-seen order, for a stable output
 	createdAt time.Time
@@ -136,19 +137,25 @@ func (b *builder) addObjects(bs *Bundle, o *kube.Objects) {
 		e.createdAt, e.obj = bs.CreatedAt, obj
 		b.objects[k] = e
 	}
-	for _, s := range o.Services {
+	// Pointers into o, so that the objects are copied once, by mergedObjects.
+	for i := range o.Services {
+		s := &o.Services[i]
 		put("Service", s.Namespace, s.Name, s)
 	}
-	for _, s := range o.EndpointSlices {
+	for i := range o.EndpointSlices {
+		s := &o.EndpointSlices[i]
 		put("EndpointSlice", s.Namespace, s.Name, s)
 	}
-	for _, e := range o.Endpoints {
+	for i := range o.Endpoints {
+		e := &o.Endpoints[i]
 		put("Endpoints", e.Namespace, e.Name, e)
 	}
-	for _, n := range o.Nodes {
+	for i := range o.Nodes {
+		n := &o.Nodes[i]
 		put("Node", "", n.Name, n)
 	}
-	for _, p := range o.Pods {
+	for i := range o.Pods {
+		p := &o.Pods[i]
 		put("Pod", p.Namespace, p.Name, p)
 	}
 	if o.ProxyConfig != nil {
@@ -165,24 +172,44 @@ func (b *builder) mergedObjects() *kube.Objects {
 	for _, e := range b.objects {
 		entries[e.seq] = e
 	}
-	o := &kube.Objects{}
+	// Size the lists first: their objects are large.
+	var services, endpointSlices, pods int
+	for _, e := range entries {
+		switch e.obj.(type) {
+		case *kube.Service:
+			services++
+		case *kube.EndpointSlice:
+			endpointSlices++
+		case *kube.Pod:
+			pods++
+		}
+	}
+	o := &kube.Objects{Services: sized[kube.Service](services), EndpointSlices: sized[kube.EndpointSlice](endpointSlices), Pods: sized[kube.Pod](pods)}
 	for _, e := range entries {
 		switch x := e.obj.(type) {
-		case kube.Service:
-			o.Services = append(o.Services, x)
-		case kube.EndpointSlice:
-			o.EndpointSlices = append(o.EndpointSlices, x)
-		case kube.Endpoints:
-			o.Endpoints = append(o.Endpoints, x)
-		case kube.Node:
-			o.Nodes = append(o.Nodes, x)
-		case kube.Pod:
-			o.Pods = append(o.Pods, x)
+		case *kube.Service:
+			o.Services = append(o.Services, *x)
+		case *kube.EndpointSlice:
+			o.EndpointSlices = append(o.EndpointSlices, *x)
+		case *kube.Endpoints:
+			o.Endpoints = append(o.Endpoints, *x)
+		case *kube.Node:
+			o.Nodes = append(o.Nodes, *x)
+		case *kube.Pod:
+			o.Pods = append(o.Pods, *x)
 		case *kube.ProxyConfig:
 			o.ProxyConfig = x
 		}
 	}
 	return o
+}
+
+// sized returns an empty list with room for n elements, nil for none.
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
 }
 
 // looseRequired are the node captures the rules cannot do without, by slot,

@@ -67,6 +67,7 @@ type Capture struct {
 	Unused   string           `json:"unused,omitempty"` // why the node does not use it (another capture of the same slot came first)
 	Warnings []source.Warning `json:"warnings,omitempty"`
 	Bytes    int64            `json:"bytes"`
+	err      error            // why the parser could not read it, for Build's error
 }
 
 // Pos returns the place of the capture's first line.

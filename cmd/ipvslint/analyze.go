@@ -35,6 +35,9 @@ What the captures hold that could not be read (a line skipped, an address
 replaced by a placeholder) is listed after the findings as read warnings,
 with node and file:line, in every format but JUnit.
 
+On a terminal, a long reading shows its progress on standard error; --quiet
+prints neither that nor the count of warnings met while reading.
+
 --expect IP:PORT[/PROTO] tells the rules that clients use that destination (a
 port of a load balancer that the Service itself does not declare, say); give
 it once per destination.
@@ -115,7 +118,10 @@ func runAnalyze(c *cli.Context) error {
 		}
 	}
 	ph.done("compile")
-	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	bopts := bundleOptions(c)
+	pr := startProgress(c, &bopts)
+	snap, buildErr := snapshot.Build(args, bopts)
+	pr.end()
 	ph.done("read")
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
@@ -161,7 +167,7 @@ func runAnalyze(c *cli.Context) error {
 	ph.done("report")
 	// The reports list the read warnings, except JUnit and the input
 	// document: say how many there are.
-	if n := len(report.ReadWarnings(snap)); n > 0 && (eng == nil || format == "junit") {
+	if n := len(report.ReadWarnings(snap)); n > 0 && (eng == nil || format == "junit") && !c.Bool("quiet") {
 		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them\n", n)
 	}
 	switch {

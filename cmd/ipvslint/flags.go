@@ -45,6 +45,7 @@ func bundleFlags() []cli.Flag {
 		&cli.StringFlag{Name: "node", Value: bundle.DefaultNode, Usage: "node name of loose captures (pasted outputs)"},
 		&cli.IntFlag{Name: "max-entries", Value: bundle.DefaultMaxEntries, Usage: "refuse archives with more entries than `N`"},
 		&cli.Int64Flag{Name: "max-bytes", Value: bundle.DefaultMaxBytes, Usage: "refuse bundles that unpack to more than `BYTES`"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress and no hints on standard error (errors still)"},
 	}
 }
 
@@ -93,6 +94,11 @@ func useColor(c *cli.Context, w io.Writer) bool {
 	if c.Bool("no-color") || os.Getenv("NO_COLOR") != "" {
 		return false
 	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && isatty.IsTerminal(f.Fd())
 }

@@ -20,7 +20,8 @@ counted in each, and every warning with its file and line. Use it first when a
 bundle arrives, to see that ipvslint reads what the customer sent.
 
 Several BUNDLE arguments are merged into one view (one per node, typically).
-Loose captures belong to the node named by --node.
+Loose captures belong to the node named by --node. On a terminal, a long
+reading shows its progress on standard error (--quiet: none).
 
 Examples:
    ipvslint inspect ipvslint-node-a-20261125T101500Z.tar.gz
@@ -47,7 +48,10 @@ func runInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, buildErr := snapshot.Build(args, bundleOptions(c))
+	opts := bundleOptions(c)
+	pr := startProgress(c, &opts)
+	snap, buildErr := snapshot.Build(args, opts)
+	pr.end()
 	if snap == nil {
 		return cli.Exit(buildErr.Error(), exitUsage)
 	}
