@@ -144,19 +144,31 @@ type destKey struct {
 	dst   netip.AddrPort
 }
 
-// bounded counts up to MaxDistinct distinct values of K.
+// bounded counts up to MaxDistinct distinct values of K. It is a list,
+// searched from the front: with so few values that is faster than hashing,
+// and a value counted before moves one place forward each time it is seen,
+// so the frequent ones are found first.
 type bounded[K comparable] struct {
-	m     map[K]int
+	keys  []K
+	ns    []int
 	other int
 }
 
 // add counts one k.
 func (b *bounded[K]) add(k K) {
-	if _, ok := b.m[k]; ok || len(b.m) < MaxDistinct {
-		if b.m == nil {
-			b.m = make(map[K]int)
+	for i, have := range b.keys {
+		if have == k {
+			b.ns[i]++
+			if i > 0 && b.ns[i] > b.ns[i-1] {
+				b.keys[i-1], b.keys[i] = b.keys[i], b.keys[i-1]
+				b.ns[i-1], b.ns[i] = b.ns[i], b.ns[i-1]
+			}
+			return
 		}
-		b.m[k]++
+	}
+	if len(b.keys) < MaxDistinct {
+		b.keys = append(b.keys, k)
+		b.ns = append(b.ns, 1)
 		return
 	}
 	b.other++
@@ -164,9 +176,9 @@ func (b *bounded[K]) add(k K) {
 
 // counts returns b with its values written by str.
 func (b *bounded[K]) counts(str func(K) string) Counts {
-	c := Counts{Counts: make(map[string]int, len(b.m)), Other: b.other}
-	for k, n := range b.m {
-		c.Counts[str(k)] += n
+	c := Counts{Counts: make(map[string]int, len(b.keys)), Other: b.other}
+	for i, k := range b.keys {
+		c.Counts[str(k)] += b.ns[i]
 	}
 	return c
 }

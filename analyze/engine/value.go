@@ -4,8 +4,10 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -106,45 +108,90 @@ func reflectValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 	return ast.InterfaceToValue(v.Interface()) // floats and the rare rest: as JSON has them
 }
 
-// structValue converts a struct by its json tags. A struct with embedded
-// fields or tag options other than omitempty is left to
+// structValue converts a struct by its json tags, its embedded structs'
+// fields promoted as encoding/json promotes them. A struct with tag options
+// other than omitempty, or embedded fields of other kinds, is left to
 // ast.InterfaceToValue.
 func structValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
-	t := v.Type()
-	pairs := make([][2]*ast.Term, 0, t.NumField())
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			return ast.InterfaceToValue(v.Interface())
-		}
-		if !f.IsExported() {
-			continue
-		}
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" && opts == "" {
-			continue
-		}
-		if opts != "" && opts != "omitempty" {
-			return ast.InterfaceToValue(v.Interface())
-		}
-		if name == "" {
-			name = f.Name
-		}
-		child := sel.Child(name)
+	fields, ok := fieldsOf(v.Type())
+	if !ok {
+		return ast.InterfaceToValue(v.Interface())
+	}
+	pairs := make([][2]*ast.Term, 0, len(fields))
+	for _, f := range fields {
+		child := sel.Child(f.name)
 		if child == nil {
 			continue
 		}
-		fv := v.Field(i)
-		if opts == "omitempty" && empty(fv) {
+		fv := v.FieldByIndex(f.index)
+		if f.omitempty && empty(fv) {
 			continue
 		}
 		e, err := reflectValue(fv, child)
 		if err != nil {
 			return nil, err
 		}
-		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(name), ast.NewTerm(e)})
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(e)})
 	}
 	return ast.NewObject(pairs...), nil
+}
+
+// field is a JSON field of a struct type: its name, where it is (through
+// embedded structs), and whether omitempty leaves it out when empty.
+type field struct {
+	name      string
+	index     []int
+	omitempty bool
+}
+
+// fields caches fieldsOf by type: a document has many values of few types.
+var fields sync.Map // reflect.Type → []field, or nil when it cannot be converted here
+
+// fieldsOf returns the JSON fields of struct type t in order; false when t
+// has what structValue leaves to ast.InterfaceToValue.
+func fieldsOf(t reflect.Type) ([]field, bool) {
+	if cached, ok := fields.Load(t); ok {
+		fs, _ := cached.([]field)
+		return fs, fs != nil
+	}
+	fs, ok := collectFields(t, nil)
+	if !ok {
+		fs = nil
+	}
+	fields.Store(t, fs)
+	return fs, ok
+}
+
+// collectFields lists the fields of t below the index path at.
+func collectFields(t reflect.Type, at []int) ([]field, bool) {
+	var out []field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		index := append(slices.Clone(at), i)
+		if f.Anonymous {
+			if name != "" || f.Type.Kind() != reflect.Struct {
+				return nil, false
+			}
+			promoted, ok := collectFields(f.Type, index)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, promoted...)
+			continue
+		}
+		if !f.IsExported() || name == "-" && opts == "" {
+			continue
+		}
+		if opts != "" && opts != "omitempty" {
+			return nil, false
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, field{name: name, index: index, omitempty: opts == "omitempty"})
+	}
+	return out, true
 }
 
 // empty tells the values that omitempty leaves out, as encoding/json does.

@@ -152,9 +152,11 @@ func (r *Result) Interface(name string) *Interface {
 // Addrs returns the distinct IP addresses of the interface, without prefix
 // lengths, in the order first printed.
 func (it *Interface) Addrs() []netip.Addr {
-	var out []netip.Addr
+	out := make([]netip.Addr, 0, len(it.Addresses))
+	seen := make(map[netip.Addr]bool, len(it.Addresses)) // kube-ipvs0 holds thousands
 	for _, a := range it.Addresses {
-		if ip := a.Prefix.Addr(); !slices.Contains(out, ip) {
+		if ip := a.Prefix.Addr(); !seen[ip] {
+			seen[ip] = true
 			out = append(out, ip)
 		}
 	}

@@ -138,3 +138,22 @@ type deferred struct {
 	data    []byte
 	reread  bool
 }
+
+// DropParsed frees what the parsers made of the captures (the nodes'
+// tables, the conntrack summaries, the Kubernetes objects) once the facts
+// are built from them, so that a large bundle's tables are not kept alive
+// through the rules and the report. What tells of the captures (their
+// states, counts and warnings, the missing ones, the bundles) stays.
+func (s *Snapshot) DropParsed() {
+	if s.Cluster != nil {
+		s.Cluster.Objects = nil
+	}
+	for _, n := range s.Nodes {
+		n.Addr, n.IPVS, n.Conntrack, n.Sysctl, n.Listen, n.Kernel = nil, nil, nil, nil, nil, nil
+		for name, sl := range n.slots {
+			sl.result = nil
+			n.slots[name] = sl
+		}
+		n.local, n.deferred = nil, nil
+	}
+}

@@ -133,6 +133,7 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	snap.DropParsed() // the facts are built: free the tables before the rules run
 	ph.done("input")
 
 	var write func(io.Writer, report.Style) error

@@ -37,6 +37,7 @@ import data.ipvslint.lib
 findings contains f if {
 	some node_name
 	some d in input.nodes[node_name].traffic.unreplied
+	telling(d) # the cheap test first: most destinations of a busy node have attempts in flight
 	lib.capture_ok(node_name, "conntrack")
 	some o in d.owners
 	dead := [rs | some rs in silent(d); rs.state in corroborating]
@@ -89,6 +90,16 @@ significant(d) if {
 significant(d) if {
 	d.unreplied > 0
 	d.unreplied == d.flows
+}
+
+# telling(d) is true when the destination's unreplied connections are significant or a real server
+# answered none of min_silent or more.
+telling(d) if significant(d)
+
+telling(d) if {
+	some rs in d.realServers
+	rs.unreplied >= min_silent
+	rs.replied == 0
 }
 
 # silent(d) are the real servers that answered none of the min_silent or more connections sent to
