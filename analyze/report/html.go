@@ -204,7 +204,7 @@ func newHTMLReport(a *Analysis) *htmlReport {
 		return cmp.Or(cmp.Compare(min(len(x.Name), 1), min(len(y.Name), 1)), worse(&x.htmlGroup, &y.htmlGroup), cmp.Compare(x.Name, y.Name))
 	})
 	for i, n := range r.Nodes {
-		n.ID = "node-" + strconv.Itoa(i+1)
+		n.ID = "group-" + strconv.Itoa(i+1) // not node-N, the form of a redacted node name
 		for j, s := range n.Services {
 			s.ID = n.ID + "-service-" + strconv.Itoa(j+1)
 		}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,48 +15,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/trace"
 )
-
-// analyzeHTML runs `ipvslint analyze --format html` in process on an
-// example bundle.
-func analyzeHTML(t *testing.T, name string) []byte {
-	t.Helper()
-	var out, errb bytes.Buffer
-	if code := run([]string{"ipvslint", "analyze", "--format", "html", "--fail-on", "never", filepath.Join("..", "..", "bundles", name)}, &out, &errb); code != 0 {
-		t.Fatalf("analyze %s: exit code %d: %s", name, code, errb.String())
-	}
-	return out.Bytes()
-}
-
-// TestAnalyzeHTMLGolden compares the HTML reports of two example bundles
-// with their golden files (-update rewrites them; read them, and open
-// them in a browser), and checks that a second run writes the same bytes.
-func TestAnalyzeHTMLGolden(t *testing.T) {
-	for _, name := range []string{"local-listener-before-1-26", "etp-local-1-24-vpc"} {
-		t.Run(name, func(t *testing.T) {
-			got := analyzeHTML(t, name)
-			if again := analyzeHTML(t, name); !bytes.Equal(got, again) {
-				t.Error("two runs wrote different reports")
-			}
-			path := filepath.Join("testdata", "html", name+".html")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./cmd/ipvslint -run TestAnalyzeHTMLGolden -update writes it: read it before committing)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the report; rerun with -update and read the diff", path)
-			}
-		})
-	}
-}
 
 // TestTracePaths checks the facts each diagram of an example bundle is
 // drawn from against ipvslint trace's own result for the same connection.
