@@ -112,11 +112,8 @@ type Path struct {
 	// nil when none.
 	Listener *input.Listener
 
-	// Verdict, Reason and Behaviours are those of the trace; Works is true
-	// when the Service's backends answer (served, with or without the
-	// client's address).
+	// Verdict, Reason and Behaviours are those of the trace.
 	Verdict, Reason string
-	Works           bool
 	Behaviours      []string
 	Steps           []PathStep
 	Assumptions     []string

@@ -361,14 +361,24 @@ func realServerTag(rs PathRealServer) string {
 	return tag
 }
 
+// realServerWords tells in a sentence which real servers IPVS may choose
+// and where they are, three at most.
 func realServerWords(rss []PathRealServer) string {
-	var local int
-	for _, rs := range rss {
-		if rs.Local {
-			local++
+	var where []string
+	for _, rs := range rss[:min(len(rss), 3)] {
+		w := rs.Addr
+		switch {
+		case rs.Local:
+			w += " on the node"
+		case rs.NodeName != "":
+			w += " on " + rs.NodeName
 		}
+		where = append(where, w)
 	}
-	return fmt.Sprintf("It may choose %s, %d on the node.", plural(len(rss), "real server"), local)
+	if len(rss) > 3 {
+		where = append(where, fmt.Sprintf("%d more", len(rss)-3))
+	}
+	return fmt.Sprintf("It may choose %s: %s.", plural(len(rss), "real server"), strings.Join(where, ", "))
 }
 
 // listenerLines tells the local process and what it listens on.

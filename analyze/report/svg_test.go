@@ -91,6 +91,9 @@ func TestDiagramTexts(t *testing.T) {
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("box texts %q\nwant %q", got, want)
 	}
+	if want := "It may choose 4 real servers: 10.0.16.24:80, 10.0.16.25:80, 10.0.16.26:80 on the node, 1 more."; !strings.Contains(d.Desc, want) {
+		t.Errorf("desc %q does not say %q", d.Desc, want)
+	}
 	if got, want := clip("a-very-long-service-name", 10), "a-very-lo…"; got != want {
 		t.Errorf("clip = %q, want %q", got, want)
 	}

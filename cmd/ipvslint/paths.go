@@ -95,7 +95,7 @@ func pathOf(q report.PathQuery, in *trace.Input, r *trace.Result) report.Path {
 		IP: in.To.IP, Port: in.To.Port, Protocol: in.To.Protocol,
 		Address: in.Address.Kind, Interface: in.Address.Interface, Served: in.Address.Served,
 		Listener: in.Listener,
-		Verdict:  r.Verdict, Reason: r.Reason, Works: trace.Works(r.Verdict), Behaviours: r.Behaviours, Assumptions: r.Assumptions,
+		Verdict:  r.Verdict, Reason: r.Reason, Behaviours: r.Behaviours, Assumptions: r.Assumptions,
 	}
 	if vs := in.VirtualServer; vs != nil {
 		// As ipvsadm lists it: TCP 10.0.0.12:30745 rr (its key is TCP/10.0.0.12:30745).
