@@ -10,7 +10,7 @@ import (
 
 // AnalysisFormats are the formats of `ipvslint analyze`, in the order --help
 // lists them; the first is the default.
-var AnalysisFormats = []string{"text", "json", "markdown", "junit", "sarif"}
+var AnalysisFormats = []string{"text", "json", "markdown", "junit", "sarif", "html"}
 
 // WriteAnalysis writes the analysis in the named format (one of
 // [AnalysisFormats]); st styles the text format only.
@@ -26,6 +26,8 @@ func WriteAnalysis(w io.Writer, format string, a *Analysis, st Style) error {
 		return AnalysisJUnit(w, a)
 	case "sarif":
 		return AnalysisSARIF(w, a)
+	case "html":
+		return AnalysisHTML(w, a)
 	}
 	return fmt.Errorf("unknown format %q", format)
 }

@@ -58,6 +58,7 @@ func testAnalyses() map[string]*Analysis {
 	findings.Nodes = []string{"node-a", "node-b", "node-c"}
 	findings.Rules, findings.ToolVersion = testRules, "v0.9.0"
 	findings.Warnings = testWarnings
+	findings.Bundles, findings.Paths = testBundles, testPaths
 
 	empty := NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil)
 	empty.Rules = testRules
@@ -94,8 +95,8 @@ func TestWriteAnalysis(t *testing.T) {
 }
 
 func TestWriteAnalysisUnknownFormat(t *testing.T) {
-	err := WriteAnalysis(io.Discard, "html", testAnalyses()["empty"], Style{})
-	if err == nil || err.Error() != `unknown format "html"` {
+	err := WriteAnalysis(io.Discard, "pdf", testAnalyses()["empty"], Style{})
+	if err == nil || err.Error() != `unknown format "pdf"` {
 		t.Errorf("err = %v, want unknown format", err)
 	}
 }

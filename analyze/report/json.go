@@ -5,9 +5,11 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // AnalyzeSchema is the schemaVersion of `ipvslint analyze --format json`.
@@ -39,6 +41,32 @@ type Analysis struct {
 	Nodes       []string      `json:"-"`
 	Rules       []engine.Rule `json:"-"`
 	ToolVersion string        `json:"-"`
+
+	// Bundles are the bundle arguments read, in order, and Paths the
+	// traced connections of findings ([PathQueries]), in the order of the
+	// findings: the HTML report shows them, the others do not. nil is
+	// allowed.
+	Bundles []ReportedBundle `json:"-"`
+	Paths   []Path           `json:"-"`
+}
+
+// ReportedBundle is a bundle argument as read: where it came from.
+type ReportedBundle struct {
+	Arg       string    // as given on the command line
+	Format    string    // dir, tar.gz, zip...
+	Loose     bool      // pasted files: no manifest
+	CreatedAt time.Time // from the manifest; zero when it does not say
+	Collector string    // from the manifest: name and version; "" when it does not say
+	Redacted  bool      // the manifest says ipvslint redact wrote it
+}
+
+// BundlesOf returns the bundles of a snapshot as the report shows them.
+func BundlesOf(snap *snapshot.Snapshot) []ReportedBundle {
+	var out []ReportedBundle
+	for _, b := range snap.Bundles {
+		out = append(out, ReportedBundle{Arg: b.Arg, Format: b.Format, Loose: b.Loose, CreatedAt: b.CreatedAt, Collector: b.Collector, Redacted: b.Redacted()})
+	}
+	return out
 }
 
 // Waived is a finding that a waiver suppressed, with the waiver's reason.

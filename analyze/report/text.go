@@ -57,6 +57,13 @@ func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 		}
 	}
 
+	fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("summary:"), summaryText(a))
+	return ew.err
+}
+
+// summaryText counts the findings by severity, the waived ones and the
+// read warnings: "1 error, 2 warnings, 0 info, 1 waived; 3 read warnings".
+func summaryText(a *Analysis) string {
 	s := a.Summary
 	summary := fmt.Sprintf("%s, %s, %d info", plural(s.Error, "error"), plural(s.Warning, "warning"), s.Info)
 	if len(a.Findings) == 0 {
@@ -68,8 +75,7 @@ func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 	if n := len(a.Warnings); n > 0 {
 		summary += "; " + plural(n, "read warning")
 	}
-	fmt.Fprintf(ew, "\n%s %s\n", st.Heading.Render("summary:"), summary)
-	return ew.err
+	return summary
 }
 
 func writeFinding(w io.Writer, f engine.Finding, st Style) {

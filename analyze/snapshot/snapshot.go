@@ -39,6 +39,10 @@ type Bundle struct {
 	sums      map[string]string // capture path -> sha256
 }
 
+// Redacted reports whether the bundle's manifest says it was redacted
+// (ipvslint redact); false for loose captures, which have no manifest.
+func (b *Bundle) Redacted() bool { return b.manifest != nil && b.manifest.Redacted }
+
 // Status says what became of a capture.
 type Status string
 

@@ -341,3 +341,29 @@ func TestBuildRefusedArchive(t *testing.T) {
 		t.Errorf("snap = %v, err = %v", snap, err)
 	}
 }
+
+// TestBundleRedacted: a bundle is redacted when its manifest says so;
+// loose captures have no manifest and are not.
+func TestBundleRedacted(t *testing.T) {
+	files := nodeFiles("node-a")
+	plain := layout(t, "2026-11-25T10:00:00Z", "node-a", files)
+	redacted := t.TempDir()
+	withManifest := maps.Clone(files)
+	withManifest["manifest.json"] = strings.Replace(manifest("2026-11-25T10:00:00Z", "node-a", files), `{"format"`, `{"redacted": true, "format"`, 1)
+	writeTree(t, redacted, withManifest)
+	loose := t.TempDir()
+	writeTree(t, loose, map[string]string{"ip-addr.txt": ipAddr})
+	for _, tt := range []struct {
+		name string
+		dir  string
+		want bool
+	}{{"plain", plain, false}, {"redacted", redacted, true}, {"loose", loose, false}} {
+		snap, err := Build([]string{tt.dir}, bundle.Options{Node: "node-a"})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := snap.Bundles[0].Redacted(); got != tt.want {
+			t.Errorf("%s: Redacted() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

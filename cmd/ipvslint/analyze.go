@@ -38,6 +38,11 @@ with node and file:line, in every format but JUnit.
 On a terminal, a long reading shows its progress on standard error; --quiet
 prints neither that nor the count of warnings met while reading.
 
+--format html writes one self-contained page (no script or style fetched
+from anywhere) to send to people who do not read a terminal: the findings by
+node and by Service, and for the first errors and warnings of each rule
+about a connection a diagram of it, traced as ipvslint trace does.
+
 --expect IP:PORT[/PROTO] tells the rules that clients use that destination (a
 port of a load balancer that the Service itself does not declare, say); give
 it once per destination.
@@ -47,6 +52,7 @@ Examples:
    ipvslint analyze --k8s-version 1.24 --cni terway-eniip --node node-c ticket-1234/
    ipvslint analyze --expect 47.100.1.10:443 --expect 47.100.1.10:8443/tcp bundle.tgz
    ipvslint analyze --format json --fail-on never bundle.tgz | jq '.findings[].rule'
+   ipvslint analyze --format html -o report.html bundle.tgz
    ipvslint analyze --dump-input bundle.tgz > input.json
 
 Exit codes: 0 no finding at or above --fail-on (default error; never always
@@ -133,7 +139,9 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	snap.DropParsed() // the facts are built: free the tables before the rules run
+	if format != "html" {
+		snap.DropParsed() // the facts are built: free the tables before the rules run
+	}
 	ph.done("input")
 
 	var write func(io.Writer, report.Style) error
@@ -156,6 +164,14 @@ func runAnalyze(c *cli.Context) error {
 		a.Summary.Waived = len(waived)
 		if c.Bool("show-waived") {
 			a.Waived = waived
+		}
+		if format == "html" {
+			a.Bundles = report.BundlesOf(snap)
+			if a.Paths, err = tracePaths(c.Context, eng, snap, opts, a); err != nil {
+				return cli.Exit(err.Error(), exitUsage)
+			}
+			snap.DropParsed() // the diagrams are traced from them
+			ph.done("trace")
 		}
 		write = func(w io.Writer, st report.Style) error {
 			return report.WriteAnalysis(w, format, a, st)

@@ -113,7 +113,7 @@ func runUpgradeCheck(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	a := report.AnalysisOf(doc, findings)
-	a.ToolVersion, a.Warnings = versionString(), report.ReadWarnings(snap)
+	a.ToolVersion, a.Warnings, a.Bundles = versionString(), report.ReadWarnings(snap), report.BundlesOf(snap)
 	for _, r := range eng.Rules() {
 		if r.ID == upgrade.RuleID {
 			a.Rules = append(a.Rules, r)
