@@ -365,8 +365,15 @@ func TestClusterFailures(t *testing.T) {
 			warnings = append(warnings, w.Message)
 		}
 	}
-	if len(in.Nodes) != 1 || len(warnings) != 3 || !strings.HasPrefix(warnings[1], "node node-c was not collected: cut after 3s") {
+	if len(in.Nodes) != 4 || len(warnings) != 3 || !strings.HasPrefix(warnings[1], "node node-c was not collected: cut after 3s") {
 		t.Errorf("inspect: %d nodes, warnings %q", len(in.Nodes), warnings)
+	}
+	// A node that was not collected is a node whose captures are missing,
+	// each with the collector's error, so that analyze reports it.
+	for _, n := range in.Nodes[1:] {
+		if len(n.Missing) == 0 || !strings.HasPrefix(n.Missing[0].Reason, "the node was not collected: ") {
+			t.Errorf("inspect: node %s missing %+v", n.Name, n.Missing)
+		}
 	}
 }
 

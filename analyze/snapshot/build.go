@@ -102,6 +102,13 @@ func (b *builder) read(arg string, opts bundle.Options) error {
 			bs.Collector = m.Collector.Name + " " + m.Collector.Version
 		}
 		applyManifest(m, clusterCaps, nodes)
+		for _, mn := range m.Nodes {
+			// A node a cluster collector could not collect is a node
+			// whose captures are all missing, with the collector's error.
+			if mn.Status == "failed" && nodes[mn.Name] == nil && mn.Name != "" {
+				nodes[mn.Name] = newNode(mn.Name)
+			}
+		}
 	}
 	b.bundles = append(b.bundles, bs)
 	b.cluster.Captures = append(b.cluster.Captures, clusterCaps...)

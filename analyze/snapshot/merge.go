@@ -271,6 +271,11 @@ func hasCapture(caps []*Capture, name string) bool {
 // node (a cluster bundle says which node each command ran on).
 func manifestReason(m *bundle.Manifest, node string, e bundle.Entry) string {
 	if m != nil {
+		for _, mn := range m.Nodes {
+			if mn.Name == node && mn.Status == "failed" {
+				return "the node was not collected: " + mn.Error
+			}
+		}
 		p := "nodes/" + node + "/" + e.Name
 		for _, f := range m.Files {
 			if f.Path == p || f.Path == "" && f.Command == e.Command && (f.Node == "" || f.Node == node) {
