@@ -5,7 +5,9 @@ import (
 	"maps"
 	"net/netip"
 	"path"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/docpath"
@@ -55,8 +57,20 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	b.byKey = c.Services
 	c.serviceSummaries()
 	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
-	for _, n := range snap.Nodes {
-		doc.Nodes[n.Name] = b.node(n, c, opts.Expect)
+	// The nodes are independent: build them on all cores.
+	built := make([]*Node, len(snap.Nodes))
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, n := range snap.Nodes {
+		wg.Go(func() {
+			cores <- struct{}{}
+			built[i] = b.node(n, c, opts.Expect)
+			<-cores
+		})
+	}
+	wg.Wait()
+	for _, n := range built {
+		doc.Nodes[n.Name] = n
 	}
 	c.CNI = b.cni(opts.CNI, c.Services)
 	c.CapturedNodes = slices.AppendSeq([]string{}, maps.Keys(doc.Nodes))
@@ -69,19 +83,20 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 
 // builder holds the indexes Build shares between its parts.
 type builder struct {
-	snap         *snapshot.Snapshot
-	objs         *kube.Objects
-	pods         map[string]*kube.Pod // by namespace/name
-	nodeAddrs    map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
-	serviceIndex *serviceIndex        // the Service ports by address and NodePort, once the Services are built
-	otherIndex   *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
-	claims       map[string][]string  // address → the Services that name it, sorted
-	serviceKeys  []string             // the keys of the Services, sorted
-	byKey        map[string]*Service  // the Services, by key
-	endpoints    map[vsKey][]string   // the Services by endpoint address (endpointIndex)
-	kp           *behaviour           // kube-proxy's behaviour in the cluster's version
-	reads        *docpath.Set         // the parts of the inventory to build; nil for all
-	sources      *clusterSources      // the addresses of clients inside the cluster, built on first use
+	snap                       *snapshot.Snapshot
+	objs                       *kube.Objects
+	pods                       map[string]*kube.Pod // by namespace/name
+	nodeAddrs                  map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
+	serviceIndex               *serviceIndex        // the Service ports by address and NodePort, once the Services are built
+	otherIndex                 *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
+	claims                     map[string][]string  // address → the Services that name it, sorted
+	serviceKeys                []string             // the keys of the Services, sorted
+	byKey                      map[string]*Service  // the Services, by key
+	endpoints                  map[vsKey][]string   // the Services by endpoint address (endpointIndex)
+	endpointsOnce, sourcesOnce sync.Once            // the nodes are built in parallel
+	kp                         *behaviour           // kube-proxy's behaviour in the cluster's version
+	reads                      *docpath.Set         // the parts of the inventory to build; nil for all
+	sources                    *clusterSources      // the addresses of clients inside the cluster, built on first use
 }
 
 // claims returns for every address a Service names (cluster, external or

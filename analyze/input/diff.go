@@ -215,9 +215,12 @@ func (m *model) endpointsOf(v *vsEntry) []string {
 // port of each port of each endpoint. It is built on first use (a node
 // rarely has a virtual service of no Service).
 func (b *builder) endpointIndex() map[vsKey][]string {
-	if b.endpoints != nil {
-		return b.endpoints
-	}
+	b.endpointsOnce.Do(b.indexEndpoints)
+	return b.endpoints
+}
+
+// indexEndpoints builds the index endpointIndex returns.
+func (b *builder) indexEndpoints() {
 	b.endpoints = map[vsKey][]string{}
 	for _, key := range b.serviceKeys {
 		for _, ep := range b.byKey[key].Endpoints {
@@ -229,7 +232,6 @@ func (b *builder) endpointIndex() map[vsKey][]string {
 			}
 		}
 	}
-	return b.endpoints
 }
 
 // vipRoles are the roles whose address kube-proxy binds on kube-ipvs0.

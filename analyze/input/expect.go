@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // behaviour is what kube-proxy in IPVS mode does in the cluster's version
@@ -20,8 +21,9 @@ type behaviour struct {
 	// exclude are the networks of ipvs.excludeCIDRs that parse.
 	exclude []netip.Prefix
 	// sets memoizes the endpoint sets that do not depend on the node, once
-	// per Service port rather than once per virtual service.
-	sets map[setKey]map[epAddr]bool
+	// per Service port rather than once per virtual service; mu guards it.
+	mu   sync.Mutex
+	sets map[setKey]memoized
 }
 
 // setKey names an endpoint set of a Service port: its usable endpoints, or
@@ -35,7 +37,7 @@ type setKey struct {
 // newBehaviour returns kube-proxy's behaviour at version v with the
 // configuration kp, on the nodes of the Node objects.
 func newBehaviour(v Version, kp KubeProxy, nodes map[string]*ClusterNode) *behaviour {
-	b := &behaviour{version: v, kubeProxy: kp, primaryIPs: primaryIPs(nodes), sets: map[setKey]map[epAddr]bool{}}
+	b := &behaviour{version: v, kubeProxy: kp, primaryIPs: primaryIPs(nodes), sets: map[setKey]memoized{}}
 	for _, c := range kp.ExcludeCIDRs {
 		if p, err := netip.ParsePrefix(strings.TrimSpace(c)); err == nil {
 			b.exclude = append(b.exclude, p.Masked())
@@ -469,12 +471,10 @@ func (b *behaviour) usableSet(svc *Service, role string, port int, protocol stri
 	if !ok {
 		return nil, false
 	}
-	k := setKey{svc, sp, "usable"}
-	if set, ok := b.sets[k]; ok {
+	set, _ := b.memo(setKey{svc, sp, "usable"}, func() (map[epAddr]bool, bool) {
+		set, _ := endpointAddrSet(svc, role, port, protocol, usable)
 		return set, true
-	}
-	set, _ := endpointAddrSet(svc, role, port, protocol, usable)
-	b.sets[k] = set
+	})
 	return set, true
 }
 
@@ -487,20 +487,41 @@ func (b *behaviour) expectedSet(svc *Service, node, role string, port int, proto
 	if !ok {
 		return nil, true, false
 	}
-	perNode := b.localPolicy(svc, role)
-	k := setKey{svc, sp, fam}
-	if set, ok := b.sets[k]; ok && !perNode {
-		return set, true, true
+	build := func() (map[epAddr]bool, bool) {
+		ready, known := b.expectedReady(svc, node, role, fam)
+		if !known {
+			return nil, false
+		}
+		set, _ := endpointAddrSet(svc, role, port, protocol, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
+		return set, true
 	}
-	ready, known := b.expectedReady(svc, node, role, fam)
-	if !known {
-		return nil, false, true
+	if b.localPolicy(svc, role) {
+		set, known = build() // the node's own endpoints: not memoized
+	} else {
+		set, known = b.memo(setKey{svc, sp, fam}, build)
 	}
-	set, _ = endpointAddrSet(svc, role, port, protocol, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
-	if !perNode {
-		b.sets[k] = set
+	return set, known, true
+}
+
+// memoized is a memoized endpoint set, and whether it is known.
+type memoized struct {
+	set   map[epAddr]bool
+	known bool
+}
+
+// memo returns the set of k and whether it is known, made once; the nodes
+// are built in parallel.
+func (b *behaviour) memo(k setKey, build func() (map[epAddr]bool, bool)) (map[epAddr]bool, bool) {
+	b.mu.Lock()
+	m, ok := b.sets[k]
+	b.mu.Unlock()
+	if !ok {
+		m.set, m.known = build()
+		b.mu.Lock()
+		b.sets[k] = m
+		b.mu.Unlock()
 	}
-	return set, true, true
+	return m.set, m.known
 }
 
 // has reports whether a real server at ip:port stands for an epAddr of set.

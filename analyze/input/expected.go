@@ -35,7 +35,7 @@ func NewModel(doc *Document, v Version) *Model {
 	if v == (Version{}) {
 		v = doc.Cluster.Version
 	}
-	return &Model{doc: doc, kp: &behaviour{version: v, kubeProxy: doc.Cluster.KubeProxy, primaryIPs: primaryIPs(doc.Cluster.Nodes)}}
+	return &Model{doc: doc, kp: newBehaviour(v, doc.Cluster.KubeProxy, doc.Cluster.Nodes)}
 }
 
 // ParseVersion reads a Kubernetes version as --k8s-version takes it ("1.24",

@@ -204,11 +204,13 @@ func (s *clusterSources) has(ip netip.Addr) bool {
 
 // clusterSources returns the cluster's sources, built on first use.
 func (b *builder) clusterSources(c *Cluster) *clusterSources {
-	if b.sources != nil {
-		return b.sources
-	}
+	b.sourcesOnce.Do(func() { b.sources = b.findSources(c) })
+	return b.sources
+}
+
+// findSources finds the addresses clusterSources returns.
+func (b *builder) findSources(c *Cluster) *clusterSources {
 	s := &clusterSources{known: c.Captures["nodes"].Status == string(snapshot.StatusOK), addrs: maps.Clone(b.nodeAddrs)}
-	b.sources = s
 	addr := func(ip string) {
 		if a := parseAddr(ip); a.IsValid() {
 			s.addrs[a.Unmap()] = true

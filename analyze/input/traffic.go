@@ -246,12 +246,26 @@ func (m *model) unreplied(key string, d *conntrack.Dest) {
 
 // top returns the n values of c with the most flows, ties by value.
 func top(c conntrack.Counts, n int) map[string]int {
-	keys := slices.SortedFunc(maps.Keys(c.Counts), func(a, b string) int {
-		return cmp.Or(cmp.Compare(c.Counts[b], c.Counts[a]), cmp.Compare(a, b))
-	})
-	out := make(map[string]int, min(n, len(keys)))
-	for _, k := range keys[:min(n, len(keys))] {
-		out[k] = c.Counts[k]
+	type kv struct {
+		k string
+		n int
+	}
+	best := make([]kv, 0, n+1)
+	for k, m := range c.Counts {
+		i := len(best)
+		for i > 0 && (m > best[i-1].n || m == best[i-1].n && k < best[i-1].k) {
+			i--
+		}
+		if i < n {
+			best = slices.Insert(best, i, kv{k, m})
+			if len(best) > n {
+				best = best[:n]
+			}
+		}
+	}
+	out := make(map[string]int, len(best))
+	for _, e := range best {
+		out[e.k] = e.n
 	}
 	return out
 }
