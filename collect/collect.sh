@@ -202,17 +202,23 @@ limited() {
 		return
 		;;
 	esac
-	rm -f "$work/fired"
+	rm -f "$work/fired" "$work/done"
 	"$@" >"$l_out" 2>"$l_err" </dev/null &
 	l_pid=$!
 	# The watcher takes its sleep along when it is stopped, so that no
-	# sleep outlives the run.
+	# sleep outlives the run. A stop sent before the watcher's trap is
+	# set can be lost (the shell drops a signal that arrives while the
+	# subshell still resets the script's own traps), so the watcher also
+	# looks for the "done" mark, made before the stop is sent.
 	(
 		w_sleep='' w_stop=''
 		trap 'w_stop=1; [ -z "$w_sleep" ] || { kill "$w_sleep"; exit 0; }' TERM
 		sleep "$limit" &
 		w_sleep=$!
-		[ -z "$w_stop" ] || { kill "$w_sleep"; exit 0; }
+		if [ -n "$w_stop" ] || [ -f "$work/done" ]; then
+			kill "$w_sleep"
+			exit 0
+		fi
 		wait "$w_sleep" || exit 0
 		: >"$work/fired"
 		kill -TERM "$l_pid"
@@ -222,6 +228,7 @@ limited() {
 	l_watch=$!
 	wait "$l_pid"
 	l_rc=$?
+	: >"$work/done"
 	kill "$l_watch" 2>/dev/null
 	wait "$l_watch" 2>/dev/null
 	[ -f "$work/fired" ] && l_rc=124
