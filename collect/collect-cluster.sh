@@ -512,11 +512,13 @@ worker() {
 }
 
 # reap: once a second, stops the kubectl of each node past its time limit
-# (TERM, then KILL 5 s later). It takes its sleep along when it is stopped.
+# (TERM, then KILL 5 s later). It takes its sleep along when it is stopped,
+# and it ends by itself once the work folder is gone (a stop that arrives
+# before its trap is set can be lost).
 reap() {
 	r_sleep=
 	trap '[ -z "$r_sleep" ] || kill "$r_sleep" 2>/dev/null; exit 0' TERM
-	while :; do
+	while [ -d "$work/run" ]; do
 		r_now=$(date +%s)
 		for r_run in "$work"/run/*; do
 			if [ ! -f "$r_run" ] || ! read -r r_pid r_deadline <"$r_run"; then
