@@ -23,6 +23,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/examples"
 	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/schemacheck"
 )
@@ -30,20 +31,7 @@ import (
 // dirs returns the example bundle directories: those holding manifest.json.
 func dirs(t *testing.T) []string {
 	t.Helper()
-	entries, err := os.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(e.Name(), bundle.ManifestName)); e.IsDir() && err == nil {
-			out = append(out, e.Name())
-		}
-	}
-	if len(out) == 0 {
-		t.Fatal("no example bundles found")
-	}
-	return out
+	return examples.Names(t)
 }
 
 // TestManifests checks that every manifest lists every capture of its bundle
@@ -236,12 +224,8 @@ func readDoc(t *testing.T, dir string) *input.Document {
 // analyse reads the bundle in dir afresh and evaluates the rules over it.
 func analyse(t *testing.T, eng *engine.Engine, dir string) *report.Analysis {
 	t.Helper()
-	doc := readDoc(t, dir)
-	findings, err := eng.Evaluate(context.Background(), doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return report.AnalysisOf(doc, findings)
+	a := examples.Analyse(t, eng, dir, input.Options{})
+	return report.AnalysisOf(a.Document, a.Findings)
 }
 
 // reportJSON is the JSON report of a, as `ipvslint analyze --format json`

@@ -2,22 +2,16 @@ package diff
 
 import (
 	"bytes"
-	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/examples"
 	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/schemacheck"
 )
-
-// bundlesDir holds the example bundles.
-const bundlesDir = "../../bundles"
 
 // schemaPath is the JSON Schema of the diff, which this package owns.
 const schemaPath = "../../docs/diff.schema.json"
@@ -26,20 +20,8 @@ const schemaPath = "../../docs/diff.schema.json"
 // State, with the built-in rules' findings.
 func sideOfBundle(t *testing.T, eng *engine.Engine, name string) *State {
 	t.Helper()
-	arg := filepath.Join(bundlesDir, name)
-	snap, err := snapshot.Build([]string{arg}, bundle.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := input.Build(snap, input.Options{Reads: Reads(eng.Reads())})
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := eng.Evaluate(context.Background(), doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return StateOf([]string{"bundles/" + name}, doc, findings)
+	a := examples.Analyse(t, eng, filepath.Join(examples.Dir(t), name), input.Options{Reads: Reads(eng.Reads())})
+	return StateOf([]string{"bundles/" + name}, a.Document, a.Findings)
 }
 
 func builtin(t *testing.T) *engine.Engine {
@@ -90,16 +72,9 @@ func TestUpgrade(t *testing.T) {
 // differs, every finding persists.
 func TestBundlesIdentical(t *testing.T) {
 	eng := builtin(t)
-	entries, err := os.ReadDir(bundlesDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == "testdata" {
-			continue
-		}
-		t.Run(e.Name(), func(t *testing.T) {
-			s := sideOfBundle(t, eng, e.Name())
+	for _, name := range examples.Names(t) {
+		t.Run(name, func(t *testing.T) {
+			s := sideOfBundle(t, eng, name)
 			d := Compare(s, s)
 			if want := (Summary{Identical: true, FindingsPersisted: len(s.findings)}); d.Summary != want {
 				t.Errorf("summary = %+v, want %+v", d.Summary, want)

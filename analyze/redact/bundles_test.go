@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -21,19 +20,16 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/kube"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
-// examples are the example bundles of the repository.
-func examples(t *testing.T) []string {
+// exampleDirs are the directories of the example bundles of the repository.
+func exampleDirs(t *testing.T) []string {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join("..", "..", "bundles", "*", bundle.ManifestName))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no example bundles: %v", err)
-	}
-	for i, d := range dirs {
-		dirs[i] = filepath.Dir(d)
+	var dirs []string
+	for _, name := range examples.Names(t) {
+		dirs = append(dirs, filepath.Join(examples.Dir(t), name))
 	}
 	return dirs
 }
@@ -67,19 +63,8 @@ func redactTo(t *testing.T, dir string) (string, *Map) {
 // analyse evaluates the built-in rules over a bundle, as analyze does.
 func analyse(t *testing.T, eng *engine.Engine, arg string) *report.Analysis {
 	t.Helper()
-	snap, err := snapshot.Build([]string{arg}, bundle.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := input.Build(snap, input.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	findings, err := eng.Evaluate(context.Background(), doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return report.AnalysisOf(doc, findings)
+	a := examples.Analyse(t, eng, arg, input.Options{})
+	return report.AnalysisOf(a.Document, a.Findings)
 }
 
 // TestExamplesStayTrue is the property of redaction: for every example
@@ -94,7 +79,7 @@ func TestExamplesStayTrue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range examples(t) {
+	for _, dir := range exampleDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			out, m := redactTo(t, dir)
 			orig, red := analyse(t, eng, dir), analyse(t, eng, out)
