@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"github.com/ipvslint/ipvslint/internal/golden"
 )
 
 // ipvslintRun runs ipvslint in process and returns its standard output;
@@ -36,23 +38,7 @@ func TestAnalyzeHTMLGolden(t *testing.T) {
 			if again := analyzeHTML(t, name); !bytes.Equal(got, again) {
 				t.Error("two runs wrote different reports")
 			}
-			path := filepath.Join("testdata", "html", name+".html")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./cmd/ipvslint -run TestAnalyzeHTMLGolden -update writes it: read it before committing)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from the report; rerun with -update and read the diff", path)
-			}
+			golden.Check(t, filepath.Join("testdata", "html", name+".html"), got)
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ipvslint/ipvslint/internal/golden"
 )
 
 // The README's list of rules is what `rules doc --summary` writes, between
@@ -34,7 +36,7 @@ func TestRulesDoc(t *testing.T) {
 
 	catalogue := filepath.Join(repo, "rules", "README.md")
 	want := rulesDoc(t)
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(catalogue, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +56,7 @@ func TestRulesDoc(t *testing.T) {
 		t.Fatalf("README.md has no %q ... %q section", strings.TrimSpace(rulesBegin), strings.TrimSpace(rulesEnd))
 	}
 	fresh := before + rulesBegin + rulesDoc(t, "--summary") + rulesEnd + after
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(readme, []byte(fresh), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -12,12 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/testbin"
 	"github.com/ipvslint/ipvslint/internal/testref"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected output sections of the CLI scripts")
 
 // ipvslintBin is the ipvslint binary built once for all scripts, so that the
 // scripts run the real program end to end.
@@ -39,7 +38,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
-		UpdateScripts:       *update,
+		UpdateScripts:       golden.Update(),
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", filepath.Dir(ipvslintBin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 			env.Setenv("REFERENCE", ref)

@@ -15,6 +15,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
+// Update reports whether the test binary runs with -update, for tests that
+// refresh generated files other than golden files under testdata/.
+func Update() bool { return *update }
+
 // Path returns the golden file path testdata/<TestName>/<name>.golden for t,
 // where <TestName> is the name of the top-level test: the subtests of one test
 // share its directory.
