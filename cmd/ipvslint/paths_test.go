@@ -8,12 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/trace"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 // TestTracePaths checks the facts each diagram of an example bundle is
@@ -45,20 +44,9 @@ func TestTracePaths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.bundle, func(t *testing.T) {
-			snap, err := snapshot.Build([]string{filepath.Join("..", "..", "bundles", tt.bundle)}, bundle.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc, err := input.Build(snap, input.Options{Reads: eng.Reads()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			findings, err := eng.Evaluate(context.Background(), doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := report.AnalysisOf(doc, findings)
-			paths, err := tracePaths(context.Background(), eng, snap, input.Options{}, a)
+			an := examples.Analyse(t, eng, filepath.Join(examples.Dir(t), tt.bundle), input.Options{Reads: eng.Reads()})
+			a := report.AnalysisOf(an.Document, an.Findings)
+			paths, err := tracePaths(context.Background(), eng, an.Snapshot, input.Options{}, a)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +76,7 @@ func TestTracePaths(t *testing.T) {
 				// The same connection traced as ipvslint trace does.
 				from, _ := trace.ParseFrom(p.From)
 				to, _ := trace.ParseTo(p.To)
-				r, err := tracer.Run(context.Background(), snap, from, to, trace.Options{})
+				r, err := tracer.Run(context.Background(), an.Snapshot, from, to, trace.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
