@@ -3,6 +3,7 @@ package redact
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net/netip"
 	"net/url"
@@ -73,24 +74,28 @@ func (c *collector) addHosts(s string) {
 	}
 }
 
-// maxYAML is the largest Kubernetes capture whose names are collected; the
-// bundle reader refuses more than that for analysis as well.
+// maxYAML is the largest Kubernetes capture whose names are collected: the
+// capture is decoded whole, at several times its size in memory.
 const maxYAML = 128 << 20
 
 // kube collects the names in a capture of Kubernetes objects, YAML or
-// JSON, one or several documents. A document that cannot be decoded is
-// left to the analysis to report: its names are still replaced where a
-// decoded one names them, and its addresses always are.
+// JSON, one or several documents. A capture it cannot read to its end
+// (a document that does not decode, or more than maxYAML bytes) is an
+// error: the names after that point would stay in clear.
 func (c *collector) kube(r io.Reader) error {
-	dec := yaml.NewDecoder(bufio.NewReader(io.LimitReader(r, maxYAML)))
+	lr := &io.LimitedReader{R: r, N: maxYAML + 1}
+	dec := yaml.NewDecoder(bufio.NewReader(lr))
 	for {
 		var doc any
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
+		if lr.N <= 0 {
+			return fmt.Errorf("larger than %d MiB: %w", maxYAML>>20, ErrUnreadable)
+		}
 		if err != nil {
-			return nil // the analysis reports what it cannot decode
+			return fmt.Errorf("%v: %w", err, ErrUnreadable)
 		}
 		c.keys(doc)
 		c.object(doc)

@@ -24,6 +24,11 @@ import (
 // files, which a bundle cannot hold as they were.
 var ErrLoose = errors.New("not a bundle in the layout (no manifest.json): redact reads what the collector wrote")
 
+// ErrUnreadable is returned for a Kubernetes capture that cannot be read
+// to its end: redact refuses it rather than leave the names it did not
+// see in clear. Fix or remove the capture, then redact again.
+var ErrUnreadable = errors.New("redact cannot read all its names and refuses rather than leave some in clear")
+
 // Redactor redacts bundles with one [Map]: every bundle it writes uses the
 // same tokens and addresses. Use it in two steps: [Redactor.Collect] every
 // bundle, so that names are known wherever they first appear, then
@@ -83,7 +88,8 @@ func (r *Redactor) note(from, to netip.Addr) {
 
 // Collect reads a bundle argument for its names. It refuses what analyze
 // refuses (unsafe or damaged archives, archives over the limits) with the
-// bundle reader's [*bundle.Error], and loose captures with [ErrLoose].
+// bundle reader's [*bundle.Error], loose captures with [ErrLoose], and a
+// Kubernetes capture it cannot read whole with [ErrUnreadable].
 func (r *Redactor) Collect(arg string, opts bundle.Options) error {
 	if r.started {
 		return fmt.Errorf("collect %s: names already given out", arg)
@@ -94,7 +100,9 @@ func (r *Redactor) Collect(arg string, opts bundle.Options) error {
 		}
 		switch c.Kind {
 		case bundle.KindKube:
-			return r.col.kube(rd)
+			if err := r.col.kube(rd); err != nil {
+				return fmt.Errorf("%s: %s: %w", arg, c.Path, err)
+			}
 		case bundle.KindUname:
 			r.col.uname(rd)
 		}

@@ -89,6 +89,24 @@ func TestRefused(t *testing.T) {
 	}
 }
 
+// TestRefusedUnreadable: a Kubernetes capture that does not decode to its
+// end is refused, naming the bundle, the file and the line, since the
+// names after the broken document would otherwise stay in clear.
+func TestRefusedUnreadable(t *testing.T) {
+	manifest := `manifest.json={"format": "ipvslint.bundle/v1", "node": "node-a"}`
+	services := "cluster/services.yaml=kind: Service\nmetadata: {name: shop}\n---\nkind: Service\nmetadata: {name: [\n---\nkind: Service\nmetadata: {name: secret-name}\n"
+	arg := writeTgz(t, manifest, services)
+	err := newTestRedactor(t).Collect(arg, bundle.Options{})
+	if !errors.Is(err, ErrUnreadable) {
+		t.Fatalf("Collect: %v, want %v", err, ErrUnreadable)
+	}
+	for _, want := range []string{arg, "cluster/services.yaml", "line 5"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Collect: %q does not name %q", err, want)
+		}
+	}
+}
+
 // TestTokensAvoidNames checks that a token never equals a real name: with
 // nodes called node-1 and node-2, tokens start at node-3.
 func TestTokensAvoidNames(t *testing.T) {
