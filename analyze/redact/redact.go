@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ type Redactor struct {
 	key     []byte
 	col     *collector
 	tokens  map[string]string // name -> token, the names the rewriters replace
+	nodes   map[string]string // node name -> token, once tokens are assigned
 	used    map[string]bool   // tokens given
 	counts  map[Kind]int      // last number given, per kind
 	mapped  map[netip.Addr]netip.Addr
@@ -114,8 +116,14 @@ func (r *Redactor) Collect(arg string, opts bundle.Options) error {
 	if b.Loose {
 		return fmt.Errorf("%s: %w", arg, ErrLoose)
 	}
-	if b.Manifest != nil {
-		r.col.add(b.Manifest.Node, KindNode)
+	if m := b.Manifest; m != nil {
+		r.col.add(m.Node, KindNode)
+		for _, n := range m.Nodes {
+			r.col.add(n.Name, KindNode)
+		}
+		for _, f := range m.Files {
+			r.col.add(f.Node, KindNode)
+		}
 	}
 	return nil
 }
@@ -142,6 +150,12 @@ func (r *Redactor) assign() {
 				r.give(k, name, t)
 				break
 			}
+		}
+	}
+	r.nodes = map[string]string{}
+	for _, n := range r.m.Names {
+		if n.Kind == KindNode {
+			r.nodes[n.Name] = n.Token
 		}
 	}
 	// Components keep their names, but not the node name that ends some.
@@ -237,31 +251,104 @@ func (r *Redactor) path(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// manifest returns the redacted manifest: node, paths, commands and stderr
-// texts redacted, redacted set, and the sizes and checksums of the
-// redacted files. Files the manifest lists but the bundle lacks keep no
-// checksum. Keys the manifest format does not define are left out.
+// manifest returns the redacted manifest: the manifest as read, with its
+// node names, paths, commands, stderr texts and node errors redacted,
+// redacted set, and the sizes and checksums of the redacted files. Files
+// the manifest lists but the bundle lacks keep no checksum. Keys the
+// manifest format does not define are left out.
 func (r *Redactor) manifest(m *bundle.Manifest, files []spooled) *bundle.Manifest {
-	if m == nil {
-		m = &bundle.Manifest{Format: bundle.FormatV1}
+	out := bundle.Manifest{Format: bundle.FormatV1}
+	if m != nil {
+		out = *m
 	}
 	byPath := map[string]spooled{}
 	for _, f := range files {
 		byPath[f.path] = f
 	}
-	out := &bundle.Manifest{Format: m.Format, Collector: m.Collector, CreatedAt: m.CreatedAt,
-		Node: r.full.string(m.Node), Redacted: true}
-	for _, f := range m.Files {
+	out.Node = r.full.string(out.Node)
+	out.Redacted = true
+	out.Nodes = slices.Clone(out.Nodes)
+	for i := range out.Nodes {
+		n := &out.Nodes[i]
+		n.Name = r.full.string(n.Name)
+		n.Error = r.text(n.Error)
+	}
+	out.Files = slices.Clone(out.Files)
+	for i := range out.Files {
+		f := &out.Files[i]
+		f.Node = r.full.string(f.Node)
 		f.Path = r.path(f.Path)
-		f.Command = r.full.string(f.Command)
-		f.Stderr = r.full.string(f.Stderr)
+		f.Command = r.text(f.Command)
+		f.Stderr = r.text(f.Stderr)
 		f.SHA256 = ""
 		if s, ok := byPath[f.Path]; ok {
 			f.Bytes, f.SHA256 = s.bytes, s.sum
 		}
-		out.Files = append(out.Files, f)
 	}
-	return out
+	return &out
+}
+
+// text returns a text of the manifest redacted: its names and addresses,
+// and the node names inside longer words, such as the name of a node's
+// debug pod (node-debugger-<node>-<suffix>) in the error of a cluster
+// collector.
+func (r *Redactor) text(s string) string {
+	s = r.full.string(s)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && isRun(s[j]) && s[j] != ':' {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		b.WriteString(r.nodesIn(s[i:j]))
+		i = j
+	}
+	return b.String()
+}
+
+// maxNodeName is the longest node name: a DNS subdomain.
+const maxNodeName = 253
+
+// nodesIn returns word with every node name that spans whole '-'-separated
+// parts of it replaced by its token, the longest first.
+func (r *Redactor) nodesIn(word string) string {
+	var b strings.Builder
+	for start := 0; start <= len(word); {
+		end := start + strings.IndexByte(word[start:], '-') // of the part at start
+		if end < start {
+			end = len(word)
+		}
+		found := -1
+		for k := end; k-start <= maxNodeName; {
+			if _, ok := r.nodes[word[start:k]]; ok {
+				found = k
+			}
+			if k == len(word) {
+				break
+			}
+			next := strings.IndexByte(word[k+1:], '-')
+			if next < 0 {
+				next = len(word) - k - 1
+			}
+			k += 1 + next
+		}
+		if found < 0 {
+			found = end
+			b.WriteString(word[start:end])
+		} else {
+			b.WriteString(r.nodes[word[start:found]])
+		}
+		if found < len(word) {
+			b.WriteByte('-')
+		}
+		start = found + 1
+	}
+	return b.String()
 }
 
 // archive writes the redacted bundle as a .tar.gz.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -173,6 +175,52 @@ func TestMapFile(t *testing.T) {
 		}
 		if _, err := ReadMap(path); err == nil {
 			t.Errorf("ReadMap accepted %s", bad)
+		}
+	}
+}
+
+// TestManifestText checks the texts of a manifest: node names are replaced
+// whole and inside longer words, on '-' boundaries, the longest first.
+func TestManifestText(t *testing.T) {
+	r := newTestRedactor(t)
+	for _, n := range []string{"edge-7", "pool", "pool-a"} {
+		r.col.add(n, KindNode)
+	}
+	r.assign()
+	tests := []struct{ in, want string }{
+		{`pods "node-debugger-edge-7-x7k2p" is forbidden`, `pods "node-debugger-node-1-x7k2p" is forbidden`},
+		{"kubectl debug node/edge-7: edge-7-x edge-70 xedge-7 edge-7-", "kubectl debug node/node-1: node-1-x edge-70 xedge-7 node-1-"},
+		{"node-debugger-pool-a-1 node-debugger-pool-b-1", "node-debugger-node-3-1 node-debugger-node-2-b-1"},
+		{"--", "--"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := r.text(tt.in); got != tt.want {
+			t.Errorf("text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestManifestFields lists the fields of a manifest the redactor knows:
+// a field added to the manifest must be redacted in Redactor.manifest, or
+// be known to name nothing, before it is added here.
+func TestManifestFields(t *testing.T) {
+	tests := []struct {
+		v    any
+		want []string
+	}{
+		{bundle.Manifest{}, []string{"Format", "Collector", "CreatedAt", "Node", "Redacted", "Nodes", "Files"}},
+		{bundle.ManifestNode{}, []string{"Name", "Status", "Error"}},
+		{bundle.ManifestFile{}, []string{"Node", "Path", "Command", "ExitCode", "StartedAt", "DurationMs", "Bytes", "SHA256", "Stderr"}},
+		{bundle.Collector{}, []string{"Name", "Version"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for f := range reflect.TypeOf(tt.v).Fields() {
+			got = append(got, f.Name)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%T has fields %v, the redactor knows %v", tt.v, got, tt.want)
 		}
 	}
 }
