@@ -19,11 +19,11 @@ type collector struct {
 	kinds  map[string]Kind // name -> kind of best rank
 	order  []string        // names in the order first seen
 	keep   map[string]bool // words never taken for names: keys of the YAML documents
-	system []string        // names of cluster components, kept but for a node name at their end
+	system map[string]bool // names of cluster components, kept but for a node name at their end
 }
 
 func newCollector() *collector {
-	return &collector{kinds: map[string]Kind{}, keep: map[string]bool{}}
+	return &collector{kinds: map[string]Kind{}, keep: map[string]bool{}, system: map[string]bool{}}
 }
 
 // add records name as a name of kind k.
@@ -48,7 +48,7 @@ func (c *collector) add(name string, k Kind) {
 // components are kept.
 func (c *collector) addIn(ns, name string, k Kind) {
 	if systemName(ns, name) {
-		c.system = append(c.system, name)
+		c.system[name] = true
 		return
 	}
 	c.add(name, k)

@@ -158,14 +158,27 @@ func (r *Redactor) assign() {
 			r.nodes[n.Name] = n.Token
 		}
 	}
-	// Components keep their names, but not the node name that ends some.
-	for _, name := range r.col.system {
-		for _, n := range r.m.Names {
-			if n.Kind == KindNode && strings.HasSuffix(name, "-"+n.Name) && r.tokens[name] == "" {
-				r.give(KindObject, name, strings.TrimSuffix(name, n.Name)+n.Token)
+	// Components keep their names, but not the node name that ends some:
+	// the longest one that follows a '-'.
+	for name := range r.col.system {
+		if r.tokens[name] != "" {
+			continue
+		}
+		for i := strings.IndexByte(name, '-'); i >= 0; i = nextDash(name, i) {
+			if t, ok := r.nodes[name[i+1:]]; ok {
+				r.give(KindObject, name, name[:i+1]+t)
+				break
 			}
 		}
 	}
+}
+
+// nextDash returns the index of the first '-' of s after i, or -1.
+func nextDash(s string, i int) int {
+	if k := strings.IndexByte(s[i+1:], '-'); k >= 0 {
+		return i + 1 + k
+	}
+	return -1
 }
 
 // give records the token of a name.

@@ -224,3 +224,29 @@ func TestManifestFields(t *testing.T) {
 		}
 	}
 }
+
+// TestComponentNames checks the names of cluster components: kept, but
+// for the node name that ends some, the longest one after a '-'.
+func TestComponentNames(t *testing.T) {
+	r := newTestRedactor(t)
+	for _, n := range []string{"a", "pool-a", "cn-hangzhou.10.0.0.12"} {
+		r.col.add(n, KindNode) // node-1, node-2, node-3
+	}
+	for _, name := range []string{"kube-apiserver-cn-hangzhou.10.0.0.12", "kube-proxy-pool-a", "etcd-a", "etcd-a", "coredns-7d9f8", "kube-scheduler-b"} {
+		r.col.addIn("kube-system", name, KindPod)
+	}
+	r.assign()
+	want := map[string]string{
+		"kube-apiserver-cn-hangzhou.10.0.0.12": "kube-apiserver-node-3",
+		"kube-proxy-pool-a":                    "kube-proxy-node-2",
+		"etcd-a":                               "etcd-node-1",
+	}
+	for _, name := range []string{"kube-apiserver-cn-hangzhou.10.0.0.12", "kube-proxy-pool-a", "etcd-a", "coredns-7d9f8", "kube-scheduler-b"} {
+		if got := r.tokens[name]; got != want[name] {
+			t.Errorf("%s: token %q, want %q", name, got, want[name])
+		}
+	}
+	if got := len(r.m.Names); got != 3+len(want) {
+		t.Errorf("%d names in the map, want %d: %v", got, 3+len(want), r.m.Names)
+	}
+}
