@@ -1,16 +1,17 @@
 package redact
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"slices"
+
+	"github.com/ipvslint/ipvslint/internal/atomicfile"
 )
 
 // MapFormat is the "format" value of a map file.
@@ -92,36 +93,12 @@ func (m *Map) perm() (*Perm, error) {
 // folder, renamed over path), readable by its owner only.
 func (m *Map) Write(path string) error {
 	slices.SortFunc(m.Addresses, func(a, b Address) int { return a.Address.Compare(b.Address) })
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
-		return err
-	}
-	return WriteFileAtomic(path, buf.Bytes(), 0o600)
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder, renamed over path once complete: path is never half-written.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(m)
+	})
 }
 
 // sortNames orders the names by kind, then token number.

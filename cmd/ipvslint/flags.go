@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/internal/atomicfile"
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 )
@@ -41,14 +41,23 @@ func noColorFlag() cli.Flag {
 }
 
 func bundleFlags() []cli.Flag {
+	return slices.Concat(
+		[]cli.Flag{&cli.StringFlag{Name: "node", Value: bundle.DefaultNode, Usage: "node name of loose captures (pasted outputs)"}},
+		limitFlags(),
+		[]cli.Flag{&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress and no hints on standard error (errors still)"}},
+	)
+}
+
+// limitFlags are the limits of the bundle reader.
+func limitFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "node", Value: bundle.DefaultNode, Usage: "node name of loose captures (pasted outputs)"},
 		&cli.IntFlag{Name: "max-entries", Value: bundle.DefaultMaxEntries, Usage: "refuse archives with more entries than `N`"},
 		&cli.Int64Flag{Name: "max-bytes", Value: bundle.DefaultMaxBytes, Usage: "refuse bundles that unpack to more than `BYTES`"},
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print no progress and no hints on standard error (errors still)"},
 	}
 }
 
+// bundleOptions returns the options of the bundle reader from the flags of
+// bundleFlags, or of limitFlags alone.
 func bundleOptions(c *cli.Context) bundle.Options {
 	return bundle.Options{MaxEntries: c.Int("max-entries"), MaxBytes: c.Int64("max-bytes"), Node: c.String("node")}
 }
@@ -61,29 +70,19 @@ func bundleArgs(c *cli.Context) ([]string, error) {
 	return c.Args().Slice(), nil
 }
 
-// writeOutput writes a report to --output (atomically: a temporary file in
-// the same directory, renamed over the target only when complete) or to
-// standard output. Text is coloured only on a terminal, without --no-color
-// and without NO_COLOR.
+// writeOutput writes a report to --output (atomically: see
+// internal/atomicfile) or to standard output. Text is coloured only on a
+// terminal, without --no-color and without NO_COLOR.
 func writeOutput(c *cli.Context, text bool, write func(io.Writer, report.Style) error) error {
 	out := c.String("output")
 	if out == "" {
 		w := c.App.Writer
 		return write(w, report.NewStyle(w, text && useColor(c, w)))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
+	err := atomicfile.Write(out, atomicfile.Mode, func(w io.Writer) error {
+		return write(w, report.NewStyle(w, false))
+	})
 	if err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
-	if err := write(tmp, report.NewStyle(tmp, false)); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", out)

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/redact"
 	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/internal/atomicfile"
 	"github.com/urfave/cli/v2"
 )
 
@@ -44,13 +44,11 @@ Examples:
 
 Exit codes: 0 written; 2 a bundle could not be read or was refused, or an
 output could not be written.`,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Required: true,
 				Usage: "write the redacted bundle to `FILE` (a directory with several BUNDLEs)"},
 			&cli.StringFlag{Name: "map", Required: true, Usage: "read and extend the map `FILE` (written with mode 0600): keep it, never send it"},
-			&cli.IntFlag{Name: "max-entries", Value: bundle.DefaultMaxEntries, Usage: "refuse archives with more entries than `N`"},
-			&cli.Int64Flag{Name: "max-bytes", Value: bundle.DefaultMaxBytes, Usage: "refuse bundles that unpack to more than `BYTES`"},
-		},
+		}, limitFlags()...),
 		Action: runRedact,
 	}
 }
@@ -60,7 +58,7 @@ func runRedact(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := bundle.Options{MaxEntries: c.Int("max-entries"), MaxBytes: c.Int64("max-bytes")}
+	opts := bundleOptions(c)
 	mapPath, out := c.String("map"), c.String("output")
 	m, err := redact.ReadMap(mapPath)
 	switch {
@@ -93,54 +91,36 @@ func runRedact(c *cli.Context) error {
 	}
 	// Every output goes to a temporary file first; they are renamed into
 	// place after the map is written, and removed on any error.
-	var tmps []string
+	var files []*atomicfile.File
 	defer func() {
-		for _, t := range tmps {
-			os.Remove(t) // fails harmlessly after the rename
+		for _, f := range files {
+			f.Discard()
 		}
 	}()
 	for i, arg := range args {
-		tmp, err := writeRedacted(r, arg, opts, outs[i])
-		if tmp != "" {
-			tmps = append(tmps, tmp)
-		}
+		f, err := atomicfile.Create(outs[i], atomicfile.Mode)
 		if err != nil {
+			return cli.Exit("write "+outs[i]+": "+err.Error(), exitUsage)
+		}
+		files = append(files, f)
+		if err := r.Write(arg, opts, filepath.Dir(outs[i]), f); err != nil {
 			return cli.Exit(err.Error(), exitUsage)
+		}
+		if err := f.Close(); err != nil {
+			return cli.Exit("write "+outs[i]+": "+err.Error(), exitUsage)
 		}
 	}
 	if err := r.Finish().Write(mapPath); err != nil {
 		return cli.Exit("write map: "+err.Error(), exitUsage)
 	}
-	for i, tmp := range tmps {
-		if err := os.Rename(tmp, outs[i]); err != nil {
-			return cli.Exit(err.Error(), exitUsage)
+	for i, f := range files {
+		if err := f.Commit(); err != nil {
+			return cli.Exit("write "+outs[i]+": "+err.Error(), exitUsage)
 		}
 		fmt.Fprintf(c.App.ErrWriter, "wrote %s (from %s): send this\n", outs[i], args[i])
 	}
 	fmt.Fprintf(c.App.ErrWriter, "wrote %s: keep it, never send it\n", mapPath)
 	return nil
-}
-
-// writeRedacted redacts arg into a temporary file beside out and returns
-// its name ("" when none was made).
-func writeRedacted(r *redact.Redactor, arg string, opts bundle.Options, out string) (string, error) {
-	dir := filepath.Dir(out)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", out, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return tmp.Name(), err
-	}
-	if err := r.Write(arg, opts, dir, tmp); err != nil {
-		tmp.Close()
-		return tmp.Name(), err
-	}
-	if err := tmp.Close(); err != nil {
-		return tmp.Name(), fmt.Errorf("write %s: %w", out, err)
-	}
-	return tmp.Name(), nil
 }
 
 func unredactCommand() *cli.Command {

@@ -2,7 +2,6 @@ package gen
 
 import (
 	"archive/tar"
-	"bufio"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/internal/atomicfile"
 )
 
 // Collector is the collector name and version the manifest of a generated
@@ -156,9 +156,9 @@ func (b *Bundle) Manifest() *bundle.Manifest { return b.manifest }
 func (b *Bundle) Write(out string) error {
 	switch {
 	case strings.HasSuffix(out, ".tar.gz"), strings.HasSuffix(out, ".tgz"):
-		return writeAtomic(out, b.WriteTarGz)
+		return atomicfile.Write(out, atomicfile.Mode, b.WriteTarGz)
 	case strings.HasSuffix(out, ".tar"):
-		return writeAtomic(out, b.WriteTar)
+		return atomicfile.Write(out, atomicfile.Mode, b.WriteTar)
 	}
 	return b.WriteDir(out)
 }
@@ -210,7 +210,7 @@ func (b *Bundle) WriteDir(dir string) error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := writeAtomic(p, f.write); err != nil {
+		if err := atomicfile.Write(p, atomicfile.Mode, f.write); err != nil {
 			return err
 		}
 	}
@@ -232,35 +232,6 @@ func (f *file) write(w io.Writer) error {
 		return fmt.Errorf("%s: generated %d bytes, measured %d", f.path, cw.n, f.size)
 	}
 	return nil
-}
-
-// writeAtomic writes a file through fn into a temporary file next to it,
-// renamed to name once complete.
-func writeAtomic(name string, fn func(io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := fn(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // countWriter counts the bytes written through it.
