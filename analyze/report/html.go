@@ -111,6 +111,9 @@ type htmlFinding struct {
 	// SameAs is the number of the first finding of its rule with a
 	// diagram, for one past the cap; 0 for none.
 	SameAs int
+	// SameConnection is the number of the finding that traced the same
+	// connection before it; 0 for none.
+	SameConnection int
 	// Trace is the ipvslint trace command that follows its connection; ""
 	// when its rule is not about one.
 	Trace string
@@ -144,16 +147,20 @@ func newHTMLReport(a *Analysis) *htmlReport {
 		paths[a.Paths[i].Finding] = &a.Paths[i]
 	}
 	firstDrawn := map[string]int{}
+	traced := map[connection]int{} // the finding that traced a connection
 	nodes := map[string]*htmlNode{}
 	services := map[string]*htmlGroup{}
 	serviceNodes := map[string]map[string]bool{}
 	for i, f := range a.Findings {
 		hf := &htmlFinding{Finding: f, N: i + 1, RuleID: anchors[f.Rule], Open: f.Severity.AtLeast(engine.SeverityWarning)}
-		if q, ok := pathQuery(i, f); ok {
+		q, ok := pathQuery(i, f)
+		if ok {
 			hf.Trace = traceCommand(a, q)
 		}
-		if p := paths[i]; p != nil {
+		switch p := paths[i]; {
+		case p != nil:
 			hf.Path = p
+			traced[q.connection()] = hf.N
 			if p.Err == "" {
 				hf.Diagram = newDiagram("path-"+strconv.Itoa(hf.N), p)
 				r.Drawn++
@@ -161,8 +168,11 @@ func newHTMLReport(a *Analysis) *htmlReport {
 					firstDrawn[f.Rule] = hf.N
 				}
 			}
-		} else if hf.Trace != "" && hf.Open {
-			hf.SameAs = firstDrawn[f.Rule]
+		case ok && hf.Open:
+			hf.SameConnection = traced[q.connection()]
+			if hf.SameConnection == 0 {
+				hf.SameAs = firstDrawn[f.Rule]
+			}
 		}
 		n := nodes[f.Node]
 		if n == nil {

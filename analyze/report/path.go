@@ -40,9 +40,9 @@ var pathClients = map[string]string{
 	"real-server-draining":     "",
 }
 
-// pathsPerRule is how many findings of one rule get a diagram: the first
-// ones, worst first; the others refer to the first. Only errors and
-// warnings get one.
+// pathsPerRule is how many connections of one rule get a diagram: those of
+// its first findings, worst first; the others refer to the first. Only
+// errors and warnings get one.
 const pathsPerRule = 3
 
 // PathQuery is a connection to trace for a finding: the --from and --to of
@@ -63,21 +63,30 @@ func pathQuery(i int, f engine.Finding) (PathQuery, bool) {
 }
 
 // PathQueries returns the connections whose diagrams the HTML report of a
-// draws: those of its errors and warnings, at most pathsPerRule per rule,
-// in the order of the findings.
+// draws: those of its errors and warnings, each connection once (for the
+// first finding about it), at most pathsPerRule per rule, in the order of
+// the findings.
 func PathQueries(a *Analysis) []PathQuery {
 	var out []PathQuery
 	perRule := map[string]int{}
+	seen := map[connection]bool{}
 	for i, f := range a.Findings {
 		q, ok := pathQuery(i, f)
-		if !ok || !f.Severity.AtLeast(engine.SeverityWarning) || perRule[f.Rule] == pathsPerRule {
+		if !ok || !f.Severity.AtLeast(engine.SeverityWarning) || seen[q.connection()] || perRule[f.Rule] == pathsPerRule {
 			continue
 		}
 		perRule[f.Rule]++
+		seen[q.connection()] = true
 		out = append(out, q)
 	}
 	return out
 }
+
+// connection is the connection a query follows, whichever finding it is
+// about.
+type connection struct{ from, to string }
+
+func (q PathQuery) connection() connection { return connection{q.From, q.To} }
 
 // Path is the connection of a finding as `ipvslint trace` follows it
 // through the node's captured state: the facts of the trace input and the

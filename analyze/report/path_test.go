@@ -36,7 +36,9 @@ func TestPathQueries(t *testing.T) {
 	finding := func(rule string, sev engine.Severity, node, target string) engine.Finding {
 		return engine.Finding{Rule: rule, Severity: sev, Node: node, Target: target}
 	}
-	var findings []engine.Finding
+	// A connection is traced once, and the rule of a finding that shares
+	// it keeps its cap for connections of its own.
+	findings := []engine.Finding{finding("lb-ip-local-listener", engine.SeverityError, "a", "203.0.113.10:443/TCP")}
 	for _, node := range []string{"a", "b", "c", "d"} {
 		findings = append(findings, finding("lb-ip-unserved-port", engine.SeverityError, node, "203.0.113.10:443/TCP"))
 	}
@@ -51,10 +53,11 @@ func TestPathQueries(t *testing.T) {
 	got := PathQueries(NewAnalysis(testVersion, testCNI, findings))
 	want := []PathQuery{
 		{Finding: 0, From: "pod:a", To: "203.0.113.10:443/TCP"},
-		{Finding: 1, From: "pod:b", To: "203.0.113.10:443/TCP"},
-		{Finding: 2, From: "pod:c", To: "203.0.113.10:443/TCP"},
-		{Finding: 4, From: "host:a", To: "203.0.113.40:80/TCP"},
-		{Finding: 7, From: "external:b", To: "10.0.0.12:30745/TCP"},
+		{Finding: 2, From: "pod:b", To: "203.0.113.10:443/TCP"},
+		{Finding: 3, From: "pod:c", To: "203.0.113.10:443/TCP"},
+		{Finding: 4, From: "pod:d", To: "203.0.113.10:443/TCP"},
+		{Finding: 5, From: "host:a", To: "203.0.113.40:80/TCP"},
+		{Finding: 8, From: "external:b", To: "10.0.0.12:30745/TCP"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("PathQueries = %+v\nwant %+v", got, want)

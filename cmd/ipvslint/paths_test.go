@@ -25,7 +25,6 @@ func TestTracePaths(t *testing.T) {
 		{"local-listener-before-1-26", []string{
 			"lb-ip-local-listener pod:cn-hangzhou.10.0.0.12 203.0.113.20:443/TCP served-by-local-listener kube-ipvs0 [] [] listener v4:443",
 			"lb-ip-unserved-port pod:cn-hangzhou.10.0.0.11 203.0.113.20:443/TCP refused kube-ipvs0 [] []",
-			"lb-ip-unserved-port pod:cn-hangzhou.10.0.0.12 203.0.113.20:443/TCP served-by-local-listener kube-ipvs0 [] [] listener v4:443",
 		}},
 		{"etp-local-1-24-vpc", []string{
 			"etp-local-remote-backends external:cn-hangzhou.10.0.0.12 10.0.0.12:30745/TCP timeout node [TCP 10.0.0.12:30745 rr default/nginx nodePort] [10.0.16.24:80 remote]",
