@@ -104,16 +104,17 @@ func hasClass(n *html.Node, class string) bool {
 }
 
 // TestAnalysisHTMLStructure checks every test report for what a reader
-// needs: each finding with its rule ID and evidence lines, the read
-// warnings, the waived findings, unique IDs that every internal link
-// points at, a link for every reference and no other external address.
+// needs: each finding with its rule ID and evidence (a row each, the line
+// when there is one, never an empty one), the read warnings, the waived
+// findings, unique IDs that every internal link points at, a link for
+// every reference and no other external address.
 func TestAnalysisHTMLStructure(t *testing.T) {
 	for name, a := range testAnalyses() {
 		t.Run(name, func(t *testing.T) {
 			doc := parseHTML(t, writeAnalysis(t, "html", a))
 			ids := map[string]bool{}
 			var rules, lines, warnings, links, refs []string
-			var scripts int
+			var scripts, evidence int
 			walk(doc, func(n *html.Node) {
 				if id, ok := attr(n, "id"); ok {
 					if ids[id] {
@@ -130,6 +131,9 @@ func TestAnalysisHTMLStructure(t *testing.T) {
 					})
 				case n.Data == "table" && hasClass(n, "evidence"):
 					walk(n, func(c *html.Node) {
+						if c.Data == "tr" && c.Parent.Data == "tbody" {
+							evidence++
+						}
 						if c.Data == "code" && hasClass(c, "line") {
 							lines = append(lines, text(c))
 						}
@@ -166,10 +170,14 @@ func TestAnalysisHTMLStructure(t *testing.T) {
 				t.Errorf("%d scripts, want the one that opens the findings for printing", scripts)
 			}
 			var wantRules, wantLines, wantLinks []string
+			wantEvidence := 0
 			for _, f := range a.Findings {
 				wantRules = append(wantRules, f.Rule)
 				for _, ev := range f.Evidence {
-					wantLines = append(wantLines, ev.Text)
+					wantEvidence++
+					if ev.Text != "" { // no empty line cell
+						wantLines = append(wantLines, ev.Text)
+					}
 				}
 				for _, ref := range f.References {
 					if isURL(ref) {
@@ -182,6 +190,9 @@ func TestAnalysisHTMLStructure(t *testing.T) {
 			}
 			if !slices.Equal(rules, wantRules) {
 				t.Errorf("finding rules %q, want %q", rules, wantRules)
+			}
+			if evidence != wantEvidence {
+				t.Errorf("%d evidence rows, want %d", evidence, wantEvidence)
 			}
 			if !slices.Equal(lines, wantLines) {
 				t.Errorf("evidence lines %q, want %q", lines, wantLines)
