@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,6 +60,37 @@ func TestNewAnalysis(t *testing.T) {
 	}
 	if a := NewAnalysis(ReportedVersion{}, ReportedCNI{Class: "unknown"}, nil); a.Findings == nil {
 		t.Error("findings of an empty analysis are nil, want []")
+	}
+}
+
+// TestSummaryCounts checks that the summary of the reports and the counts
+// of the HTML report's groups agree, a severity the engine does not give
+// counting as info.
+func TestSummaryCounts(t *testing.T) {
+	tests := []struct {
+		severities []engine.Severity
+		want       Summary
+	}{
+		{nil, Summary{}},
+		{[]engine.Severity{engine.SeverityError, engine.SeverityInfo, engine.SeverityWarning, engine.SeverityError}, Summary{Error: 2, Warning: 1, Info: 1}},
+		{[]engine.Severity{"critical", engine.SeverityWarning, ""}, Summary{Warning: 1, Info: 2}},
+	}
+	for _, tt := range tests {
+		var findings []engine.Finding
+		for i, sev := range tt.severities {
+			findings = append(findings, engine.Finding{Rule: "r", Severity: sev, Node: "node-" + strconv.Itoa(i%2), Message: "m"})
+		}
+		a := NewAnalysis(testVersion, testCNI, findings)
+		if a.Summary != tt.want {
+			t.Errorf("%q: summary %+v, want %+v", tt.severities, a.Summary, tt.want)
+		}
+		var groups Summary
+		for _, n := range newHTMLReport(a).Nodes {
+			groups.Error, groups.Warning, groups.Info = groups.Error+n.Error, groups.Warning+n.Warning, groups.Info+n.Info
+		}
+		if groups != tt.want {
+			t.Errorf("%q: the HTML report's nodes count %+v, want %+v", tt.severities, groups, tt.want)
+		}
 	}
 }
 

@@ -84,14 +84,7 @@ type htmlGroup struct {
 
 func (g *htmlGroup) add(f *htmlFinding) {
 	g.Findings = append(g.Findings, f)
-	switch f.Severity {
-	case engine.SeverityError:
-		g.Error++
-	case engine.SeverityWarning:
-		g.Warning++
-	default:
-		g.Info++
-	}
+	g.Summary.add(f.Severity)
 }
 
 // worse orders groups the worst first: by errors, warnings, then info.

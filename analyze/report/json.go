@@ -103,16 +103,23 @@ type Summary struct {
 func NewAnalysis(version ReportedVersion, cni ReportedCNI, findings []engine.Finding) *Analysis {
 	a := &Analysis{SchemaVersion: AnalyzeSchema, KubernetesVersion: version, CNI: cni, Findings: nonNil(findings), Warnings: []ReadWarning{}}
 	for _, f := range findings {
-		switch f.Severity {
-		case engine.SeverityError:
-			a.Summary.Error++
-		case engine.SeverityWarning:
-			a.Summary.Warning++
-		case engine.SeverityInfo:
-			a.Summary.Info++
-		}
+		a.Summary.add(f.Severity)
 	}
 	return a
+}
+
+// add counts a finding of severity s. A severity the engine does not give
+// (it refuses any but error, warning and info) counts as info, the least,
+// so that the counts add up to the findings.
+func (s *Summary) add(sev engine.Severity) {
+	switch sev {
+	case engine.SeverityError:
+		s.Error++
+	case engine.SeverityWarning:
+		s.Warning++
+	default:
+		s.Info++
+	}
 }
 
 // AnalysisOf builds the report of the findings the engine gave over doc,
