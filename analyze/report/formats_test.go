@@ -369,6 +369,32 @@ func TestMdText(t *testing.T) {
 	}
 }
 
+// TestReferenceLinks checks which references the HTML and Markdown
+// reports link to: the same ones.
+func TestReferenceLinks(t *testing.T) {
+	tests := []struct {
+		ref  string
+		link bool
+	}{
+		{"https://github.com/kubernetes/kubernetes/issues/72236", true},
+		{"http://example.com/a?b=c", true},
+		{"KEP-1860", false},
+		{"javascript:alert(1)", false},
+		{"ftp://example.com/x", false},
+		{"https://example.com/a b", false},
+		{`https://example.com/"x`, false},
+		{"https://example.com/<x>", false},
+	}
+	for _, tt := range tests {
+		if got := isURL(tt.ref); got != tt.link {
+			t.Errorf("isURL(%q) = %v, want %v", tt.ref, got, tt.link)
+		}
+		if got := strings.HasPrefix(mdLink(tt.ref), "<"); got != tt.link {
+			t.Errorf("mdLink(%q) = %q: a link %v, want %v", tt.ref, mdLink(tt.ref), got, tt.link)
+		}
+	}
+}
+
 func TestSARIFRuleName(t *testing.T) {
 	if got := sarifRuleName("etp-local-remote-backends"); got != "EtpLocalRemoteBackends" {
 		t.Errorf("sarifRuleName = %q", got)

@@ -165,7 +165,7 @@ func mdCode(s string) string {
 
 // mdLink writes a URL as an autolink, and anything else as text.
 func mdLink(ref string) string {
-	if (strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://")) && !strings.ContainsAny(ref, " <>") {
+	if isURL(ref) {
 		return "<" + ref + ">"
 	}
 	return mdText(ref)
