@@ -13,7 +13,7 @@ import (
 // told by its MM:SS expire field or its hex ports.
 func (p *parser) connLine(line string, f []string) bool {
 	switch {
-	case len(f) >= 9 && isHex(f[2], 4) && isHex(f[4], 4) && isHex(f[6], 4):
+	case procConnRow(f):
 		p.procConn(line, f)
 	case len(f) >= 6 && isExpire(f[1]) && (p.t.Format == FormatConn || connProto(f[0])):
 		p.listConn(line, f)
@@ -98,14 +98,63 @@ func procAddrPort(addr, port string) (netip.AddrPort, bool) {
 	if err != nil {
 		return netip.AddrPort{}, false
 	}
-	var a netip.Addr
-	if isHex(addr, 8) {
-		n, _ := strconv.ParseUint(addr, 16, 32)
-		a = netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
-	} else if a, err = netip.ParseAddr(addr); err != nil || !a.Is6() || a.Zone() != "" {
-		return netip.AddrPort{}, false
+	a, ok := HexIPv4(addr)
+	if !ok {
+		if a, err = netip.ParseAddr(addr); err != nil || !a.Is6() || a.Zone() != "" {
+			return netip.AddrPort{}, false
+		}
 	}
 	return netip.AddrPortFrom(a, uint16(pt)), true
+}
+
+// procConnRow reports whether the fields f are a row of
+// /proc/net/ip_vs_conn: hex ports in fields 2, 4 and 6, after the
+// addresses in fields 1, 3 and 5.
+func procConnRow(f []string) bool {
+	return len(f) >= 9 && isHex(f[2], 4) && isHex(f[4], 4) && isHex(f[6], 4)
+}
+
+// hexAddrPort splits an IPv4 ADDR:PORT of /proc/net/ip_vs
+// ("0A600001:01BB") and reports whether s was one.
+func hexAddrPort(s string) (addr, port string, ok bool) {
+	addr, port, _ = strings.Cut(s, ":")
+	return addr, port, isHex(addr, 8) && isHex(port, 4)
+}
+
+// HexIPv4 decodes an IPv4 address as /proc/net/ip_vs and
+// /proc/net/ip_vs_conn print it, eight hex digits with the most
+// significant first ("0A600001" is 10.96.0.1), and reports whether s was
+// one.
+func HexIPv4(s string) (netip.Addr, bool) {
+	if !isHex(s, 8) {
+		return netip.Addr{}, false
+	}
+	n, _ := strconv.ParseUint(s, 16, 32)
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}), true
+}
+
+// HexIPv4Fields returns the indexes, in order, of the fields of a line of
+// an IPVS capture that begin with an IPv4 address in the kernel's hex form
+// (its first eight characters, for [HexIPv4]): the client, virtual and
+// real server addresses of a /proc/net/ip_vs_conn row, or each ADDR:PORT
+// of /proc/net/ip_vs ("0A600001:01BB"). The kernel's uncompressed IPv6
+// addresses are not among them.
+func HexIPv4Fields(f []string) []int {
+	var at []int
+	if procConnRow(f) {
+		for _, i := range []int{1, 3, 5} {
+			if isHex(f[i], 8) {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	for i, s := range f {
+		if _, _, ok := hexAddrPort(s); ok {
+			at = append(at, i)
+		}
+	}
+	return at
 }
 
 // isHex reports whether s is n hex digits.

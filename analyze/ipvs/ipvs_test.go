@@ -540,6 +540,41 @@ func TestParseAddrPort(t *testing.T) {
 	}
 }
 
+// TestHexIPv4Fields checks which fields of a capture line hold the
+// kernel's hex IPv4 addresses, and what they decode to.
+func TestHexIPv4Fields(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string // the decoded addresses, in field order
+	}{
+		{"TCP 0AF40105 A8CA 0A600001 01BB C0A80A0B 192B ESTABLISHED 895", []string{"10.244.1.5", "10.96.0.1", "192.168.10.11"}},
+		{"TCP 0AF40105 A8CA 0A600001 01BB C0A80A0B 192B ESTABLISHED 895 sip 0AF40106:0050", []string{"10.244.1.5", "10.96.0.1", "192.168.10.11"}},
+		{"TCP FD00:0010:0244:0001:0000:0000:0000:0005 A8CA 0A600001 01BB C0A80A0B 192B ESTABLISHED 895", []string{"10.96.0.1", "192.168.10.11"}},
+		{"TCP  0A600001:01BB rr persistent 360 FFFFFF00", []string{"10.96.0.1"}},
+		{"  -> 0AF40105:1F90      Masq    1      0          0", []string{"10.244.1.5"}},
+		{"TCP  [FD00:0010:0096:0000:0000:0000:0000:0001]:01BB rr", nil},
+		{"FWM  0000007B rr", nil},
+		{"TCP  10.96.0.1:443 rr", nil},
+		{"TCP 14:55  ESTABLISHED 10.244.1.5:43210 10.96.0.1:443 192.168.10.11:6443", nil},
+		{"TCP  0A60000G:01BB rr", nil},
+		{"TCP  0A600001:1BB rr", nil},
+	}
+	for _, tt := range tests {
+		f := strings.Fields(tt.line)
+		var got []string
+		for _, i := range HexIPv4Fields(f) {
+			a, ok := HexIPv4(f[i][:8])
+			if !ok {
+				t.Errorf("%q: field %d, %q, is no hex IPv4 address", tt.line, i, f[i])
+			}
+			got = append(got, a.String())
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%q: addresses %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}
+
 func TestServiceKey(t *testing.T) {
 	tests := []struct {
 		s    Service

@@ -235,8 +235,7 @@ func (p *parser) addrPort(s string) (netip.AddrPort, addrKind) {
 		addr, port, ok = strings.Cut(rest, "]:")
 		kernel = ok && len(addr) == 39 && isHex(port, 4) && (p.hex || strings.Contains(":"+addr, ":0"))
 	} else {
-		addr, port, _ = strings.Cut(s, ":")
-		kernel = isHex(addr, 8) && isHex(port, 4)
+		addr, port, kernel = hexAddrPort(s)
 	}
 	if kernel {
 		if a, ok := procAddrPort(addr, port); ok {
@@ -257,7 +256,8 @@ func hexNetmask(h string, ipv6 bool) string {
 	case ipv6:
 		return strconv.FormatUint(n, 10)
 	}
-	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}).String()
+	m, _ := HexIPv4(h)
+	return m.String()
 }
 
 // dest parses a dest line ("  -> 10.244.1.2:53   Masq 1 0 17") of any list

@@ -3,13 +3,12 @@ package redact
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net/netip"
-	"strconv"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
 )
 
 // rewrite copies a capture from in to out with its names and addresses
@@ -123,68 +122,45 @@ func (r *Redactor) comments(dst, line []byte) []byte {
 }
 
 // hexAddrs returns line with the kernel's hex IPv4 addresses mapped, in
-// place (they keep their eight digits): the addresses of a
-// /proc/net/ip_vs_conn row (fields 1, 3 and 5 when 2, 4 and 6 are hex
-// ports) and every ADDR:PORT of /proc/net/ip_vs ("0A600001:01BB"). Other
-// lines come back as they are.
+// place (they keep their eight digits): those [ipvs.HexIPv4Fields] finds
+// in a row of /proc/net/ip_vs_conn or /proc/net/ip_vs. Other lines come
+// back as they are.
 func (r *Redactor) hexAddrs(line []byte) []byte {
-	var spans [][2]int
-	for i := 0; i < 9; i++ {
-		s, e := field(line, i)
-		if s == e {
-			break
+	text := string(line)
+	var f []string
+	var starts []int
+	for k := 0; k < len(text); {
+		if isSpace(text[k]) {
+			k++
+			continue
 		}
-		spans = append(spans, [2]int{s, e})
-	}
-	f := func(i int) []byte { return line[spans[i][0]:spans[i][1]] }
-	var at []int
-	if len(spans) == 9 && isHexN(f(2), 4) && isHexN(f(4), 4) && isHexN(f(6), 4) {
-		at = []int{1, 3, 5}
-	}
-	for i := range spans {
-		if x := f(i); len(x) == 13 && x[8] == ':' && isHexN(x[:8], 8) && isHexN(x[9:], 4) {
-			at = append(at, i)
+		e := k
+		for e < len(text) && !isSpace(text[e]) {
+			e++
 		}
+		f, starts = append(f, text[k:e]), append(starts, k)
+		k = e
 	}
+	at := ipvs.HexIPv4Fields(f)
 	if len(at) == 0 {
 		return line
 	}
 	out := bytes.Clone(line)
 	for _, i := range at {
-		x := out[spans[i][0]:spans[i][1]]
-		if len(x) < 8 || !isHexN(x[:8], 8) || len(x) != 8 && x[8] != ':' {
-			continue // an uncompressed IPv6 address: mapped as text
-		}
-		v, _ := strconv.ParseUint(string(x[:8]), 16, 32)
-		copy(x, fmt.Sprintf("%08X", r.mapHex(uint32(v))))
+		a, _ := ipvs.HexIPv4(f[i][:8])
+		m := r.mapIPv4(a).As4()
+		copy(out[starts[i]:], fmt.Sprintf("%02X%02X%02X%02X", m[0], m[1], m[2], m[3]))
 	}
 	return out
 }
 
-// mapHex maps an IPv4 address given as a number.
-func (r *Redactor) mapHex(v uint32) uint32 {
-	if m, ok := r.hex[v]; ok {
+// mapIPv4 maps an IPv4 address of the kernel's hex form.
+func (r *Redactor) mapIPv4(a netip.Addr) netip.Addr {
+	if m, ok := r.hex[a]; ok {
 		return m
 	}
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], v)
-	a := netip.AddrFrom4(b)
 	m := r.perm.Map(a)
 	r.note(a, m)
-	b = m.As4()
-	r.hex[v] = binary.BigEndian.Uint32(b[:])
-	return r.hex[v]
-}
-
-// isHexN reports whether s is n hex digits.
-func isHexN(s []byte, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
+	r.hex[a] = m
+	return m
 }

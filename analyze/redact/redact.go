@@ -44,7 +44,7 @@ type Redactor struct {
 	used    map[string]bool   // tokens given
 	counts  map[Kind]int      // last number given, per kind
 	mapped  map[netip.Addr]netip.Addr
-	hex     map[uint32]uint32
+	hex     map[netip.Addr]netip.Addr
 	full    *rewriter // names and addresses
 	addrs   *rewriter // addresses only
 	started bool      // tokens assigned
@@ -58,7 +58,7 @@ func New(m *Map) (*Redactor, error) {
 	}
 	key, _ := hex.DecodeString(m.Key)
 	r := &Redactor{m: m, perm: p, key: key, col: newCollector(), tokens: map[string]string{},
-		used: map[string]bool{}, counts: map[Kind]int{}, mapped: map[netip.Addr]netip.Addr{}, hex: map[uint32]uint32{}}
+		used: map[string]bool{}, counts: map[Kind]int{}, mapped: map[netip.Addr]netip.Addr{}, hex: map[netip.Addr]netip.Addr{}}
 	for _, n := range m.Names {
 		r.tokens[n.Name] = n.Token
 		r.used[n.Token] = true
