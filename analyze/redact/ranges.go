@@ -7,33 +7,32 @@ import "net/netip"
 // (its prefix is kept, the addresses inside are permuted). No address
 // outside a range is mapped into it.
 type Range struct {
-	Prefix netip.Prefix
-	Fixed  bool
-	Why    string
+	Prefix netip.Prefix // the block
+	Fixed  bool         // a fixed range, else a class range
 }
 
-// Ranges lists the ranges of [Perm], for the documentation and the map
-// file. They are the blocks whose meaning the analysis or a reader relies
+// Ranges lists the ranges of [Perm]; docs/redaction.md lists them for
+// users. They are the blocks whose meaning the analysis or a reader relies
 // on: loopback and link-local addresses are tested by the rules, 0.0.0.N
 // names firewall marks in ipvsadm -Lnc, masks such as 255.255.255.0 sit in
 // the reserved block, and private addresses stay private so that a reader
 // still tells a VPC address from a public one.
 var Ranges = []Range{
-	{netip.MustParsePrefix("0.0.0.0/8"), true, "this network: 0.0.0.0, and 0.0.0.N fwmark templates of ipvsadm -Lnc"},
-	{netip.MustParsePrefix("127.0.0.0/8"), true, "loopback"},
-	{netip.MustParsePrefix("169.254.0.0/16"), true, "link-local, cloud metadata"},
-	{netip.MustParsePrefix("224.0.0.0/4"), true, "multicast"},
-	{netip.MustParsePrefix("240.0.0.0/4"), true, "reserved, 255.255.255.255 broadcast, and netmasks (255.255.255.0)"},
-	{netip.MustParsePrefix("10.0.0.0/8"), false, "private (RFC 1918)"},
-	{netip.MustParsePrefix("172.16.0.0/12"), false, "private (RFC 1918)"},
-	{netip.MustParsePrefix("192.168.0.0/16"), false, "private (RFC 1918)"},
-	{netip.MustParsePrefix("100.64.0.0/10"), false, "shared address space (RFC 6598), pods and VPCs of some clouds"},
-	{netip.MustParsePrefix("::/128"), true, "unspecified"},
-	{netip.MustParsePrefix("::1/128"), true, "loopback"},
-	{netip.MustParsePrefix("fe80::/10"), true, "link-local"},
-	{netip.MustParsePrefix("ff00::/8"), true, "multicast"},
-	{netip.MustParsePrefix("fc00::/7"), false, "unique local (RFC 4193)"},
-	{netip.MustParsePrefix("::ffff:0:0/96"), true, "IPv4-mapped: kept as the prefix of the mapped IPv4 address inside"},
+	{netip.MustParsePrefix("0.0.0.0/8"), true},       // this network: 0.0.0.0, and 0.0.0.N fwmark templates of ipvsadm -Lnc
+	{netip.MustParsePrefix("127.0.0.0/8"), true},     // loopback
+	{netip.MustParsePrefix("169.254.0.0/16"), true},  // link-local, cloud metadata
+	{netip.MustParsePrefix("224.0.0.0/4"), true},     // multicast
+	{netip.MustParsePrefix("240.0.0.0/4"), true},     // reserved, 255.255.255.255 broadcast, and netmasks (255.255.255.0)
+	{netip.MustParsePrefix("10.0.0.0/8"), false},     // private (RFC 1918)
+	{netip.MustParsePrefix("172.16.0.0/12"), false},  // private (RFC 1918)
+	{netip.MustParsePrefix("192.168.0.0/16"), false}, // private (RFC 1918)
+	{netip.MustParsePrefix("100.64.0.0/10"), false},  // shared address space (RFC 6598), pods and VPCs of some clouds
+	{netip.MustParsePrefix("::/128"), true},          // unspecified
+	{netip.MustParsePrefix("::1/128"), true},         // loopback
+	{netip.MustParsePrefix("fe80::/10"), true},       // link-local
+	{netip.MustParsePrefix("ff00::/8"), true},        // multicast
+	{netip.MustParsePrefix("fc00::/7"), false},       // unique local (RFC 4193)
+	{netip.MustParsePrefix("::ffff:0:0/96"), true},   // IPv4-mapped: kept as the prefix of the mapped IPv4 address inside
 }
 
 // Special reports whether a is kept as it is: in a fixed range of
