@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 )
@@ -365,5 +366,43 @@ func TestBundleRedacted(t *testing.T) {
 		if got := snap.Bundles[0].Redacted(); got != tt.want {
 			t.Errorf("%s: Redacted() = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestHoldStarvedReader holds the conntrack captures of two nodes whose
+// addresses are not known yet, while the archive reader has no room left:
+// node-a's capture fills the whole budget of pieces and waits for the
+// capture before it, and node-b's waits for bytes the archive reader can
+// hand over only once node-a's are read. Neither may keep the other from
+// being held (Build hung so on a large bundle).
+func TestHoldStarvedReader(t *testing.T) {
+	b := &builder{nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
+	budget := make(chan struct{}, 1)
+	newTask := func(node string, prev chan struct{}) *task {
+		return &task{capt: &Capture{Path: "nodes/" + node + "/conntrack.txt", Line: 1, Kind: bundle.KindConntrack},
+			node: newNode(node), in: newPipe(budget), prev: prev, applied: make(chan struct{})}
+	}
+	prevA := make(chan struct{})
+	a, bt := newTask("node-a", prevA), newTask("node-b", nil)
+	go b.run(a)
+	if err := a.in.fill(strings.NewReader(conntrackTable)); err != nil { // takes the only piece
+		t.Fatal(err)
+	}
+	go b.run(bt)
+	go bt.in.fill(strings.NewReader(conntrackTable)) // waits for node-a's piece
+	time.Sleep(50 * time.Millisecond)                // node-b's capture is being held
+	close(prevA)
+	for _, tk := range []*task{a, bt} {
+		select {
+		case <-tk.applied:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: not held after 10s", tk.capt.Path)
+		}
+		if d := tk.node.deferred; len(d) != 1 || string(d[0].data) != conntrackTable || tk.capt.Status != StatusOK {
+			t.Errorf("%s: status %s, held %+v", tk.capt.Path, tk.capt.Status, d)
+		}
+	}
+	if b.held != int64(2*len(conntrackTable)) {
+		t.Errorf("held %d bytes, want %d", b.held, 2*len(conntrackTable))
 	}
 }
