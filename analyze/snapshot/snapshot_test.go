@@ -282,12 +282,21 @@ func TestBuildClusterBundle(t *testing.T) {
 		"node-a": {"ipset.txt": "ipset list: command not found: sh: 1: ipset: not found", "ss-listen.txt": "not in the bundle"},
 		"node-b": {"ipset.txt": "not in the bundle", "ss-listen.txt": "ss -Hlntu: command not found: sh: ss: not found"},
 	}
+	seen := 0
 	for _, n := range snap.Nodes {
 		for _, m := range n.Missing {
-			if w, ok := want[n.Name][m.Name]; ok && m.Reason != w {
+			w, ok := want[n.Name][m.Name]
+			if !ok {
+				continue
+			}
+			seen++
+			if m.Reason != w {
 				t.Errorf("%s %s missing: %q, want %q", n.Name, m.Name, m.Reason, w)
 			}
 		}
+	}
+	if seen != 4 {
+		t.Errorf("missing lists %d of the 4 captures wanted", seen)
 	}
 }
 
