@@ -575,6 +575,10 @@ func TestParseOffset(t *testing.T) {
 		}},
 		{name: "yaml error", in: "apiVersion: v1\nkind: Service\n  name: x\n", wantErr: `paste.txt:12: invalid YAML: mapping values are not allowed in this context: "  name: x"`},
 		{name: "json error", in: "{\n\"kind\": \"Service\" \"x\"}\n", wantErr: `paste.txt:11: invalid JSON: expected ',' or '}' after a member, found '"': "\"kind\": \"Service\" \"x\"}"`},
+		{name: "unclosed quote, no final newline", in: `"`, wantErr: `paste.txt:10: invalid YAML: found unexpected end of stream`},
+		{name: "unclosed quote in an item, no final newline", in: "items:\n- kind: Service\n- a: \"", wantErr: `paste.txt:12: invalid YAML: found unexpected end of stream`},
+		{name: "line broken by a lone CR", in: "kind: Service\rmetadata: {name: a}\nx: [\n", wantErr: `paste.txt:11: invalid YAML: did not find expected node content: "x: ["`},
+		{name: "line broken by LS", in: "kind: List\nitems:\n- kind: Service\n  metadata: {name: \"a\u2028b\"}\n  x: [\n", wantErr: `paste.txt:14: invalid YAML: did not find expected node content: "  x: ["`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -238,17 +238,11 @@ func (d *yamlDoc) addHead(b []byte, lineNo int) {
 		d.headPl.runs = append(d.headPl.runs, lineRun{d.nHead, lineNo})
 	}
 	d.head = append(d.head, b...)
-	if !bytes.HasSuffix(b, []byte{'\n'}) {
-		d.head = append(d.head, '\n')
-	}
 }
 
 // addUnit appends a line to the items being cut.
 func (d *yamlDoc) addUnit(b []byte, lineNo int, emit func(*job) bool) bool {
 	d.unit = append(d.unit, b...)
-	if !bytes.HasSuffix(b, []byte{'\n'}) {
-		d.unit = append(d.unit, '\n')
-	}
 	if len(d.unit)-d.starts[len(d.starts)-1] > MaxObject {
 		return d.tooLarge(emit, d.objectLine(lineNo))
 	}
