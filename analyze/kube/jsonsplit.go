@@ -184,7 +184,7 @@ func (s *jsonSplitter) whole(i int, first bool, emit func(*job) bool) (int, bool
 				return
 			}
 			if err != nil { // a list cut short: keep its complete items
-				w := source.Warnf(r.pos(errOffset(err, end)), "", "%v: list cut short, %d complete item(s) kept", err, len(o.items))
+				w := cutShortWarning(r.pos(errOffset(err, end)), err, len(o.items))
 				o.itemsErr = &w
 				ferr = errStop
 			}
@@ -279,7 +279,7 @@ func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, first bool, emi
 // complete items, then a warning; the reading stops.
 func fileCutShort(p *parser, l *jsonList, pos source.Pos, err error) error {
 	o := l.o
-	w := source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, len(*l.items))
+	w := cutShortWarning(pos, err, len(*l.items))
 	o.itemsErr = &w
 	e := decodeObject(&o)
 	e.items = append(*l.items, e.items...)

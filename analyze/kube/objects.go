@@ -114,6 +114,12 @@ type rawObject struct {
 	itemsErr        *source.Warning // a list cut short (truncated input)
 }
 
+// cutShortWarning is the warning for a List whose reading stopped at pos
+// with err, after kept complete items.
+func cutShortWarning(pos source.Pos, err error, kept int) source.Warning {
+	return source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, kept)
+}
+
 // body returns the object as JSON.
 func (o *rawObject) body() ([]byte, error) {
 	if o.node != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
 // specList is the List example of input-formats.md section 4.
@@ -598,29 +599,46 @@ func TestParseOffset(t *testing.T) {
 }
 
 // TestParseTooLarge refuses an object over MaxObject, naming where it
-// starts, and a kubectl version output over it.
+// starts: an item of a List cuts the List short (its complete items are
+// kept, with a warning) whether the List is YAML or JSON; another object is
+// an error when nothing came before it, else a warning that ends the
+// reading. A kubectl version output over it is an error.
 func TestParseTooLarge(t *testing.T) {
 	at := source.Pos{File: "cluster/services.yaml", Line: 1}
 	big := strings.Repeat("x", MaxObject)
-	tests := []struct{ name, in, want string }{
-		{"yaml item", "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
-			"cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
-		{"yaml document", "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
-			"cluster/services.yaml:5: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
-		{"json item", `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
-			"cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+	tests := []struct {
+		name, in string
+		services int    // the Services kept
+		wantErr  string // the error expected, "" for none
+		wantWarn string // the last warning expected without an error
+	}{
+		{name: "yaml item", in: "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "yaml first item", in: "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata:\n    labels:\n      x: " + big + "\n",
+			wantWarn: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 0 complete item(s) kept"},
+		{name: "yaml sequence item", in: "- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "yaml document", in: "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:5: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
+		{name: "yaml first document", in: "kind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
+			wantErr: "cluster/services.yaml:1: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
+		{name: "json item", in: `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
+			services: 1, wantWarn: "cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o, err := Parse(strings.NewReader(tt.in), at)
-			if err != nil {
-				if err.Error() != tt.want || !errors.Is(err, ErrTooLarge) {
-					t.Fatalf("err = %v, want %s", err, tt.want)
+			if parsertest.Err(t, err, tt.wantErr) {
+				if !errors.Is(err, ErrTooLarge) {
+					t.Errorf("err = %v, want ErrTooLarge", err)
 				}
 				return
 			}
-			if n := len(o.Warnings); n == 0 || o.Warnings[n-1].String() != tt.want {
-				t.Fatalf("warnings %v, want last %s", o.Warnings, tt.want)
+			if n := len(o.Warnings); n == 0 || o.Warnings[n-1].String() != tt.wantWarn {
+				t.Errorf("warnings %v, want last %s", o.Warnings, tt.wantWarn)
+			}
+			if len(o.Services) != tt.services {
+				t.Errorf("%d services, want %d", len(o.Services), tt.services)
 			}
 		})
 	}

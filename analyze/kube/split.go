@@ -46,12 +46,13 @@ type yamlDoc struct {
 	rootLine int // the line of its first node
 	await    int // head line of an "items:" key just read, whose value may be a block sequence; 0 if none
 
-	col      int    // column of the entries of the block being cut; -1 outside blocks
-	block    int    // its number
-	unit     []byte // items of the block not yet handed over
-	unitLine int    // input line of unit's first line
-	starts   []int  // offsets of the items in unit
-	unitErr  error  // an item over MaxObject
+	col      int         // column of the entries of the block being cut; -1 outside blocks
+	block    int         // its number
+	unit     []byte      // items of the block not yet handed over
+	unitLine int         // input line of unit's first line
+	starts   []int       // offsets of the items in unit
+	unitErr  error       // an item over MaxObject
+	cutAt    *source.Pos // the item over MaxObject that cut the List short; nil if none
 }
 
 // split reads the input and hands the jobs to emit.
@@ -261,11 +262,20 @@ func (d *yamlDoc) objectLine(line int) int {
 	return line
 }
 
-// tooLarge hands over an error for the object over MaxObject at line; the
-// reading stops.
+// tooLarge stops the reading at the object over MaxObject at line. An item
+// of a List ends the List there: the document is handed over with the items
+// before it, as a List cut short. Any other object is an error.
 func (d *yamlDoc) tooLarge(emit func(*job) bool, line int) bool {
-	err := &source.ParseError{Pos: source.Pos{File: d.s.at.File, Line: line}, Err: ErrTooLarge}
-	emit(&job{file: func() error { return err }})
+	pos := source.Pos{File: d.s.at.File, Line: line}
+	if d.col < 0 {
+		err := &source.ParseError{Pos: pos, Err: ErrTooLarge}
+		emit(&job{file: func() error { return err }})
+		return false
+	}
+	last := d.starts[len(d.starts)-1]
+	d.unit, d.starts = d.unit[:last], d.starts[:len(d.starts)-1]
+	d.cutAt = &pos
+	d.close(emit)
 	return false
 }
 
@@ -321,9 +331,18 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 	}
 	index, p, items := d.s.docs, d.s.p, d.items
 	d.s.docs++
+	cutShort := func() {}
+	if d.cutAt != nil {
+		pos, kept := *d.cutAt, items[d.block]
+		cutShort = func() { p.out.Warnings = append(p.out.Warnings, cutShortWarning(pos, ErrTooLarge, len(*kept))) }
+	}
 	if d.rootSeq {
 		e := entry{o: rawObject{pos: d.seqPos, hasItems: true, block: d.block}}
-		return emit(&job{file: func() error { return fileDoc(p, items, &e, index == 0) }})
+		return emit(&job{file: func() error {
+			err := fileDoc(p, items, &e, index == 0)
+			cutShort()
+			return err
+		}})
 	}
 	head, pl, blocks, fast := d.head, d.headPl, d.blocks, d.s.opts.fast && d.nBlocks == 0
 	seqBlock, seqPos := d.seqBlock, d.seqPos
@@ -360,6 +379,7 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 					return ferr
 				}
 			}
+			cutShort()
 			return err
 		},
 	})
