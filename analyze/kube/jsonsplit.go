@@ -236,7 +236,8 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 		return 0, false
 	}
 	if err != nil {
-		return 0, s.cutShort(l, err, end, first, emit)
+		s.cutShort(l, err, end, emit)
+		return 0, false
 	}
 	o, p := l.o, s.p
 	if !o.isList() && o.isMap {
@@ -263,16 +264,15 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 
 // cutShort hands over a List whose reading failed at offset off with err:
 // its complete items are kept (as JSON Lists cut short always were), or,
-// when it had no items yet, the error stops the reading.
-func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, first bool, emit func(*job) bool) bool {
+// when it had no items yet, the error. The reading stops.
+func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, emit func(*job) bool) {
 	if !l.o.hasItems {
 		perr := s.errorAt(err, errOffset(err, off))
 		emit(&job{file: func() error { return perr }})
-		return false
+		return
 	}
 	pos := source.Pos{File: s.at.File, Line: s.lineOf(errOffset(err, off))}
 	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err) }})
-	return false
 }
 
 // fileCutShort files a List whose reading failed at pos with err: its

@@ -647,20 +647,10 @@ func TestParseTooLarge(t *testing.T) {
 	}
 }
 
-// zeros and spaces are endless readers of one byte value.
-type (
-	zeros  struct{}
-	spaces struct{}
-)
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
-	return len(p), nil
-}
-
-func (spaces) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
 	return len(p), nil
 }

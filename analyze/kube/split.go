@@ -39,11 +39,10 @@ type yamlDoc struct {
 	items    []*[]entry // by block (from 1): the decoded items, filed by the parser
 	seqBlock int        // the block of a document that is a sequence, once the lexer lost track in it
 	noCut    bool       // "--- content": the document starts on its marker line
-	started  bool       // a line of the block structure was read
 	rootMap  bool       // the document is a mapping at column 0
 	rootSeq  bool       // the document is a block sequence
 	seqPos   source.Pos
-	rootLine int // the line of its first node
+	rootLine int // the line of its first node; 0 until a line of the block structure is read
 	await    int // head line of an "items:" key just read, whose value may be a block sequence; 0 if none
 
 	col      int         // column of the entries of the block being cut; -1 outside blocks
@@ -51,7 +50,6 @@ type yamlDoc struct {
 	unit     []byte      // items of the block not yet handed over
 	unitLine int         // input line of unit's first line
 	starts   []int       // offsets of the items in unit
-	unitErr  error       // an item over MaxObject
 	cutAt    *source.Pos // the item over MaxObject that cut the List short; nil if none
 }
 
@@ -160,11 +158,11 @@ func isItemsKey(b []byte) bool {
 func (d *yamlDoc) line(b []byte, lineNo int, emit func(*job) bool) bool {
 	wasLost := d.lx.lost
 	structural := d.lx.scan(b)
-	ind := indentOf(b)
+	ind := skipSpaces(b, 0)
 	entry := structural && isEntry(b, ind)
-	first := structural && !d.started
+	first := structural && d.rootLine == 0
 	if first {
-		d.started, d.rootLine = true, lineNo
+		d.rootLine = lineNo
 	}
 	cut := !d.noCut && !d.lx.lost
 	if d.col >= 0 {
@@ -177,7 +175,7 @@ func (d *yamlDoc) line(b []byte, lineNo int, emit func(*job) bool) bool {
 				return false
 			}
 			d.starts = append(d.starts, len(d.unit))
-		case structural && ind == 0 && !entry && d.col >= 0 && !d.rootSeq:
+		case structural && ind == 0 && !entry && !d.rootSeq:
 			// The block ended: the line is the next key of the document.
 			if !d.flush(emit) {
 				return false
