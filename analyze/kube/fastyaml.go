@@ -32,9 +32,7 @@ type fastYAML struct {
 	out   []byte
 	mute  int // > 0 inside managedFields, which jsonWriter skips
 	depth int
-	// what the root mapping says, as yamlObject reads it
-	kind, apiVersion, name, namespace string
-	versionInfo                       bool
+	o     rawObject // what the root mapping says, as yamlObject reads it
 }
 
 // The roles of a mapping: what its keys tell about the object.
@@ -173,11 +171,9 @@ func (f *fastYAML) root(li, c int, pl *place) (rawObject, bool) {
 			return rawObject{}, false
 		}
 	}
-	return rawObject{
-		pos: pl.pos(li + 1), isMap: true,
-		kind: f.kind, apiVersion: f.apiVersion, name: f.name, namespace: f.namespace,
-		versionInfo: f.versionInfo, data: f.out,
-	}, true
+	o := f.o
+	o.pos, o.isMap, o.data = pl.pos(li+1), true, f.out
+	return o, true
 }
 
 func skipSpaces(b []byte, i int) int {
@@ -253,7 +249,7 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 		child := roleOther
 		if role == roleRoot && k == "metadata" {
 			child = roleMeta
-			f.name, f.namespace = "", ""
+			f.o.name, f.o.namespace = "", ""
 		}
 		skip := k == "managedFields"
 		if skip {
@@ -293,15 +289,15 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 func (f *fastYAML) record(role int, k string, v string) {
 	switch {
 	case role == roleRoot && k == "kind":
-		f.kind = v
+		f.o.kind = v
 	case role == roleRoot && k == "apiVersion":
-		f.apiVersion = v
+		f.o.apiVersion = v
 	case role == roleRoot && (k == "clientVersion" || k == "serverVersion"):
-		f.versionInfo = true
+		f.o.versionInfo = true
 	case role == roleMeta && k == "name":
-		f.name = v
+		f.o.name = v
 	case role == roleMeta && k == "namespace":
-		f.namespace = v
+		f.o.namespace = v
 	}
 }
 

@@ -126,9 +126,7 @@ func (s *jsonSplitter) errorAt(err error, off int) error {
 	}
 	for i := off; s.has(i) && s.buf[i] != '\n' && i < off+200; i++ {
 	}
-	off = min(off, len(s.buf))
-	begin := bytes.LastIndexByte(s.buf[:off], '\n') + 1
-	return source.Errorf(source.Pos{File: s.at.File, Line: s.lineOf(off)}, lineText(s.buf[begin:], 1), "invalid JSON: %v", err)
+	return jsonError(err, s.buf, off, source.Pos{File: s.at.File, Line: s.lineOf(off)})
 }
 
 // split reads the input and hands the jobs to emit.
@@ -309,7 +307,7 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 		if err != nil {
 			return kend, err
 		}
-		key := string(s.buf[i+1 : kend-1])
+		key := s.buf[i+1 : kend-1]
 		i = s.space(kend)
 		if !s.has(i) {
 			return i, errJSONEnd
@@ -322,7 +320,7 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 			return i, errJSONEnd
 		}
 		var vend int
-		if key == "items" && s.buf[i] == '[' {
+		if string(key) == "items" && s.buf[i] == '[' {
 			o.hasItems = true
 			vend, err = s.elements(l, i, emit)
 			if err != nil {
@@ -330,23 +328,7 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 			}
 		} else {
 			vend, err = s.valueEnd(i, skipValue)
-			v := s.buf[i:max(vend, i)]
-			switch key {
-			case "items":
-				if err == nil && string(v) == "null" {
-					o.hasItems = true
-				}
-			case "kind":
-				o.kind = jsonString(v)
-			case "apiVersion":
-				o.apiVersion = jsonString(v)
-			case "metadata":
-				if err == nil {
-					o.name, o.namespace = jsonMeta(v)
-				}
-			case "clientVersion", "serverVersion":
-				o.versionInfo = true
-			}
+			o.member(key, s.buf[i:max(vend, i)], err)
 			if err != nil {
 				return vend, err
 			}
