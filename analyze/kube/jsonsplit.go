@@ -445,13 +445,8 @@ func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emi
 					fail, failAt = err, errOffset(err, end)
 					return
 				}
-				if known && it.isMap {
-					if it.kind == "" {
-						it.kind = kind
-					}
-					if it.apiVersion == "" {
-						it.apiVersion = l.apiVersion
-					}
+				if known {
+					it.inherit(kind, l.apiVersion)
 				}
 				entries = append(entries, decodeItem(&it, known))
 			}

@@ -145,6 +145,21 @@ func (o *rawObject) isList() bool {
 	return o.hasItems && (o.kind == "" || strings.HasSuffix(o.kind, "List"))
 }
 
+// inherit gives an object item of a List the List's kind (less "List") and
+// apiVersion where it has none, as raw API lists such as ServiceList leave
+// them out of their items.
+func (o *rawObject) inherit(kind, apiVersion string) {
+	if !o.isMap {
+		return
+	}
+	if o.kind == "" {
+		o.kind = kind
+	}
+	if o.apiVersion == "" {
+		o.apiVersion = apiVersion
+	}
+}
+
 // entry is an object of the input decoded as far as it can be on its own:
 // what a worker hands to the parser, which files entries in input order.
 type entry struct {
@@ -165,14 +180,7 @@ func decodeObject(o *rawObject) entry {
 		e.items = make([]entry, len(o.items))
 		for i := range o.items {
 			it := &o.items[i]
-			if it.isMap {
-				if it.kind == "" {
-					it.kind = kind
-				}
-				if it.apiVersion == "" {
-					it.apiVersion = apiVersion
-				}
-			}
+			it.inherit(kind, apiVersion)
 			e.items[i] = decodeItem(it, true)
 		}
 		e.o.items = nil
@@ -378,12 +386,7 @@ func (p *parser) addList(e *entry, kind, apiVersion string) {
 			p.out.Warnings = append(p.out.Warnings, source.Warnf(it.o.pos, it.o.text, "list item is not an object (ignored)"))
 			continue
 		}
-		if it.o.kind == "" {
-			it.o.kind = kind
-		}
-		if it.o.apiVersion == "" {
-			it.o.apiVersion = apiVersion
-		}
+		it.o.inherit(kind, apiVersion)
 		if it.pending {
 			*it = decodeObject(&it.o)
 		}
