@@ -134,9 +134,9 @@ func (f *fastYAML) doc(text []byte, pl *place) (rawObject, bool) {
 }
 
 // fastDecode decodes an object (a List item, or a document with item
-// false) by the fast path; ok is false when it leaves the object to the
-// YAML library.
-func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
+// false) by the fast path, or with raw gets it as JSON; ok is false when it
+// leaves the object to the YAML library.
+func fastDecode(text []byte, pl *place, item, raw bool) (e entry, ok bool) {
 	f := fastPool.Get().(*fastYAML)
 	defer fastPool.Put(f)
 	var o rawObject
@@ -148,9 +148,9 @@ func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
 	if !ok {
 		return entry{}, false
 	}
-	e = decodeItem(&o, !item)
-	if e.pending {
-		e.o.data = bytes.Clone(e.o.data) // decoded later, when f is reused
+	e = decodeItem(&o, !item, raw)
+	if e.pending || raw {
+		e.o.data = bytes.Clone(e.o.data) // used later, when f is reused
 	}
 	return e, true
 }

@@ -171,7 +171,7 @@ func (s *jsonSplitter) whole(i int, first bool, emit func(*job) bool) (int, bool
 		end = min(errOffset(err, end)+1, len(s.buf))
 	}
 	r := s.reader(i, end)
-	p := s.p
+	p, raw := s.p, s.opts.raw()
 	var e entry
 	var ferr error
 	ok := emit(&job{
@@ -186,7 +186,7 @@ func (s *jsonSplitter) whole(i int, first bool, emit func(*job) bool) (int, bool
 				o.itemsErr = &w
 				ferr = errStop
 			}
-			e = decodeObject(&o)
+			e = decodeObject(&o, raw)
 		},
 		file: func() error {
 			if ferr != nil && ferr != errStop {
@@ -206,7 +206,7 @@ type jsonList struct {
 	o        rawObject // what its members before the current one said
 	first    bool      // it is the first value of the input
 	items    *[]entry  // its items, filed by the parser
-	head     []byte    // its members other than "items", as a JSON object
+	head     []byte    // its members, the items cut out of it left out, as a JSON object
 	streamed bool      // items were cut out of it
 	// kind and apiVersion are the List's when its items were cut out;
 	// known tells that both came before the items, which were then decoded
@@ -237,13 +237,13 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 		s.cutShort(l, err, end, emit)
 		return 0, false
 	}
-	o, p := l.o, s.p
-	if !o.isList() && o.isMap {
+	o, p, raw := l.o, s.p, s.opts.raw()
+	if o.isMap {
 		o.data = l.head
 	}
 	var e entry
 	ok := emit(&job{
-		run: func() { e = decodeObject(&o) },
+		run: func() { e = decodeObject(&o, raw) },
 		file: func() error {
 			switch {
 			case o.isList() || !o.isMap:
@@ -262,9 +262,9 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 
 // cutShort hands over a List whose reading failed at offset off with err:
 // its complete items are kept (as JSON Lists cut short always were), or,
-// when it had no items yet, the error. The reading stops.
+// when it had no items yet or for Each, the error. The reading stops.
 func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, emit func(*job) bool) {
-	if !l.o.hasItems {
+	if !l.o.hasItems || s.opts.raw() {
 		perr := s.errorAt(err, errOffset(err, off))
 		emit(&job{file: func() error { return perr }})
 		return
@@ -279,7 +279,7 @@ func fileCutShort(p *parser, l *jsonList, pos source.Pos, err error) error {
 	o := l.o
 	w := cutShortWarning(pos, err, len(*l.items))
 	o.itemsErr = &w
-	e := decodeObject(&o)
+	e := decodeObject(&o, false)
 	e.items = append(*l.items, e.items...)
 	if err := p.add(&e, l.first); err != nil {
 		return err
@@ -320,25 +320,25 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 			return i, errJSONEnd
 		}
 		var vend int
+		var member []byte // as the head keeps it
 		if string(key) == "items" && s.buf[i] == '[' {
 			o.hasItems = true
 			vend, err = s.elements(l, i, emit)
-			if err != nil {
-				return vend, err
-			}
+			member = []byte(`"items":[]`)
 		} else {
 			vend, err = s.valueEnd(i, skipValue)
 			o.member(key, s.buf[i:max(vend, i)], err)
-			if err != nil {
-				return vend, err
-			}
-			if len(l.head) > 1 {
-				l.head = append(l.head, ',')
-			}
-			l.head = append(l.head, s.buf[kstart:vend]...)
-			if len(l.head) > MaxObject {
-				return kstart, ErrTooLarge
-			}
+			member = s.buf[kstart:max(vend, kstart)]
+		}
+		if err != nil {
+			return vend, err
+		}
+		if len(l.head) > 1 {
+			l.head = append(l.head, ',')
+		}
+		l.head = append(l.head, member...)
+		if len(l.head) > MaxObject {
+			return kstart, ErrTooLarge
 		}
 		i = s.space(vend)
 		if !s.has(i) {
@@ -430,7 +430,7 @@ func (s *jsonSplitter) elements(l *jsonList, i int, emit func(*job) bool) (int, 
 // emitElements hands the elements in the window bytes [from, to) to a job;
 // they start at the offsets starts (from from).
 func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emit func(*job) bool) bool {
-	o, p, known, first := l.o, s.p, l.known, l.first
+	o, p, known, first, raw := l.o, s.p, l.known, l.first, s.opts.raw()
 	kind := strings.TrimSuffix(l.kind, "List")
 	r := s.reader(from, to)
 	starts = append([]int(nil), starts...)
@@ -448,13 +448,15 @@ func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emi
 				if known {
 					it.inherit(kind, l.apiVersion)
 				}
-				entries = append(entries, decodeItem(&it, known))
+				entries = append(entries, decodeItem(&it, known, raw))
 			}
 		},
 		file: func() error {
-			*l.items = append(*l.items, entries...)
-			if fail == nil {
-				return nil
+			if err := p.fileItems(l.items, entries); err != nil || fail == nil {
+				return err
+			}
+			if raw {
+				return r.errorAt(fail, failAt)
 			}
 			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail)
 		},

@@ -262,18 +262,24 @@ func (d *yamlDoc) objectLine(line int) int {
 
 // tooLarge stops the reading at the object over MaxObject at line. An item
 // of a List ends the List there: the document is handed over with the items
-// before it, as a List cut short. Any other object is an error.
+// before it, as a List cut short (for Each, the items and an error). Any
+// other object is an error.
 func (d *yamlDoc) tooLarge(emit func(*job) bool, line int) bool {
 	pos := source.Pos{File: d.s.at.File, Line: line}
-	if d.col < 0 {
-		err := &source.ParseError{Pos: pos, Err: ErrTooLarge}
-		emit(&job{file: func() error { return err }})
-		return false
+	if d.col >= 0 {
+		last := d.starts[len(d.starts)-1]
+		d.unit, d.starts = d.unit[:last], d.starts[:len(d.starts)-1]
+		if !d.s.opts.raw() {
+			d.cutAt = &pos
+			d.close(emit)
+			return false
+		}
+		if !d.flush(emit) {
+			return false
+		}
 	}
-	last := d.starts[len(d.starts)-1]
-	d.unit, d.starts = d.unit[:last], d.starts[:len(d.starts)-1]
-	d.cutAt = &pos
-	d.close(emit)
+	err := &source.ParseError{Pos: pos, Err: ErrTooLarge}
+	emit(&job{file: func() error { return err }})
 	return false
 }
 
@@ -307,15 +313,17 @@ func (d *yamlDoc) flush(emit func(*job) bool) bool {
 	text := append([]byte(nil), d.unit...)
 	starts := append([]int(nil), d.starts...)
 	pl := placeAt(d.s.at, d.unitLine)
-	fast, items := d.s.opts.fast, d.items[d.block]
+	opts, p, items := d.s.opts, d.s.p, d.items[d.block]
 	d.unitLine += bytes.Count(d.unit, []byte{'\n'})
 	d.unit, d.starts = d.unit[:0], d.starts[:0]
 	var entries []entry
 	var err error
 	return emit(&job{
-		run: func() { entries, err = decodeItems(text, starts, pl, fast) },
+		run: func() { entries, err = decodeItems(text, starts, pl, opts) },
 		file: func() error {
-			*items = append(*items, entries...)
+			if ferr := p.fileItems(items, entries); ferr != nil {
+				return ferr
+			}
 			return err
 		},
 	})
@@ -342,14 +350,14 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 			return err
 		}})
 	}
-	head, pl, blocks, fast := d.head, d.headPl, d.blocks, d.s.opts.fast && d.nBlocks == 0
+	head, pl, blocks, fast, raw := d.head, d.headPl, d.blocks, d.s.opts.fast && d.nBlocks == 0, d.s.opts.raw()
 	seqBlock, seqPos := d.seqBlock, d.seqPos
 	var roots []*entry
 	var err error
 	return emit(&job{
 		run: func() {
 			if fast {
-				if e, ok := fastDecode(head, &pl, false); ok {
+				if e, ok := fastDecode(head, &pl, false, raw); ok {
 					roots = append(roots, &e)
 					return
 				}
@@ -363,7 +371,7 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 				if seqBlock > 0 && !o.isMap && o.hasItems {
 					o.block, o.pos = seqBlock, seqPos
 				}
-				e := decodeObject(&o)
+				e := decodeObject(&o, raw)
 				roots = append(roots, &e)
 				return nil
 			})
@@ -398,7 +406,8 @@ func fileDoc(p *parser, items []*[]entry, e *entry, first bool) error {
 
 // decodeItems decodes the items of a block sequence cut from the input:
 // text at pl, the items starting at the offsets starts.
-func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error) {
+func decodeItems(text []byte, starts []int, pl place, opts options) ([]entry, error) {
+	raw := opts.raw()
 	var out []entry
 	line := pl.runs[0].input
 	for k, start := range starts {
@@ -410,8 +419,8 @@ func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error
 			line += bytes.Count(text[starts[k-1]:start], []byte{'\n'})
 		}
 		t, ipl := text[start:end], placeAt(pl.at, line)
-		if fast {
-			if e, ok := fastDecode(t, &ipl, true); ok {
+		if opts.fast {
+			if e, ok := fastDecode(t, &ipl, true, raw); ok {
 				out = append(out, e)
 				continue
 			}
@@ -422,12 +431,12 @@ func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error
 			}
 			if root.Kind != yaml.SequenceNode {
 				o := yamlObject(root, &ipl, 1, nil)
-				out = append(out, decodeItem(&o, false))
+				out = append(out, decodeItem(&o, false, raw))
 				return nil
 			}
 			for _, n := range root.Content {
 				o := yamlObject(n, &ipl, 1, nil)
-				out = append(out, decodeItem(&o, false))
+				out = append(out, decodeItem(&o, false, raw))
 			}
 			return nil
 		})
