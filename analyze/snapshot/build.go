@@ -192,8 +192,10 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) func() {
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindIPAddr:
-		res, err := ipaddr.ParseDevice(r, at, bundle.CommandDevice(capt.Command))
+		dev := bundle.CommandDevice(capt.Command)
+		res, err := ipaddr.ParseDevice(r, at, dev)
 		return func() {
+			capt.Device = dev
 			if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
 				return
 			}

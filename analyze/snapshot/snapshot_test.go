@@ -187,6 +187,30 @@ func TestBuildLayout(t *testing.T) {
 	}
 }
 
+// TestBuildCommandDevice: an ip addr capture carries the interface its
+// echoed command names, "" when the command shows them all.
+func TestBuildCommandDevice(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"ticket.txt": "[root@node-a ~]# ip -6 addr show dev kube-ipvs0 | grep -A1 fd00\n" +
+		"    inet6 fd00:10:96::a/128 scope global \n       valid_lft forever preferred_lft forever\n\n" +
+		"[root@node-a ~]# ip a | grep -A1 10.96.0.1/\n    inet 10.96.0.1/32 scope global kube-ipvs0\n"})
+	snap, err := Build([]string{filepath.Join(dir, "ticket.txt")}, bundle.Options{Node: "node-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range snap.Nodes {
+		for _, c := range n.Captures {
+			if c.Kind == bundle.KindIPAddr {
+				got = append(got, fmt.Sprintf("%d %q", c.Line, c.Device))
+			}
+		}
+	}
+	if want := []string{`2 "kube-ipvs0"`, `6 ""`}; !slices.Equal(got, want) {
+		t.Errorf("ip addr captures (line, device) = %q, want %q", got, want)
+	}
+}
+
 // TestBuildDeferredConntrack reads loose files in name order: the
 // conntrack table comes before the addresses that key it. Held in memory,
 // or read again from the bundle when over maxHeld (a tar.gz whose
