@@ -124,6 +124,8 @@ func (s *jsonSplitter) errorAt(err error, off int) error {
 	if err == ErrTooLarge {
 		return &source.ParseError{Pos: source.Pos{File: s.at.File, Line: s.lineOf(off)}, Err: err}
 	}
+	// Read on to the end of the line (200 bytes at most): the error
+	// quotes it.
 	for i := off; s.has(i) && s.buf[i] != '\n' && i < off+200; i++ {
 	}
 	return jsonError(err, s.buf, off, source.Pos{File: s.at.File, Line: s.lineOf(off)})
