@@ -179,7 +179,7 @@ func (s *jsonSplitter) whole(i int, first bool, emit func(*job) bool) (int, bool
 	ok := emit(&job{
 		run: func() {
 			o, end, err := r.value(0, 0)
-			if err != nil && !o.hasItems {
+			if err != nil && len(o.items) == 0 {
 				ferr = r.errorAt(err, 0)
 				return
 			}
@@ -263,21 +263,25 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 }
 
 // cutShort hands over a List whose reading failed at offset off with err:
-// its complete items are kept (as JSON Lists cut short always were), or,
-// when it had no items yet or for Each, the error. The reading stops.
+// its complete items are kept (as JSON Lists cut short always were); with
+// none (see fileCutShort), or for Each, the error. The reading stops.
 func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, emit func(*job) bool) {
+	perr := s.errorAt(err, errOffset(err, off))
 	if !l.o.hasItems || s.opts.raw() {
-		perr := s.errorAt(err, errOffset(err, off))
 		emit(&job{file: func() error { return perr }})
 		return
 	}
 	pos := source.Pos{File: s.at.File, Line: s.lineOf(errOffset(err, off))}
-	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err) }})
+	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err, perr) }})
 }
 
 // fileCutShort files a List whose reading failed at pos with err: its
-// complete items, then a warning; the reading stops.
-func fileCutShort(p *parser, l *jsonList, pos source.Pos, err error) error {
+// complete items, then a warning; the reading stops. A List cut short
+// before any complete item is the error perr: nothing of it was read.
+func fileCutShort(p *parser, l *jsonList, pos source.Pos, err, perr error) error {
+	if len(*l.items) == 0 {
+		return perr
+	}
 	o := l.o
 	w := cutShortWarning(pos, err, len(*l.items))
 	o.itemsErr = &w
@@ -457,10 +461,11 @@ func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emi
 			if err := p.fileItems(l.items, entries); err != nil || fail == nil {
 				return err
 			}
+			perr := r.errorAt(fail, failAt)
 			if raw {
-				return r.errorAt(fail, failAt)
+				return perr
 			}
-			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail)
+			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail, perr)
 		},
 	})
 }

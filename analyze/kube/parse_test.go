@@ -474,6 +474,8 @@ func TestParse(t *testing.T) {
 			"Service /a @4 ",
 			"W x.yaml:5: unexpected end of JSON input: list cut short, 1 complete item(s) kept",
 		}},
+		{name: "truncated JSON list before a complete item", in: "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\"kind\": \"Service\", \"metadata\": {\"na",
+			wantErr: `x.yaml:4: invalid JSON: unexpected end of JSON input: "{\"kind\": \"Service\", \"metadata\": {\"na"`},
 		{name: "second document broken", in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nkind: [\n", want: []string{
 			"Service /a @1 ",
 			`W x.yaml:6: invalid YAML: did not find expected node content (rest of the input ignored): "kind: ["`,
@@ -600,9 +602,10 @@ func TestParseOffset(t *testing.T) {
 
 // TestParseTooLarge refuses an object over MaxObject, naming where it
 // starts: an item of a List cuts the List short (its complete items are
-// kept, with a warning) whether the List is YAML or JSON; another object is
-// an error when nothing came before it, else a warning that ends the
-// reading. A kubectl version output over it is an error.
+// kept, with a warning) whether the List is YAML or JSON; the first item of
+// a List, or another object, is an error when nothing came before it, else
+// a warning that ends the reading. A kubectl version output over it is an
+// error.
 func TestParseTooLarge(t *testing.T) {
 	at := source.Pos{File: "cluster/services.yaml", Line: 1}
 	big := strings.Repeat("x", MaxObject)
@@ -615,7 +618,9 @@ func TestParseTooLarge(t *testing.T) {
 		{name: "yaml item", in: "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
 			services: 1, wantWarn: "cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
 		{name: "yaml first item", in: "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata:\n    labels:\n      x: " + big + "\n",
-			wantWarn: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 0 complete item(s) kept"},
+			wantErr: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
+		{name: "yaml first item after a document", in: "kind: Service\nmetadata:\n  name: a\n---\nkind: List\nitems:\n- kind: Service\n  metadata:\n    labels:\n      x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:7: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
 		{name: "yaml sequence item", in: "- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  x: " + big + "\n",
 			services: 1, wantWarn: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
 		{name: "yaml document", in: "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
@@ -624,6 +629,8 @@ func TestParseTooLarge(t *testing.T) {
 			wantErr: "cluster/services.yaml:1: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
 		{name: "json item", in: `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
 			services: 1, wantWarn: "cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "json first item", in: `{"kind": "List", "items": [` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
+			wantErr: "cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -262,8 +262,8 @@ func (d *yamlDoc) objectLine(line int) int {
 
 // tooLarge stops the reading at the object over MaxObject at line. An item
 // of a List ends the List there: the document is handed over with the items
-// before it, as a List cut short (for Each, the items and an error). Any
-// other object is an error.
+// before it, as a List cut short (an error when there are none; for Each,
+// the items and an error). Any other object is an error.
 func (d *yamlDoc) tooLarge(emit func(*job) bool, line int) bool {
 	pos := source.Pos{File: d.s.at.File, Line: line}
 	if d.col >= 0 {
@@ -337,14 +337,25 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 	}
 	index, p, items := d.s.docs, d.s.p, d.items
 	d.s.docs++
-	cutShort := func() {}
+	// A List cut short by an item over MaxObject gets a warning after its
+	// complete items; before any, it is an error: nothing of it was read.
+	noItems, cutShort := func() error { return nil }, func() {}
 	if d.cutAt != nil {
 		pos, kept := *d.cutAt, items[d.block]
+		noItems = func() error {
+			if len(*kept) == 0 {
+				return &source.ParseError{Pos: pos, Err: ErrTooLarge}
+			}
+			return nil
+		}
 		cutShort = func() { p.out.Warnings = append(p.out.Warnings, cutShortWarning(pos, ErrTooLarge, len(*kept))) }
 	}
 	if d.rootSeq {
 		e := entry{o: rawObject{pos: d.seqPos, hasItems: true, block: d.block}}
 		return emit(&job{file: func() error {
+			if err := noItems(); err != nil {
+				return err
+			}
 			err := fileDoc(p, items, &e, index == 0)
 			cutShort()
 			return err
@@ -377,6 +388,9 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 			})
 		},
 		file: func() error {
+			if err := noItems(); err != nil {
+				return err
+			}
 			for i, e := range roots {
 				if e == nil {
 					continue
