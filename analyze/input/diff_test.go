@@ -787,12 +787,13 @@ func (w *world) build(t *testing.T) *Document {
 			text = addrText(spec.ifaces)
 		}
 		at := source.Pos{File: "nodes/" + name + "/ip-addr.txt", Line: 1}
-		addr, err := ipaddr.ParseDevice(strings.NewReader(text), at, bundle.CommandDevice(spec.command))
+		dev := bundle.CommandDevice(spec.command)
+		addr, err := ipaddr.ParseDevice(strings.NewReader(text), at, dev)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n.Addr = addr
-		n.Captures = []*snapshot.Capture{{Path: at.File, Line: 1, Kind: bundle.KindIPAddr, Command: spec.command, Status: snapshot.StatusOK}}
+		n.Captures = []*snapshot.Capture{{Path: at.File, Line: 1, Kind: bundle.KindIPAddr, Command: spec.command, Device: dev, Status: snapshot.StatusOK}}
 		for _, ifc := range addr.Interfaces {
 			for _, a := range ifc.Addrs() {
 				if ifc.Name != snapshot.IPVSInterface && ifc.Name != "" && !a.IsLoopback() {

@@ -199,11 +199,10 @@ func addrCoverage(n *snapshot.Node) (all bool, shown map[string]bool) {
 		if capt.Kind != bundle.KindIPAddr || capt.Status != snapshot.StatusOK || capt.Unused != "" {
 			continue
 		}
-		dev := bundle.CommandDevice(capt.Command)
-		if dev == "" {
+		if capt.Device == "" {
 			return true, shown
 		}
-		shown[dev] = true
+		shown[capt.Device] = true
 	}
 	return len(shown) == 0, shown
 }

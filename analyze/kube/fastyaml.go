@@ -32,9 +32,7 @@ type fastYAML struct {
 	out   []byte
 	mute  int // > 0 inside managedFields, which jsonWriter skips
 	depth int
-	// what the root mapping says, as yamlObject reads it
-	kind, apiVersion, name, namespace string
-	versionInfo                       bool
+	o     rawObject // what the root mapping says, as yamlObject reads it
 }
 
 // The roles of a mapping: what its keys tell about the object.
@@ -76,7 +74,7 @@ func (f *fastYAML) read(text []byte) bool {
 		} else {
 			b, text = text[:i], text[i+1:]
 		}
-		ind := indentOf(b)
+		ind := skipSpaces(b, 0)
 		f.lines = append(f.lines, fastLine{b: b, ind: ind, blank: ind == len(b) || b[ind] == '#'})
 	}
 	return true
@@ -136,9 +134,9 @@ func (f *fastYAML) doc(text []byte, pl *place) (rawObject, bool) {
 }
 
 // fastDecode decodes an object (a List item, or a document with item
-// false) by the fast path; ok is false when it leaves the object to the
-// YAML library.
-func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
+// false) by the fast path, or with raw gets it as JSON; ok is false when it
+// leaves the object to the YAML library.
+func fastDecode(text []byte, pl *place, item, raw bool) (e entry, ok bool) {
 	f := fastPool.Get().(*fastYAML)
 	defer fastPool.Put(f)
 	var o rawObject
@@ -150,9 +148,9 @@ func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
 	if !ok {
 		return entry{}, false
 	}
-	e = decodeItem(&o, !item)
-	if e.pending {
-		e.o.data = bytes.Clone(e.o.data) // decoded later, when f is reused
+	e = decodeItem(&o, !item, raw)
+	if e.pending || raw {
+		e.o.data = bytes.Clone(e.o.data) // used later, when f is reused
 	}
 	return e, true
 }
@@ -161,7 +159,7 @@ func fastDecode(text []byte, pl *place, item bool) (e entry, ok bool) {
 // line li, with nothing after it but blank lines, comments and a "..."
 // marker.
 func (f *fastYAML) root(li, c int, pl *place) (rawObject, bool) {
-	if _, _, _, ok := f.key(f.lines[li].b, c); !ok {
+	if _, _, ok := f.key(f.lines[li].b, c); !ok {
 		return rawObject{}, false
 	}
 	next, ok := f.mapping(li, c, roleRoot)
@@ -173,11 +171,9 @@ func (f *fastYAML) root(li, c int, pl *place) (rawObject, bool) {
 			return rawObject{}, false
 		}
 	}
-	return rawObject{
-		pos: pl.pos(li + 1), isMap: true,
-		kind: f.kind, apiVersion: f.apiVersion, name: f.name, namespace: f.namespace,
-		versionInfo: f.versionInfo, data: f.out,
-	}, true
+	o := f.o
+	o.pos, o.isMap, o.data = pl.pos(li+1), true, f.out
+	return o, true
 }
 
 func skipSpaces(b []byte, i int) int {
@@ -205,30 +201,30 @@ func (f *fastYAML) emit(s string) {
 
 // key reads the key at b[c]: a plain or quoted scalar followed by ':' and a
 // blank or the end. It returns the key and the offset after the ':'.
-func (f *fastYAML) key(b []byte, c int) (key string, quoted bool, after int, ok bool) {
+func (f *fastYAML) key(b []byte, c int) (key string, after int, ok bool) {
 	if c >= len(b) {
-		return "", false, 0, false
+		return "", 0, false
 	}
 	switch b[c] {
 	case '"', '\'':
 		s, end, ok := quotedScalar(b, c)
 		if !ok || end >= len(b) || b[end] != ':' || !isSep(b, end+1) {
-			return "", false, 0, false
+			return "", 0, false
 		}
-		return s, true, end + 1, true
+		return s, end + 1, true
 	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`':
-		return "", false, 0, false
+		return "", 0, false
 	}
 	for i := c; i < len(b); i++ {
 		if b[i] == ':' && isSep(b, i+1) {
 			k := bytes.TrimRight(b[c:i], " ")
 			if bytes.Contains(k, []byte(" #")) || string(k) == "<<" {
-				return "", false, 0, false
+				return "", 0, false
 			}
-			return string(k), false, i + 1, true
+			return string(k), i + 1, true
 		}
 	}
-	return "", false, 0, false
+	return "", 0, false
 }
 
 // mapping reads a block mapping whose first key is at column c of line li
@@ -243,7 +239,7 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 	comma := false
 	for {
 		b := f.lines[li].b
-		k, _, after, ok := f.key(b, c)
+		k, after, ok := f.key(b, c)
 		if !ok {
 			return 0, false
 		}
@@ -253,7 +249,7 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 		child := roleOther
 		if role == roleRoot && k == "metadata" {
 			child = roleMeta
-			f.name, f.namespace = "", ""
+			f.o.name, f.o.namespace = "", ""
 		}
 		skip := k == "managedFields"
 		if skip {
@@ -288,43 +284,29 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 	return li, true
 }
 
-// scalarValue is what a value was, for the keys that tell what the object
-// is: a scalar's text (null tells a null), or not a scalar.
-type scalarValue struct {
-	text     string
-	isScalar bool
-	null     bool
-}
-
-// str returns the value as yamlString does: a scalar's text, "" for null or
-// anything else.
-func (v scalarValue) str() string {
-	if !v.isScalar || v.null {
-		return ""
-	}
-	return v.text
-}
-
-// record notes what key k of a mapping of the given role says.
-func (f *fastYAML) record(role int, k string, v scalarValue) {
+// record notes what key k of a mapping of the given role says; v is its
+// value as yamlString gives it.
+func (f *fastYAML) record(role int, k string, v string) {
 	switch {
 	case role == roleRoot && k == "kind":
-		f.kind = v.str()
+		f.o.kind = v
 	case role == roleRoot && k == "apiVersion":
-		f.apiVersion = v.str()
+		f.o.apiVersion = v
 	case role == roleRoot && (k == "clientVersion" || k == "serverVersion"):
-		f.versionInfo = true
+		f.o.versionInfo = true
 	case role == roleMeta && k == "name":
-		f.name = v.str()
+		f.o.name = v
 	case role == roleMeta && k == "namespace":
-		f.namespace = v.str()
+		f.o.namespace = v
 	}
 }
 
 // value reads the value of a key (or of a sequence entry, with entry) that
 // starts at b[i] of line li, whose node is at column c; it returns the
-// index of the line after it. A mapping it holds has the given role.
-func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, scalarValue, bool) {
+// index of the line after it and the value as yamlString gives it: a
+// scalar's text, "" for null or anything else. A mapping it holds has the
+// given role.
+func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, string, bool) {
 	i = skipSpaces(b, i)
 	if i >= len(b) || b[i] == '#' {
 		// The value is on the next lines, or null.
@@ -334,20 +316,20 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, sca
 			switch {
 			case l.ind > c && isEntry(l.b, l.ind):
 				next, ok := f.sequence(nl, l.ind)
-				return next, scalarValue{}, ok
+				return next, "", ok
 			case l.ind > c:
-				if _, _, _, ok := f.key(l.b, l.ind); !ok {
-					return 0, scalarValue{}, false
+				if _, _, ok := f.key(l.b, l.ind); !ok {
+					return 0, "", false
 				}
 				next, ok := f.mapping(nl, l.ind, role)
-				return next, scalarValue{}, ok
+				return next, "", ok
 			case l.ind == c && isEntry(l.b, c) && !entry: // "key:" then "- item" below it
 				next, ok := f.sequence(nl, c)
-				return next, scalarValue{}, ok
+				return next, "", ok
 			}
 		}
 		f.emit("null")
-		return li + 1, scalarValue{isScalar: true, null: true}, true
+		return li + 1, "", true
 	}
 	switch b[i] {
 	case '|':
@@ -355,23 +337,23 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, sca
 	case '{', '[':
 		if i+1 < len(b) && b[i+1] == b[i]+2 && isBlankOrComment(b[i+2:]) {
 			f.emit(string([]byte{b[i], b[i] + 2}))
-			return li + 1, scalarValue{}, f.flat(li, c)
+			return li + 1, "", f.flat(li, c)
 		}
-		return 0, scalarValue{}, false
+		return 0, "", false
 	case '"', '\'':
 		s, end, ok := quotedScalar(b, i)
 		if !ok || !isBlankOrComment(b[end:]) {
-			return 0, scalarValue{}, false
+			return 0, "", false
 		}
 		if f.mute == 0 {
 			f.out = appendJSONString(f.out, s)
 		}
-		return li + 1, scalarValue{text: s, isScalar: true}, f.flat(li, c)
+		return li + 1, s, f.flat(li, c)
 	case '>', '&', '*', '!', '%', '@', '`', '?', ',', ']', '}':
-		return 0, scalarValue{}, false
+		return 0, "", false
 	case '-', ':':
 		if isSep(b, i+1) {
-			return 0, scalarValue{}, false
+			return 0, "", false
 		}
 	}
 	end := len(b)
@@ -381,15 +363,18 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, sca
 			break
 		}
 		if b[j] == ':' && isSep(b, j+1) {
-			return 0, scalarValue{}, false
+			return 0, "", false
 		}
 	}
 	plain := string(bytes.TrimRight(b[i:end], " "))
 	null, ok := f.plain(plain)
 	if !ok {
-		return 0, scalarValue{}, false
+		return 0, "", false
 	}
-	return li + 1, scalarValue{text: plain, isScalar: true, null: null}, f.flat(li, c)
+	if null {
+		plain = ""
+	}
+	return li + 1, plain, f.flat(li, c)
 }
 
 // flat reports whether nothing continues the one-line value of line li, a
@@ -521,19 +506,19 @@ func (f *fastYAML) sequence(li, c int) (int, bool) {
 
 // isKey reports whether a key starts at b[i].
 func (f *fastYAML) isKey(b []byte, i int) bool {
-	_, _, _, ok := f.key(b, i)
+	_, _, ok := f.key(b, i)
 	return ok
 }
 
 // literal reads a literal block scalar ("|", "|-", "|+") whose header is
 // at b[i] of line li, the value of a node at column c.
-func (f *fastYAML) literal(li int, b []byte, i, c int) (int, scalarValue, bool) {
+func (f *fastYAML) literal(li int, b []byte, i, c int) (int, string, bool) {
 	chomp, j := byte(0), i+1
 	if j < len(b) && (b[j] == '-' || b[j] == '+') {
 		chomp, j = b[j], j+1
 	}
 	if !isBlankOrComment(b[j:]) {
-		return 0, scalarValue{}, false
+		return 0, "", false
 	}
 	var text []byte
 	indent, started, trailing := 0, false, 0 // trailing: empty lines after the last content line
@@ -542,7 +527,7 @@ func (f *fastYAML) literal(li int, b []byte, i, c int) (int, scalarValue, bool) 
 		l := f.lines[next]
 		if l.ind == len(l.b) { // only spaces
 			if l.ind > 0 && (indent == 0 || l.ind > indent) {
-				return 0, scalarValue{}, false // spaces that may be content
+				return 0, "", false // spaces that may be content
 			}
 			trailing++
 			continue
@@ -581,7 +566,7 @@ func (f *fastYAML) literal(li int, b []byte, i, c int) (int, scalarValue, bool) 
 	if f.mute == 0 {
 		f.out = appendJSONString(f.out, s)
 	}
-	return next, scalarValue{text: s, isScalar: true}, true
+	return next, s, true
 }
 
 // simpleEscapes are the escapes of double-quoted scalars the fast path

@@ -3,51 +3,60 @@ package kube
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
-// FuzzParse checks that no input crashes Parse, that errors are
-// *source.ParseErrors, and that every object it keeps has a place inside
-// the input and no Secret or foreign ConfigMap content survives.
+// FuzzParse checks the invariants every parser keeps (see parsertest.Fuzz),
+// and that every object it keeps is placed in the input and no pod's
+// containers survive.
 func FuzzParse(f *testing.F) {
-	addSeeds(f, "---\n", "[]", "{}", "[{\"kind\":\"Service\"}]", "a: &a [*a]\n", "items:\n- items:\n  - kind: Service\n")
-	f.Fuzz(func(t *testing.T, in string) {
-		o, err := Parse(strings.NewReader(in), source.Pos{File: "f", Line: 1})
-		if err != nil {
-			var pe *source.ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T is not a *source.ParseError: %v", err, err)
+	addSeeds(f, "---\n", "[]", "{}", "[{\"kind\":\"Service\"}]", "a: &a [*a]\n", "items:\n- items:\n  - kind: Service\n", "\"")
+	parsertest.Fuzz[Objects]{
+		Parse: Parse,
+		First: 3,
+		Common: func(o *Objects) parsertest.Common {
+			n := len(o.Services) + len(o.EndpointSlices) + len(o.Endpoints) + len(o.Nodes) + len(o.Pods)
+			if o.ProxyConfig != nil {
+				n++
 			}
-			return
-		}
-		lines := bytes.Count([]byte(in), []byte{'\n'}) + 1
-		check := func(p source.Pos) {
-			if p.File != "f" || p.Line < 1 || p.Line > lines {
-				t.Fatalf("position %v outside the input of %d lines", p, lines)
+			return parsertest.Common{Warnings: o.Warnings, Failure: o.Failure, Records: n}
+		},
+		FailureAfterOutput: true,
+		Check: func(t *testing.T, o *Objects, in parsertest.Span) {
+			check := func(p source.Pos) {
+				if !in.Contains(p) {
+					t.Errorf("object at %v, outside the input", p)
+				}
 			}
-		}
-		for _, s := range o.Services {
-			check(s.Pos)
-		}
-		for _, s := range o.EndpointSlices {
-			check(s.Pos)
-		}
-		for _, s := range o.Pods {
-			check(s.Pos)
-			if len(s.Spec.Containers) > 0 {
-				t.Fatal("pod containers kept")
+			for _, s := range o.Services {
+				check(s.Pos)
 			}
-		}
-		if o.ProxyConfig != nil {
-			check(o.ProxyConfig.Pos)
-		}
-	})
+			for _, s := range o.EndpointSlices {
+				check(s.Pos)
+			}
+			for _, e := range o.Endpoints {
+				check(e.Pos)
+			}
+			for _, n := range o.Nodes {
+				check(n.Pos)
+			}
+			for _, p := range o.Pods {
+				check(p.Pos)
+				if len(p.Spec.Containers) > 0 {
+					t.Errorf("pod %s: containers kept", p.Name)
+				}
+			}
+			if o.ProxyConfig != nil {
+				check(o.ProxyConfig.Pos)
+			}
+		},
+	}.Run(f)
 }
 
 // addSeeds adds the table tests' inputs, the golden inputs and more to the

@@ -33,9 +33,16 @@ func (e *jsonSyntaxError) Error() string { return e.msg }
 
 // errorAt turns a JSON error into a ParseError.
 func (r *jsonReader) errorAt(err error, start int) error {
-	off := min(errOffset(err, start), len(r.data))
-	begin := bytes.LastIndexByte(r.data[:off], '\n') + 1
-	return source.Errorf(r.pos(off), lineText(r.data[begin:], 1), "invalid JSON: %v", err)
+	off := errOffset(err, start)
+	return jsonError(err, r.data, off, r.pos(off))
+}
+
+// jsonError is the ParseError for err at offset off of data, whose line is
+// at pos; it quotes that line.
+func jsonError(err error, data []byte, off int, pos source.Pos) error {
+	off = min(off, len(data))
+	begin := bytes.LastIndexByte(data[:off], '\n') + 1
+	return source.Errorf(pos, lineText(data[begin:], 1), "invalid JSON: %v", err)
 }
 
 // errOffset returns the offset an error names, else def.
@@ -120,33 +127,12 @@ func (r *jsonReader) object(o *rawObject, i, depth int) (int, error) {
 			return i, errJSONEnd
 		}
 		var vend int
-		switch string(key) {
-		case "items":
-			if d[i] == '[' && depth < 2 {
-				o.hasItems = true
-				vend, err = r.items(o, i, depth)
-			} else {
-				vend, err = skipValue(d, i)
-				if err == nil && string(d[i:vend]) == "null" {
-					o.hasItems = true
-				}
-			}
-		case "kind":
+		if string(key) == "items" && d[i] == '[' && depth < 2 {
+			o.hasItems = true
+			vend, err = r.items(o, i, depth)
+		} else {
 			vend, err = skipValue(d, i)
-			o.kind = jsonString(d[i:vend])
-		case "apiVersion":
-			vend, err = skipValue(d, i)
-			o.apiVersion = jsonString(d[i:vend])
-		case "metadata":
-			vend, err = skipValue(d, i)
-			if err == nil {
-				o.name, o.namespace = jsonMeta(d[i:vend])
-			}
-		case "clientVersion", "serverVersion":
-			o.versionInfo = true
-			vend, err = skipValue(d, i)
-		default:
-			vend, err = skipValue(d, i)
+			o.member(key, d[i:vend], err)
 		}
 		if err != nil {
 			return vend, err
@@ -194,6 +180,28 @@ func (r *jsonReader) items(o *rawObject, i, depth int) (int, error) {
 		default:
 			return i, &jsonSyntaxError{i, fmt.Sprintf("expected ',' or ']' after an element, found %q", d[i])}
 		}
+	}
+}
+
+// member notes what the member key of a JSON object says about it, with
+// the member's value v, read up to err: its kind, apiVersion, name and
+// namespace, an empty List ("items": null), a kubectl version output.
+func (o *rawObject) member(key, v []byte, err error) {
+	switch string(key) {
+	case "items":
+		if err == nil && string(v) == "null" {
+			o.hasItems = true
+		}
+	case "kind":
+		o.kind = jsonString(v)
+	case "apiVersion":
+		o.apiVersion = jsonString(v)
+	case "metadata":
+		if err == nil {
+			o.name, o.namespace = jsonMeta(v)
+		}
+	case "clientVersion", "serverVersion":
+		o.versionInfo = true
 	}
 }
 

@@ -124,11 +124,11 @@ func (s *jsonSplitter) errorAt(err error, off int) error {
 	if err == ErrTooLarge {
 		return &source.ParseError{Pos: source.Pos{File: s.at.File, Line: s.lineOf(off)}, Err: err}
 	}
+	// Read on to the end of the line (200 bytes at most): the error
+	// quotes it.
 	for i := off; s.has(i) && s.buf[i] != '\n' && i < off+200; i++ {
 	}
-	off = min(off, len(s.buf))
-	begin := bytes.LastIndexByte(s.buf[:off], '\n') + 1
-	return source.Errorf(source.Pos{File: s.at.File, Line: s.lineOf(off)}, lineText(s.buf[begin:], 1), "invalid JSON: %v", err)
+	return jsonError(err, s.buf, off, source.Pos{File: s.at.File, Line: s.lineOf(off)})
 }
 
 // split reads the input and hands the jobs to emit.
@@ -173,22 +173,22 @@ func (s *jsonSplitter) whole(i int, first bool, emit func(*job) bool) (int, bool
 		end = min(errOffset(err, end)+1, len(s.buf))
 	}
 	r := s.reader(i, end)
-	p := s.p
+	p, raw := s.p, s.opts.raw()
 	var e entry
 	var ferr error
 	ok := emit(&job{
 		run: func() {
 			o, end, err := r.value(0, 0)
-			if err != nil && !o.hasItems {
+			if err != nil && len(o.items) == 0 {
 				ferr = r.errorAt(err, 0)
 				return
 			}
 			if err != nil { // a list cut short: keep its complete items
-				w := source.Warnf(r.pos(errOffset(err, end)), "", "%v: list cut short, %d complete item(s) kept", err, len(o.items))
+				w := cutShortWarning(r.pos(errOffset(err, end)), err, len(o.items))
 				o.itemsErr = &w
 				ferr = errStop
 			}
-			e = decodeObject(&o)
+			e = decodeObject(&o, raw)
 		},
 		file: func() error {
 			if ferr != nil && ferr != errStop {
@@ -208,7 +208,7 @@ type jsonList struct {
 	o        rawObject // what its members before the current one said
 	first    bool      // it is the first value of the input
 	items    *[]entry  // its items, filed by the parser
-	head     []byte    // its members other than "items", as a JSON object
+	head     []byte    // its members, the items cut out of it left out, as a JSON object
 	streamed bool      // items were cut out of it
 	// kind and apiVersion are the List's when its items were cut out;
 	// known tells that both came before the items, which were then decoded
@@ -236,15 +236,16 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 		return 0, false
 	}
 	if err != nil {
-		return 0, s.cutShort(l, err, end, first, emit)
+		s.cutShort(l, err, end, emit)
+		return 0, false
 	}
-	o, p := l.o, s.p
-	if !o.isList() && o.isMap {
+	o, p, raw := l.o, s.p, s.opts.raw()
+	if o.isMap {
 		o.data = l.head
 	}
 	var e entry
 	ok := emit(&job{
-		run: func() { e = decodeObject(&o) },
+		run: func() { e = decodeObject(&o, raw) },
 		file: func() error {
 			switch {
 			case o.isList() || !o.isMap:
@@ -262,26 +263,29 @@ func (s *jsonSplitter) list(i int, first bool, emit func(*job) bool) (int, bool)
 }
 
 // cutShort hands over a List whose reading failed at offset off with err:
-// its complete items are kept (as JSON Lists cut short always were), or,
-// when it had no items yet, the error stops the reading.
-func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, first bool, emit func(*job) bool) bool {
-	if !l.o.hasItems {
-		perr := s.errorAt(err, errOffset(err, off))
+// its complete items are kept (as JSON Lists cut short always were); with
+// none (see fileCutShort), or for Each, the error. The reading stops.
+func (s *jsonSplitter) cutShort(l *jsonList, err error, off int, emit func(*job) bool) {
+	perr := s.errorAt(err, errOffset(err, off))
+	if !l.o.hasItems || s.opts.raw() {
 		emit(&job{file: func() error { return perr }})
-		return false
+		return
 	}
 	pos := source.Pos{File: s.at.File, Line: s.lineOf(errOffset(err, off))}
-	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err) }})
-	return false
+	emit(&job{file: func() error { return fileCutShort(s.p, l, pos, err, perr) }})
 }
 
 // fileCutShort files a List whose reading failed at pos with err: its
-// complete items, then a warning; the reading stops.
-func fileCutShort(p *parser, l *jsonList, pos source.Pos, err error) error {
+// complete items, then a warning; the reading stops. A List cut short
+// before any complete item is the error perr: nothing of it was read.
+func fileCutShort(p *parser, l *jsonList, pos source.Pos, err, perr error) error {
+	if len(*l.items) == 0 {
+		return perr
+	}
 	o := l.o
-	w := source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, len(*l.items))
+	w := cutShortWarning(pos, err, len(*l.items))
 	o.itemsErr = &w
-	e := decodeObject(&o)
+	e := decodeObject(&o, false)
 	e.items = append(*l.items, e.items...)
 	if err := p.add(&e, l.first); err != nil {
 		return err
@@ -309,7 +313,7 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 		if err != nil {
 			return kend, err
 		}
-		key := string(s.buf[i+1 : kend-1])
+		key := s.buf[i+1 : kend-1]
 		i = s.space(kend)
 		if !s.has(i) {
 			return i, errJSONEnd
@@ -322,41 +326,25 @@ func (s *jsonSplitter) members(l *jsonList, i int, emit func(*job) bool) (int, e
 			return i, errJSONEnd
 		}
 		var vend int
-		if key == "items" && s.buf[i] == '[' {
+		var member []byte // as the head keeps it
+		if string(key) == "items" && s.buf[i] == '[' {
 			o.hasItems = true
 			vend, err = s.elements(l, i, emit)
-			if err != nil {
-				return vend, err
-			}
+			member = []byte(`"items":[]`)
 		} else {
 			vend, err = s.valueEnd(i, skipValue)
-			v := s.buf[i:max(vend, i)]
-			switch key {
-			case "items":
-				if err == nil && string(v) == "null" {
-					o.hasItems = true
-				}
-			case "kind":
-				o.kind = jsonString(v)
-			case "apiVersion":
-				o.apiVersion = jsonString(v)
-			case "metadata":
-				if err == nil {
-					o.name, o.namespace = jsonMeta(v)
-				}
-			case "clientVersion", "serverVersion":
-				o.versionInfo = true
-			}
-			if err != nil {
-				return vend, err
-			}
-			if len(l.head) > 1 {
-				l.head = append(l.head, ',')
-			}
-			l.head = append(l.head, s.buf[kstart:vend]...)
-			if len(l.head) > MaxObject {
-				return kstart, ErrTooLarge
-			}
+			o.member(key, s.buf[i:max(vend, i)], err)
+			member = s.buf[kstart:max(vend, kstart)]
+		}
+		if err != nil {
+			return vend, err
+		}
+		if len(l.head) > 1 {
+			l.head = append(l.head, ',')
+		}
+		l.head = append(l.head, member...)
+		if len(l.head) > MaxObject {
+			return kstart, ErrTooLarge
 		}
 		i = s.space(vend)
 		if !s.has(i) {
@@ -448,7 +436,7 @@ func (s *jsonSplitter) elements(l *jsonList, i int, emit func(*job) bool) (int, 
 // emitElements hands the elements in the window bytes [from, to) to a job;
 // they start at the offsets starts (from from).
 func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emit func(*job) bool) bool {
-	o, p, known, first := l.o, s.p, l.known, l.first
+	o, p, known, first, raw := l.o, s.p, l.known, l.first, s.opts.raw()
 	kind := strings.TrimSuffix(l.kind, "List")
 	r := s.reader(from, to)
 	starts = append([]int(nil), starts...)
@@ -463,23 +451,21 @@ func (s *jsonSplitter) emitElements(l *jsonList, from, to int, starts []int, emi
 					fail, failAt = err, errOffset(err, end)
 					return
 				}
-				if known && it.isMap {
-					if it.kind == "" {
-						it.kind = kind
-					}
-					if it.apiVersion == "" {
-						it.apiVersion = l.apiVersion
-					}
+				if known {
+					it.inherit(kind, l.apiVersion)
 				}
-				entries = append(entries, decodeItem(&it, known))
+				entries = append(entries, decodeItem(&it, known, raw))
 			}
 		},
 		file: func() error {
-			*l.items = append(*l.items, entries...)
-			if fail == nil {
-				return nil
+			if err := p.fileItems(l.items, entries); err != nil || fail == nil {
+				return err
 			}
-			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail)
+			perr := r.errorAt(fail, failAt)
+			if raw {
+				return perr
+			}
+			return fileCutShort(p, &jsonList{o: o, first: first, items: l.items}, r.pos(failAt), fail, perr)
 		},
 	})
 }

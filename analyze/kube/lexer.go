@@ -55,21 +55,6 @@ func isFlowIndicator(c byte) bool {
 	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
 }
 
-// indentOf counts the spaces starting b.
-func indentOf(b []byte) int {
-	i := 0
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	return i
-}
-
-// isBlank reports whether b holds only spaces (and its line end).
-func isBlank(b []byte) bool {
-	i := indentOf(b)
-	return i == len(b) || b[i] == '\n' || b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n'
-}
-
 // scan reads line b (with or without its '\n') and reports whether it starts
 // in the block structure with a node or an indicator: blank lines, comment
 // lines and lines continuing a scalar or a flow collection do not.
@@ -77,7 +62,7 @@ func (lx *yamlLexer) scan(b []byte) bool {
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
-	ind := indentOf(b)
+	ind := skipSpaces(b, 0)
 	blank := ind == len(b)
 	switch lx.state {
 	case lexLiteral:

@@ -114,6 +114,12 @@ type rawObject struct {
 	itemsErr        *source.Warning // a list cut short (truncated input)
 }
 
+// cutShortWarning is the warning for a List whose reading stopped at pos
+// with err, after kept complete items.
+func cutShortWarning(pos source.Pos, err error, kept int) source.Warning {
+	return source.Warnf(pos, "", "%v: list cut short, %d complete item(s) kept", err, kept)
+}
+
 // body returns the object as JSON.
 func (o *rawObject) body() ([]byte, error) {
 	if o.node != nil {
@@ -139,6 +145,21 @@ func (o *rawObject) isList() bool {
 	return o.hasItems && (o.kind == "" || strings.HasSuffix(o.kind, "List"))
 }
 
+// inherit gives an object item of a List the List's kind (less "List") and
+// apiVersion where it has none, as raw API lists such as ServiceList leave
+// them out of their items.
+func (o *rawObject) inherit(kind, apiVersion string) {
+	if !o.isMap {
+		return
+	}
+	if o.kind == "" {
+		o.kind = kind
+	}
+	if o.apiVersion == "" {
+		o.apiVersion = apiVersion
+	}
+}
+
 // entry is an object of the input decoded as far as it can be on its own:
 // what a worker hands to the parser, which files entries in input order.
 type entry struct {
@@ -148,28 +169,29 @@ type entry struct {
 	warns   []source.Warning // met while decoding, in order
 	more    []source.Warning // the kube-proxy ConfigMap's settings warnings, added unless it is a second one
 	pending bool             // a list item whose kind or apiVersion come from its list: decoded when filed
+	err     error            // with raw, why the object cannot be had as JSON
 }
 
-// decodeObject decodes an object (a list's items with it) by its kind. It
-// touches no parser state, so workers run it in parallel.
-func decodeObject(o *rawObject) entry {
+// decodeObject decodes an object (a list's items with it) by its kind, or
+// with raw only gets it as JSON (see [Each]). It touches no parser state,
+// so workers run it in parallel.
+func decodeObject(o *rawObject, raw bool) entry {
 	e := entry{o: *o}
 	if o.isList() {
 		kind, apiVersion := strings.TrimSuffix(o.kind, "List"), o.apiVersion
 		e.items = make([]entry, len(o.items))
 		for i := range o.items {
 			it := &o.items[i]
-			if it.isMap {
-				if it.kind == "" {
-					it.kind = kind
-				}
-				if it.apiVersion == "" {
-					it.apiVersion = apiVersion
-				}
-			}
-			e.items[i] = decodeItem(it, true)
+			it.inherit(kind, apiVersion)
+			e.items[i] = decodeItem(it, true, raw)
 		}
 		e.o.items = nil
+	}
+	if raw {
+		e.keepJSON()
+		return e
+	}
+	if o.isList() {
 		return e
 	}
 	switch o.kind {
@@ -211,16 +233,30 @@ func (e *entry) setObject(ok bool, m *metav1.ObjectMeta, pos *source.Pos, v any)
 	}
 }
 
-// decodeItem decodes an item of a list. When known says the list's kind and
-// apiVersion are not known yet, an item that needs them is kept undecoded.
-func decodeItem(it *rawObject, known bool) entry {
+// keepJSON keeps the object as JSON, for Each, in place of its decoding.
+// JSON input is checked here: the splitters only match its brackets.
+func (e *entry) keepJSON() {
+	data, err := e.o.body()
+	if err == nil && e.o.node == nil {
+		err = json.Unmarshal(data, &struct{}{})
+	}
+	e.o.node, e.o.data = nil, data
+	if err != nil {
+		e.err = source.Errorf(e.o.pos, "", "%s cannot be read: %v", e.o.id(), err)
+	}
+}
+
+// decodeItem decodes an item of a list, or with raw gets it as JSON. When
+// known says the list's kind and apiVersion are not known yet, an item that
+// needs them is kept undecoded.
+func decodeItem(it *rawObject, known, raw bool) entry {
 	if !it.isMap {
 		return entry{o: *it}
 	}
-	if !known && (it.kind == "" || it.apiVersion == "") {
+	if !known && !raw && (it.kind == "" || it.apiVersion == "") {
 		return entry{o: *it, pending: true}
 	}
-	return decodeObject(it)
+	return decodeObject(it, raw)
 }
 
 // decode decodes the object into v, a pointer to an API object. A field of
@@ -251,8 +287,9 @@ type parser struct {
 	dups    int
 	dupPos  source.Pos
 	unknown map[string]*unknownKind
-	kinds   []string // unknown kinds in order of appearance
-	found   bool     // at least one object was read
+	kinds   []string                                 // unknown kinds in order of appearance
+	found   bool                                     // at least one object was read
+	visit   func(at source.Pos, object []byte) error // see options.visit
 	// approx is set when the result may differ from reading the input
 	// whole: an object of a kind that is not a List had an items block, or
 	// JSON input needed a second reading as YAML that was no longer
@@ -272,7 +309,13 @@ type options struct {
 	workers int  // goroutines decoding objects
 	split   bool // cut Lists into their items
 	fast    bool // read simple block YAML without the YAML library
+	// visit, set by Each, is handed every object as JSON, in input order,
+	// instead of its decoding and filing.
+	visit func(at source.Pos, object []byte) error
 }
+
+// raw reports whether objects are only got as JSON, for Each.
+func (opts options) raw() bool { return opts.visit != nil }
 
 // Parse reads Kubernetes objects as kubectl prints them (see the package
 // documentation) from r, whose first line is at. It returns an error only
@@ -287,6 +330,20 @@ func Parse(r io.Reader, at source.Pos) (*Objects, error) {
 	return o, err
 }
 
+// Each reads the objects of r, whose first line is at, as Parse reads
+// them, and hands each to fn as JSON (valid during the call) with the place
+// of its first line, in input order: objects of every kind, Secrets too;
+// the items of a List, then the List itself without the items cut out of
+// it. What Parse passes over (kubectl's messages, documents and items that
+// are not objects) is passed over. Where Parse would leave out what it
+// cannot read (invalid YAML or JSON, an object over [MaxObject], a List
+// cut short, an object that does not convert to JSON), Each stops with a
+// *source.ParseError at its place; it stops with fn's error too.
+func Each(r io.Reader, at source.Pos, fn func(at source.Pos, object []byte) error) error {
+	_, _, err := parse(r, at, options{workers: runtime.GOMAXPROCS(0), split: true, fast: true, visit: fn})
+	return err
+}
+
 // parse is Parse with options; approx tells that the result may differ from
 // a reading of the input whole (see parser.approx).
 func parse(r io.Reader, at source.Pos, opts options) (o *Objects, approx bool, err error) {
@@ -294,7 +351,7 @@ func parse(r io.Reader, at source.Pos, opts options) (o *Objects, approx bool, e
 		at.Line = 1
 	}
 	in := newLineReader(r, at)
-	p := &parser{out: &Objects{}, seen: map[string]int{}, unknown: map[string]*unknownKind{}}
+	p := &parser{out: &Objects{}, seen: map[string]int{}, unknown: map[string]*unknownKind{}, visit: opts.visit}
 	switch first := in.firstByte(); first {
 	case 0:
 	case '{', '[':
@@ -318,6 +375,9 @@ func parse(r io.Reader, at source.Pos, opts options) (o *Objects, approx bool, e
 	}
 	if derr := in.drain(); derr != nil && err == nil {
 		err = &source.ParseError{Pos: at, Err: derr}
+	}
+	if p.visit != nil {
+		return nil, p.approx, err
 	}
 	p.finish()
 	p.out.Warnings = append(in.msgs.warnings, p.out.Warnings...)
@@ -346,6 +406,9 @@ func warningOf(err error) source.Warning {
 // first document, where something other than an object means the input is
 // not Kubernetes objects at all.
 func (p *parser) add(e *entry, first bool) error {
+	if p.visit != nil {
+		return p.visitEntry(e)
+	}
 	o := &e.o
 	if !o.isMap && o.hasItems { // a bare YAML sequence or JSON array of objects
 		p.addList(e, "", "")
@@ -362,6 +425,44 @@ func (p *parser) add(e *entry, first bool) error {
 	return nil
 }
 
+// fileItems files the items of a List cut out of the input, decoded by a
+// worker, as its document's root will take them; for Each, it hands them
+// over at once.
+func (p *parser) fileItems(items *[]entry, entries []entry) error {
+	if p.visit == nil {
+		*items = append(*items, entries...)
+		return nil
+	}
+	for i := range entries {
+		if err := p.visitEntry(&entries[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visitEntry hands an object, or a list's items then the list, to Each's
+// function; an object that cannot be had as JSON, or a list cut short, is
+// an error. What is not an object is passed over, as Parse ignores it.
+func (p *parser) visitEntry(e *entry) error {
+	if w := e.o.itemsErr; w != nil {
+		return source.Errorf(w.Pos, w.Text, "%s", w.Msg)
+	}
+	for i := range e.items {
+		if err := p.visitEntry(&e.items[i]); err != nil {
+			return err
+		}
+	}
+	if !e.o.isMap {
+		return nil
+	}
+	p.found = true // as for Parse, an object that cannot be read was found
+	if e.err != nil {
+		return e.err
+	}
+	return p.visit(e.o.pos, e.o.data)
+}
+
 // addList files the items of a list; items without kind or apiVersion (as
 // in raw API lists such as ServiceList) get the list's.
 func (p *parser) addList(e *entry, kind, apiVersion string) {
@@ -372,14 +473,9 @@ func (p *parser) addList(e *entry, kind, apiVersion string) {
 			p.out.Warnings = append(p.out.Warnings, source.Warnf(it.o.pos, it.o.text, "list item is not an object (ignored)"))
 			continue
 		}
-		if it.o.kind == "" {
-			it.o.kind = kind
-		}
-		if it.o.apiVersion == "" {
-			it.o.apiVersion = apiVersion
-		}
+		it.o.inherit(kind, apiVersion)
 		if it.pending {
-			*it = decodeObject(&it.o)
+			*it = decodeObject(&it.o, false)
 		}
 		p.file(it)
 	}

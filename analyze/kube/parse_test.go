@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
+	"github.com/ipvslint/ipvslint/internal/parsertest"
 )
 
 // specList is the List example of input-formats.md section 4.
@@ -473,6 +474,8 @@ func TestParse(t *testing.T) {
 			"Service /a @4 ",
 			"W x.yaml:5: unexpected end of JSON input: list cut short, 1 complete item(s) kept",
 		}},
+		{name: "truncated JSON list before a complete item", in: "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n        {\"kind\": \"Service\", \"metadata\": {\"na",
+			wantErr: `x.yaml:4: invalid JSON: unexpected end of JSON input: "{\"kind\": \"Service\", \"metadata\": {\"na"`},
 		{name: "second document broken", in: "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nkind: [\n", want: []string{
 			"Service /a @1 ",
 			`W x.yaml:6: invalid YAML: did not find expected node content (rest of the input ignored): "kind: ["`,
@@ -575,6 +578,10 @@ func TestParseOffset(t *testing.T) {
 		}},
 		{name: "yaml error", in: "apiVersion: v1\nkind: Service\n  name: x\n", wantErr: `paste.txt:12: invalid YAML: mapping values are not allowed in this context: "  name: x"`},
 		{name: "json error", in: "{\n\"kind\": \"Service\" \"x\"}\n", wantErr: `paste.txt:11: invalid JSON: expected ',' or '}' after a member, found '"': "\"kind\": \"Service\" \"x\"}"`},
+		{name: "unclosed quote, no final newline", in: `"`, wantErr: `paste.txt:10: invalid YAML: found unexpected end of stream`},
+		{name: "unclosed quote in an item, no final newline", in: "items:\n- kind: Service\n- a: \"", wantErr: `paste.txt:12: invalid YAML: found unexpected end of stream`},
+		{name: "line broken by a lone CR", in: "kind: Service\rmetadata: {name: a}\nx: [\n", wantErr: `paste.txt:11: invalid YAML: did not find expected node content: "x: ["`},
+		{name: "line broken by LS", in: "kind: List\nitems:\n- kind: Service\n  metadata: {name: \"a\u2028b\"}\n  x: [\n", wantErr: `paste.txt:14: invalid YAML: did not find expected node content: "  x: ["`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -594,29 +601,51 @@ func TestParseOffset(t *testing.T) {
 }
 
 // TestParseTooLarge refuses an object over MaxObject, naming where it
-// starts, and a kubectl version output over it.
+// starts: an item of a List cuts the List short (its complete items are
+// kept, with a warning) whether the List is YAML or JSON; the first item of
+// a List, or another object, is an error when nothing came before it, else
+// a warning that ends the reading. A kubectl version output over it is an
+// error.
 func TestParseTooLarge(t *testing.T) {
 	at := source.Pos{File: "cluster/services.yaml", Line: 1}
 	big := strings.Repeat("x", MaxObject)
-	tests := []struct{ name, in, want string }{
-		{"yaml item", "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
-			"cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
-		{"yaml document", "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
-			"cluster/services.yaml:5: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
-		{"json item", `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
-			"cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+	tests := []struct {
+		name, in string
+		services int    // the Services kept
+		wantErr  string // the error expected, "" for none
+		wantWarn string // the last warning expected without an error
+	}{
+		{name: "yaml item", in: "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  metadata:\n    name: b\n    labels:\n      x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:6: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "yaml first item", in: "apiVersion: v1\nkind: List\nitems:\n- kind: Service\n  metadata:\n    labels:\n      x: " + big + "\n",
+			wantErr: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
+		{name: "yaml first item after a document", in: "kind: Service\nmetadata:\n  name: a\n---\nkind: List\nitems:\n- kind: Service\n  metadata:\n    labels:\n      x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:7: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
+		{name: "yaml sequence item", in: "- kind: Service\n  metadata:\n    name: a\n- kind: Service\n  x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:4: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "yaml document", in: "kind: Service\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
+			services: 1, wantWarn: "cluster/services.yaml:5: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size (rest of the input ignored)"},
+		{name: "yaml first document", in: "kind: Service\nmetadata:\n  labels:\n    x: " + big + "\n",
+			wantErr: "cluster/services.yaml:1: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
+		{name: "json item", in: `{"items": [{"kind": "Service"},` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
+			services: 1, wantWarn: "cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size: list cut short, 1 complete item(s) kept"},
+		{name: "json first item", in: `{"kind": "List", "items": [` + "\n" + `{"kind": "Service", "x": "` + big + `"}]}`,
+			wantErr: "cluster/services.yaml:2: object larger than 16 MiB: ipvslint reads Kubernetes objects of at most that size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o, err := Parse(strings.NewReader(tt.in), at)
-			if err != nil {
-				if err.Error() != tt.want || !errors.Is(err, ErrTooLarge) {
-					t.Fatalf("err = %v, want %s", err, tt.want)
+			if parsertest.Err(t, err, tt.wantErr) {
+				if !errors.Is(err, ErrTooLarge) {
+					t.Errorf("err = %v, want ErrTooLarge", err)
 				}
 				return
 			}
-			if n := len(o.Warnings); n == 0 || o.Warnings[n-1].String() != tt.want {
-				t.Fatalf("warnings %v, want last %s", o.Warnings, tt.want)
+			if n := len(o.Warnings); n == 0 || o.Warnings[n-1].String() != tt.wantWarn {
+				t.Errorf("warnings %v, want last %s", o.Warnings, tt.wantWarn)
+			}
+			if len(o.Services) != tt.services {
+				t.Errorf("%d services, want %d", len(o.Services), tt.services)
 			}
 		})
 	}
@@ -625,20 +654,10 @@ func TestParseTooLarge(t *testing.T) {
 	}
 }
 
-// zeros and spaces are endless readers of one byte value.
-type (
-	zeros  struct{}
-	spaces struct{}
-)
+// zeros is an endless reader of zero bytes.
+type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
-	return len(p), nil
-}
-
-func (spaces) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
 	return len(p), nil
 }

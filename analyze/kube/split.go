@@ -39,19 +39,18 @@ type yamlDoc struct {
 	items    []*[]entry // by block (from 1): the decoded items, filed by the parser
 	seqBlock int        // the block of a document that is a sequence, once the lexer lost track in it
 	noCut    bool       // "--- content": the document starts on its marker line
-	started  bool       // a line of the block structure was read
 	rootMap  bool       // the document is a mapping at column 0
 	rootSeq  bool       // the document is a block sequence
 	seqPos   source.Pos
-	rootLine int // the line of its first node
+	rootLine int // the line of its first node; 0 until a line of the block structure is read
 	await    int // head line of an "items:" key just read, whose value may be a block sequence; 0 if none
 
-	col      int    // column of the entries of the block being cut; -1 outside blocks
-	block    int    // its number
-	unit     []byte // items of the block not yet handed over
-	unitLine int    // input line of unit's first line
-	starts   []int  // offsets of the items in unit
-	unitErr  error  // an item over MaxObject
+	col      int         // column of the entries of the block being cut; -1 outside blocks
+	block    int         // its number
+	unit     []byte      // items of the block not yet handed over
+	unitLine int         // input line of unit's first line
+	starts   []int       // offsets of the items in unit
+	cutAt    *source.Pos // the item over MaxObject that cut the List short; nil if none
 }
 
 // split reads the input and hands the jobs to emit.
@@ -159,11 +158,11 @@ func isItemsKey(b []byte) bool {
 func (d *yamlDoc) line(b []byte, lineNo int, emit func(*job) bool) bool {
 	wasLost := d.lx.lost
 	structural := d.lx.scan(b)
-	ind := indentOf(b)
+	ind := skipSpaces(b, 0)
 	entry := structural && isEntry(b, ind)
-	first := structural && !d.started
+	first := structural && d.rootLine == 0
 	if first {
-		d.started, d.rootLine = true, lineNo
+		d.rootLine = lineNo
 	}
 	cut := !d.noCut && !d.lx.lost
 	if d.col >= 0 {
@@ -176,7 +175,7 @@ func (d *yamlDoc) line(b []byte, lineNo int, emit func(*job) bool) bool {
 				return false
 			}
 			d.starts = append(d.starts, len(d.unit))
-		case structural && ind == 0 && !entry && d.col >= 0 && !d.rootSeq:
+		case structural && ind == 0 && !entry && !d.rootSeq:
 			// The block ended: the line is the next key of the document.
 			if !d.flush(emit) {
 				return false
@@ -238,17 +237,11 @@ func (d *yamlDoc) addHead(b []byte, lineNo int) {
 		d.headPl.runs = append(d.headPl.runs, lineRun{d.nHead, lineNo})
 	}
 	d.head = append(d.head, b...)
-	if !bytes.HasSuffix(b, []byte{'\n'}) {
-		d.head = append(d.head, '\n')
-	}
 }
 
 // addUnit appends a line to the items being cut.
 func (d *yamlDoc) addUnit(b []byte, lineNo int, emit func(*job) bool) bool {
 	d.unit = append(d.unit, b...)
-	if !bytes.HasSuffix(b, []byte{'\n'}) {
-		d.unit = append(d.unit, '\n')
-	}
 	if len(d.unit)-d.starts[len(d.starts)-1] > MaxObject {
 		return d.tooLarge(emit, d.objectLine(lineNo))
 	}
@@ -267,10 +260,25 @@ func (d *yamlDoc) objectLine(line int) int {
 	return line
 }
 
-// tooLarge hands over an error for the object over MaxObject at line; the
-// reading stops.
+// tooLarge stops the reading at the object over MaxObject at line. An item
+// of a List ends the List there: the document is handed over with the items
+// before it, as a List cut short (an error when there are none; for Each,
+// the items and an error). Any other object is an error.
 func (d *yamlDoc) tooLarge(emit func(*job) bool, line int) bool {
-	err := &source.ParseError{Pos: source.Pos{File: d.s.at.File, Line: line}, Err: ErrTooLarge}
+	pos := source.Pos{File: d.s.at.File, Line: line}
+	if d.col >= 0 {
+		last := d.starts[len(d.starts)-1]
+		d.unit, d.starts = d.unit[:last], d.starts[:len(d.starts)-1]
+		if !d.s.opts.raw() {
+			d.cutAt = &pos
+			d.close(emit)
+			return false
+		}
+		if !d.flush(emit) {
+			return false
+		}
+	}
+	err := &source.ParseError{Pos: pos, Err: ErrTooLarge}
 	emit(&job{file: func() error { return err }})
 	return false
 }
@@ -305,15 +313,17 @@ func (d *yamlDoc) flush(emit func(*job) bool) bool {
 	text := append([]byte(nil), d.unit...)
 	starts := append([]int(nil), d.starts...)
 	pl := placeAt(d.s.at, d.unitLine)
-	fast, items := d.s.opts.fast, d.items[d.block]
+	opts, p, items := d.s.opts, d.s.p, d.items[d.block]
 	d.unitLine += bytes.Count(d.unit, []byte{'\n'})
 	d.unit, d.starts = d.unit[:0], d.starts[:0]
 	var entries []entry
 	var err error
 	return emit(&job{
-		run: func() { entries, err = decodeItems(text, starts, pl, fast) },
+		run: func() { entries, err = decodeItems(text, starts, pl, opts) },
 		file: func() error {
-			*items = append(*items, entries...)
+			if ferr := p.fileItems(items, entries); ferr != nil {
+				return ferr
+			}
 			return err
 		},
 	})
@@ -327,18 +337,38 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 	}
 	index, p, items := d.s.docs, d.s.p, d.items
 	d.s.docs++
+	// A List cut short by an item over MaxObject gets a warning after its
+	// complete items; before any, it is an error: nothing of it was read.
+	noItems, cutShort := func() error { return nil }, func() {}
+	if d.cutAt != nil {
+		pos, kept := *d.cutAt, items[d.block]
+		noItems = func() error {
+			if len(*kept) == 0 {
+				return &source.ParseError{Pos: pos, Err: ErrTooLarge}
+			}
+			return nil
+		}
+		cutShort = func() { p.out.Warnings = append(p.out.Warnings, cutShortWarning(pos, ErrTooLarge, len(*kept))) }
+	}
 	if d.rootSeq {
 		e := entry{o: rawObject{pos: d.seqPos, hasItems: true, block: d.block}}
-		return emit(&job{file: func() error { return fileDoc(p, items, &e, index == 0) }})
+		return emit(&job{file: func() error {
+			if err := noItems(); err != nil {
+				return err
+			}
+			err := fileDoc(p, items, &e, index == 0)
+			cutShort()
+			return err
+		}})
 	}
-	head, pl, blocks, fast := d.head, d.headPl, d.blocks, d.s.opts.fast && d.nBlocks == 0
+	head, pl, blocks, fast, raw := d.head, d.headPl, d.blocks, d.s.opts.fast && d.nBlocks == 0, d.s.opts.raw()
 	seqBlock, seqPos := d.seqBlock, d.seqPos
 	var roots []*entry
 	var err error
 	return emit(&job{
 		run: func() {
 			if fast {
-				if e, ok := fastDecode(head, &pl, false); ok {
+				if e, ok := fastDecode(head, &pl, false, raw); ok {
 					roots = append(roots, &e)
 					return
 				}
@@ -352,12 +382,15 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 				if seqBlock > 0 && !o.isMap && o.hasItems {
 					o.block, o.pos = seqBlock, seqPos
 				}
-				e := decodeObject(&o)
+				e := decodeObject(&o, raw)
 				roots = append(roots, &e)
 				return nil
 			})
 		},
 		file: func() error {
+			if err := noItems(); err != nil {
+				return err
+			}
 			for i, e := range roots {
 				if e == nil {
 					continue
@@ -366,6 +399,7 @@ func (d *yamlDoc) close(emit func(*job) bool) bool {
 					return ferr
 				}
 			}
+			cutShort()
 			return err
 		},
 	})
@@ -386,7 +420,8 @@ func fileDoc(p *parser, items []*[]entry, e *entry, first bool) error {
 
 // decodeItems decodes the items of a block sequence cut from the input:
 // text at pl, the items starting at the offsets starts.
-func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error) {
+func decodeItems(text []byte, starts []int, pl place, opts options) ([]entry, error) {
+	raw := opts.raw()
 	var out []entry
 	line := pl.runs[0].input
 	for k, start := range starts {
@@ -398,8 +433,8 @@ func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error
 			line += bytes.Count(text[starts[k-1]:start], []byte{'\n'})
 		}
 		t, ipl := text[start:end], placeAt(pl.at, line)
-		if fast {
-			if e, ok := fastDecode(t, &ipl, true); ok {
+		if opts.fast {
+			if e, ok := fastDecode(t, &ipl, true, raw); ok {
 				out = append(out, e)
 				continue
 			}
@@ -410,12 +445,12 @@ func decodeItems(text []byte, starts []int, pl place, fast bool) ([]entry, error
 			}
 			if root.Kind != yaml.SequenceNode {
 				o := yamlObject(root, &ipl, 1, nil)
-				out = append(out, decodeItem(&o, false))
+				out = append(out, decodeItem(&o, false, raw))
 				return nil
 			}
 			for _, n := range root.Content {
 				o := yamlObject(n, &ipl, 1, nil)
-				out = append(out, decodeItem(&o, false))
+				out = append(out, decodeItem(&o, false, raw))
 			}
 			return nil
 		})

@@ -22,8 +22,12 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // place maps the lines of a text cut out of the input (a document less
 // the items of its Lists, or a run of List items) to the input's lines.
 type place struct {
-	at   source.Pos // the capture's first line, for errors that name no line
+	at   source.Pos // the capture's first line: its file, and the place of a text of no lines
 	runs []lineRun  // by text line; the first starts at text line 1
+	// decoded maps the YAML decoder's line numbers to text lines when the
+	// decoder also broke lines elsewhere than at '\n' (see decoderLines);
+	// nil when they are the same.
+	decoded []int
 }
 
 // lineRun says that text line text is input line input, and the lines after
@@ -37,6 +41,9 @@ func placeAt(at source.Pos, line int) place {
 
 // pos returns the input position of text line n.
 func (pl *place) pos(n int) source.Pos {
+	if len(pl.runs) == 0 {
+		return pl.at
+	}
 	i := len(pl.runs) - 1
 	for i > 0 && pl.runs[i].text > n {
 		i--
@@ -45,15 +52,60 @@ func (pl *place) pos(n int) source.Pos {
 	return source.Pos{File: pl.at.File, Line: r.input + n - r.text}
 }
 
+// decoderPos returns the input position of line n as the YAML decoder
+// counts the lines of the text.
+func (pl *place) decoderPos(n int) source.Pos {
+	return pl.pos(pl.textLine(n))
+}
+
+// textLine returns the text line of the YAML decoder's line n.
+func (pl *place) textLine(n int) int {
+	if pl.decoded == nil {
+		return n
+	}
+	return pl.decoded[min(n, len(pl.decoded)-1)]
+}
+
+// decoderLines returns, for a text in which the YAML decoder breaks lines
+// where ipvslint does not (a '\r' alone, NEL, LS, PS), the text line of
+// every decoder line (from index 1); nil for any other text.
+func decoderLines(text []byte) []int {
+	if bytes.IndexByte(text, '\r') < 0 && !bytes.Contains(text, []byte("\u0085")) &&
+		!bytes.Contains(text, []byte("\u2028")) && !bytes.Contains(text, []byte("\u2029")) {
+		return nil
+	}
+	lines := []int{0, 1}
+	line := 1
+	for i := 0; i < len(text); {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(text[i:])
+		}
+		switch {
+		case r == '\r' && i+1 < len(text) && text[i+1] == '\n':
+			size++
+			fallthrough
+		case r == '\n':
+			line++
+			lines = append(lines, line)
+		case r == '\r', r == '\u0085', r == '\u2028', r == '\u2029':
+			lines = append(lines, line)
+		}
+		i += size
+	}
+	return lines
+}
+
 // decodeYAML decodes the YAML documents of text (at pl): each root node is
 // handed to fn. A nil root is an empty document.
 func decodeYAML(text []byte, pl *place, fn func(root *yaml.Node) error) (err error) {
 	defer func() {
 		// The YAML decoder is third-party code; no input may crash the run.
 		if r := recover(); r != nil {
-			err = &source.ParseError{Pos: pl.at, Err: fmt.Errorf("YAML decoder failed: %v", r)}
+			err = &source.ParseError{Pos: pl.pos(1), Err: fmt.Errorf("YAML decoder failed: %v", r)}
 		}
 	}()
+	pl.decoded = decoderLines(text)
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	for {
 		var doc yaml.Node
@@ -81,10 +133,10 @@ func yamlError(err error, text []byte, pl *place) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
+		n, msg = pl.textLine(n), msg[len(m[0]):]
 		return source.Errorf(pl.pos(n), lineText(text, n), "invalid YAML: %s", msg)
 	}
-	return &source.ParseError{Pos: pl.at, Err: fmt.Errorf("invalid YAML: %s", bytes.TrimPrefix([]byte(msg), []byte("yaml: ")))}
+	return &source.ParseError{Pos: pl.pos(1), Err: fmt.Errorf("invalid YAML: %s", bytes.TrimPrefix([]byte(msg), []byte("yaml: ")))}
 }
 
 // lineText returns line n (1-based) of data, or "".
@@ -110,7 +162,7 @@ func yamlObject(n *yaml.Node, pl *place, depth int, blocks map[int]int) rawObjec
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
-	o := rawObject{pos: pl.pos(n.Line)}
+	o := rawObject{pos: pl.decoderPos(n.Line)}
 	switch n.Kind {
 	case yaml.MappingNode:
 		o.isMap = true
@@ -125,7 +177,7 @@ func yamlObject(n *yaml.Node, pl *place, depth int, blocks map[int]int) rawObjec
 			case "metadata":
 				o.name, o.namespace = yamlMeta(v)
 			case "items":
-				if b, ok := blocks[k.Line]; ok && depth == 0 {
+				if b, ok := blocks[pl.textLine(k.Line)]; ok && depth == 0 {
 					o.hasItems, o.block, o.items = true, b, nil
 					if v.Kind == yaml.SequenceNode {
 						o.items = yamlItems(v, pl, depth)

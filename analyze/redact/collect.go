@@ -2,7 +2,7 @@ package redact
 
 import (
 	"bufio"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/netip"
@@ -10,6 +10,10 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/analyze/kube"
+	"github.com/ipvslint/ipvslint/analyze/source"
 )
 
 // collector gathers, before anything is rewritten, the names a bundle
@@ -74,32 +78,26 @@ func (c *collector) addHosts(s string) {
 	}
 }
 
-// maxYAML is the largest Kubernetes capture whose names are collected: the
-// capture is decoded whole, at several times its size in memory.
-const maxYAML = 128 << 20
-
-// kube collects the names in a capture of Kubernetes objects, YAML or
-// JSON, one or several documents. A capture it cannot read to its end
-// (a document that does not decode, or more than maxYAML bytes) is an
-// error: the names after that point would stay in clear.
-func (c *collector) kube(r io.Reader) error {
-	lr := &io.LimitedReader{R: r, N: maxYAML + 1}
-	dec := yaml.NewDecoder(bufio.NewReader(lr))
-	for {
-		var doc any
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return nil
+// kube collects the names in capture capt of Kubernetes objects, read
+// from r as analyze reads it: YAML or JSON, one or several documents, Lists
+// of any size item by item, kubectl's messages passed over. A capture it
+// cannot read to its end (a piece that does not decode, an object over
+// kube.MaxObject) is an error naming the place: the names after it would
+// stay in clear.
+func (c *collector) kube(r io.Reader, capt bundle.Capture) error {
+	err := kube.Each(r, source.Pos{File: capt.Path, Line: capt.Line}, func(at source.Pos, obj []byte) error {
+		var v any
+		if err := json.Unmarshal(obj, &v); err != nil {
+			return source.Errorf(at, "", "%v", err)
 		}
-		if lr.N <= 0 {
-			return fmt.Errorf("larger than %d MiB: %w", maxYAML>>20, ErrUnreadable)
-		}
-		if err != nil {
-			return fmt.Errorf("%v: %w", err, ErrUnreadable)
-		}
-		c.keys(doc)
-		c.object(doc)
+		c.keys(v)
+		c.object(v)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %w", err, ErrUnreadable)
 	}
+	return nil
 }
 
 // keys keeps the words of every mapping key of v.
@@ -119,14 +117,12 @@ func (c *collector) keys(v any) {
 	}
 }
 
-// object collects the names of one object, or of the items of a list.
+// object collects the names of one object; the items of a list are
+// objects of their own (see kube.Each).
 func (c *collector) object(v any) {
 	m, _ := v.(map[string]any)
 	if m == nil {
 		return
-	}
-	for _, item := range list(m["items"]) {
-		c.object(item)
 	}
 	kind := str(m["kind"])
 	md := dict(m["metadata"])

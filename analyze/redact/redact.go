@@ -102,8 +102,8 @@ func (r *Redactor) Collect(arg string, opts bundle.Options) error {
 		}
 		switch c.Kind {
 		case bundle.KindKube:
-			if err := r.col.kube(rd); err != nil {
-				return fmt.Errorf("%s: %s: %w", arg, c.Path, err)
+			if err := r.col.kube(rd, c); err != nil {
+				return fmt.Errorf("%s: %w", arg, err)
 			}
 		case bundle.KindUname:
 			r.col.uname(rd)

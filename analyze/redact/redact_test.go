@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -91,21 +92,56 @@ func TestRefused(t *testing.T) {
 	}
 }
 
-// TestRefusedUnreadable: a Kubernetes capture that does not decode to its
-// end is refused, naming the bundle, the file and the line, since the
-// names after the broken document would otherwise stay in clear.
+// TestRefusedUnreadable: a Kubernetes capture that analyze cannot read to
+// its end is refused, naming the bundle, the file and the line, since the
+// names after the unreadable piece would otherwise stay in clear.
 func TestRefusedUnreadable(t *testing.T) {
 	manifest := `manifest.json={"format": "ipvslint.bundle/v1", "node": "node-a"}`
-	services := "cluster/services.yaml=kind: Service\nmetadata: {name: shop}\n---\nkind: Service\nmetadata: {name: [\n---\nkind: Service\nmetadata: {name: secret-name}\n"
-	arg := writeTgz(t, manifest, services)
-	err := newTestRedactor(t).Collect(arg, bundle.Options{})
-	if !errors.Is(err, ErrUnreadable) {
-		t.Fatalf("Collect: %v, want %v", err, ErrUnreadable)
+	tests := []struct{ name, services, want string }{
+		{"broken document", "kind: Service\nmetadata: {name: shop}\n---\nkind: Service\nmetadata: {name: [\n---\nkind: Service\nmetadata: {name: secret-name}\n",
+			`cluster/services.yaml:5: invalid YAML: did not find expected node content: "metadata: {name: ["`},
+		{"broken List item", "{\"kind\": \"List\", \"items\": [{\"kind\": \"Service\", \"metadata\": {\"name\": \"shop\"}},\n{\"kind\": \"Service\" \"x\": 1}]}\n",
+			`cluster/services.yaml:2: invalid JSON: expected ',' or '}' after a member, found '"': "{\"kind\": \"Service\" \"x\": 1}"`},
+		{"object that is not JSON", "{\"kind\": \"Service\"}\n{\"kind\": \"Service\",\n \"metadata\": {\"name\": secret-name}}\n",
+			"cluster/services.yaml:2: Service cannot be read: invalid character 's' looking for beginning of value"},
+		{"alias cycle", "kind: Service\nmetadata: &m\n  name: shop\n  labels: *m\n",
+			"cluster/services.yaml:1: Service shop cannot be read: "},
 	}
-	for _, want := range []string{arg, "cluster/services.yaml", "line 5"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("Collect: %q does not name %q", err, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			arg := writeTgz(t, manifest, "cluster/services.yaml="+tt.services)
+			err := newTestRedactor(t).Collect(arg, bundle.Options{})
+			if !errors.Is(err, ErrUnreadable) {
+				t.Fatalf("Collect: %v, want %v", err, ErrUnreadable)
+			}
+			if want := arg + ": " + tt.want; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("Collect: %q, want it to start with %q", err, want)
+			}
+		})
+	}
+}
+
+// TestCollectKubeForms collects the names of every form of Kubernetes
+// capture that analyze reads: a JSON List, a watch's concatenated JSON
+// documents, a List with a line kubectl logged on stderr in the middle.
+func TestCollectKubeForms(t *testing.T) {
+	manifest := `manifest.json={"format": "ipvslint.bundle/v1", "node": "node-a"}`
+	tests := []struct{ name, services string }{
+		{"JSON List", `{"kind": "List", "items": [{"kind": "Service", "metadata": {"name": "shop", "namespace": "team"}}, {"kind": "Pod", "metadata": {"name": "web-1", "namespace": "team"}}]}`},
+		{"watch", `{"kind": "Service", "metadata": {"name": "shop", "namespace": "team"}}{"kind": "Pod", "metadata": {"name": "web-1", "namespace": "team"}}`},
+		{"klog line", "apiVersion: v1\nitems:\n- kind: Service\n  metadata:\n    name: shop\n    namespace: team\nE1125 10:15:00.123456   12345 memcache.go:265] couldn't get current server API group list\n- kind: Pod\n  metadata:\n    name: web-1\n    namespace: team\nkind: List\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newTestRedactor(t)
+			if err := r.Collect(writeTgz(t, manifest, "cluster/services.yaml="+tt.services), bundle.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]Kind{"shop": KindService, "team": KindNamespace, "web-1": KindPod, "node-a": KindNode}
+			if !maps.Equal(r.col.kinds, want) {
+				t.Errorf("names %v, want %v", r.col.kinds, want)
+			}
+		})
 	}
 }
 

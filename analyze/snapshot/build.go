@@ -42,7 +42,7 @@ func Build(args []string, opts bundle.Options) (*Snapshot, error) {
 type builder struct {
 	opts    bundle.Options
 	mu      sync.Mutex
-	held    int64 // bytes of the held conntrack captures, under mu
+	held    int64 // bytes of the held conntrack captures, under mu (see reserve)
 	bundles []*Bundle
 	nodes   map[string]*Node
 	cluster *Cluster
@@ -192,8 +192,10 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) func() {
 	at := capt.Pos()
 	switch capt.Kind {
 	case bundle.KindIPAddr:
-		res, err := ipaddr.ParseDevice(r, at, bundle.CommandDevice(capt.Command))
+		dev := bundle.CommandDevice(capt.Command)
+		res, err := ipaddr.ParseDevice(r, at, dev)
 		return func() {
+			capt.Device = dev
 			if !b.settle(capt, err, failureOf(res, func(x *ipaddr.Result) *source.Failure { return x.Failure })) {
 				return
 			}
@@ -337,26 +339,56 @@ func ipvsSlot(t *ipvs.Table) (string, int) {
 var maxHeld int64 = 32 << 20
 
 // hold keeps a conntrack capture for later: its bytes while they fit in
-// maxHeld, else only where it is.
+// maxHeld, else only where it is. Nodes are read in parallel: their room
+// is shared, taken as the bytes come, but not kept locked while they are
+// awaited, since the archive reader may have to wait for another node's
+// capture to be held before it can hand them over.
 func (b *builder) hold(n *Node, capt *Capture, r io.Reader) {
 	capt.Status = StatusOK
-	d := deferred{capture: capt}
-	b.mu.Lock() // nodes are read in parallel
-	defer b.mu.Unlock()
-	room := maxHeld - b.held
-	data, err := io.ReadAll(io.LimitReader(r, room+1))
-	if err == nil && int64(len(data)) > room {
-		d.reread = true
+	w := &heldWriter{b: b}
+	_, err := io.Copy(w, r)
+	d := deferred{capture: capt, data: w.data}
+	if errors.Is(err, errNoRoom) {
+		d.data, d.reread = nil, true
 		_, err = io.Copy(io.Discard, r) // for the byte count
-	} else {
-		d.data = data
+	}
+	if d.reread || err != nil {
+		b.reserve(-int64(len(w.data))) // what is not held after all
 	}
 	if err != nil {
 		b.invalid(capt, err)
 		return
 	}
-	b.held += int64(len(d.data))
 	n.deferred = append(n.deferred, d)
+}
+
+// errNoRoom stops the holding of a capture that does not fit in maxHeld.
+var errNoRoom = errors.New("over the bytes held")
+
+// heldWriter collects the bytes of a held capture while they fit.
+type heldWriter struct {
+	b    *builder
+	data []byte
+}
+
+func (w *heldWriter) Write(p []byte) (int, error) {
+	if !w.b.reserve(int64(len(p))) {
+		return 0, errNoRoom
+	}
+	w.data = append(w.data, p...)
+	return len(p), nil
+}
+
+// reserve takes n bytes of maxHeld, or gives them back when n is negative;
+// it reports false, taking nothing, when they do not fit.
+func (b *builder) reserve(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.held+n > maxHeld {
+		return false
+	}
+	b.held += n
+	return true
 }
 
 // errFound stops a second reading of a bundle once the capture is read.

@@ -58,12 +58,16 @@ const (
 // Capture is one capture as read: a bundle file, or a piece of a pasted
 // transcript.
 type Capture struct {
-	Bundle   string           `json:"bundle"`
-	Path     string           `json:"path"`
-	Line     int              `json:"line"`
-	Kind     bundle.Kind      `json:"kind"`
-	Format   string           `json:"format,omitempty"` // the variant the parser saw (ipvsadm "stats", conntrack "extended"...)
-	Command  string           `json:"command,omitempty"`
+	Bundle  string      `json:"bundle"`
+	Path    string      `json:"path"`
+	Line    int         `json:"line"`
+	Kind    bundle.Kind `json:"kind"`
+	Format  string      `json:"format,omitempty"` // the variant the parser saw (ipvsadm "stats", conntrack "extended"...)
+	Command string      `json:"command,omitempty"`
+	// Device is the interface an ip addr capture's command names
+	// (bundle.CommandDevice): the capture shows only that one. "" when the
+	// command names none.
+	Device   string           `json:"-"`
 	Status   Status           `json:"status"`
 	Detail   string           `json:"detail,omitempty"`   // the failure text or parse error; a one-line description otherwise
 	ExitCode *int             `json:"exitCode,omitempty"` // from the manifest

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 )
@@ -186,6 +187,30 @@ func TestBuildLayout(t *testing.T) {
 	}
 }
 
+// TestBuildCommandDevice: an ip addr capture carries the interface its
+// echoed command names, "" when the command shows them all.
+func TestBuildCommandDevice(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"ticket.txt": "[root@node-a ~]# ip -6 addr show dev kube-ipvs0 | grep -A1 fd00\n" +
+		"    inet6 fd00:10:96::a/128 scope global \n       valid_lft forever preferred_lft forever\n\n" +
+		"[root@node-a ~]# ip a | grep -A1 10.96.0.1/\n    inet 10.96.0.1/32 scope global kube-ipvs0\n"})
+	snap, err := Build([]string{filepath.Join(dir, "ticket.txt")}, bundle.Options{Node: "node-a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range snap.Nodes {
+		for _, c := range n.Captures {
+			if c.Kind == bundle.KindIPAddr {
+				got = append(got, fmt.Sprintf("%d %q", c.Line, c.Device))
+			}
+		}
+	}
+	if want := []string{`2 "kube-ipvs0"`, `6 ""`}; !slices.Equal(got, want) {
+		t.Errorf("ip addr captures (line, device) = %q, want %q", got, want)
+	}
+}
+
 // TestBuildDeferredConntrack reads loose files in name order: the
 // conntrack table comes before the addresses that key it. Held in memory,
 // or read again from the bundle when over maxHeld (a tar.gz whose
@@ -281,12 +306,21 @@ func TestBuildClusterBundle(t *testing.T) {
 		"node-a": {"ipset.txt": "ipset list: command not found: sh: 1: ipset: not found", "ss-listen.txt": "not in the bundle"},
 		"node-b": {"ipset.txt": "not in the bundle", "ss-listen.txt": "ss -Hlntu: command not found: sh: ss: not found"},
 	}
+	seen := 0
 	for _, n := range snap.Nodes {
 		for _, m := range n.Missing {
-			if w, ok := want[n.Name][m.Name]; ok && m.Reason != w {
+			w, ok := want[n.Name][m.Name]
+			if !ok {
+				continue
+			}
+			seen++
+			if m.Reason != w {
 				t.Errorf("%s %s missing: %q, want %q", n.Name, m.Name, m.Reason, w)
 			}
 		}
+	}
+	if seen != 4 {
+		t.Errorf("missing lists %d of the 4 captures wanted", seen)
 	}
 }
 
@@ -365,5 +399,43 @@ func TestBundleRedacted(t *testing.T) {
 		if got := snap.Bundles[0].Redacted(); got != tt.want {
 			t.Errorf("%s: Redacted() = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestHoldStarvedReader holds the conntrack captures of two nodes whose
+// addresses are not known yet, while the archive reader has no room left:
+// node-a's capture fills the whole budget of pieces and waits for the
+// capture before it, and node-b's waits for bytes the archive reader can
+// hand over only once node-a's are read. Neither may keep the other from
+// being held (Build hung so on a large bundle).
+func TestHoldStarvedReader(t *testing.T) {
+	b := &builder{nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
+	budget := make(chan struct{}, 1)
+	newTask := func(node string, prev chan struct{}) *task {
+		return &task{capt: &Capture{Path: "nodes/" + node + "/conntrack.txt", Line: 1, Kind: bundle.KindConntrack},
+			node: newNode(node), in: newPipe(budget), prev: prev, applied: make(chan struct{})}
+	}
+	prevA := make(chan struct{})
+	a, bt := newTask("node-a", prevA), newTask("node-b", nil)
+	go b.run(a)
+	if err := a.in.fill(strings.NewReader(conntrackTable)); err != nil { // takes the only piece
+		t.Fatal(err)
+	}
+	go b.run(bt)
+	go bt.in.fill(strings.NewReader(conntrackTable)) // waits for node-a's piece
+	time.Sleep(50 * time.Millisecond)                // node-b's capture is being held
+	close(prevA)
+	for _, tk := range []*task{a, bt} {
+		select {
+		case <-tk.applied:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: not held after 10s", tk.capt.Path)
+		}
+		if d := tk.node.deferred; len(d) != 1 || string(d[0].data) != conntrackTable || tk.capt.Status != StatusOK {
+			t.Errorf("%s: status %s, held %+v", tk.capt.Path, tk.capt.Status, d)
+		}
+	}
+	if b.held != int64(2*len(conntrackTable)) {
+		t.Errorf("held %d bytes, want %d", b.held, 2*len(conntrackTable))
 	}
 }
