@@ -345,10 +345,10 @@ type Owner struct {
 // UnservedPort is a port of a load balancer or external IP bound on the
 // node's kube-ipvs0 that has no virtual service there while clients use
 // it (B2): conntrack shows flows to it that ended on the node, or --expect
-// names it and the node's IPVS listing is a whole `ipvsadm -Ln` (a listing
-// of chosen virtual services does not show the others missing). The
-// Services' healthCheckNodePorts are left out: kube-proxy's
-// KUBE-IPVS-FILTER lets them through.
+// names it and the node's IPVS listing is a whole `ipvsadm -Ln` with no
+// service line left out (a listing of chosen virtual services does not
+// show the others missing). The Services' healthCheckNodePorts are left
+// out: kube-proxy's KUBE-IPVS-FILTER lets them through.
 type UnservedPort struct {
 	IP       string   `json:"ip"`
 	Protocol string   `json:"protocol"`

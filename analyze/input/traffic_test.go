@@ -266,6 +266,12 @@ func unservedString(p UnservedPort) string {
 		p.Protocol, p.IP, p.Port, owners, p.Bound.Line, served, uses, listener)
 }
 
+// leftOutService puts before node-a's first virtual service one whose
+// service line the parser leaves out (an address redacted to a
+// placeholder): the listing then lacks a virtual service it may hold.
+var leftOutService = edit{"nodes/node-a/ipvsadm.txt", "TCP  10.96.0.10:53 rr\n",
+	"TCP  <LB-IP>:443 rr\n  -> 10.244.2.5:8443              Masq    1      0          0\nTCP  10.96.0.10:53 rr\n"}
+
 func TestUnservedPorts(t *testing.T) {
 	pod443 := established("10.244.1.8:41000", "192.0.2.10:443", "192.0.2.10:443")
 	hostSyn443 := syn("192.0.2.10:41002", "192.0.2.10:443", "192.0.2.10:443")
@@ -290,6 +296,9 @@ func TestUnservedPorts(t *testing.T) {
 		{name: "expect of a ClusterIP", expect: []string{"10.96.100.10:443"}},
 		{name: "expect with a listing of one virtual service", expect: []string{"192.0.2.10:443"}, edits: []edit{
 			{"nodes/node-a/ipvsadm.txt", "", "TCP  192.0.2.10:80 rr\n  -> 10.244.2.5:8080              Masq    1      0          0\n"}}},
+		{name: "expect with a service line left out", expect: []string{"192.0.2.10:443"}, edits: []edit{leftOutService}},
+		{name: "conntrack with a service line left out", edits: []edit{conntrackLines(pod443), leftOutService},
+			want: []string{"TCP/192.0.2.10:443 owners=[default/web loadBalancer] bound=10 served=[TCP/192.0.2.10:80] uses=[conntrack 1 proves-stack (1 samples)] listener=none"}},
 		{name: "conntrack with a listing of one virtual service", edits: []edit{conntrackLines(pod443),
 			{"nodes/node-a/ipvsadm.txt", "", "TCP  192.0.2.10:80 rr\n  -> 10.244.2.5:8080              Masq    1      0          0\n"}},
 			want: []string{"TCP/192.0.2.10:443 owners=[default/web loadBalancer] bound=10 served=[TCP/192.0.2.10:80] uses=[conntrack 1 proves-stack (1 samples)] listener=none"}},
