@@ -121,7 +121,7 @@ func (m *model) localPolicyGaps() {
 			if !m.kp.localPolicy(svc, vr.role) {
 				continue
 			}
-			p := PolicyVS{VSRef: vr.vs.ref(), Role: vr.role, RealServers: m.b.rsRefs(st, vr.vs, m.c.Services),
+			p := PolicyVS{VSRef: vr.vs.ref(), Role: vr.role, RealServers: m.b.rsRefs(st, vr.vs),
 				Conntrack: m.destFlows(vr.vs.key)}
 			if vr.role != RoleNodePort {
 				p.Bound = st.boundEvidence(vr.vs.ip())

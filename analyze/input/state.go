@@ -243,10 +243,10 @@ func (st *nodeState) boundEvidence(ip string) *Evidence {
 
 // rsRefs returns the real servers of v, each with the endpoint of one of
 // v's Services it stands for.
-func (b *builder) rsRefs(st *nodeState, v *vsEntry, services map[string]*Service) []RSRef {
+func (b *builder) rsRefs(st *nodeState, v *vsEntry) []RSRef {
 	out := make([]RSRef, 0, len(v.s.Dests))
 	for i := range v.s.Dests {
-		out = append(out, rsRef(realServer(&v.s.Dests[i], v.refs, services, st.name, st.local)))
+		out = append(out, rsRef(b.realServer(&v.s.Dests[i], v.refs, st.name, st.local)))
 	}
 	return out
 }

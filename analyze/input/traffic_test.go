@@ -150,7 +150,7 @@ type edit struct{ file, old, new string }
 
 // sceneWith returns a copy of scene with the edits made; an old text that
 // the file lacks fails the test.
-func sceneWith(t *testing.T, edits ...edit) map[string]string {
+func sceneWith(t testing.TB, edits ...edit) map[string]string {
 	t.Helper()
 	out := maps.Clone(scene)
 	for _, e := range edits {
