@@ -369,10 +369,10 @@ func (m *model) realServers() {
 		svc := c.Services[k.svc]
 		vss := missing[k]
 		slices.SortFunc(vss, func(a, b MissingFromVS) int { return cmp.Compare(a.Key, b.Key) })
-		m.out.Diff.MissingRealServers = append(m.out.Diff.MissingRealServers, MissingRealServer{
-			Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol, NodeName: endpointNode(svc, k.ip),
-			VirtualServers: slices.CompactFunc(vss, func(a, b MissingFromVS) bool { return a.Key == b.Key }), ServiceEvidence: serviceEvidence(svc),
-		})
+		mr := MissingRealServer{Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol,
+			VirtualServers: slices.CompactFunc(vss, func(a, b MissingFromVS) bool { return a.Key == b.Key }), ServiceEvidence: serviceEvidence(svc)}
+		mr.NodeName, mr.Ready = endpointOf(svc, k.ip)
+		m.out.Diff.MissingRealServers = append(m.out.Diff.MissingRealServers, mr)
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(stale), compareRSKey) {
 		svc := c.Services[k.svc]
@@ -421,10 +421,10 @@ func listings(dests []ipvs.Dest) map[epAddr]listing {
 	return out
 }
 
-// missingFrom adds to missing the ready endpoints that svc's traffic
-// policy puts behind v in role r.Role and that v does not list with weight
-// above 0 (listed indexes v's real servers). Nothing is added when what
-// kube-proxy lists is unknown.
+// missingFrom adds to missing the endpoints that kube-proxy lists on v in
+// role r.Role (expectedSet) and that v does not list with weight above 0
+// (listed indexes v's real servers). Nothing is added when what kube-proxy
+// lists is unknown.
 func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, listed map[epAddr]listing, svc *Service, r ServiceRef, port int, proto string) {
 	want, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, port, proto, family(v.ip()))
 	if !known || !ok {
@@ -438,15 +438,16 @@ func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, liste
 	}
 }
 
-// endpointNode returns the node of the endpoint of svc with ip, "" when
-// none names one.
-func endpointNode(svc *Service, ip string) string {
+// endpointOf tells of the endpoints of svc with ip the node, "" when none
+// names one, and whether one is ready.
+func endpointOf(svc *Service, ip string) (node string, ready bool) {
 	for _, ep := range svc.Endpoints {
-		if ep.IP == ip && ep.NodeName != "" {
-			return ep.NodeName
+		if ep.IP == ip {
+			node = cmp.Or(node, ep.NodeName)
+			ready = ready || ep.Ready
 		}
 	}
-	return ""
+	return node, ready
 }
 
 // staleState tells what ip is to svc: no endpoint, an endpoint neither
@@ -524,8 +525,13 @@ func (m *model) empty(v *vsEntry) {
 			}
 		}
 		e.Endpoints.ServingTerminating = len(terminating)
-		if set, ok := m.kp.expectedReady(svc, m.st.name, r.Role, fam); ok {
-			e.Expected = nonNil(slices.SortedFunc(maps.Keys(set), compareIP)) // [] when known to be none, not null
+		if set, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, int(v.s.Addr.Port()), v.s.Protocol, fam); known && ok {
+			ips := []string{} // [] when known to be none, not null
+			for a := range set {
+				ips = append(ips, a.ip)
+			}
+			slices.SortFunc(ips, compareIP)
+			e.Expected = slices.Compact(ips)
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}

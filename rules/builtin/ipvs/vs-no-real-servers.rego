@@ -4,7 +4,8 @@
 #   A virtual service of a Service has no real servers, and no traffic policy
 #   explains it: the Service has no ready endpoint at all (selector, readiness,
 #   or no endpoint of the virtual service's IP family), or kube-proxy should
-#   have listed ready endpoints here and has not synced. IPVS answers every
+#   have listed endpoints here (ready ones, or serving and terminating ones
+#   when none is ready) and has not synced. IPVS answers every
 #   connection to such a virtual service with ICMP port unreachable, so clients
 #   are refused. A Local traffic policy on a node without a local endpoint is
 #   left to etp-local-no-endpoints-refused and itp-local-no-endpoints.
@@ -60,11 +61,12 @@ reason(e) := why if {
 	why := sprintf("the Service has ready endpoints, but none of the virtual service's family %s (IP family mismatch).", [family(e.ip)])
 } else := why if {
 	count(e.expected) > 0
-	why := sprintf(
-		"kube-proxy should list the Service's ready %s %s here, so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override).",
-		[plural_word(count(e.expected)), concat(", ", e.expected)],
-	)
+	why := sprintf("kube-proxy should list the Service's %s here, %s", [expected_list(e), not_synced])
 }
+
+not_synced := "so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override)."
+
+expected_list(e) := sprintf("%s %s", [plural_word(count(e.expected)), concat(", ", e.expected)])
 
 family(ip) := "IPv6" if contains(ip, ":")
 
@@ -74,9 +76,15 @@ no_endpoints(e) := "the Service has no endpoints: its selector matches no pod." 
 
 else := "the Service has no selector and no endpoints were created for it."
 
-terminating_note(e) := sprintf(" %d of them are terminating but still serving; kube-proxy uses those when no endpoint is ready (ProxyTerminatingEndpoints, on by default from 1.26).", [e.endpoints.servingTerminating]) if {
-	e.endpoints.servingTerminating > 0
-} else := ""
+# terminating_note tells what kube-proxy does with the serving, terminating endpoints when
+# none is ready: list them here (expected), not here ([]), or what the bundle does not say (null).
+terminating_note(e) := "" if {
+	e.endpoints.servingTerminating == 0
+} else := sprintf(" %d of them are terminating but still serving, and kube-proxy lists those when no endpoint is ready: it should list the Service's %s here, %s", [e.endpoints.servingTerminating, expected_list(e), not_synced]) if {
+	count(e.expected) > 0
+} else := sprintf(" %d of them are terminating but still serving; kube-proxy does not list them on this virtual service (ProxyTerminatingEndpoints is off, or the traffic policy keeps them off).", [e.endpoints.servingTerminating]) if {
+	e.expected == []
+} else := sprintf(" %d of them are terminating but still serving; whether kube-proxy lists them here (ProxyTerminatingEndpoints) depends on what the bundle does not say.", [e.endpoints.servingTerminating])
 
 plural_word(1) := "endpoint"
 
