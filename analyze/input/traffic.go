@@ -411,11 +411,8 @@ func (m *model) staleUDP(key string, d *conntrack.Dest) {
 		x := StaleUDPDest{Key: key, Protocol: d.Proto, IP: ip, Port: port, Owner: o, Stale: stale,
 			VirtualServer: m.vsEvidence(key), Samples: []Evidence{}}
 		for _, s := range d.Samples {
-			for from := range stale {
-				if strings.Contains(s.Text, "src="+from+" ") {
-					x.Samples = append(x.Samples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
-					break
-				}
+			if _, ok := stale[s.ReplySrc.Unmap().String()]; ok {
+				x.Samples = append(x.Samples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
 			}
 		}
 		if len(x.Samples) == 0 {

@@ -192,6 +192,51 @@ func flow(proto, state, src, dst, rsrc, rdst string, unreplied bool) string {
 	return head + tuple(src, dst) + mark + tuple(rsrc, rdst) + " mark=0 use=1\n"
 }
 
+// conntrackXML returns the flows of `conntrack -L` lines as `conntrack -L
+// -o xml` prints them: two header lines, then one flow a line (the flow of
+// line i on line i+2).
+func conntrackXML(lines string) string {
+	var sb strings.Builder
+	sb.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n")
+	for line := range strings.Lines(lines) {
+		fields := strings.Fields(line)
+		proto, num := "udp", "17"
+		if fields[2] == "tcp" {
+			proto, num = "tcp", "6"
+		}
+		var tuples [][4]string // src, dst, sport, dport of each direction
+		var state, flags string
+		for _, f := range fields[5:] {
+			k, v, ok := strings.Cut(f, "=")
+			switch {
+			case !ok && f == "[UNREPLIED]":
+				flags += "<unreplied/>"
+			case !ok && f == "[ASSURED]":
+				flags += "<assured/>"
+			case !ok:
+				state = "<state>" + f + "</state>"
+			case k == "src":
+				tuples = append(tuples, [4]string{v})
+			case k == "dst":
+				tuples[len(tuples)-1][1] = v
+			case k == "sport":
+				tuples[len(tuples)-1][2] = v
+			case k == "dport":
+				tuples[len(tuples)-1][3] = v
+			}
+		}
+		sb.WriteString("<flow>")
+		for i, dir := range []string{"original", "reply"} {
+			t := tuples[i]
+			fmt.Fprintf(&sb, `<meta direction="%s"><layer3 protonum="2" protoname="ipv4"><src>%s</src><dst>%s</dst></layer3>`+
+				`<layer4 protonum="%s" protoname="%s"><sport>%s</sport><dport>%s</dport></layer4></meta>`, dir, t[0], t[1], num, proto, t[2], t[3])
+		}
+		fmt.Fprintf(&sb, `<meta direction="independent">%s<timeout>%s</timeout>%s</meta></flow>`+"\n", state, fields[4], flags)
+	}
+	sb.WriteString("</conntrack>\n")
+	return sb.String()
+}
+
 // syn is a TCP SYN from src to dst that IPVS sent to rs, unanswered.
 func syn(src, dst, rs string) string { return flow("tcp", "SYN_SENT", src, dst, rs, src, true) }
 
@@ -443,6 +488,9 @@ func TestStaleUDP(t *testing.T) {
 		{name: "current endpoints", edits: []edit{conntrackLines(current...)}},
 		{name: "a former endpoint", edits: []edit{conntrackLines(append(current, dns(5003, "10.244.3.3:53"), dns(5004, "10.244.3.3:53"))...)},
 			want: []string{"UDP/10.96.0.10:53 owner=kube-system/dns clusterIP stale=map[10.244.3.3:2] vs=1 samples=[3]"}},
+		{name: "a former endpoint in XML", edits: []edit{{file: "nodes/node-a/conntrack.txt",
+			new: conntrackXML(strings.Join(append(current, dns(5003, "10.244.3.3:53"), dns(5004, "10.244.3.3:53")), ""))}},
+			want: []string{"UDP/10.96.0.10:53 owner=kube-system/dns clusterIP stale=map[10.244.3.3:2] vs=1 samples=[5]"}},
 		{name: "samples of stale flows past the kept ones", edits: []edit{conntrackLines(append(current, dns(5003, "10.244.1.3:53"), dns(5004, "10.244.3.3:53"))...)},
 			want: []string{"UDP/10.96.0.10:53 owner=kube-system/dns clusterIP stale=map[10.244.3.3:1] vs=1 samples=[1 2 3]"}},
 		{name: "a not ready endpoint", edits: []edit{conntrackLines(current...),
