@@ -532,6 +532,11 @@ func (m *model) empty(v *vsEntry) {
 			}
 			slices.SortFunc(ips, compareIP)
 			e.Expected = slices.Compact(ips)
+			if len(ips) > 0 {
+				// kube-proxy lists ready endpoints, or else terminating ones only
+				_, ready := endpointOf(svc, ips[0])
+				e.ExpectedTerminating = !ready
+			}
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}

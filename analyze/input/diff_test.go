@@ -81,6 +81,9 @@ func summary(d Diff) map[string][]string {
 		if e.Expected == nil {
 			expected = "null" // unknown
 		}
+		if e.ExpectedTerminating {
+			expected += " terminating"
+		}
 		add("empty", "%s %s %s all=%d ready=%d st=%d inFamily=%d expected=%s", e.Key, e.Service, e.Role, c.All, c.Ready, c.ServingTerminating, c.ReadyInFamily, expected)
 	}
 	return out
@@ -249,8 +252,8 @@ func TestDiff(t *testing.T) {
 		}, want: map[string][]string{
 			"missingRS": {"default/web 10.244.1.5:8080/TCP node=node-a not-ready vss=TCP/192.168.1.11:30080(w0=false),TCP/192.168.1.200:80(w0=false)"},
 			"empty": {
-				"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5]",
-				"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5]",
+				"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5] terminating",
+				"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5] terminating",
 			},
 		}},
 		{name: "local terminating endpoint listed", change: func(w *world) {
@@ -494,7 +497,7 @@ func emptyWeb(expected string) map[string][]string {
 // serving, terminating endpoint.
 var terminatingMissing = map[string][]string{
 	"missingRS": {"default/web 10.244.2.7:8080/TCP node=node-b not-ready vss=" + strings.ReplaceAll(webVSs, ",", "(w0=false),") + "(w0=false)"},
-	"empty":     emptyWeb("[10.244.2.7]")["empty"],
+	"empty":     emptyWeb("[10.244.2.7] terminating")["empty"],
 }
 
 // otherProxyService adds default/edge, a Service handed to another proxy:

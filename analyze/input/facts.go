@@ -207,6 +207,10 @@ type EmptyVirtualServer struct {
 	// (as for MissingRealServer), sorted; null when that depends on what
 	// the bundle does not say (version, topology hints).
 	Expected []string `json:"expected"`
+	// ExpectedTerminating tells that Expected are serving, terminating
+	// endpoints: kube-proxy falls back to them because none of the ready
+	// ones is for this virtual service.
+	ExpectedTerminating bool `json:"expectedTerminating"`
 	// Selector tells whether the Service has a selector.
 	Selector        bool     `json:"selector"`
 	ServiceEvidence Evidence `json:"serviceEvidence"`

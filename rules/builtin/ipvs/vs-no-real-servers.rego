@@ -51,6 +51,13 @@ reason(e) := why if {
 	e.endpoints.all == 0
 	why := no_endpoints(e)
 } else := why if {
+	e.expectedTerminating
+	why := sprintf("%s, so kube-proxy falls back to the endpoints that are terminating but still serving: it should list the Service's terminating %s here, %s", [
+		no_ready(e),
+		expected_list(e),
+		not_synced,
+	])
+} else := why if {
 	e.endpoints.ready == 0
 	why := sprintf("none of the Service's %s is ready.%s", [
 		lib.plural(e.endpoints.all, "endpoint"),
@@ -64,6 +71,15 @@ reason(e) := why if {
 	why := sprintf("kube-proxy should list the Service's %s here, %s", [expected_list(e), not_synced])
 }
 
+# no_ready says why no ready endpoint is for the virtual service when kube-proxy falls back
+# to the terminating ones: none is ready, none is of its family, or none is on the node (a
+# Local traffic policy).
+no_ready(e) := sprintf("none of the Service's %s is ready", [lib.plural(e.endpoints.all, "endpoint")]) if {
+	e.endpoints.ready == 0
+} else := sprintf("none of the Service's ready endpoints is of the virtual service's family %s", [family(e.ip)]) if {
+	e.endpoints.readyInFamily == 0
+} else := "its traffic policy is Local and none of the Service's ready endpoints is on this node"
+
 not_synced := "so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override)."
 
 expected_list(e) := sprintf("%s %s", [plural_word(count(e.expected)), concat(", ", e.expected)])
@@ -76,15 +92,15 @@ no_endpoints(e) := "the Service has no endpoints: its selector matches no pod." 
 
 else := "the Service has no selector and no endpoints were created for it."
 
-# terminating_note tells what kube-proxy does with the serving, terminating endpoints when
-# none is ready: list them here (expected), not here ([]), or what the bundle does not say (null).
+# terminating_note tells, when none is ready and kube-proxy does not fall back to the serving,
+# terminating endpoints, why: it keeps them off here ([]) or the bundle does not say (null).
 terminating_note(e) := "" if {
 	e.endpoints.servingTerminating == 0
-} else := sprintf(" %d of them are terminating but still serving, and kube-proxy lists those when no endpoint is ready: it should list the Service's %s here, %s", [e.endpoints.servingTerminating, expected_list(e), not_synced]) if {
-	count(e.expected) > 0
 } else := sprintf(" %d of them are terminating but still serving; kube-proxy does not list them on this virtual service (ProxyTerminatingEndpoints is off, or the traffic policy keeps them off).", [e.endpoints.servingTerminating]) if {
 	e.expected == []
-} else := sprintf(" %d of them are terminating but still serving; whether kube-proxy lists them here (ProxyTerminatingEndpoints) depends on what the bundle does not say.", [e.endpoints.servingTerminating])
+} else := sprintf(" %d of them are terminating but still serving; whether kube-proxy lists them here (ProxyTerminatingEndpoints) depends on what the bundle does not say.", [e.endpoints.servingTerminating]) if {
+	e.expected == null
+}
 
 plural_word(1) := "endpoint"
 

@@ -6,11 +6,11 @@ import data.ipvslint.rules.vs_no_real_servers
 
 # empty(vs, role, counts, expected) is default/web's virtual service vs without real servers:
 # counts patch its endpoint counts (2 endpoints, both ready), expected are the endpoints
-# kube-proxy lists there (null: unknown).
+# kube-proxy lists there (null: unknown), ready ones.
 empty(vs, role, counts, expected) := object.union(vs, {
 	"service": "default/web", "role": role,
 	"endpoints": object.union({"all": 2, "ready": 2, "servingTerminating": 0, "readyInFamily": 2}, counts),
-	"expected": expected, "selector": true, "serviceEvidence": ifx.web_ev,
+	"expected": expected, "expectedTerminating": false, "selector": true, "serviceEvidence": ifx.web_ev,
 })
 
 # all_empty(counts, expected) are web's three virtual services, all empty.
@@ -56,9 +56,21 @@ test_no_ready_endpoint_fires if {
 # The serving, terminating endpoints: what kube-proxy does with them is the fact expected.
 terminating(expected) := empty(ifx.web_lb, "loadBalancer", {"ready": 0, "readyInFamily": 0, "servingTerminating": 1}, expected)
 
+# kube-proxy falls back to the terminating endpoints it lists in expected, for counts.
+fallback(counts) := object.union(
+	empty(ifx.web_lb, "loadBalancer", object.union({"servingTerminating": 1}, counts), ["10.244.2.7"]),
+	{"expectedTerminating": true},
+)
+
 test_terminating_endpoints_kube_proxy_lists if {
-	f := fx.only(vs_no_real_servers.findings) with input as with_empty([terminating(["10.244.2.7"])])
-	f.message == "The load balancer IP virtual service 192.168.1.200:80/TCP of default/web on node-a has no real servers: none of the Service's 2 endpoints is ready. 1 of them are terminating but still serving, and kube-proxy lists those when no endpoint is ready: it should list the Service's endpoint 10.244.2.7 here, so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override). IPVS refuses every connection to it (ICMP port unreachable)."
+	every tc in [
+		{"counts": {"ready": 0, "readyInFamily": 0}, "why": "none of the Service's 2 endpoints is ready"},
+		{"counts": {"ready": 1, "readyInFamily": 0}, "why": "none of the Service's ready endpoints is of the virtual service's family IPv4"},
+		{"counts": {"ready": 1, "readyInFamily": 1}, "why": "its traffic policy is Local and none of the Service's ready endpoints is on this node"},
+	] {
+		f := fx.only(vs_no_real_servers.findings) with input as with_empty([fallback(tc.counts)])
+		f.message == sprintf("The load balancer IP virtual service 192.168.1.200:80/TCP of default/web on node-a has no real servers: %s, so kube-proxy falls back to the endpoints that are terminating but still serving: it should list the Service's terminating endpoint 10.244.2.7 here, so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override). IPVS refuses every connection to it (ICMP port unreachable).", [tc.why])
+	}
 }
 
 test_terminating_endpoints_kube_proxy_leaves_off if {
