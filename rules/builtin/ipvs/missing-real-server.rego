@@ -29,11 +29,11 @@ package ipvslint.rules.missing_real_server
 
 import data.ipvslint.lib
 
+# diff.missingRealServers is listed only from a complete IPVS listing, with the Services and
+# their endpoints read.
 findings contains f if {
-	lib.cluster_capture_ok("services")
 	some node_name
 	some m in input.nodes[node_name].diff.missingRealServers
-	lib.ipvs_listing_complete(node_name)
 	f := {
 		"node": node_name,
 		"service": m.service,

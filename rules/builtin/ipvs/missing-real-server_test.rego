@@ -50,13 +50,3 @@ test_endpoint_without_node if {
 	f := fx.only(missing_real_server.findings) with input as with_missing([missing(8080, "", [ifx.web_lb], false)])
 	startswith(f.message, "10.244.2.7:8080, a ready endpoint of default/web, is missing from 192.168.1.200:80/TCP on node-a,")
 }
-
-test_partial_listing_is_silent if {
-	d := fx.with_node(with_missing([missing(8080, "node-b", ifx.web_vss, false)]), "node-a", {"ipvsComplete": false})
-	count(missing_real_server.findings) == 0 with input as d
-}
-
-test_services_not_read_is_silent if {
-	d := fx.with_cluster_capture(with_missing([missing(8080, "node-b", ifx.web_vss, false)]), "services", "missing")
-	count(missing_real_server.findings) == 0 with input as d
-}

@@ -120,13 +120,3 @@ test_family_mismatch_fires if {
 	g.target == "[fd00::10]:80/TCP"
 	contains(g.message, "none of the virtual service's family IPv6 (IP family mismatch)")
 }
-
-test_partial_listing_is_silent if {
-	d := fx.with_node(with_empty(all_empty(no_endpoints, [])), "node-a", {"ipvsComplete": false})
-	count(vs_no_real_servers.findings) == 0 with input as d
-}
-
-test_services_not_read_is_silent if {
-	d := fx.with_cluster_capture(with_empty(all_empty(no_endpoints, [])), "services", "failed")
-	count(vs_no_real_servers.findings) == 0 with input as d
-}
