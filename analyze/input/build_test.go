@@ -118,7 +118,10 @@ func TestConntrackMax(t *testing.T) {
 		files map[string]string
 		want  *ConntrackMax
 	}{
-		{name: "sysctl", want: &ConntrackMax{Value: 262144, Source: "sysctl", Detail: "net.netfilter.nf_conntrack_max = 262144", File: "nodes/node-a/sysctl.txt", Line: 3}},
+		{name: "sysctl", want: &ConntrackMax{Value: 262144, Source: "sysctl", Detail: "net.netfilter.nf_conntrack_max", File: "nodes/node-a/sysctl.txt", Line: 3,
+			Text: "net.netfilter.nf_conntrack_max = 262144"}},
+		{name: "sysctl under the older name", files: map[string]string{"nodes/node-a/sysctl.txt": "net.ipv4.vs.conntrack = 1\nnet.nf_conntrack_max = 65536\n"},
+			want: &ConntrackMax{Value: 65536, Source: "sysctl", Detail: "net.nf_conntrack_max", File: "nodes/node-a/sysctl.txt", Line: 2, Text: "net.nf_conntrack_max = 65536"}},
 		{name: "kube-proxy config", files: map[string]string{"nodes/node-a/sysctl.txt": ""},
 			want: &ConntrackMax{Value: 262144, Source: "kube-proxy", Detail: "max(65536 × 4 cores, 131072) with the conntrack settings of cluster/kube-proxy-config.yaml", File: "cluster/nodes.yaml", Line: 3}},
 		{name: "kube-proxy defaults", files: map[string]string{"nodes/node-a/sysctl.txt": "", "cluster/kube-proxy-config.yaml": ""},

@@ -439,13 +439,16 @@ func listener(s *ss.Socket) Listener {
 }
 
 // conntrackMax returns the size of the conntrack table: nf_conntrack_max
-// from sysctl, else what kube-proxy sets from the node's core count
-// (max(maxPerCore × cores, min)), else nil. kube-proxy leaves the table
-// alone when maxPerCore is 0.
+// from sysctl (under its current name, else its older one), else what
+// kube-proxy sets from the node's core count (max(maxPerCore × cores,
+// min)), else nil. kube-proxy leaves the table alone when maxPerCore is 0.
 func conntrackMax(sc *sysctl.Result, cn *ClusterNode, kp KubeProxy) *ConntrackMax {
 	if sc != nil {
-		if v, pos, ok := sc.Int(sysctl.ConntrackMax); ok {
-			return &ConntrackMax{Value: int(v), Source: MaxFromSysctl, Detail: sysctl.ConntrackMax + " = " + fmt.Sprint(v), File: pos.File, Line: pos.Line}
+		for _, name := range []string{sysctl.ConntrackMax, sysctl.ConntrackMaxLegacy} {
+			if v, pos, ok := sc.Int(name); ok {
+				return &ConntrackMax{Value: int(v), Source: MaxFromSysctl, Detail: name, File: pos.File, Line: pos.Line,
+					Text: name + " = " + fmt.Sprint(v)}
+			}
 		}
 	}
 	if cn == nil || cn.CPUs <= 0 || kp.ConntrackMaxPerCore <= 0 {
