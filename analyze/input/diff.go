@@ -76,8 +76,9 @@ type vsKey struct {
 // targets calls visit with each virtual service kube-proxy makes on the
 // node for the proxied Services (those the service-proxy-name label hands
 // to another proxy left out, see otherProxy), and counts them in
-// out.Expected: one per Service port on each bound address (B1, B3), and
-// one per NodePort on each NodePort address of the node (B12). Only the IP
+// out.Expected: one per Service port on each of its addresses (B1, B3),
+// and one per NodePort on each NodePort address of the node (B12); and
+// the addresses it binds on kube-ipvs0 (behaviour.binds). Only the IP
 // families the node serves are visited, all are counted.
 func (m *model) targets(visit func(target)) {
 	keys := map[vsKey]bool{}
@@ -93,7 +94,8 @@ func (m *model) targets(visit func(target)) {
 			t := target{key: vsKey{sp.Protocol, ip, port}, svc: key, role: role}
 			if role == RoleNodePort {
 				t.node = m.st.addrs[ip]
-			} else {
+			}
+			if m.kp.binds(role, func() bool { return m.st.addrs[ip] != nil }) {
 				bound[ip] = true
 			}
 			keys[t.key] = true

@@ -534,6 +534,12 @@ func TestExpected(t *testing.T) {
 		{name: "another proxy's Service", change: otherProxyService, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "a second NodePort address", change: func(w *world) { w.addAddr("cni0", "10.244.1.1/24") },
 			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true, ipvs0: true},
+		{name: "load balancer IP of the node from 1.28", change: func(w *world) { w.addAddr("eth1", "192.168.1.200/32") },
+			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 2}, complete: true, ipvs0: true},
+		{name: "load balancer IP of the node before 1.28", change: func(w *world) {
+			w.version = "1.27"
+			w.addAddr("eth1", "192.168.1.200/32")
+		}, want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "ip addr fragment", change: func(w *world) {
 			w.nodes["node-a"].fragment = "    inet 10.96.0.10/32 scope global kube-ipvs0\n"
 		}, want: Expected{ProxiedServices: 2, VirtualServers: 4, Addresses: 3}},

@@ -182,6 +182,20 @@ func (b *behaviour) bindsIngress(ing Ingress) bool {
 	return false
 }
 
+// binds reports whether kube-proxy binds an address of role on the
+// kube-ipvs0 of a node: a cluster IP always; an external or load balancer
+// IP unless, from 1.28, the node has it on another interface (onNode;
+// shouldBind, B1); a NodePort's address never.
+func (b *behaviour) binds(role string, onNode func() bool) bool {
+	switch role {
+	case RoleClusterIP:
+		return true
+	case RoleExternalIP, RoleLoadBalancer:
+		return !b.atLeast(1, 28) || !onNode()
+	}
+	return false
+}
+
 // vip is an address kube-proxy binds on kube-ipvs0 for a Service, and in
 // which role.
 type vip struct {
