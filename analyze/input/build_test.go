@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 )
 
 // replaced returns fixture file p with old replaced by new.
@@ -351,5 +353,35 @@ func TestIPVSInputs(t *testing.T) {
 	}
 	if doc.Nodes["node-a"].AddressesComplete || doc.Nodes["node-a"].IPVS0Complete {
 		t.Error("addressesComplete or ipvs0Complete without ip addr")
+	}
+}
+
+// TestReads checks how far Options.Reads builds a node's inventory: all of
+// it without reads, none of it for rules that read none, else what they
+// read.
+func TestReads(t *testing.T) {
+	tests := []struct {
+		name          string
+		reads         *docpath.Set
+		vss, ipvs0    bool
+		conntrackRead bool
+	}{
+		{name: "nil builds everything", reads: nil, vss: true, ipvs0: true, conntrackRead: true},
+		{name: "empty builds nothing", reads: docpath.MustParse()},
+		{name: "what the rules read", reads: docpath.MustParse("input.nodes[_].virtualServers"), vss: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := build(t, fixture, Options{Reads: tt.reads}).Nodes["node-a"]
+			if got := n.VirtualServers != nil; got != tt.vss {
+				t.Errorf("virtualServers built = %v, want %v", got, tt.vss)
+			}
+			if got := n.IPVS0 != nil; got != tt.ipvs0 {
+				t.Errorf("ipvs0 built = %v, want %v", got, tt.ipvs0)
+			}
+			if got := n.Conntrack != nil; got != tt.conntrackRead {
+				t.Errorf("conntrack built = %v, want %v", got, tt.conntrackRead)
+			}
+		})
 	}
 }
