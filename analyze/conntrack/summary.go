@@ -88,10 +88,15 @@ type Counts struct {
 }
 
 // Sample is one flow quoted as evidence: where it is and its line, cut to
-// [MaxSampleText] bytes (for XML, the <flow> element).
+// [MaxSampleText] bytes (for XML, the <flow> element), with the sources
+// of its two directions, so that no reader parses the text again.
 type Sample struct {
 	Pos  source.Pos `json:"pos"`
 	Text string     `json:"text"`
+	// Src is the original source (the client); ReplySrc the reply's source
+	// (the real server IPVS sent the flow to, or the destination itself).
+	Src      netip.Addr `json:"src"`
+	ReplySrc netip.Addr `json:"replySrc"`
 }
 
 // Key returns the key of the destination of proto (a protocol number) and
@@ -279,7 +284,7 @@ func backendString(ap netip.AddrPort) string {
 
 // sample quotes f, whose line is text.
 func sample(f *Flow, text []byte) Sample {
-	return Sample{Pos: f.Pos, Text: source.ClipN(string(text), MaxSampleText)}
+	return Sample{Pos: f.Pos, Text: source.ClipN(string(text), MaxSampleText), Src: f.Orig.Src, ReplySrc: f.Reply.Src}
 }
 
 // summary returns the finished Summary.

@@ -52,6 +52,35 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// TestSummarizeSampleSources checks that a sample carries the sources of
+// its flow's two directions in every format.
+func TestSummarizeSampleSources(t *testing.T) {
+	tests := []struct{ name, in string }{
+		{"text", "tcp      6 100 SYN_SENT src=10.244.0.5 dst=10.96.0.1 sport=1 dport=443 [UNREPLIED] src=192.168.1.2 dst=10.244.0.5 sport=6443 dport=1 mark=0 use=1\n"},
+		{"xml", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<conntrack>\n" +
+			`<flow><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.244.0.5</src><dst>10.96.0.1</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>1</sport><dport>443</dport></layer4></meta>` +
+			`<meta direction="reply"><layer3 protonum="2" protoname="ipv4"><src>192.168.1.2</src><dst>10.244.0.5</dst></layer3><layer4 protonum="6" protoname="tcp"><sport>6443</sport><dport>1</dport></layer4></meta>` +
+			`<meta direction="independent"><state>SYN_SENT</state><timeout>100</timeout><unreplied/></meta></flow>` + "\n</conntrack>\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Summarize(strings.NewReader(tt.in), at, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := s.Dests["TCP/10.96.0.1:443"]
+			if d == nil || len(d.Samples) != 1 || len(d.UnrepliedSamples) != 1 {
+				t.Fatalf("dest = %+v", d)
+			}
+			for _, smp := range []Sample{d.Samples[0], d.UnrepliedSamples[0]} {
+				if smp.Src != ip("10.244.0.5") || smp.ReplySrc != ip("192.168.1.2") {
+					t.Errorf("sample sources %s, %s, want 10.244.0.5, 192.168.1.2", smp.Src, smp.ReplySrc)
+				}
+			}
+		})
+	}
+}
+
 func TestSummarizeSampleClipped(t *testing.T) {
 	line := "tcp      6 100 ESTABLISHED src=10.0.0.1 dst=10.96.0.1 sport=1 dport=443 src=10.0.0.2 dst=10.0.0.1 sport=443 dport=1 mark=0 use=1 " + strings.Repeat("Vendor=x ", 40)
 	s, err := Summarize(strings.NewReader(line+"\n"), at, nil)

@@ -19,7 +19,7 @@ var inventory = []string{"input.nodes[_].ipvs0", "input.nodes[_].virtualServers"
 // the rules read (the engine's Reads) and the inventory [StateOf] reads.
 // Give it as [input.Options.Reads].
 func Reads(rules *docpath.Set) *docpath.Set {
-	return docpath.MustParse(append(rules.Paths(), inventory...)...)
+	return docpath.Union(rules, docpath.MustParse(inventory...))
 }
 
 // statusOK is the status of a capture that was read.

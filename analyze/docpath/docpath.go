@@ -12,8 +12,9 @@ import (
 const Any = "_"
 
 // Set is a set of document paths. A path names the keys from the root; a
-// path names its whole subtree. The nil *Set holds no path: nothing is
-// read. [All] returns the set that holds the root, so everything is read.
+// path names its whole subtree. The nil *Set, like the empty one [Parse]
+// returns for no path, holds no path: nothing is read. [All] returns the
+// set that holds the root, so everything is read.
 type Set struct {
 	all      bool
 	children map[string]*Set
@@ -25,9 +26,10 @@ func All() *Set { return &Set{all: true} }
 // Parse returns the Set of paths written as Rego references below input:
 // "input.nodes[_].conntrack.flows", `input.cluster.captures["kube-proxy"]`,
 // "input" (everything). [_] is any key; a number in brackets is an array
-// index, which stands for any index.
+// index, which stands for any index. The Set is never nil: without paths
+// it is empty.
 func Parse(paths []string) (*Set, error) {
-	var s *Set
+	s := &Set{}
 	for _, p := range paths {
 		keys, err := split(p)
 		if err != nil {
@@ -137,6 +139,17 @@ func (s *Set) Child(key string) *Set {
 	return union(named, any)
 }
 
+// Union returns the paths of all the sets (nil ones hold none), never nil.
+func Union(sets ...*Set) *Set {
+	out := &Set{}
+	for _, s := range sets {
+		if s != nil {
+			out = union(out, s)
+		}
+	}
+	return out
+}
+
 // union returns the paths of a and b, neither nil.
 func union(a, b *Set) *Set {
 	if a.all || b.all {
@@ -161,7 +174,7 @@ func (s *Set) Has(keys ...string) bool {
 	for _, k := range keys {
 		s = s.Child(k)
 	}
-	return s != nil
+	return s != nil && (s.all || len(s.children) > 0)
 }
 
 // Paths returns the paths of s, written as Parse reads them, sorted.

@@ -81,12 +81,47 @@ func TestChild(t *testing.T) {
 	if got := s.Child("nodes").Child("node-a").Paths(); !slices.Equal(got, []string{"input.captures", "input.virtualServers"}) {
 		t.Errorf("the union of node-a and [_] = %q", got)
 	}
-	var none *Set
-	if none.Has() || none.Child("x") != nil || none.Whole() || none.Paths() != nil {
-		t.Error("the nil Set holds something")
+	empty, err := Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, none := range map[string]*Set{"nil": nil, "empty": empty} {
+		if none.Has() || none.Child("x") != nil || none.Whole() || none.Paths() != nil {
+			t.Errorf("the %s Set holds something", name)
+		}
+	}
+	if empty == nil {
+		t.Error("Parse(nil) is nil, which input.Options.Reads takes as everything")
 	}
 	if !All().Child("anything").Whole() {
 		t.Error("All does not hold everything")
+	}
+}
+
+func TestUnion(t *testing.T) {
+	tests := []struct {
+		name string
+		sets []*Set
+		want []string
+	}{
+		{"none", nil, nil},
+		{"nil sets", []*Set{nil, nil}, nil},
+		{"disjoint", []*Set{MustParse("input.a"), nil, MustParse("input.b.c")}, []string{"input.a", "input.b.c"}},
+		{"merged below a key", []*Set{MustParse("input.nodes[_].ipvs0"), MustParse("input.nodes[_].addresses", "input.cluster")},
+			[]string{"input.cluster", "input.nodes[_].addresses", "input.nodes[_].ipvs0"}},
+		{"whole absorbs below", []*Set{MustParse("input.nodes[_].diff.x"), MustParse("input.nodes[_].diff")}, []string{"input.nodes[_].diff"}},
+		{"all", []*Set{MustParse("input.a"), All()}, []string{"input"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := Union(tt.sets...)
+			if u == nil {
+				t.Fatal("Union is nil")
+			}
+			if got := u.Paths(); !slices.Equal(got, tt.want) {
+				t.Errorf("Paths() = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

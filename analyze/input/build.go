@@ -85,18 +85,18 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 type builder struct {
 	snap                       *snapshot.Snapshot
 	objs                       *kube.Objects
-	pods                       map[string]*kube.Pod // by namespace/name
-	nodeAddrs                  map[netip.Addr]bool  // the addresses of every node: bundle nodes' interfaces and Node objects' status
-	serviceIndex               *serviceIndex        // the Service ports by address and NodePort, once the Services are built
-	otherIndex                 *serviceIndex        // the same for the Services handed to another proxy (see otherProxy)
-	claims                     map[string][]string  // address → the Services that name it, sorted
-	serviceKeys                []string             // the keys of the Services, sorted
-	byKey                      map[string]*Service  // the Services, by key
-	endpoints                  map[vsKey][]string   // the Services by endpoint address (endpointIndex)
-	endpointsOnce, sourcesOnce sync.Once            // the nodes are built in parallel
-	kp                         *behaviour           // kube-proxy's behaviour in the cluster's version
-	reads                      *docpath.Set         // the parts of the inventory to build; nil for all
-	sources                    *clusterSources      // the addresses of clients inside the cluster, built on first use
+	pods                       map[string]*kube.Pod    // by namespace/name
+	nodeAddrs                  map[netip.Addr]bool     // the addresses of every node: bundle nodes' interfaces and Node objects' status
+	serviceIndex               *serviceIndex           // the Service ports by address and NodePort, once the Services are built
+	otherIndex                 *serviceIndex           // the same for the Services handed to another proxy (see otherProxy)
+	claims                     map[string][]string     // address → the Services that name it, sorted
+	serviceKeys                []string                // the keys of the Services, sorted
+	byKey                      map[string]*Service     // the Services, by key
+	endpoints                  map[vsKey][]endpointRef // the endpoints by address (endpointIndex)
+	endpointsOnce, sourcesOnce sync.Once               // the nodes are built in parallel
+	kp                         *behaviour              // kube-proxy's behaviour in the cluster's version
+	reads                      *docpath.Set            // the parts of the inventory to build; nil for all
+	sources                    *clusterSources         // the addresses of clients inside the cluster, built on first use
 }
 
 // claims returns for every address a Service names (cluster, external or

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 )
 
 // replaced returns fixture file p with old replaced by new.
@@ -118,7 +120,10 @@ func TestConntrackMax(t *testing.T) {
 		files map[string]string
 		want  *ConntrackMax
 	}{
-		{name: "sysctl", want: &ConntrackMax{Value: 262144, Source: "sysctl", Detail: "net.netfilter.nf_conntrack_max = 262144", File: "nodes/node-a/sysctl.txt", Line: 3}},
+		{name: "sysctl", want: &ConntrackMax{Value: 262144, Source: "sysctl", Detail: "net.netfilter.nf_conntrack_max", File: "nodes/node-a/sysctl.txt", Line: 3,
+			Text: "net.netfilter.nf_conntrack_max = 262144"}},
+		{name: "sysctl under the older name", files: map[string]string{"nodes/node-a/sysctl.txt": "net.ipv4.vs.conntrack = 1\nnet.nf_conntrack_max = 65536\n"},
+			want: &ConntrackMax{Value: 65536, Source: "sysctl", Detail: "net.nf_conntrack_max", File: "nodes/node-a/sysctl.txt", Line: 2, Text: "net.nf_conntrack_max = 65536"}},
 		{name: "kube-proxy config", files: map[string]string{"nodes/node-a/sysctl.txt": ""},
 			want: &ConntrackMax{Value: 262144, Source: "kube-proxy", Detail: "max(65536 × 4 cores, 131072) with the conntrack settings of cluster/kube-proxy-config.yaml", File: "cluster/nodes.yaml", Line: 3}},
 		{name: "kube-proxy defaults", files: map[string]string{"nodes/node-a/sysctl.txt": "", "cluster/kube-proxy-config.yaml": ""},
@@ -348,5 +353,35 @@ func TestIPVSInputs(t *testing.T) {
 	}
 	if doc.Nodes["node-a"].AddressesComplete || doc.Nodes["node-a"].IPVS0Complete {
 		t.Error("addressesComplete or ipvs0Complete without ip addr")
+	}
+}
+
+// TestReads checks how far Options.Reads builds a node's inventory: all of
+// it without reads, none of it for rules that read none, else what they
+// read.
+func TestReads(t *testing.T) {
+	tests := []struct {
+		name          string
+		reads         *docpath.Set
+		vss, ipvs0    bool
+		conntrackRead bool
+	}{
+		{name: "nil builds everything", reads: nil, vss: true, ipvs0: true, conntrackRead: true},
+		{name: "empty builds nothing", reads: docpath.MustParse()},
+		{name: "what the rules read", reads: docpath.MustParse("input.nodes[_].virtualServers"), vss: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n := build(t, fixture, Options{Reads: tt.reads}).Nodes["node-a"]
+			if got := n.VirtualServers != nil; got != tt.vss {
+				t.Errorf("virtualServers built = %v, want %v", got, tt.vss)
+			}
+			if got := n.IPVS0 != nil; got != tt.ipvs0 {
+				t.Errorf("ipvs0 built = %v, want %v", got, tt.ipvs0)
+			}
+			if got := n.Conntrack != nil; got != tt.conntrackRead {
+				t.Errorf("conntrack built = %v, want %v", got, tt.conntrackRead)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
@@ -75,8 +76,9 @@ type vsKey struct {
 // targets calls visit with each virtual service kube-proxy makes on the
 // node for the proxied Services (those the service-proxy-name label hands
 // to another proxy left out, see otherProxy), and counts them in
-// out.Expected: one per Service port on each bound address (B1, B3), and
-// one per NodePort on each NodePort address of the node (B12). Only the IP
+// out.Expected: one per Service port on each of its addresses (B1, B3),
+// and one per NodePort on each NodePort address of the node (B12); and
+// the addresses it binds on kube-ipvs0 (behaviour.binds). Only the IP
 // families the node serves are visited, all are counted.
 func (m *model) targets(visit func(target)) {
 	keys := map[vsKey]bool{}
@@ -92,7 +94,8 @@ func (m *model) targets(visit func(target)) {
 			t := target{key: vsKey{sp.Protocol, ip, port}, svc: key, role: role}
 			if role == RoleNodePort {
 				t.node = m.st.addrs[ip]
-			} else {
+			}
+			if m.kp.binds(role, func() bool { return m.st.addrs[ip] != nil }) {
 				bound[ip] = true
 			}
 			keys[t.key] = true
@@ -181,7 +184,7 @@ func (m *model) orphans() {
 		if len(v.refs) > 0 || v.other || v.nodePortLike || m.kp.excluded(v.ip()) {
 			continue
 		}
-		o := OrphanVirtualServer{VSRef: v.ref(), RealServers: m.b.rsRefs(st, v, m.c.Services), EndpointsOf: []string{}}
+		o := OrphanVirtualServer{VSRef: v.ref(), RealServers: m.b.rsRefs(st, v), EndpointsOf: []string{}}
 		if ip := v.ip(); ip != "" {
 			o.Bound = st.boundEvidence(ip)
 			o.OnOrphanAddress = o.Bound != nil && len(m.claimed(ip)) == 0
@@ -201,33 +204,40 @@ func (m *model) endpointsOf(v *vsEntry) []string {
 	port, proto := int(v.s.Addr.Port()), v.s.Protocol
 	found := map[string]bool{}
 	for _, d := range v.s.Dests {
-		for _, key := range m.b.endpointIndex()[vsKey{proto, d.Addr.Addr().Unmap().String(), int(d.Addr.Port())}] {
-			svc := m.c.Services[key]
+		for _, e := range m.b.endpointIndex()[vsKey{proto, d.Addr.Addr().Unmap().String(), int(d.Addr.Port())}] {
+			svc := m.c.Services[e.svc]
 			if slices.ContainsFunc(svc.Ports, func(p ServicePort) bool { return p.Port == port && p.Protocol == proto }) {
-				found[key] = true
+				found[e.svc] = true
 			}
 		}
 	}
 	return nonNil(slices.Sorted(maps.Keys(found)))
 }
 
-// endpointIndex returns the Services by endpoint address: protocol, IP and
-// port of each port of each endpoint. It is built on first use (a node
-// rarely has a virtual service of no Service).
-func (b *builder) endpointIndex() map[vsKey][]string {
+// endpointRef is an endpoint of a Service.
+type endpointRef struct {
+	svc string
+	ep  *Endpoint
+}
+
+// endpointIndex returns the endpoints by address: for the protocol, IP and
+// port of each port of each endpoint, the first endpoint of each Service
+// with it, by Service key. It is built on first use.
+func (b *builder) endpointIndex() map[vsKey][]endpointRef {
 	b.endpointsOnce.Do(b.indexEndpoints)
 	return b.endpoints
 }
 
 // indexEndpoints builds the index endpointIndex returns.
 func (b *builder) indexEndpoints() {
-	b.endpoints = map[vsKey][]string{}
+	b.endpoints = map[vsKey][]endpointRef{}
 	for _, key := range b.serviceKeys {
-		for _, ep := range b.byKey[key].Endpoints {
-			for _, p := range ep.Ports {
-				k := vsKey{p.Protocol, ep.IP, p.Port}
-				if keys := b.endpoints[k]; len(keys) == 0 || keys[len(keys)-1] != key {
-					b.endpoints[k] = append(keys, key)
+		eps := b.byKey[key].Endpoints
+		for i := range eps {
+			for _, p := range eps[i].Ports {
+				k := vsKey{p.Protocol, eps[i].IP, p.Port}
+				if refs := b.endpoints[k]; len(refs) == 0 || refs[len(refs)-1].svc != key {
+					b.endpoints[k] = append(refs, endpointRef{key, &eps[i]})
 				}
 			}
 		}
@@ -302,7 +312,7 @@ func (m *model) realServers() {
 		var rss []RSRef
 		refs := func() []RSRef {
 			if rss == nil {
-				rss = m.b.rsRefs(st, v, c.Services)
+				rss = m.b.rsRefs(st, v)
 			}
 			return rss
 		}
@@ -326,6 +336,7 @@ func (m *model) realServers() {
 			continue
 		}
 		staleHere := map[int]bool{} // Dests indexes already counted for a Service of v
+		var listed map[epAddr]listing
 		for _, r := range v.refs {
 			svc := c.Services[r.Service]
 			if !c.endpointsKnown(svc) {
@@ -333,7 +344,10 @@ func (m *model) realServers() {
 			}
 			port, proto := int(v.s.Addr.Port()), v.s.Protocol
 			if m.st.complete {
-				m.missingFrom(missing, v, svc, r, port, proto)
+				if listed == nil {
+					listed = listings(v.s.Dests)
+				}
+				m.missingFrom(missing, v, listed, svc, r, port, proto)
 			}
 			eps, ok := m.kp.usableSet(svc, r.Role, port, proto)
 			if !ok {
@@ -357,10 +371,10 @@ func (m *model) realServers() {
 		svc := c.Services[k.svc]
 		vss := missing[k]
 		slices.SortFunc(vss, func(a, b MissingFromVS) int { return cmp.Compare(a.Key, b.Key) })
-		m.out.Diff.MissingRealServers = append(m.out.Diff.MissingRealServers, MissingRealServer{
-			Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol, NodeName: endpointNode(svc, k.ip),
-			VirtualServers: slices.CompactFunc(vss, func(a, b MissingFromVS) bool { return a.Key == b.Key }), ServiceEvidence: serviceEvidence(svc),
-		})
+		mr := MissingRealServer{Service: k.svc, IP: k.ip, Port: k.port, Protocol: k.protocol,
+			VirtualServers: slices.CompactFunc(vss, func(a, b MissingFromVS) bool { return a.Key == b.Key }), ServiceEvidence: serviceEvidence(svc)}
+		mr.NodeName, mr.Ready = endpointOf(svc, k.ip)
+		m.out.Diff.MissingRealServers = append(m.out.Diff.MissingRealServers, mr)
 	}
 	for _, k := range slices.SortedFunc(maps.Keys(stale), compareRSKey) {
 		svc := c.Services[k.svc]
@@ -384,42 +398,58 @@ func sortEntries(in []RealServerIn) []RealServerIn {
 	return in
 }
 
-// missingFrom adds to missing the ready endpoints that svc's traffic
-// policy puts behind v in role r.Role and that v does not list with weight
-// above 0. Nothing is added when what kube-proxy lists is unknown.
-func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, svc *Service, r ServiceRef, port int, proto string) {
+// listing is how a virtual service lists an address: with weight above 0
+// (or none printed), with weight 0, or both.
+type listing struct{ listed, zero bool }
+
+// listings indexes the real servers of a virtual service by address: each
+// under its IP and port, and under its IP with port 0, which an endpoint
+// that lists no port stands for.
+func listings(dests []ipvs.Dest) map[epAddr]listing {
+	out := make(map[epAddr]listing, 2*len(dests))
+	for i := range dests {
+		d := &dests[i]
+		ip := d.Addr.Addr().Unmap().String()
+		for _, a := range [2]epAddr{{ip, int(d.Addr.Port())}, {ip, 0}} {
+			l := out[a]
+			if d.Weight != nil && *d.Weight == 0 {
+				l.zero = true
+			} else {
+				l.listed = true
+			}
+			out[a] = l
+		}
+	}
+	return out
+}
+
+// missingFrom adds to missing the endpoints that kube-proxy lists on v in
+// role r.Role (expectedSet) and that v does not list with weight above 0
+// (listed indexes v's real servers). Nothing is added when what kube-proxy
+// lists is unknown.
+func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, listed map[epAddr]listing, svc *Service, r ServiceRef, port int, proto string) {
 	want, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, port, proto, family(v.ip()))
 	if !known || !ok {
 		return
 	}
 	for a := range want {
-		listed, zero := false, false
-		for _, d := range v.s.Dests {
-			if d.Addr.Addr().Unmap().String() != a.ip || a.port != 0 && a.port != int(d.Addr.Port()) {
-				continue
-			}
-			if d.Weight != nil && *d.Weight == 0 {
-				zero = true
-			} else {
-				listed = true
-			}
-		}
-		if !listed {
+		if l := listed[a]; !l.listed {
 			k := rsKey{r.Service, a.ip, a.port, proto}
-			missing[k] = append(missing[k], MissingFromVS{VSRef: v.ref(), WeightZero: zero})
+			missing[k] = append(missing[k], MissingFromVS{VSRef: v.ref(), WeightZero: l.zero})
 		}
 	}
 }
 
-// endpointNode returns the node of the endpoint of svc with ip, "" when
-// none names one.
-func endpointNode(svc *Service, ip string) string {
+// endpointOf tells of the endpoints of svc with ip the node, "" when none
+// names one, and whether one is ready.
+func endpointOf(svc *Service, ip string) (node string, ready bool) {
 	for _, ep := range svc.Endpoints {
-		if ep.IP == ip && ep.NodeName != "" {
-			return ep.NodeName
+		if ep.IP == ip {
+			node = cmp.Or(node, ep.NodeName)
+			ready = ready || ep.Ready
 		}
 	}
-	return ""
+	return node, ready
 }
 
 // staleState tells what ip is to svc: no endpoint, an endpoint neither
@@ -497,8 +527,18 @@ func (m *model) empty(v *vsEntry) {
 			}
 		}
 		e.Endpoints.ServingTerminating = len(terminating)
-		if set, ok := m.kp.expectedReady(svc, m.st.name, r.Role, fam); ok {
-			e.Expected = nonNil(slices.SortedFunc(maps.Keys(set), compareIP)) // [] when known to be none, not null
+		if set, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, int(v.s.Addr.Port()), v.s.Protocol, fam); known && ok {
+			ips := []string{} // [] when known to be none, not null
+			for a := range set {
+				ips = append(ips, a.ip)
+			}
+			slices.SortFunc(ips, compareIP)
+			e.Expected = slices.Compact(ips)
+			if len(ips) > 0 {
+				// kube-proxy lists ready endpoints, or else terminating ones only
+				_, ready := endpointOf(svc, ips[0])
+				e.ExpectedTerminating = !ready
+			}
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}

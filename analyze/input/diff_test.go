@@ -64,7 +64,11 @@ func summary(d Diff) map[string][]string {
 		for _, v := range m.VirtualServers {
 			vss = append(vss, fmt.Sprintf("%s(w0=%v)", v.Key, v.WeightZero))
 		}
-		add("missingRS", "%s %s:%d/%s node=%s vss=%s", m.Service, m.IP, m.Port, m.Protocol, m.NodeName, strings.Join(vss, ","))
+		ready := ""
+		if !m.Ready {
+			ready = " not-ready"
+		}
+		add("missingRS", "%s %s:%d/%s node=%s%s vss=%s", m.Service, m.IP, m.Port, m.Protocol, m.NodeName, ready, strings.Join(vss, ","))
 	}
 	for _, s := range d.StaleRealServers {
 		add("staleRS", "%s %s:%d/%s %s vss=%s", s.Service, s.IP, s.Port, s.Protocol, s.State, entryKeys(s.Entries))
@@ -76,6 +80,9 @@ func summary(d Diff) map[string][]string {
 		c, expected := e.Endpoints, fmt.Sprint(e.Expected)
 		if e.Expected == nil {
 			expected = "null" // unknown
+		}
+		if e.ExpectedTerminating {
+			expected += " terminating"
 		}
 		add("empty", "%s %s %s all=%d ready=%d st=%d inFamily=%d expected=%s", e.Key, e.Service, e.Role, c.All, c.Ready, c.ServingTerminating, c.ReadyInFamily, expected)
 	}
@@ -243,11 +250,18 @@ func TestDiff(t *testing.T) {
 			noLocal("1.26")(w)
 			w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epTerminating), endpoint("10.244.2.7", "node-b", epReady))
 		}, want: map[string][]string{
+			"missingRS": {"default/web 10.244.1.5:8080/TCP node=node-a not-ready vss=TCP/192.168.1.11:30080(w0=false),TCP/192.168.1.200:80(w0=false)"},
 			"empty": {
-				"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=1 st=1 inFamily=1 expected=[]",
-				"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=1 st=1 inFamily=1 expected=[]",
+				"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5] terminating",
+				"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=1 st=1 inFamily=1 expected=[10.244.1.5] terminating",
 			},
 		}},
+		{name: "local terminating endpoint listed", change: func(w *world) {
+			noLocal("1.26")(w)
+			w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epTerminating), endpoint("10.244.2.7", "node-b", epReady))
+			w.set("TCP/192.168.1.200:80", "10.244.1.5:8080")
+			w.set("TCP/192.168.1.11:30080", "10.244.1.5:8080")
+		}, want: map[string][]string{}},
 		{name: "local terminating endpoint not used in 1.25", change: func(w *world) {
 			noLocal("1.25")(w)
 			w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epTerminating), endpoint("10.244.2.7", "node-b", epReady))
@@ -342,14 +356,20 @@ func TestDiff(t *testing.T) {
 			"TCP/192.168.1.200:80 default/web loadBalancer all=0 ready=0 st=0 inFamily=0 expected=[]",
 			"TCP/192.168.1.11:30080 default/web nodePort all=0 ready=0 st=0 inFamily=0 expected=[]",
 		}}},
-		{name: "no ready endpoint", change: func(w *world) {
-			w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epNotReady), endpoint("10.244.2.7", "node-b", epTerminating))
-			w.setWeb()
-		}, want: map[string][]string{"empty": {
-			"TCP/10.96.100.1:80 default/web clusterIP all=2 ready=0 st=1 inFamily=0 expected=[]",
-			"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=0 st=1 inFamily=0 expected=[]",
-			"TCP/192.168.1.11:30080 default/web nodePort all=2 ready=0 st=1 inFamily=0 expected=[]",
-		}}},
+		// No ready endpoint, one serving and terminating: kube-proxy lists it
+		// where ProxyTerminatingEndpoints is on (alpha in 1.22, on by default
+		// from 1.26, locked on from 1.28).
+		{name: "no ready endpoint in 1.21", change: noReady("1.21", ptr.To(true)), want: emptyWeb("[]")},
+		{name: "no ready endpoint in 1.22 with the gate", change: noReady("1.22", ptr.To(true)), want: terminatingMissing},
+		{name: "no ready endpoint in 1.25", change: noReady("1.25", nil), want: emptyWeb("[]")},
+		{name: "no ready endpoint in 1.26", change: noReady("1.26", nil), want: terminatingMissing},
+		{name: "no ready endpoint in 1.27 without the gate", change: noReady("1.27", ptr.To(false)), want: emptyWeb("[]")},
+		{name: "no ready endpoint in 1.28 without the gate", change: noReady("1.28", ptr.To(false)), want: terminatingMissing},
+		{name: "no ready endpoint at an unknown version", change: noReady("", nil), want: emptyWeb("null")},
+		{name: "no ready endpoint, the terminating one listed", change: func(w *world) {
+			noReady("1.26", nil)(w)
+			w.setWeb("10.244.2.7:8080")
+		}, want: map[string][]string{}},
 		{name: "ready endpoints but empty", change: func(w *world) { w.set("TCP/192.168.1.200:80") }, want: map[string][]string{
 			"missingRS": {"default/web 10.244.1.5:8080/TCP node=node-a vss=TCP/192.168.1.200:80(w0=false)", "default/web 10.244.2.7:8080/TCP node=node-b vss=TCP/192.168.1.200:80(w0=false)"},
 			"empty":     {"TCP/192.168.1.200:80 default/web loadBalancer all=2 ready=2 st=0 inFamily=2 expected=[10.244.1.5 10.244.2.7]"},
@@ -447,6 +467,39 @@ func TestDiff(t *testing.T) {
 	}
 }
 
+// noReady is web without a ready endpoint at version (with the
+// ProxyTerminatingEndpoints gate when not nil): 10.244.1.5 on node-a is not
+// ready, 10.244.2.7 on node-b serving and terminating. Its virtual services
+// on node-a are empty.
+func noReady(version string, gate *bool) func(*world) {
+	return func(w *world) {
+		w.version = version
+		if gate != nil {
+			w.proxy.FeatureGates = map[string]bool{"ProxyTerminatingEndpoints": *gate}
+		}
+		w.endpoints(webKey, endpoint("10.244.1.5", "node-a", epNotReady), endpoint("10.244.2.7", "node-b", epTerminating))
+		w.setWeb()
+	}
+}
+
+// emptyWeb is the summary of noReady's three empty virtual services with
+// expected.
+func emptyWeb(expected string) map[string][]string {
+	counts := "all=2 ready=0 st=1 inFamily=0 expected=" + expected
+	return map[string][]string{"empty": {
+		"TCP/10.96.100.1:80 default/web clusterIP " + counts,
+		"TCP/192.168.1.200:80 default/web loadBalancer " + counts,
+		"TCP/192.168.1.11:30080 default/web nodePort " + counts,
+	}}
+}
+
+// terminatingMissing is the summary of noReady where kube-proxy lists the
+// serving, terminating endpoint.
+var terminatingMissing = map[string][]string{
+	"missingRS": {"default/web 10.244.2.7:8080/TCP node=node-b not-ready vss=" + strings.ReplaceAll(webVSs, ",", "(w0=false),") + "(w0=false)"},
+	"empty":     emptyWeb("[10.244.2.7] terminating")["empty"],
+}
+
 // otherProxyService adds default/edge, a Service handed to another proxy:
 // ClusterIP 10.96.50.5, port 80/TCP to 8080, NodePort 31000, a ready
 // endpoint 10.244.5.5 on node-b.
@@ -481,6 +534,12 @@ func TestExpected(t *testing.T) {
 		{name: "another proxy's Service", change: otherProxyService, want: Expected{ProxiedServices: 2, VirtualServers: 5, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "a second NodePort address", change: func(w *world) { w.addAddr("cni0", "10.244.1.1/24") },
 			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true, ipvs0: true},
+		{name: "load balancer IP of the node from 1.28", change: func(w *world) { w.addAddr("eth1", "192.168.1.200/32") },
+			want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 2}, complete: true, ipvs0: true},
+		{name: "load balancer IP of the node before 1.28", change: func(w *world) {
+			w.version = "1.27"
+			w.addAddr("eth1", "192.168.1.200/32")
+		}, want: Expected{ProxiedServices: 2, VirtualServers: 6, Addresses: 3}, complete: true, ipvs0: true},
 		{name: "ip addr fragment", change: func(w *world) {
 			w.nodes["node-a"].fragment = "    inet 10.96.0.10/32 scope global kube-ipvs0\n"
 		}, want: Expected{ProxiedServices: 2, VirtualServers: 4, Addresses: 3}},

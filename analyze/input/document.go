@@ -331,9 +331,14 @@ type Conntrack struct {
 type ConntrackMax struct {
 	Value  int    `json:"value"`
 	Source string `json:"source"` // MaxFromSysctl or MaxFromKubeProxy
-	Detail string `json:"detail"` // how it was found, in words
-	File   string `json:"file"`
-	Line   int    `json:"line"`
+	// Detail tells how it was found: the sysctl's name, or kube-proxy's
+	// formula.
+	Detail string `json:"detail"`
+	// File and Line are the sysctl line or the Node object; Text the
+	// sysctl line, "" for the Node object.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Text string `json:"text"`
 }
 
 // The sources of [ConntrackMax].

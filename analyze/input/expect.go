@@ -27,11 +27,11 @@ type behaviour struct {
 }
 
 // setKey names an endpoint set of a Service port: its usable endpoints, or
-// its ready endpoints of an IP family.
+// those kube-proxy lists of an IP family (expectedSet).
 type setKey struct {
 	svc  *Service
 	port ServicePort
-	what string // "usable", or the family of the ready endpoints
+	what string // "usable", or the family of the listed endpoints
 }
 
 // newBehaviour returns kube-proxy's behaviour at version v with the
@@ -178,6 +178,20 @@ func (b *behaviour) bindsIngress(ing Ingress) bool {
 		return !(set && on)
 	case b.below(1, 32):
 		return set && !on
+	}
+	return false
+}
+
+// binds reports whether kube-proxy binds an address of role on the
+// kube-ipvs0 of a node: a cluster IP always; an external or load balancer
+// IP unless, from 1.28, the node has it on another interface (onNode;
+// shouldBind, B1); a NodePort's address never.
+func (b *behaviour) binds(role string, onNode func() bool) bool {
+	switch role {
+	case RoleClusterIP:
+		return true
+	case RoleExternalIP, RoleLoadBalancer:
+		return !b.atLeast(1, 28) || !onNode()
 	}
 	return false
 }
@@ -478,21 +492,28 @@ func (b *behaviour) usableSet(svc *Service, role string, port int, protocol stri
 	return set, true
 }
 
-// expectedSet returns the epAddrs of the ready endpoints that a virtual
-// service of role at port and protocol, of family fam, lists on node
-// (expectedReady); known is false when that is unknown, ok when no Service
-// port matches. The sets that do not depend on the node are memoized.
+// expectedSet returns the epAddrs of the endpoints that kube-proxy lists
+// with weight 1 on a virtual service of role at port and protocol, of
+// family fam, on node (expectedEndpoints: the ready ones its traffic policy
+// selects, else the serving and terminating ones when that fallback is
+// on); known is false when that is unknown, ok when no Service port
+// matches. The sets that do not depend on the node are memoized.
 func (b *behaviour) expectedSet(svc *Service, node, role string, port int, protocol, fam string) (set map[epAddr]bool, known, ok bool) {
 	sp, ok := servicePort(svc, role, port, protocol)
 	if !ok {
 		return nil, true, false
 	}
 	build := func() (map[epAddr]bool, bool) {
-		ready, known := b.expectedReady(svc, node, role, fam)
+		eps, known := b.expectedEndpoints(svc, node, role, fam)
 		if !known {
 			return nil, false
 		}
-		set, _ := endpointAddrSet(svc, role, port, protocol, func(ep *Endpoint) bool { return ep.Ready && ready[ep.IP] })
+		set := map[epAddr]bool{}
+		for _, ep := range eps {
+			for _, a := range endpointAddrs(ep, sp) {
+				set[a] = true
+			}
+		}
 		return set, true
 	}
 	if b.localPolicy(svc, role) {

@@ -159,14 +159,10 @@ func (m *Model) Binds(node, ip string) []string {
 	return out
 }
 
-// binds reports whether kube-proxy binds an address of role on node: not a
-// NodePort, and from 1.28 not an external or load balancer IP that the
-// node has on another interface (shouldBind, B1).
+// binds reports whether kube-proxy binds ip, an address of role, on
+// node's kube-ipvs0 (behaviour.binds).
 func (m *Model) binds(node, role, ip string) bool {
-	if role == RoleNodePort {
-		return false
-	}
-	return role == RoleClusterIP || !m.kp.atLeast(1, 28) || !m.nodeHas(node, ip)
+	return m.kp.binds(role, func() bool { return m.nodeHas(node, ip) })
 }
 
 // virtualServer returns the expected virtual service of svc (key) in role

@@ -117,16 +117,20 @@ type UnboundAddress struct {
 	VirtualServers []VSRef  `json:"virtualServers"` // the Service's virtual services on the address, by key
 }
 
-// MissingRealServer is a ready endpoint that the Service's traffic policy
-// puts behind virtual services of the node where it is not a real server
-// with weight above 0.
+// MissingRealServer is an endpoint that kube-proxy lists with weight 1 on
+// virtual services of the node (the ready ones the Service's traffic
+// policy selects, else the serving and terminating ones, B10) where it is
+// not a real server with weight above 0.
 type MissingRealServer struct {
 	Service  string `json:"service"`
 	IP       string `json:"ip"`
 	Port     int    `json:"port"` // 0 when the endpoint lists no port of the Service port's name
 	Protocol string `json:"protocol"`
 	// NodeName is the endpoint's node, "" when it names none.
-	NodeName        string          `json:"nodeName"`
+	NodeName string `json:"nodeName"`
+	// Ready is false for a serving, terminating endpoint, listed because
+	// no ready one is left.
+	Ready           bool            `json:"ready"`
 	VirtualServers  []MissingFromVS `json:"virtualServers"` // by key
 	ServiceEvidence Evidence        `json:"serviceEvidence"`
 }
@@ -199,10 +203,14 @@ type EmptyVirtualServer struct {
 	// Endpoints counts the Service's endpoints: all, ready, serving and
 	// terminating, and ready in the virtual service's IP family.
 	Endpoints EndpointCounts `json:"endpoints"`
-	// Expected are the ready endpoint IPs kube-proxy lists here, sorted;
-	// null when that depends on what the bundle does not say (version,
-	// topology hints).
+	// Expected are the endpoint IPs kube-proxy lists here with weight 1
+	// (as for MissingRealServer), sorted; null when that depends on what
+	// the bundle does not say (version, topology hints).
 	Expected []string `json:"expected"`
+	// ExpectedTerminating tells that Expected are serving, terminating
+	// endpoints: kube-proxy falls back to them because none of the ready
+	// ones is for this virtual service.
+	ExpectedTerminating bool `json:"expectedTerminating"`
 	// Selector tells whether the Service has a selector.
 	Selector        bool     `json:"selector"`
 	ServiceEvidence Evidence `json:"serviceEvidence"`
@@ -345,10 +353,10 @@ type Owner struct {
 // UnservedPort is a port of a load balancer or external IP bound on the
 // node's kube-ipvs0 that has no virtual service there while clients use
 // it (B2): conntrack shows flows to it that ended on the node, or --expect
-// names it and the node's IPVS listing is a whole `ipvsadm -Ln` (a listing
-// of chosen virtual services does not show the others missing). The
-// Services' healthCheckNodePorts are left out: kube-proxy's
-// KUBE-IPVS-FILTER lets them through.
+// names it and the node's IPVS listing is a whole `ipvsadm -Ln` with no
+// service line left out (a listing of chosen virtual services does not
+// show the others missing). The Services' healthCheckNodePorts are left
+// out: kube-proxy's KUBE-IPVS-FILTER lets them through.
 type UnservedPort struct {
 	IP       string   `json:"ip"`
 	Protocol string   `json:"protocol"`

@@ -91,7 +91,7 @@ func (b *builder) inventory(st *nodeState, c *Cluster, out *Node) {
 			vs := virtualServer(v.s)
 			vs.Services = nonNil(v.refs)
 			for i := range v.s.Dests {
-				vs.RealServers = append(vs.RealServers, realServer(&v.s.Dests[i], v.refs, c.Services, n.Name, st.local))
+				vs.RealServers = append(vs.RealServers, b.realServer(&v.s.Dests[i], v.refs, n.Name, st.local))
 			}
 			out.VirtualServers[v.key] = vs
 		}
@@ -353,7 +353,7 @@ func indexServices(services map[string]*Service) *serviceIndex {
 // realServer returns the facts of one real server: the endpoint of one of
 // refs' Services it stands for (same IP, and a port with its port and
 // protocol), and whether it is local to node.
-func realServer(d *ipvs.Dest, refs []ServiceRef, services map[string]*Service, node string, local map[netip.Addr]bool) RealServer {
+func (b *builder) realServer(d *ipvs.Dest, refs []ServiceRef, node string, local map[netip.Addr]bool) RealServer {
 	ip := d.Addr.Addr().Unmap()
 	rs := RealServer{
 		IP:      ip.String(),
@@ -374,16 +374,15 @@ func realServer(d *ipvs.Dest, refs []ServiceRef, services map[string]*Service, n
 		rs.InActConn = *d.InActConn
 	}
 	for _, ref := range refs {
-		svc := services[ref.Service]
-		proto := protoOf(svc, ref)
-		for _, ep := range svc.Endpoints {
-			if ep.IP != rs.IP || !slices.ContainsFunc(ep.Ports, func(p EndpointPort) bool { return p.Port == rs.Port && p.Protocol == proto }) {
-				continue
-			}
-			rs.Endpoint = &EndpointRef{Service: ref.Service, NodeName: ep.NodeName, Ready: ep.Ready, Serving: ep.Serving, Terminating: ep.Terminating, HostNetwork: ep.HostNetwork}
-			rs.Local = rs.Local || ep.NodeName == node
-			return rs
+		k := vsKey{protoOf(b.byKey[ref.Service], ref), rs.IP, rs.Port}
+		i := slices.IndexFunc(b.endpointIndex()[k], func(e endpointRef) bool { return e.svc == ref.Service })
+		if i < 0 {
+			continue
 		}
+		ep := b.endpointIndex()[k][i].ep
+		rs.Endpoint = &EndpointRef{Service: ref.Service, NodeName: ep.NodeName, Ready: ep.Ready, Serving: ep.Serving, Terminating: ep.Terminating, HostNetwork: ep.HostNetwork}
+		rs.Local = rs.Local || ep.NodeName == node
+		return rs
 	}
 	return rs
 }
@@ -440,13 +439,16 @@ func listener(s *ss.Socket) Listener {
 }
 
 // conntrackMax returns the size of the conntrack table: nf_conntrack_max
-// from sysctl, else what kube-proxy sets from the node's core count
-// (max(maxPerCore × cores, min)), else nil. kube-proxy leaves the table
-// alone when maxPerCore is 0.
+// from sysctl (under its current name, else its older one), else what
+// kube-proxy sets from the node's core count (max(maxPerCore × cores,
+// min)), else nil. kube-proxy leaves the table alone when maxPerCore is 0.
 func conntrackMax(sc *sysctl.Result, cn *ClusterNode, kp KubeProxy) *ConntrackMax {
 	if sc != nil {
-		if v, pos, ok := sc.Int(sysctl.ConntrackMax); ok {
-			return &ConntrackMax{Value: int(v), Source: MaxFromSysctl, Detail: sysctl.ConntrackMax + " = " + fmt.Sprint(v), File: pos.File, Line: pos.Line}
+		for _, name := range []string{sysctl.ConntrackMax, sysctl.ConntrackMaxLegacy} {
+			if v, pos, ok := sc.Int(name); ok {
+				return &ConntrackMax{Value: int(v), Source: MaxFromSysctl, Detail: name, File: pos.File, Line: pos.Line,
+					Text: name + " = " + fmt.Sprint(v)}
+			}
 		}
 	}
 	if cn == nil || cn.CPUs <= 0 || kp.ConntrackMaxPerCore <= 0 {

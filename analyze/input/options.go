@@ -23,7 +23,8 @@ type Options struct {
 	Expect []Expect
 	// Reads are the paths of the document that the rules read
 	// (what the rule engine reports it reads): the inventory is built only as far as they
-	// go. nil builds the whole document (--dump-input).
+	// go. nil builds the whole document (--dump-input); an empty set
+	// (rules that read none of it) builds none of the inventory.
 	Reads *docpath.Set
 }
 

@@ -121,7 +121,7 @@ func (m *model) localPolicyGaps() {
 			if !m.kp.localPolicy(svc, vr.role) {
 				continue
 			}
-			p := PolicyVS{VSRef: vr.vs.ref(), Role: vr.role, RealServers: m.b.rsRefs(st, vr.vs, m.c.Services),
+			p := PolicyVS{VSRef: vr.vs.ref(), Role: vr.role, RealServers: m.b.rsRefs(st, vr.vs),
 				Conntrack: m.destFlows(vr.vs.key)}
 			if vr.role != RoleNodePort {
 				p.Bound = st.boundEvidence(vr.vs.ip())
@@ -160,30 +160,18 @@ func (m *model) destFlows(key string) *DestFlows {
 		}
 	}
 	for _, s := range d.UnrepliedSamples {
-		if sampleSource(s.Text) == dst {
+		if s.Src.Unmap() == dst {
 			f.SelfSamples = append(f.SelfSamples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
 		}
 	}
 	seen := map[source.Pos]bool{}
 	for _, s := range slices.Concat(d.Samples, d.UnrepliedSamples) {
-		if !seen[s.Pos] && outside(sampleSource(s.Text)) {
+		if !seen[s.Pos] && outside(s.Src.Unmap()) {
 			seen[s.Pos] = true
 			f.OutsideSamples = append(f.OutsideSamples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
 		}
 	}
 	return f
-}
-
-// sampleSource returns the client of a sample flow: the first src of its
-// line, or of its XML element; the zero Addr when it names none.
-func sampleSource(text string) netip.Addr {
-	for _, tag := range [][2]string{{"src=", " "}, {"<src>", "<"}} {
-		if _, rest, ok := strings.Cut(text, tag[0]); ok {
-			ip, _, _ := strings.Cut(rest, tag[1])
-			return parseAddr(ip).Unmap()
-		}
-	}
-	return netip.Addr{}
 }
 
 // clusterSources are the addresses a flow from inside the cluster comes

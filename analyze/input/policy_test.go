@@ -385,6 +385,10 @@ func TestDestFlows(t *testing.T) {
 			want:  flows{flows: 7, outside: 2, selfLines: []int{}, outsideLines: []int{1}}},
 		{name: "the load balancer IP's own host clients", conntrack: mixed, key: "TCP/47.1.1.1:80",
 			want: flows{flows: 1, self: 1, selfLines: []int{8}, outsideLines: []int{}}},
+		{name: "outside clients in XML", conntrack: conntrackXML(mixed), key: "TCP/192.168.10.11:30080",
+			want: flows{flows: 7, outside: 2, selfLines: []int{}, outsideLines: []int{3}}},
+		{name: "host clients in XML", conntrack: conntrackXML(mixed), key: "TCP/47.1.1.1:80",
+			want: flows{flows: 1, self: 1, selfLines: []int{10}, outsideLines: []int{}}},
 		{name: "no Node objects: nothing is known to be outside", conntrack: mixed, key: "TCP/192.168.10.11:30080",
 			files: map[string]string{"cluster/nodes.yaml": ""},
 			want:  flows{flows: 7, selfLines: []int{}, outsideLines: []int{}}},
@@ -426,19 +430,5 @@ func TestDestFlows(t *testing.T) {
 				t.Errorf("conntrack of %s = %+v, want %+v", tt.key, g, tt.want)
 			}
 		})
-	}
-}
-
-func TestSampleSource(t *testing.T) {
-	tests := []struct{ text, want string }{
-		{"ipv4     2 tcp      6 118 SYN_SENT src=198.51.100.23 dst=10.0.0.12 sport=1 dport=2 [UNREPLIED] src=10.0.16.24 dst=198.51.100.23 sport=2 dport=1", "198.51.100.23"},
-		{"tcp      6 118 SYN_SENT src=fd00::1 dst=fd00::2 sport=1 dport=2", "fd00::1"},
-		{`<flow type="new"><meta direction="original"><layer3 protonum="2" protoname="ipv4"><src>10.0.0.1</src><dst>10.0.0.2</dst></layer3>`, "10.0.0.1"},
-		{"garbage", "invalid IP"},
-	}
-	for _, tt := range tests {
-		if got := sampleSource(tt.text).String(); got != tt.want {
-			t.Errorf("sampleSource(%q) = %s, want %s", tt.text, got, tt.want)
-		}
 	}
 }

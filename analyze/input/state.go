@@ -28,15 +28,17 @@ type nodeState struct {
 	// or in the output of `ip addr show dev X` the absence of an address
 	// means nothing, so the model concludes nothing from one.
 	addrsComplete, ipvs0Complete bool
-	// table is true when the node has an IPVS listing; complete when it is
-	// a whole `ipvsadm -Ln` with every service and real server read.
-	table, complete bool
-	vss             []*vsEntry            // one per key, in printed order
-	byKey           map[string]*vsEntry   // by key
-	byIP            map[string][]*vsEntry // by address, sorted by key; firewall marks left out
-	byAddr          map[vsKey]*vsEntry    // by protocol, address and port; firewall marks left out
-	byService       map[string][]vsRole   // by Service key, sorted by key and role
-	families        famSet                // the IP families of the virtual services
+	// table is true when the node has an IPVS listing; servicesWhole when
+	// it is a whole `ipvsadm -Ln` with every service line read (a paste of
+	// `ipvsadm -Ln -t VIP:PORT` lists chosen ones only); complete when every
+	// real server line was read as well.
+	table, servicesWhole, complete bool
+	vss                            []*vsEntry            // one per key, in printed order
+	byKey                          map[string]*vsEntry   // by key
+	byIP                           map[string][]*vsEntry // by address, sorted by key; firewall marks left out
+	byAddr                         map[vsKey]*vsEntry    // by protocol, address and port; firewall marks left out
+	byService                      map[string][]vsRole   // by Service key, sorted by key and role
+	families                       famSet                // the IP families of the virtual services
 }
 
 // addrEntry is one address line of ip addr.
@@ -148,7 +150,8 @@ func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
 		return st
 	}
 	st.table = true
-	st.complete = t.Format == ipvs.FormatList && t.Version != "" && !t.Names && t.ServicesLeftOut == 0
+	st.servicesWhole = t.Format == ipvs.FormatList && t.Version != "" && !t.Names && t.ServicesLeftOut == 0
+	st.complete = st.servicesWhole
 	for _, s := range t.Services {
 		key := s.Key()
 		if st.byKey[key] != nil {
@@ -239,10 +242,10 @@ func (st *nodeState) boundEvidence(ip string) *Evidence {
 
 // rsRefs returns the real servers of v, each with the endpoint of one of
 // v's Services it stands for.
-func (b *builder) rsRefs(st *nodeState, v *vsEntry, services map[string]*Service) []RSRef {
+func (b *builder) rsRefs(st *nodeState, v *vsEntry) []RSRef {
 	out := make([]RSRef, 0, len(v.s.Dests))
 	for i := range v.s.Dests {
-		out = append(out, rsRef(realServer(&v.s.Dests[i], v.refs, services, st.name, st.local)))
+		out = append(out, rsRef(b.realServer(&v.s.Dests[i], v.refs, st.name, st.local)))
 	}
 	return out
 }

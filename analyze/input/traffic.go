@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
-	"github.com/ipvslint/ipvslint/analyze/ipvs"
 )
 
 // parseAddr returns the address s, the zero Addr when s is none.
@@ -177,9 +176,10 @@ func (m *model) unservedPorts(expect []Expect) {
 		}
 	}
 	// An --expect target is unserved only when the listing holds every
-	// virtual service: a paste of `ipvsadm -Ln -t VIP:PORT` leaves the others
-	// out. Flows that ended on the node show it without the listing.
-	if t := st.snap.IPVS; t.Format == ipvs.FormatList && t.Version != "" && !t.Names {
+	// virtual service: a paste of `ipvsadm -Ln -t VIP:PORT`, or a listing
+	// with a service line left out, may lack it. Flows that ended on the
+	// node show it without the listing.
+	if st.servicesWhole {
 		for _, e := range expect {
 			use(e.IP.String(), e.Protocol, e.Port, Use{Source: "expect", Evidence: []Evidence{}})
 		}
@@ -411,11 +411,8 @@ func (m *model) staleUDP(key string, d *conntrack.Dest) {
 		x := StaleUDPDest{Key: key, Protocol: d.Proto, IP: ip, Port: port, Owner: o, Stale: stale,
 			VirtualServer: m.vsEvidence(key), Samples: []Evidence{}}
 		for _, s := range d.Samples {
-			for from := range stale {
-				if strings.Contains(s.Text, "src="+from+" ") {
-					x.Samples = append(x.Samples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
-					break
-				}
+			if _, ok := stale[s.ReplySrc.Unmap().String()]; ok {
+				x.Samples = append(x.Samples, Evidence{File: s.Pos.File, Line: s.Pos.Line, Text: s.Text})
 			}
 		}
 		if len(x.Samples) == 0 {

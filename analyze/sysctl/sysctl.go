@@ -16,6 +16,7 @@ const (
 	VSExpireNodestConn        = "net.ipv4.vs.expire_nodest_conn"
 	VSExpireQuiescentTemplate = "net.ipv4.vs.expire_quiescent_template"
 	ConntrackMax              = "net.netfilter.nf_conntrack_max"
+	ConntrackMaxLegacy        = "net.nf_conntrack_max" // the same limit under its older name
 	ConntrackCount            = "net.netfilter.nf_conntrack_count"
 	IPForward                 = "net.ipv4.ip_forward"
 	ARPIgnore                 = "net.ipv4.conf.all.arp_ignore"

@@ -27,7 +27,7 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 	}
 	paths := make([]report.Path, len(queries))
 	plans := make([]*trace.Plan, len(queries))
-	var reads []string
+	var reads []*docpath.Set
 	for i, q := range queries {
 		paths[i].PathQuery = q
 		plan, err := planPath(snap, q)
@@ -36,7 +36,7 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 			continue
 		}
 		plans[i] = plan
-		reads = append(reads, plan.Reads().Paths()...)
+		reads = append(reads, plan.Reads())
 	}
 	if len(reads) == 0 {
 		return paths, nil
@@ -48,7 +48,7 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 		}
 		return paths, nil
 	}
-	opts.Reads = docpath.MustParse(reads...)
+	opts.Reads = docpath.Union(reads...)
 	doc, err := input.Build(snap, opts)
 	if err != nil {
 		return nil, err

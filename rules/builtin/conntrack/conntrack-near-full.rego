@@ -47,28 +47,25 @@ findings contains f if {
 	)
 }
 
-# max_of(node_name) is the table limit: nf_conntrack_max from sysctl.txt, else what kube-proxy sets
-# from the node's CPU count and its conntrack settings, as the input computed it (an assumption).
-max_of(node_name) := {
-	"value": to_number(s.value),
-	"source": "net.netfilter.nf_conntrack_max",
-	"evidence": [lib.evidence(s)],
-	"extra": {},
-} if {
-	s := sysctl_max(node_name)
-} else := {
+# max_of(node_name) is the table limit the input computed: nf_conntrack_max from sysctl.txt,
+# else what kube-proxy sets from the node's CPU count and its conntrack settings (an assumption).
+max_of(node_name) := limit_from(m) if {
+	m := input.nodes[node_name].conntrack.max
+	m.value > 0
+}
+
+limit_from(m) := {"value": m.value, "source": m.detail, "evidence": [lib.evidence(m)], "extra": {}} if {
+	m.source == "sysctl"
+}
+
+limit_from(m) := {
 	"value": m.value,
 	"source": sprintf("what kube-proxy sets: %s", [m.detail]),
-	"evidence": [{"file": m.file, "line": m.line, "text": ""} | m.file != ""],
+	"evidence": [lib.evidence(m) | m.file != ""],
 	"extra": {"assumptions": [sprintf(
 		"nf_conntrack_max was not captured; assumed what kube-proxy sets from the node's CPU count, %s = %d. If the sysctl was set otherwise, the limit differs.",
 		[m.detail, m.value],
 	)]},
 } if {
-	m := input.nodes[node_name].conntrack.max
-	m.value > 0
+	m.source == "kube-proxy"
 }
-
-sysctl_max(node_name) := s if {
-	s := input.nodes[node_name].sysctl["net.netfilter.nf_conntrack_max"]
-} else := input.nodes[node_name].sysctl["net.nf_conntrack_max"]

@@ -1,14 +1,16 @@
 # METADATA
-# title: ready endpoint missing from a virtual service
+# title: endpoint missing from a virtual service
 # description: >-
-#   A ready endpoint that the Service's traffic policy puts behind a virtual
-#   service (all ready endpoints for Cluster, the node's own for Local, all
-#   cluster endpoints for Local without a local one from 1.24) is not one of
-#   its real servers with weight above 0. kube-proxy adds ready endpoints on
-#   its next sync, so it is not syncing on the node (or the captures were
-#   taken at different moments during a rollout), and that backend gets no
-#   traffic from it. Services with topology hints or trafficDistribution are
-#   left out: the hints may keep endpoints away from a node on purpose. Only a
+#   An endpoint that kube-proxy lists on a virtual service is not one of its
+#   real servers with weight above 0: a ready endpoint that the Service's
+#   traffic policy puts there (all ready endpoints for Cluster, the node's own
+#   for Local, all cluster endpoints for Local without a local one from 1.24),
+#   or, when none is ready, a serving and terminating one
+#   (ProxyTerminatingEndpoints). kube-proxy adds such endpoints on its next
+#   sync, so it is not syncing on the node (or the captures were taken at
+#   different moments during a rollout), and that backend gets no traffic
+#   from it. Services with topology hints or trafficDistribution are left
+#   out: the hints may keep endpoints away from a node on purpose. Only a
 #   complete `ipvsadm -Ln` listing is trusted for this.
 # related_resources:
 #   - ref: https://github.com/kubernetes/kubernetes/blob/v1.28.0/pkg/proxy/ipvs/proxier.go#L1844-L1895
@@ -27,26 +29,38 @@ package ipvslint.rules.missing_real_server
 
 import data.ipvslint.lib
 
+# diff.missingRealServers is listed only from a complete IPVS listing, with the Services and
+# their endpoints read.
 findings contains f if {
-	lib.cluster_capture_ok("services")
 	some node_name
 	some m in input.nodes[node_name].diff.missingRealServers
-	lib.ipvs_listing_complete(node_name)
 	f := {
 		"node": node_name,
 		"service": m.service,
 		"target": endpoint_target(m.ip, m.port, m.protocol),
 		"message": sprintf(
-			"%s, a ready endpoint of %s%s, is missing from %s on %s, where the Service's traffic policy puts it%s. kube-proxy adds ready endpoints on its next sync, so it is not syncing on %s, or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, this backend gets no traffic from the node.",
+			"%s, %s of %s%s, is missing from %s on %s, where %s%s. kube-proxy adds %s on its next sync, so it is not syncing on %s, or the captures were taken at different moments during a rollout (compare when the Service's endpoints and ipvsadm were captured); until it syncs, this backend gets no traffic from the node.",
 			[
-				endpoint_name(m.ip, m.port), m.service, on_node(m),
+				endpoint_name(m.ip, m.port), kind(m.ready), m.service, on_node(m),
 				lib.join_sorted({lib.vs_name(vs) | some vs in m.virtualServers}), node_name,
-				weight_zero_note(m), node_name,
+				listed_by(m.ready), weight_zero_note(m), added(m.ready), node_name,
 			],
 		),
 		"evidence": array.concat([vs.evidence | some vs in m.virtualServers], [m.serviceEvidence]),
 	}
 }
+
+kind(true) := "a ready endpoint"
+
+kind(false) := "a serving, terminating endpoint"
+
+listed_by(true) := "the Service's traffic policy puts it"
+
+listed_by(false) := "kube-proxy lists it while the Service has no ready endpoint for it"
+
+added(true) := "ready endpoints"
+
+added(false) := "such endpoints"
 
 weight_zero_note(m) := " (it is listed with weight 0, so it gets no new connections)" if {
 	some vs in m.virtualServers

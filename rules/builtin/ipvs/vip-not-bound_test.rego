@@ -47,25 +47,3 @@ test_no_kube_ipvs0_at_all if {
 	}
 }
 
-test_without_ip_addr_capture_is_silent if {
-	d := fx.with_capture(with_unbound([unbound_dns]), "node-a", "ip-addr", "missing")
-	count(vip_not_bound.findings) == 0 with input as d
-}
-
-# In a grep'd ip addr fragment, or another interface's addresses, an address the capture lacks
-# may still be bound.
-test_ip_addr_fragment_is_silent if {
-	d := fx.with_node(with_unbound([unbound_dns]), "node-a", {"addressesComplete": false, "ipvs0Complete": false})
-	count(vip_not_bound.findings) == 0 with input as d
-}
-
-# ip addr show kube-ipvs0 holds all of kube-ipvs0.
-test_kube_ipvs0_alone_is_enough if {
-	d := fx.with_node(with_unbound([unbound_dns]), "node-a", {"addressesComplete": false})
-	count(vip_not_bound.findings) == 1 with input as d
-}
-
-test_without_ipvsadm_capture_is_silent if {
-	d := fx.with_capture(with_unbound([unbound_dns]), "node-a", "ipvsadm", "failed")
-	count(vip_not_bound.findings) == 0 with input as d
-}

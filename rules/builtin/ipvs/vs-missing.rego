@@ -26,13 +26,12 @@ package ipvslint.rules.vs_missing
 
 import data.ipvslint.lib
 
+# diff.missingVirtualServers is listed only from a complete IPVS listing with the Services
+# read, and a NodePort only when the node's addresses are all known.
 findings contains f if {
-	lib.cluster_capture_ok("services")
 	some node_name
 	some t in input.nodes[node_name].diff.missingVirtualServers
-	lib.ipvs_listing_complete(node_name)
 	not lib.other_proxy_mode(node_name)
-	addresses_known(node_name, t.role)
 	f := object.union(
 		{
 			"node": node_name,
@@ -69,10 +68,6 @@ findings contains f if {
 		"evidence": [lib.capture_evidence(node_name, "ipvsadm")],
 	}
 }
-
-addresses_known(_, role) if role != "nodePort"
-
-addresses_known(node_name, "nodePort") if lib.addresses_complete(node_name)
 
 # nodeport_config_unknown: without the kube-proxy ConfigMap, nodePortAddresses is assumed
 # unset; when the same NodePort exists on other addresses, that assumption is doubtful.

@@ -42,21 +42,6 @@ test_missing_nodeport_fires if {
 	not f.severity
 }
 
-test_nodeport_needs_the_addresses if {
-	d := fx.with_capture(with_missing([missing_nodeport(false)]), "node-a", "ip-addr", "missing")
-	count(vs_missing.findings) == 0 with input as d
-	count(vs_missing.findings) == 1 with input as fx.with_capture(with_missing([missing_dns]), "node-a", "ip-addr", "missing")
-}
-
-# In a grep'd ip addr fragment an address may be on the wrong interface, or missing: NodePorts
-# are not judged, the Service addresses still are.
-test_nodeport_needs_whole_addresses if {
-	count(vs_missing.findings) == 0 with input as fragment(with_missing([missing_nodeport(false)]))
-	count(vs_missing.findings) == 1 with input as fragment(with_missing([missing_dns]))
-}
-
-fragment(d) := fx.with_node(d, "node-a", {"addressesComplete": false})
-
 test_no_config_nodeport_elsewhere_is_a_warning if {
 	d := fx.with_kube_proxy(with_missing([missing_nodeport(true)]), {"present": false})
 	f := fx.only(vs_missing.findings) with input as d
@@ -71,18 +56,8 @@ test_no_config_nodeport_alone_states_the_assumption if {
 	f.assumptions == ["The bundle has no kube-proxy ConfigMap; assumed nodePortAddresses is unset (a NodePort virtual service on every node address)."]
 }
 
-test_partial_listing_is_silent if {
-	d := fx.with_node(with_missing([missing_dns]), "node-a", {"ipvsComplete": false})
-	count(vs_missing.findings) == 0 with input as d
-}
-
 test_other_proxy_mode_is_silent if {
 	d := fx.with_node(with_missing([missing_dns]), "node-a", {"proxyMode": "iptables"})
-	count(vs_missing.findings) == 0 with input as d
-}
-
-test_services_not_read_is_silent if {
-	d := fx.with_cluster_capture(with_missing([missing_dns]), "services", "failed")
 	count(vs_missing.findings) == 0 with input as d
 }
 

@@ -4,7 +4,8 @@
 #   A virtual service of a Service has no real servers, and no traffic policy
 #   explains it: the Service has no ready endpoint at all (selector, readiness,
 #   or no endpoint of the virtual service's IP family), or kube-proxy should
-#   have listed ready endpoints here and has not synced. IPVS answers every
+#   have listed endpoints here (ready ones, or serving and terminating ones
+#   when none is ready) and has not synced. IPVS answers every
 #   connection to such a virtual service with ICMP port unreachable, so clients
 #   are refused. A Local traffic policy on a node without a local endpoint is
 #   left to etp-local-no-endpoints-refused and itp-local-no-endpoints.
@@ -26,11 +27,11 @@ package ipvslint.rules.vs_no_real_servers
 
 import data.ipvslint.lib
 
+# diff.emptyVirtualServers is listed only from a complete IPVS listing, with the Services and
+# their endpoints read.
 findings contains f if {
-	lib.cluster_capture_ok("services")
 	some node_name
 	some e in input.nodes[node_name].diff.emptyVirtualServers
-	lib.ipvs_listing_complete(node_name)
 	why := reason(e)
 	f := {
 		"node": node_name,
@@ -50,6 +51,13 @@ reason(e) := why if {
 	e.endpoints.all == 0
 	why := no_endpoints(e)
 } else := why if {
+	e.expectedTerminating
+	why := sprintf("%s, so kube-proxy falls back to the endpoints that are terminating but still serving: it should list the Service's terminating %s here, %s", [
+		no_ready(e),
+		expected_list(e),
+		not_synced,
+	])
+} else := why if {
 	e.endpoints.ready == 0
 	why := sprintf("none of the Service's %s is ready.%s", [
 		lib.plural(e.endpoints.all, "endpoint"),
@@ -60,11 +68,21 @@ reason(e) := why if {
 	why := sprintf("the Service has ready endpoints, but none of the virtual service's family %s (IP family mismatch).", [family(e.ip)])
 } else := why if {
 	count(e.expected) > 0
-	why := sprintf(
-		"kube-proxy should list the Service's ready %s %s here, so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override).",
-		[plural_word(count(e.expected)), concat(", ", e.expected)],
-	)
+	why := sprintf("kube-proxy should list the Service's %s here, %s", [expected_list(e), not_synced])
 }
+
+# no_ready says why no ready endpoint is for the virtual service when kube-proxy falls back
+# to the terminating ones: none is ready, none is of its family, or none is on the node (a
+# Local traffic policy).
+no_ready(e) := sprintf("none of the Service's %s is ready", [lib.plural(e.endpoints.all, "endpoint")]) if {
+	e.endpoints.ready == 0
+} else := sprintf("none of the Service's ready endpoints is of the virtual service's family %s", [family(e.ip)]) if {
+	e.endpoints.readyInFamily == 0
+} else := "its traffic policy is Local and none of the Service's ready endpoints is on this node"
+
+not_synced := "so it has not synced this Service on the node (crash-looping, API server unreachable, or a wrong --hostname-override)."
+
+expected_list(e) := sprintf("%s %s", [plural_word(count(e.expected)), concat(", ", e.expected)])
 
 family(ip) := "IPv6" if contains(ip, ":")
 
@@ -74,9 +92,15 @@ no_endpoints(e) := "the Service has no endpoints: its selector matches no pod." 
 
 else := "the Service has no selector and no endpoints were created for it."
 
-terminating_note(e) := sprintf(" %d of them are terminating but still serving; kube-proxy uses those when no endpoint is ready (ProxyTerminatingEndpoints, on by default from 1.26).", [e.endpoints.servingTerminating]) if {
-	e.endpoints.servingTerminating > 0
-} else := ""
+# terminating_note tells, when none is ready and kube-proxy does not fall back to the serving,
+# terminating endpoints, why: it keeps them off here ([]) or the bundle does not say (null).
+terminating_note(e) := "" if {
+	e.endpoints.servingTerminating == 0
+} else := sprintf(" %d of them are terminating but still serving; kube-proxy does not list them on this virtual service (ProxyTerminatingEndpoints is off, or the traffic policy keeps them off).", [e.endpoints.servingTerminating]) if {
+	e.expected == []
+} else := sprintf(" %d of them are terminating but still serving; whether kube-proxy lists them here (ProxyTerminatingEndpoints) depends on what the bundle does not say.", [e.endpoints.servingTerminating]) if {
+	e.expected == null
+}
 
 plural_word(1) := "endpoint"
 

@@ -106,7 +106,9 @@ else := ""
 
 gate := input.cluster.kubeProxy.featureGates.LoadBalancerIPMode
 
-# version_case is why kube-proxy did not honour ipMode Proxy.
+# version_case is why kube-proxy did not honour ipMode Proxy. LoadBalancerIPMode is alpha in 1.29,
+# beta and on by default from 1.30, GA and locked on from 1.32 (kube-proxy refuses to start with it
+# turned off).
 version_case := "old" if lib.version_below(1, 29)
 
 else := "alpha-on" if {
@@ -119,11 +121,15 @@ else := "alpha-off" if {
 }
 
 else := "beta-off" if {
-	lib.version_known
+	lib.version_below(1, 32)
 	gate == false
 }
 
 else := "stale" if {
+	lib.version_below(1, 32)
+}
+
+else := "ga" if {
 	lib.version_known
 }
 
@@ -135,10 +141,11 @@ reason := {
 	"alpha-off": sprintf("In %s the LoadBalancerIPMode feature gate is alpha and off by default, and the kube-proxy configuration does not turn it on (unless a --feature-gates flag does), so kube-proxy ignores ipMode.", [lib.version_string]),
 	"beta-off": sprintf("The LoadBalancerIPMode feature gate is on by default from 1.30, but the kube-proxy configuration turns it off, so kube-proxy %s ignores ipMode.", [lib.version_string]),
 	"stale": sprintf("kube-proxy %s honours ipMode (LoadBalancerIPMode is on by default from 1.30), so it should have removed the address: it is not syncing, the gate is turned off by a --feature-gates flag, or the ingress changed after its last sync.", [lib.version_string]),
+	"ga": sprintf("kube-proxy %s honours ipMode (LoadBalancerIPMode is GA from 1.32 and cannot be turned off), so it should have removed the address: it is not syncing, or the ingress changed after its last sync.", [lib.version_string]),
 	"unknown": "kube-proxy is older than 1.29 (no ipMode), or the LoadBalancerIPMode gate is off (alpha, off by default in 1.29; on by default from 1.30), or kube-proxy has not synced since ipMode was set.",
 }
 
 assumptions := {
-	"old": [], "alpha-on": [], "alpha-off": [], "beta-off": [], "stale": [],
+	"old": [], "alpha-on": [], "alpha-off": [], "beta-off": [], "stale": [], "ga": [],
 	"unknown": ["The Kubernetes version is unknown, so all the reasons are given: before 1.29 ipMode does not exist; in 1.29 it needs the LoadBalancerIPMode gate turned on; from 1.30 it is honoured by default."],
 }

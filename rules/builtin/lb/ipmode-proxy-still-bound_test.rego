@@ -45,6 +45,19 @@ test_1_30_gate_turned_off if {
 	f.message == concat("", [lead, "The LoadBalancerIPMode feature gate is on by default from 1.30, but the kube-proxy configuration turns it off, so kube-proxy v1.30.1 ignores ipMode."])
 }
 
+test_1_31_gate_turned_off if {
+	f := fx.only(rule.findings) with input as with_gate(doc(fx.ver(1, 31, 4), proxy_ip), false)
+	contains(f.message, "but the kube-proxy configuration turns it off, so kube-proxy v1.31.4 ignores ipMode.")
+}
+
+# From 1.32 the gate is locked on: a configuration that turns it off does not explain the address.
+test_1_32_ga_means_stale if {
+	every d in [doc(fx.ver(1, 32, 0), proxy_ip), with_gate(doc(fx.ver(1, 32, 0), proxy_ip), false)] {
+		f := fx.only(rule.findings) with input as d
+		f.message == concat("", [lead, "kube-proxy v1.32.0 honours ipMode (LoadBalancerIPMode is GA from 1.32 and cannot be turned off), so it should have removed the address: it is not syncing, or the ingress changed after its last sync."])
+	}
+}
+
 test_unknown_version_gives_every_reason if {
 	f := fx.only(rule.findings) with input as doc(fx.no_version, proxy_ip)
 	f.message == concat("", [lead, "kube-proxy is older than 1.29 (no ipMode), or the LoadBalancerIPMode gate is off (alpha, off by default in 1.29; on by default from 1.30), or kube-proxy has not synced since ipMode was set."])

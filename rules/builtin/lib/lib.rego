@@ -57,20 +57,6 @@ ipvs_listing_complete(node_name) if {
 	input.nodes[node_name].ipvsComplete == true
 }
 
-# addresses_complete(node_name) is true when the node's ip addr capture was read and is whole,
-# not grep'd fragments nor one interface's, so an address it lacks is not on the node.
-addresses_complete(node_name) if {
-	capture_ok(node_name, "ip-addr")
-	input.nodes[node_name].addressesComplete == true
-}
-
-# ipvs0_complete(node_name) is true when the node's ip addr capture was read and holds every
-# address of kube-ipvs0 (a whole ip addr, or ip addr show kube-ipvs0).
-ipvs0_complete(node_name) if {
-	capture_ok(node_name, "ip-addr")
-	input.nodes[node_name].ipvs0Complete == true
-}
-
 # other_proxy_mode(node_name) is true when the node or the kube-proxy config says kube-proxy
 # does not run in IPVS mode, so the IPVS table is not kube-proxy's.
 other_proxy_mode(node_name) if {
