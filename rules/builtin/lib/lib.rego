@@ -169,6 +169,12 @@ else := sprintf("%d %ss", [n, word])
 # join_sorted(s) joins a set of strings with ", " in sorted order.
 join_sorted(s) := concat(", ", sort(s))
 
+# some_of(names, total, n) joins the first n of names (an array) with ", " and says how many of
+# the total it leaves out: "node-a, node-b and 3 more".
+some_of(names, total, n) := concat(", ", array.slice(names, 0, n)) if total <= n
+
+else := sprintf("%s and %d more", [concat(", ", array.slice(names, 0, n)), total - n])
+
 # top(m, n) lists the n largest entries of a value → count map as "a (5), b (2)".
 top(m, n) := concat(", ", [sprintf("%s (%d)", [e[1], 0 - e[0]]) |
 	some e in array.slice(sort([[0 - c, k] | some k, c in m]), 0, n)
