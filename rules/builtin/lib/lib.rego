@@ -192,23 +192,25 @@ finding(base, severity, assumptions) := object.union(base, object.union(
 
 # --- bundle completeness ---
 
-# rules_needing maps a REQUIRED capture to the built-in rules that cannot run without it.
+# rules_needing maps a REQUIRED capture to the built-in rules that cannot run without it: every
+# finding of each checks the capture was read (rules/rules_test.go TestRulesNeeding holds it to the rules).
 rules_needing := {
 	"ip-addr": [
-		"lb-ip-bound-in-cluster", "lb-ip-unserved-port", "lb-ip-local-listener",
-		"orphan-vip", "strict-arp-disabled", "vip-not-bound", "vs-missing",
+		"externalip-local-rejected", "lb-ip-bound-in-cluster", "lb-ip-local-listener",
+		"lb-ip-unserved-port", "orphan-vip", "strict-arp-disabled", "vip-not-bound",
 	],
 	"ipvsadm": [
 		"etp-local-no-endpoints-refused", "etp-local-remote-backends", "itp-local-no-endpoints",
-		"missing-real-server", "orphan-vip", "real-server-draining", "stale-real-server",
-		"vip-not-bound", "vs-missing", "vs-no-real-servers",
+		"lb-ip-host-client-timeout", "lb-ip-local-listener", "lb-ip-unserved-port",
+		"missing-real-server", "orphan-vip", "real-server-draining", "source-ip-lost",
+		"stale-real-server", "vip-not-bound", "vs-missing", "vs-no-real-servers",
 	],
 	"conntrack": ["conntrack-near-full", "conntrack-stale-udp", "conntrack-unreplied-vip"],
 	"services": [
 		"conntrack-stale-udp", "etp-local-no-endpoints-refused", "etp-local-remote-backends",
 		"etp-local-upgrade-change", "externalip-local-rejected", "ipmode-proxy-still-bound",
 		"itp-local-no-endpoints", "lb-hostname-hairpin", "lb-ip-bound-in-cluster",
-		"lb-ip-local-listener", "lb-ip-unserved-port", "lb-ip-host-client-timeout",
+		"lb-ip-host-client-timeout", "lb-ip-local-listener", "lb-ip-unserved-port",
 		"missing-real-server", "orphan-vip", "source-ip-lost", "stale-real-server",
 		"strict-arp-disabled", "vs-missing", "vs-no-real-servers",
 	],
