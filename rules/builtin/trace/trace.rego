@@ -15,7 +15,7 @@
 #   A rule pack loaded with --rules may refine a trace: a module of package
 #   ipvslint.trace that adds to the set `refinements` objects {"verdict",
 #   "what", "evidence"} replaces the verdict (the worst of them when there are
-#   several) and adds its step, for a datapath this package does not know (a
+#   several), says in the reason which one changed it, and adds its step, for a datapath this package does not know (a
 #   CNI that masquerades, a load balancer that hairpins...).
 package ipvslint.trace
 
@@ -629,6 +629,12 @@ verdict := refined[0][1] if count(refined) > 0
 
 else := outcome.verdict
 
+# reason says why the verdict is what it is: the built-in outcome's reason, or, when a refinement
+# changed the verdict, which one did and from what.
+reason := sprintf("a loaded rule pack refined %s to %s: %s", [outcome.verdict, verdict, refined[0][2]]) if {
+	verdict != outcome.verdict
+} else := outcome.reason
+
 refinement_steps := [{"what": r.what, "evidence": object.get(r, "evidence", [])} | some r in refinements]
 
 # --- assumptions ---
@@ -683,7 +689,7 @@ fallback_behaviour := {"B7"} if {
 # result is what `ipvslint trace` prints.
 result := {
 	"verdict": verdict,
-	"reason": outcome.reason,
+	"reason": reason,
 	"steps": steps,
 	"assumptions": assumptions,
 	"behaviours": behaviours,

@@ -348,6 +348,8 @@ test_refinement_replaces_the_verdict if {
 	r := trace.result with input as doc_with(client("external"))
 		with trace.refinements as {refinement}
 	r.verdict == "served-without-source-ip"
+	trace_of(doc_with(client("external"))).verdict == "timeout"
+	r.reason == "a loaded rule pack refined timeout to served-without-source-ip: Our CNI masquerades everything."
 	last_step(r) == "Our CNI masquerades everything."
 	r.assumptions == ["A rule of a loaded rule pack refined this trace (package ipvslint.trace, refinements)."]
 }
@@ -359,6 +361,16 @@ test_refinements_worst_wins if {
 			{"verdict": "refused", "what": "b", "evidence": []},
 		}
 	r.verdict == "refused"
+	r.reason == "a loaded rule pack refined served to refused: b"
+}
+
+# A refinement that keeps the verdict adds its step and leaves the reason.
+test_refinement_of_the_same_verdict_keeps_the_reason if {
+	r := trace.result with input as base
+		with trace.refinements as {{"verdict": "served", "what": "a", "evidence": []}}
+	r.verdict == "served"
+	r.reason == trace_of(base).reason
+	last_step(r) == "a"
 }
 
 test_every_verdict_is_known if {
