@@ -90,11 +90,11 @@ owners_words := concat(", ", [owner_words(o) | some o in input.owners]) if count
 
 else := "an address no Service of the bundle names"
 
-lb_roles := {"loadBalancer", "externalIP"}
-
+# lb_owned is true when the destination is the load balancer IP of a Service. An external IP has
+# no load balancer in front: the network routes it to a node.
 lb_owned if {
 	some o in input.owners
-	o.role in lb_roles
+	o.role == "loadBalancer"
 }
 
 address_step := [{
@@ -115,7 +115,12 @@ address_step := [{
 
 else := []
 
-never_lb := ", it never reaches the real load balancer" if lb_owned
+# never_lb tells an in-cluster client that kube-ipvs0 keeps its packet from the load balancer; a
+# client outside the cluster entering through the node has come through it (or around it) already.
+never_lb := ", it never reaches the real load balancer" if {
+	lb_owned
+	input.from.kind != "external"
+}
 
 else := ""
 

@@ -257,6 +257,28 @@ test_unbound_load_balancer_ip_leaves_the_node if {
 	endswith(last_step(x), "(to the real load balancer, which forwards it to a NodePort of a node with a backend: trace that NodePort).")
 }
 
+# An external IP has no load balancer: its address does not leave for one, nor rely on B3.
+test_unbound_external_ip_leaves_the_node_without_a_load_balancer if {
+	r := trace_of(doc_with(object.union(external_ip, {"address": {"kind": "none", "evidence": null, "served": []}, "virtualServer": null, "service": null})))
+	r.verdict == "leaves-node"
+	r.behaviours == []
+	last_step(r) == "192.0.2.10 is neither bound on node-b's kube-ipvs0 nor an address of node-b (the external IP of default/web): node-b does not intercept the packet, it leaves by the node's routes."
+}
+
+# The load balancer is behind a client outside the cluster, not ahead of it; an external IP has none.
+test_bound_address_step_names_the_load_balancer_for_in_cluster_clients_only if {
+	cases := [
+		[client("pod"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself, it never reaches the real load balancer."],
+		[client("host"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself, it never reaches the real load balancer."],
+		[client("external"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+		[external_ip, "192.0.2.10 (the external IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+		[object.union(external_ip, client("external")), "192.0.2.10 (the external IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+	]
+	every c in cases {
+		trace_of(doc_with(c[0])).steps[1].what == c[1]
+	}
+}
+
 test_unbound_cluster_ip_times_out if {
 	d := doc_with({
 		"to": {"ip": "10.96.0.20"}, "address": {"kind": "none", "evidence": null, "served": []},
