@@ -307,6 +307,28 @@ test_external_ip_local_later_patches_assumed_fixed if {
 	trace_of(doc_with(object.union(external_ip, {"cluster": {"version": ver(30, 0)}}))).assumptions == []
 }
 
+# An external IP of an eTP=Local Service at each side of the version boundaries: the verdict, and
+# whether the trace assumes a later 1.28 or 1.29 patch release carries the fix.
+test_external_ip_local_version_boundaries if {
+	cases := [
+		[ver(25, 16), "served", false],
+		[ver(26, 0), "refused", false],
+		[ver(27, 16), "refused", false],
+		[ver(28, 0), "refused", false],
+		[ver(28, 1), "served", true],
+		[ver(29, 0), "refused", false],
+		[ver(29, 15), "served", true],
+		[ver(30, 0), "served", false],
+		[ver(30, 14), "served", false],
+		[ver(31, 0), "served", false],
+	]
+	every c in cases {
+		r := trace_of(doc_with(object.union(external_ip, {"cluster": {"version": c[0]}})))
+		r.verdict == c[1]
+		(count(r.assumptions) > 0) == c[2]
+	}
+}
+
 # --- the ClusterIP path (B11) ---
 
 cluster_ip := {
