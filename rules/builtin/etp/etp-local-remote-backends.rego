@@ -71,7 +71,7 @@ findings contains f if {
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local), yet its %s virtual service %s forwards to %d endpoint(s) on other nodes: %s. %s falls back to all cluster endpoints here and does not masquerade, so %s%s",
 				[
 					node_name, gap.service, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port),
-					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], reach.words,
+					count(remote), lib.rs_list(remote), lib.kube_proxy_fallback_words, consequence[case], reach.words,
 				],
 			),
 			"evidence": array.concat(
@@ -163,10 +163,6 @@ cni_assumptions := {
 	"overlay": [],
 	"unknown": ["The CNI is unknown; assumed it routes pod IPs without SNAT (VPC CNI), so external clients time out. On an overlay CNI that masquerades (flannel --ip-masq) they would work and only lose their source IP (warning)."],
 }
-
-kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy 1.24 and later (PR #97081)"
 
 version_assumptions := [] if lib.version_known
 

@@ -47,7 +47,7 @@ findings contains f if {
 			"message": sprintf(
 				"%s has externalTrafficPolicy: Local and no ready endpoint on %s (%d node(s) have none: %s). With %s, clients that reach the Service's NodePort or load balancer IP on this node are refused. From 1.24 (PR #97081) the node forwards such traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
 				[
-					svc_key, node_name, without.count, without.names, kube_proxy_words,
+					svc_key, node_name, without.count, without.names, lib.kube_proxy_words("before 1.24"),
 					endpoint_nodes(svc), outcome(svc, "this node"),
 				],
 			),
@@ -72,7 +72,7 @@ findings contains f if {
 			"message": sprintf(
 				"%s has externalTrafficPolicy: Local and no ready endpoint on %s that the bundle has no captures of: %s. With %s, clients that reach the Service's NodePort or load balancer IP on such a node are refused. From 1.24 (PR #97081) such a node forwards that traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
 				[
-					svc_key, lib.plural(without.count, "node"), without.names, kube_proxy_words,
+					svc_key, lib.plural(without.count, "node"), without.names, lib.kube_proxy_words("before 1.24"),
 					endpoint_nodes(svc), outcome(svc, "it"),
 				],
 			),
@@ -156,10 +156,6 @@ cni_assumptions := {
 	"vpc": [], "hostNetwork": [], "overlay": [],
 	"unknown": ["The CNI is unknown, so both outcomes after the upgrade are given: VPC-routed CNI (timeouts) and overlay with masquerade such as flannel (source IP lost)."],
 }
-
-kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy before 1.24"
 
 version_assumptions(_) := [] if lib.version_known
 

@@ -51,7 +51,7 @@ findings contains f if {
 				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s %s. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
 				[
 					node_name, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), gap.service, seen.verb,
-					node_name, vs.ip, node_name, kube_proxy_words, lib.rs_list(remote),
+					node_name, vs.ip, node_name, lib.kube_proxy_fallback_words, lib.rs_list(remote),
 					reply_words[case], seen.words, node_name,
 				],
 			),
@@ -109,10 +109,6 @@ else := {
 }
 
 else := {"verb": "time out", "words": "", "evidence": []}
-
-kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy 1.24 and later (PR #97081)"
 
 version_assumptions := [] if lib.version_known
 

@@ -30,10 +30,38 @@ version_at_least_patch(major, minor, patch) if {
 	[input.cluster.version.major, input.cluster.version.minor, input.cluster.version.patch] >= [major, minor, patch]
 }
 
+# externalip_filter_case tells whether KUBE-IPVS-FILTER of the cluster's kube-proxy rejects the
+# external IPs of externalTrafficPolicy Local Services (kubernetes#121909: KUBE-EXTERNAL-IP-LOCAL
+# missing from the chain): "affected" for 1.26.x, 1.27.x, 1.28.0 and 1.29.0; "maybe" for later
+# 1.28 and 1.29 patch releases (the fix, PR #121919 in 1.30.0, was cherry-picked to both as
+# PR #121928 and PR #122323; which patch release first carries it is not verified); "unknown"
+# without a version; undefined before 1.26 and from 1.30.
+externalip_filter_case := "maybe" if {
+	version_at_least(1, 28)
+	version_below(1, 30)
+	input.cluster.version.patch > 0
+} else := "affected" if {
+	version_at_least(1, 26)
+	version_below(1, 30)
+} else := "unknown" if not version_known
+
 # version_string is the version as the bundle gave it, or "unknown".
 default version_string := "unknown"
 
 version_string := input.cluster.version.value if version_known
+
+# kube_proxy_words(since) names kube-proxy by the known version and since, the versions the
+# sentence holds for: "kube-proxy v1.23.4 (before 1.24)", or "kube-proxy before 1.24" without a
+# version.
+kube_proxy_words(since) := sprintf("kube-proxy %s (%s)", [version_string, since]) if version_known
+
+else := sprintf("kube-proxy %s", [since])
+
+# kube_proxy_fallback_words names kube-proxy that falls back to the endpoints of other nodes for an
+# externalTrafficPolicy Local virtual service without a local endpoint (from 1.24, PR #97081).
+kube_proxy_fallback_words := kube_proxy_words("1.24 or later, PR #97081") if version_known
+
+else := "kube-proxy 1.24 and later (PR #97081)"
 
 # --- captures and proxy mode ---
 

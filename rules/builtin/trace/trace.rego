@@ -266,23 +266,10 @@ else := sprintf("it listens on every %s address, port %d", [wildcard_family[l.wi
 
 wildcard_family := {"v4": "IPv4", "v6": "IPv6", "any": "IPv4 and IPv6"}
 
-# externalip_filter_case tells whether KUBE-IPVS-FILTER of this version rejects an external IP of
-# an eTP=Local Service (KUBE-EXTERNAL-IP-LOCAL missing from it: 1.26.0 to 1.29.0; fixed in 1.30.0
-# and cherry-picked to later 1.28 and 1.29 patch releases, which are assumed fixed).
-externalip_filter_case := "affected" if {
-	externalip_local
-	lib.version_at_least(1, 26)
-	lib.version_below(1, 28)
-} else := "affected" if {
-	externalip_local
-	lib.version_at_least(1, 28)
-	lib.version_below(1, 30)
-	input.cluster.version.patch == 0
-} else := "maybe" if {
-	externalip_local
-	lib.version_at_least(1, 28)
-	lib.version_below(1, 30)
-}
+# externalip_filter_case is lib.externalip_filter_case for an external IP of an eTP=Local
+# Service, undefined otherwise. "affected" rejects the connection, "maybe" assumes the fix and says
+# so; "unknown" (no version) does neither.
+externalip_filter_case := lib.externalip_filter_case if externalip_local
 
 externalip_local if {
 	svc.role == "externalIP"
