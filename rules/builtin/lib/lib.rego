@@ -154,6 +154,27 @@ role_name(role) := {
 # external_roles are the virtual service roles that externalTrafficPolicy governs.
 external_roles := {"nodePort", "loadBalancer", "externalIP"}
 
+# fallback_vss are the virtual services that kube-proxy 1.24 and later (PR #97081) gives the
+# endpoints of other nodes only, as {"node", "service", "svc" (its summary in
+# input.cluster.localPolicies), "vs", "remote"}: a NodePort, load balancer
+# IP or external IP of an externalTrafficPolicy Local Service on a node without a ready endpoint
+# of it (a gap of the node's localPolicy), every real server of which is on another node.
+fallback_vss contains x if {
+	cluster_capture_ok("services")
+	not version_below(1, 24)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
+	svc.externalTrafficPolicy == "Local"
+	some vs in gap.virtualServers
+	vs.role in external_roles
+	remote := [rs | some rs in vs.realServers; not rs.local]
+	count(remote) > 0
+	count(remote) == count(vs.realServers)
+	x := {"node": node_name, "service": gap.service, "svc": svc, "vs": vs, "remote": remote}
+}
+
 # --- targets and wording ---
 
 # target(ip, port, protocol) formats an IP:PORT/PROTO target, with IPv6 in brackets.
