@@ -204,11 +204,13 @@ port_list(pairs) := concat(", ", [sprintf("%d/%s", [p[0], p[1]]) | some p in sor
 served_ports(vss) := {[vs.port, vs.protocol] | some vs in vss}
 
 # rs_list(rss) formats real servers (RSRefs) as "10.244.2.5:8080 on node-b, ...".
-rs_list(rss) := concat(", ", sort([sprintf("%s%s", [addr_port(rs.ip, rs.port), rs_node(rs)]) | some rs in rss]))
+rs_list(rss) := concat(", ", sort([rs_name(rs) | some rs in rss]))
 
-rs_node(rs) := sprintf(" on %s", [rs.nodeName]) if rs.nodeName != ""
+# rs_name(rs) names a real server (an RSRef): "10.244.2.5:8080 on node-b", or its address alone
+# when its node is not known.
+rs_name(rs) := sprintf("%s on %s", [addr_port(rs.ip, rs.port), rs.nodeName]) if rs.nodeName != ""
 
-else := ""
+else := addr_port(rs.ip, rs.port)
 
 # plural(n, word) is "1 word" or "n words".
 plural(n, word) := sprintf("%d %s", [n, word]) if n == 1
