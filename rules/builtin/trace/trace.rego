@@ -8,9 +8,11 @@
 #   Service's traffic policy, a local listener, the CNI class, the version and
 #   conntrack): the verdict (served, served-without-source-ip,
 #   served-by-local-listener, refused, timeout, leaves-node), the steps of the
-#   story with their evidence, the behaviours (behaviours.md) it relies on and
-#   what it assumed. It follows the outcome matrix of behaviours.md rows 1-13
-#   and B1, B2, B6-B9, B11 and B15.
+#   story with their evidence, the behaviours of kube-proxy in IPVS mode it
+#   relies on (B1..B15, as the rules cite them in rules/README.md) and what it
+#   assumed. It follows the outcome matrix by version, externalTrafficPolicy,
+#   client and CNI class (README.md, "Trace one connection"; its rows are the
+#   cases of TestMatrix in analyze/trace) and B1, B2, B6-B9, B11 and B15.
 #
 #   A rule pack loaded with --rules may refine a trace: a module of package
 #   ipvslint.trace that adds to the set `refinements` objects {"verdict",
