@@ -50,7 +50,9 @@ type Result struct {
 	CNI               input.CNI     `json:"cni"`
 	Steps             []Step        `json:"steps"`
 	Assumptions       []string      `json:"assumptions"`
-	// Behaviours are those of behaviours.md the verdict relies on, sorted.
+	// Behaviours are the behaviours of kube-proxy in IPVS mode (B1..B15,
+	// as the rules cite them in rules/README.md) the verdict relies on,
+	// sorted.
 	Behaviours []string `json:"behaviours"`
 }
 

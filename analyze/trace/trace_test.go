@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -197,5 +198,36 @@ func TestReads(t *testing.T) {
 	want := `input.nodes["node-b"].addresses input.nodes["node-b"].conntrack input.nodes["node-b"].ipvs0 input.nodes["node-b"].virtualServers`
 	if got != want {
 		t.Errorf("Reads = %s\nwant %s", got, want)
+	}
+}
+
+// TestVerdictOrder checks that Verdicts, the order ipvslint documents and
+// checks, is the order package ipvslint.trace ranks refinements by (the
+// worst first), and that the verdicts that work come last.
+func TestVerdictOrder(t *testing.T) {
+	e, err := engine.New(engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := e.Prepare("data.ipvslint.trace.verdicts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := q.Eval(context.Background(), map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rego []string
+	list, _ := v.([]any)
+	for _, x := range list {
+		s, _ := x.(string)
+		rego = append(rego, s)
+	}
+	if !slices.Equal(rego, Verdicts) {
+		t.Errorf("ipvslint.trace ranks the verdicts %v, Verdicts are %v", rego, Verdicts)
+	}
+	works := slices.IndexFunc(Verdicts, Works)
+	if works < 0 || slices.ContainsFunc(Verdicts[works:], func(v string) bool { return !Works(v) }) {
+		t.Errorf("Verdicts %v: the verdicts that work are not the last", Verdicts)
 	}
 }

@@ -25,14 +25,14 @@ test_failed_ipvsadm_quotes_the_error if {
 		"detail": "Can't initialize ipvs: Protocol not available",
 	}}])
 	f := fx.only(bundle_incomplete.findings) with input as d
-	f.message == "On node-a, nodes/node-a/ipvsadm.txt holds a command failure instead of output (Can't initialize ipvs: Protocol not available). Rules that could not run there: etp-local-no-endpoints-refused, etp-local-remote-backends, itp-local-no-endpoints, missing-real-server, orphan-vip, real-server-draining, stale-real-server, vip-not-bound, vs-missing, vs-no-real-servers."
+	f.message == "On node-a, nodes/node-a/ipvsadm.txt holds a command failure instead of output (Can't initialize ipvs: Protocol not available). Rules that could not run there: etp-local-no-endpoints-refused, etp-local-remote-backends, itp-local-no-endpoints, lb-ip-host-client-timeout, lb-ip-local-listener, lb-ip-unserved-port, missing-real-server, orphan-vip, real-server-draining, source-ip-lost, stale-real-server, vip-not-bound, vs-missing, vs-no-real-servers."
 	f.evidence == [{"file": "nodes/node-a/ipvsadm.txt", "line": 1, "text": "Can't initialize ipvs: Protocol not available"}]
 }
 
 test_several_problems_are_one_finding if {
 	d := fx.with_capture(fx.with_capture(base, "node-a", "ip-addr", "invalid"), "node-a", "conntrack", "missing")
 	f := fx.only(bundle_incomplete.findings) with input as d
-	f.message == "On node-a, nodes/node-a/ip-addr.txt could not be read as ip-addr output; nodes/node-a/conntrack.txt is missing. Rules that could not run there: conntrack-near-full, conntrack-stale-udp, conntrack-unreplied-vip, lb-ip-bound-in-cluster, lb-ip-local-listener, lb-ip-unserved-port, orphan-vip, strict-arp-disabled, vip-not-bound, vs-missing."
+	f.message == "On node-a, nodes/node-a/ip-addr.txt could not be read as ip-addr output; nodes/node-a/conntrack.txt is missing. Rules that could not run there: conntrack-near-full, conntrack-stale-udp, conntrack-unreplied-vip, externalip-local-rejected, lb-ip-bound-in-cluster, lb-ip-local-listener, lb-ip-unserved-port, orphan-vip, strict-arp-disabled, vip-not-bound."
 }
 
 test_unlisted_capture_counts_as_missing if {

@@ -140,10 +140,6 @@ backends(d) := lib.top(shown, 5) if {
 	count(shown) > 0
 } else := "not shown by conntrack (the reply tuple still names the Service address)"
 
-rs_name(rs) := sprintf("%s on %s", [lib.addr_port(rs.ip, rs.port), rs.nodeName]) if rs.nodeName != ""
-
-else := lib.addr_port(rs.ip, rs.port)
-
 state_words := {
 	"no-endpoint": "is no endpoint of %s",
 	"not-serving": "is an endpoint of %s that is neither ready nor serving",
@@ -152,7 +148,7 @@ state_words := {
 }
 
 dead_words(d, o, rs) := sprintf(" Real server %s answered none of the %d connections sent to it and %s: a dead backend%s.", [
-	rs_name(rs), rs.unreplied, sprintf(state_words[rs.state], [o.service]), listed_words(d, rs),
+	lib.rs_name(rs), rs.unreplied, sprintf(state_words[rs.state], [o.service]), listed_words(d, rs),
 ])
 
 # listed_words tells whether the virtual service still lists the real server; nothing when
@@ -165,10 +161,10 @@ else := ", which the virtual service no longer lists (kube-proxy removed it sinc
 
 else := ""
 
-quiet_words(o, rs) := sprintf(" Real server %s answered none of the %d connections sent to it, although it is a ready endpoint of %s: nothing else in the bundle says it is dead; a process that stopped answering behind a passing readiness probe, a firewall between this node and it, or replies that go back another way would explain it.", [rs_name(rs), rs.unreplied, o.service]) if {
+quiet_words(o, rs) := sprintf(" Real server %s answered none of the %d connections sent to it, although it is a ready endpoint of %s: nothing else in the bundle says it is dead; a process that stopped answering behind a passing readiness probe, a firewall between this node and it, or replies that go back another way would explain it.", [lib.rs_name(rs), rs.unreplied, o.service]) if {
 	rs.state == "ready"
-} else := sprintf(" Real server %s answered none of the %d connections sent to it; the bundle does not say what it is to %s (its endpoints were not read).", [rs_name(rs), rs.unreplied, o.service]) if {
+} else := sprintf(" Real server %s answered none of the %d connections sent to it; the bundle does not say what it is to %s (its endpoints were not read).", [lib.rs_name(rs), rs.unreplied, o.service]) if {
 	o.service != ""
-} else := sprintf(" Real server %s answered none of the %d connections sent to it.", [rs_name(rs), rs.unreplied])
+} else := sprintf(" Real server %s answered none of the %d connections sent to it.", [lib.rs_name(rs), rs.unreplied])
 
 rule_words := sprintf("This rule reports a destination when %d or more of its connections and %d %% of them are unreplied, when all of them are, or when a real server answered none of %d or more sent to it; fewer unreplied connections spread over real servers that answer others are taken for attempts in flight.", [min_unreplied, min_share, min_silent])

@@ -51,7 +51,7 @@ findings contains f if {
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local; its %d ready endpoint(s) are on %s), and %s leaves its %s virtual service %s with no real servers. IPVS answers every connection to it with ICMP port unreachable, so %s are refused.",
 				[
 					node_name, gap.service, gap.readyRemote, concat(", ", svc.readyEndpointNodes),
-					kube_proxy_words, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), clients(vs.role, node_name),
+					lib.kube_proxy_words("before 1.24"), lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), clients(vs.role, node_name),
 				],
 			),
 			"evidence": array.concat([vs.evidence], array.concat(vip_evidence(vs), [svc.evidence])),
@@ -68,10 +68,6 @@ else := sprintf("all clients sent to %s's NodePort", [node_name])
 vip_evidence(vs) := [vs.bound] if vs.bound != null
 
 else := []
-
-kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy before 1.24"
 
 version_assumptions := [] if lib.version_known
 

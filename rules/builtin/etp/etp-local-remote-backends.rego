@@ -48,30 +48,23 @@ package ipvslint.rules.etp_local_remote_backends
 import data.ipvslint.lib
 
 findings contains f if {
-	lib.cluster_capture_ok("services")
-	not lib.version_below(1, 24)
-	some node_name
-	some gap in input.nodes[node_name].localPolicy
-	lib.capture_ok(node_name, "ipvsadm")
-	svc := input.cluster.localPolicies[gap.service]
-	svc.externalTrafficPolicy == "Local"
-	some vs in gap.virtualServers
-	vs.role in lib.external_roles
-	remote := [rs | some rs in vs.realServers; not rs.local]
-	count(remote) > 0
-	count(remote) == count(vs.realServers)
+	some fb in lib.fallback_vss
+	node_name := fb.node
+	vs := fb.vs
+	remote := fb.remote
+	svc := fb.svc
 	case := cni_case(vs)
 	reach := reach_of(node_name, vs, svc, case)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": gap.service,
+			"service": fb.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"%s has no ready endpoint of %s (externalTrafficPolicy: Local), yet its %s virtual service %s forwards to %d endpoint(s) on other nodes: %s. %s falls back to all cluster endpoints here and does not masquerade, so %s%s",
 				[
-					node_name, gap.service, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port),
-					count(remote), lib.rs_list(remote), kube_proxy_words, consequence[case], reach.words,
+					node_name, fb.service, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port),
+					count(remote), lib.rs_list(remote), lib.kube_proxy_fallback_words, consequence[case], reach.words,
 				],
 			),
 			"evidence": array.concat(
@@ -163,10 +156,6 @@ cni_assumptions := {
 	"overlay": [],
 	"unknown": ["The CNI is unknown; assumed it routes pod IPs without SNAT (VPC CNI), so external clients time out. On an overlay CNI that masquerades (flannel --ip-masq) they would work and only lose their source IP (warning)."],
 }
-
-kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy 1.24 and later (PR #97081)"
 
 version_assumptions := [] if lib.version_known
 

@@ -27,23 +27,18 @@ package ipvslint.rules.etp_local_upgrade_change
 
 import data.ipvslint.lib
 
-# One finding per node without a ready endpoint of the Service: a node of the
-# bundle when this evaluation holds it (input.nodes), a node known only from
-# nodes.yaml in every evaluation (the same finding each time).
+# A node with captures is reported from the evaluation that holds it, with its empty virtual
+# services as evidence. The nodes that only nodes.yaml names are reported together, once per
+# Service (node ""), from every evaluation alike. The node lists are cut to their first names, so
+# a finding costs the Service's endpoints, not the cluster's node count.
 findings contains f if {
-	lib.cluster_capture_ok("services")
-	not lib.version_at_least(1, 24) # the change is ahead (or the version is unknown)
-	some svc_key, svc in input.cluster.localPolicies
-	svc.externalTrafficPolicy == "Local"
-	svc.externallyAccessible
-	svc.endpointsKnown
-	with_eps := {n | some n in svc.readyEndpointNodes}
-	count(with_eps) > 0
-	without := all_nodes - with_eps
-	some node_name in without
-	here(node_name)
+	some svc_key, with_eps in changing
+	input.nodes[node_name].name
+	not node_name in with_eps
 	empty := empty_vs(svc_key, node_name)
 	applies(empty)
+	svc := input.cluster.localPolicies[svc_key]
+	without := lacking(named, input.cluster.nodeNames, with_eps)
 	f := lib.finding(
 		{
 			"node": node_name,
@@ -52,8 +47,8 @@ findings contains f if {
 			"message": sprintf(
 				"%s has externalTrafficPolicy: Local and no ready endpoint on %s (%d node(s) have none: %s). With %s, clients that reach the Service's NodePort or load balancer IP on this node are refused. From 1.24 (PR #97081) the node forwards such traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
 				[
-					svc_key, node_name, count(without), concat(", ", sort(without)), kube_proxy_words,
-					concat(", ", sort(with_eps)), outcome[outcome_case(svc)],
+					svc_key, node_name, without.count, without.names, lib.kube_proxy_words("before 1.24"),
+					endpoint_nodes(svc), outcome(svc, "this node"),
 				],
 			),
 			"evidence": array.concat([svc.evidence], [vs.evidence | some vs in empty]),
@@ -63,20 +58,68 @@ findings contains f if {
 	)
 }
 
-# all_nodes are the nodes the bundle names, from nodes.yaml or from their captures.
-all_nodes := ({n | some n in input.cluster.nodeNames} | {n | some n, _ in input.cluster.nodes}) | {n | some n in input.cluster.capturedNodes}
+findings contains f if {
+	lib.version_below(1, 24)
+	some svc_key, with_eps in changing
+	without := lacking(uncaptured, uncaptured_sorted, with_eps)
+	without.count > 0
+	svc := input.cluster.localPolicies[svc_key]
+	f := lib.finding(
+		{
+			"node": "",
+			"service": svc_key,
+			"target": "",
+			"message": sprintf(
+				"%s has externalTrafficPolicy: Local and no ready endpoint on %s that the bundle has no captures of: %s. With %s, clients that reach the Service's NodePort or load balancer IP on such a node are refused. From 1.24 (PR #97081) such a node forwards that traffic to the endpoints on other nodes (%s) without SNAT instead: %s",
+				[
+					svc_key, lib.plural(without.count, "node"), without.names, lib.kube_proxy_words("before 1.24"),
+					endpoint_nodes(svc), outcome(svc, "it"),
+				],
+			),
+			"evidence": [svc.evidence],
+		},
+		"",
+		cni_assumptions[outcome_case(svc)],
+	)
+}
 
-# captured are the nodes the bundle has captures of, whether this evaluation holds them or not.
-captured := {n | some n in input.cluster.capturedNodes} | {n | input.nodes[n].name}
+# changing[svc_key] are the nodes with a ready endpoint of each Service whose behaviour changes
+# with the upgrade: externalTrafficPolicy Local, externally accessible, its endpoints known and
+# some ready, while the change is ahead (or the version is unknown).
+changing[svc_key] := with_eps if {
+	lib.cluster_capture_ok("services")
+	not lib.version_at_least(1, 24)
+	some svc_key, svc in input.cluster.localPolicies
+	svc.externalTrafficPolicy == "Local"
+	svc.externallyAccessible
+	svc.endpointsKnown
+	with_eps := {n | some n in svc.readyEndpointNodes}
+	count(with_eps) > 0
+}
 
-# here(node_name) is true in the evaluation that reports on node_name: the one holding the node, or
-# any for a node without captures.
-here(node_name) if input.nodes[node_name].name
+# named are the nodes the bundle names, from nodes.yaml or from their captures.
+named := {n | some n in input.cluster.nodeNames}
 
-here(node_name) if not node_name in captured
+# uncaptured are the nodes only nodes.yaml names, as a set and sorted.
+uncaptured := named - {n | some n in input.cluster.capturedNodes}
+
+uncaptured_sorted := sort(uncaptured)
+
+# shown is how many node names a message lists.
+shown := 5
+
+# lacking(nodes, sorted, with_eps) is how many of nodes (a set; sorted holds them in order) have
+# no ready endpoint, and the first names of those: it reads sorted no further than it names.
+lacking(nodes, sorted, with_eps) := {"count": n, "names": lib.some_of(first, n, shown)} if {
+	n := count(nodes) - count({x | some x in with_eps; x in nodes})
+	first := [x | some x in array.slice(sorted, 0, shown + count(with_eps)); not x in with_eps]
+}
+
+# endpoint_nodes(svc) names the first nodes with a ready endpoint of svc.
+endpoint_nodes(svc) := lib.some_of(svc.readyEndpointNodes, count(svc.readyEndpointNodes), shown)
 
 # empty_vs(svc_key, node_name) are the captured external virtual services of svc_key on the node
-# that have no real server; empty for a node without captures.
+# that have no real server.
 empty_vs(svc_key, node_name) := [vs |
 	lib.capture_ok(node_name, "ipvsadm")
 	some gap in input.nodes[node_name].localPolicy
@@ -98,21 +141,21 @@ outcome_case(svc) := "hostNetwork" if svc.hostNetworkReady
 
 else := input.cluster.cni.class
 
-outcome := {
-	"vpc": "external clients entering through this node time out (the backend pod replies from its pod IP), host processes on it that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on it work and keep their pod IP.",
-	"hostNetwork": "the backends use hostNetwork, so external clients entering through this node and host processes on it that connect to the load balancer IP time out (the reply comes from the other node's IP or goes to a local address there); pods on it work and keep their pod IP.",
-	"overlay": "flannel masquerades it, so external clients entering through this node work but the backend sees the node's flannel address, and host processes that connect to the load balancer IP work but lose their source address; pods on it work and keep their pod IP.",
-	"unknown": "with a VPC-routed CNI, external clients entering through this node and host processes on it connecting to the load balancer IP time out; with flannel they work but lose their source address; pods on it work and keep their pod IP either way.",
+# outcome(svc, where) is what the clients of a node without a ready endpoint meet after the
+# upgrade; where names the node ("this node", "it").
+outcome(svc, where) := sprintf(outcomes[outcome_case(svc)], [where])
+
+outcomes := {
+	"vpc": "external clients entering through %s time out (the backend pod replies from its pod IP), host processes on it that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on it work and keep their pod IP.",
+	"hostNetwork": "the backends use hostNetwork, so external clients entering through %s and host processes on it that connect to the load balancer IP time out (the reply comes from the other node's IP or goes to a local address there); pods on it work and keep their pod IP.",
+	"overlay": "flannel masquerades it, so external clients entering through %s work but the backend sees the node's flannel address, and host processes that connect to the load balancer IP work but lose their source address; pods on it work and keep their pod IP.",
+	"unknown": "with a VPC-routed CNI, external clients entering through %s and host processes on it connecting to the load balancer IP time out; with flannel they work but lose their source address; pods on it work and keep their pod IP either way.",
 }
 
 cni_assumptions := {
 	"vpc": [], "hostNetwork": [], "overlay": [],
 	"unknown": ["The CNI is unknown, so both outcomes after the upgrade are given: VPC-routed CNI (timeouts) and overlay with masquerade such as flannel (source IP lost)."],
 }
-
-kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy before 1.24"
 
 version_assumptions(_) := [] if lib.version_known
 

@@ -48,30 +48,65 @@ test_unknown_version_without_empty_vs_silent if {
 	count(rule.findings) == 0 with input as etp.web_doc(fx.no_version, "vpc", {"node-a": etp.node_a(etp.remote_rss)})
 }
 
-# nodes.yaml alone names nodes without endpoints, even without their captures.
+# The nodes that only nodes.yaml names make one finding of the Service, without a node.
 test_nodes_from_nodes_yaml if {
-	d := fx.with_cluster(etp.web_doc(fx.ver(1, 23, 0), "vpc", {"node-b": etp.node_b}), {"nodes": {"node-d": {}, "node-e": {}}})
-	fs := rule.findings with input as d
-	{f.node | some f in fs} == {"node-d", "node-e"}
-	every f in fs {
-		contains(f.message, "(2 node(s) have none: node-d, node-e)")
-		f.evidence == [fx.svc_ev(12)]
-	}
+	d := fx.with_cluster(etp.web_doc(fx.ver(1, 23, 0), "vpc", {"node-b": etp.node_b}), {
+		"nodes": {"node-d": {}, "node-e": {}},
+		"nodeNames": ["node-b", "node-d", "node-e"],
+	})
+	f := fx.only(rule.findings) with input as d
+	f.node == ""
+	f.service == "default/web"
+	f.target == ""
+	f.message == "default/web has externalTrafficPolicy: Local and no ready endpoint on 2 nodes that the bundle has no captures of: node-d, node-e. With kube-proxy v1.23.0 (before 1.24), clients that reach the Service's NodePort or load balancer IP on such a node are refused. From 1.24 (PR #97081) such a node forwards that traffic to the endpoints on other nodes (node-b, node-c) without SNAT instead: external clients entering through it time out (the backend pod replies from its pod IP), host processes on it that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on it work and keep their pod IP."
+	f.evidence == [fx.svc_ev(12)]
+	not f.assumptions
 }
 
-# Evaluated one node at a time, each node's part reports that node and the nodes without captures
-# (the same finding each time): together, what the whole document gives.
+# Only a known version before 1.24 reports nodes without captures: they have no virtual service
+# to show the version.
+test_nodes_from_nodes_yaml_unknown_version_silent if {
+	count(rule.findings) == 0 with input as uncaptured_node_d(fx.no_version)
+	count(rule.findings) == 1 with input as uncaptured_node_d(fx.ver(1, 23, 0))
+}
+
+# uncaptured_node_d(version) has node-b captured and node-d only in cluster/nodes.yaml.
+uncaptured_node_d(version) := fx.with_cluster(etp.web_doc(version, "vpc", {"node-b": etp.node_b}), {
+	"nodes": {"node-d": {}},
+	"nodeNames": ["node-b", "node-d"],
+})
+
+# Messages name the first five nodes of a long list and count the others.
+test_long_node_lists_are_cut if {
+	many := [sprintf("node-%s", [x]) | some x in ["d", "e", "f", "g", "h", "i", "j"]]
+	eps := ["node-b", "node-c", "node-k", "node-l", "node-m", "node-n"]
+	d := fx.with_cluster(
+		etp.doc(fx.ver(1, 23, 0), "vpc", etp.web({"readyEndpointNodes": eps}), {"node-a": etp.node_a([])}),
+		{"nodeNames": sort(array.concat(array.concat(["node-a"], many), eps))},
+	)
+	fs := rule.findings with input as d
+	{[f.node, f.message] | some f in fs; f.node == "node-a"} == {["node-a", sprintf("default/web has externalTrafficPolicy: Local and no ready endpoint on node-a (8 node(s) have none: node-a, node-d, node-e, node-f, node-g and 3 more). With kube-proxy v1.23.0 (before 1.24), clients that reach the Service's NodePort or load balancer IP on this node are refused. From 1.24 (PR #97081) the node forwards such traffic to the endpoints on other nodes (node-b, node-c, node-k, node-l, node-m and 1 more) without SNAT instead: %s", [vpc_outcome("this node")])]}
+	some g in fs
+	g.node == ""
+	startswith(g.message, "default/web has externalTrafficPolicy: Local and no ready endpoint on 7 nodes that the bundle has no captures of: node-d, node-e, node-f, node-g, node-h and 2 more. ")
+	count(fs) == 2
+}
+
+vpc_outcome(where) := sprintf("external clients entering through %s time out (the backend pod replies from its pod IP), host processes on it that connect to the load balancer IP time out (their source is the load balancer IP itself), host processes that use the node's own NodePort work, and pods on it work and keep their pod IP.", [where])
+
+# Evaluated one node at a time, each node's part reports that node, and the nodes without captures
+# in one finding (the same each time): together, what the whole document gives.
 test_same_findings_one_node_at_a_time if {
 	whole := fx.with_cluster(pre_doc(fx.ver(1, 23, 0), "vpc"), {"nodes": {"node-d": {}}, "nodeNames": ["node-a", "node-b", "node-d"]})
 	all := rule.findings with input as whole
-	{f.node | some f in all} == {"node-a", "node-d"}
+	{f.node | some f in all} == {"node-a", ""}
 	part_a := json.remove(whole, ["nodes/node-b"])
 	part_b := json.remove(whole, ["nodes/node-a"])
 	a := rule.findings with input as part_a
 	b := rule.findings with input as part_b
 	a | b == all
-	{f.node | some f in a} == {"node-a", "node-d"}
-	{f.node | some f in b} == {"node-d"}
+	{f.node | some f in a} == {"node-a", ""}
+	{f.node | some f in b} == {""}
 }
 
 test_silent_when_every_node_has_an_endpoint if {

@@ -74,12 +74,8 @@ applies("external") if not lib.version_at_least(1, 24)
 
 external_note := {
 	"internal": "",
-	"external": sprintf(" The Service also has a NodePort, load balancer IP or external IP; %s has no fallback for it, while from 1.24 (PR #97081) kube-proxy would give this virtual service all cluster endpoints.", [kube_proxy_words]),
+	"external": sprintf(" The Service also has a NodePort, load balancer IP or external IP; %s has no fallback for it, while from 1.24 (PR #97081) kube-proxy would give this virtual service all cluster endpoints.", [lib.kube_proxy_words("before 1.24")]),
 }
-
-kube_proxy_words := sprintf("kube-proxy %s (before 1.24)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy before 1.24"
 
 assumptions := {"internal": [], "external": []} if lib.version_known
 

@@ -28,30 +28,24 @@ package ipvslint.rules.lb_ip_host_client_timeout
 import data.ipvslint.lib
 
 findings contains f if {
-	lib.cluster_capture_ok("services")
-	not lib.version_below(1, 24)
-	some node_name
-	some gap in input.nodes[node_name].localPolicy
-	lib.capture_ok(node_name, "ipvsadm")
-	svc := input.cluster.localPolicies[gap.service]
-	svc.externalTrafficPolicy == "Local"
-	some vs in gap.virtualServers
+	some fb in lib.fallback_vss
+	node_name := fb.node
+	vs := fb.vs
+	remote := fb.remote
 	vs.role in {"loadBalancer", "externalIP"}
-	remote := [rs | some rs in vs.realServers; not rs.local]
-	count(remote) > 0
-	count(remote) == count(vs.realServers)
+	svc := fb.svc
 	case := reply_case(vs)
 	seen := conntrack_seen(node_name, vs)
 	f := lib.finding(
 		{
 			"node": node_name,
-			"service": gap.service,
+			"service": fb.service,
 			"target": lib.vs_target(vs),
 			"message": sprintf(
 				"Host processes on %s (hostNetwork pods included) that connect to the %s %s of %s %s. The address is bound on %s's kube-ipvs0, so such a connection's source address is %s itself; %s has no ready endpoint (externalTrafficPolicy: Local) and %s forwards it without SNAT to %s. %s%s Pods on %s are not affected: they keep their pod IP and the reply comes back.",
 				[
-					node_name, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), gap.service, seen.verb,
-					node_name, vs.ip, node_name, kube_proxy_words, lib.rs_list(remote),
+					node_name, lib.role_name(vs.role), lib.addr_port(vs.ip, vs.port), fb.service, seen.verb,
+					node_name, vs.ip, node_name, lib.kube_proxy_fallback_words, lib.rs_list(remote),
 					reply_words[case], seen.words, node_name,
 				],
 			),
@@ -109,10 +103,6 @@ else := {
 }
 
 else := {"verb": "time out", "words": "", "evidence": []}
-
-kube_proxy_words := sprintf("kube-proxy %s (1.24 or later, PR #97081)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy 1.24 and later (PR #97081)"
 
 version_assumptions := [] if lib.version_known
 

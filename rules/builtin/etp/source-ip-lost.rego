@@ -97,20 +97,11 @@ else := sprintf("externalTrafficPolicy: Local was set to keep the client IP and 
 else := "externalTrafficPolicy: Local was set to keep the client IP and kube-proxy does not masquerade it, so something else did: the CNI's masquerade rules or kube-proxy's masqueradeAll."
 
 flannel_host_clients contains s if {
-	lib.cluster_capture_ok("services")
 	input.cluster.cni.class == "overlay"
-	not lib.version_below(1, 24)
-	some node_name
-	some gap in input.nodes[node_name].localPolicy
-	lib.capture_ok(node_name, "ipvsadm")
-	input.cluster.localPolicies[gap.service].externalTrafficPolicy == "Local"
-	some vs in gap.virtualServers
-	vs.role in {"loadBalancer", "externalIP"}
-	remote := [rs | some rs in vs.realServers; not rs.local]
-	count(remote) > 0
-	count(remote) == count(vs.realServers)
-	not host_network(remote)
-	s := {"node_name": node_name, "service": gap.service, "vs": vs, "remote": remote}
+	some fb in lib.fallback_vss
+	fb.vs.role in {"loadBalancer", "externalIP"}
+	not host_network(fb.remote)
+	s := {"node_name": fb.node, "service": fb.service, "vs": fb.vs, "remote": fb.remote}
 }
 
 host_network(rss) if {

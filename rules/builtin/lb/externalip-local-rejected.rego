@@ -32,7 +32,7 @@ import data.ipvslint.lib
 
 findings contains f if {
 	lib.cluster_capture_ok("services")
-	case := version_case
+	case := lib.externalip_filter_case
 	some node_name
 	some x in input.nodes[node_name].serviceIPs
 	x.role == "externalIP"
@@ -58,18 +58,6 @@ findings contains f if {
 		assumptions[case],
 	)
 }
-
-# version_case is "affected" for 1.26.x, 1.27.x, 1.28.0 and 1.29.0, "maybe" for later 1.28 and
-# 1.29 patch releases (the fix was cherry-picked to both; which patch release first carries it is
-# not verified), "unknown" without a version; undefined otherwise.
-version_case := "maybe" if {
-	lib.version_at_least_patch(1, 28, 1)
-	lib.version_below(1, 30)
-	input.cluster.version.patch > 0
-} else := "affected" if {
-	lib.version_at_least(1, 26)
-	lib.version_below(1, 30)
-} else := "unknown" if not lib.version_known
 
 rejected(node_name) := sprintf("every new connection to it that reaches %s, from outside or inside the cluster, is rejected (ICMP port unreachable): KUBE-IPVS-FILTER does not allow the KUBE-EXTERNAL-IP-LOCAL set (kubernetes#121909)", [node_name])
 

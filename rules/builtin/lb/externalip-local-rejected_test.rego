@@ -67,6 +67,32 @@ test_silent_from_1_30_0 if {
 	count(rule.findings) == 0 with input as doc(fx.ver(1, 30, 0), "Local")
 }
 
+# The severity at each side of the version boundaries ("none": no finding, "error": the default).
+test_version_boundaries if {
+	cases := [
+		[fx.ver(1, 25, 16), "none"],
+		[fx.ver(1, 26, 0), "error"],
+		[fx.ver(1, 28, 0), "error"],
+		[fx.ver(1, 28, 1), "warning"],
+		[fx.ver(1, 29, 0), "error"],
+		[fx.ver(1, 29, 15), "warning"],
+		[fx.ver(1, 30, 0), "none"],
+		[fx.ver(1, 30, 14), "none"],
+		[fx.ver(1, 31, 0), "none"],
+	]
+	every c in cases {
+		severity_on(c[0]) == c[1]
+	}
+}
+
+severity_on(version) := severity_of(fs) if {
+	fs := rule.findings with input as doc(version, "Local")
+}
+
+severity_of(fs) := "none" if count(fs) == 0
+
+else := object.get(fx.only(fs), "severity", "error")
+
 # Unknown version: a warning that says for which versions it holds.
 test_unknown_version_warns_with_assumption if {
 	f := fx.only(rule.findings) with input as doc(fx.no_version, "Local")

@@ -58,6 +58,31 @@ test_1_32_ga_means_stale if {
 	}
 }
 
+# Why kube-proxy kept the address, at each side of the 1.29 and 1.30 boundaries, with the gate
+# unset in the configuration or set to true or false.
+test_version_boundaries if {
+	cases := [
+		[fx.ver(1, 28, 15), null, "is older than 1.29"],
+		[fx.ver(1, 28, 15), true, "is older than 1.29"],
+		[fx.ver(1, 29, 0), null, "is alpha and off by default"],
+		[fx.ver(1, 29, 15), null, "is alpha and off by default"],
+		[fx.ver(1, 29, 15), false, "is alpha and off by default"],
+		[fx.ver(1, 29, 15), true, "has the LoadBalancerIPMode gate on"],
+		[fx.ver(1, 30, 0), null, "honours ipMode"],
+		[fx.ver(1, 30, 0), true, "honours ipMode"],
+		[fx.ver(1, 30, 0), false, "the kube-proxy configuration turns it off"],
+		[fx.ver(1, 30, 14), null, "honours ipMode"],
+		[fx.ver(1, 31, 0), false, "the kube-proxy configuration turns it off"],
+	]
+	every c in cases {
+		contains(fx.only(rule.findings).message, c[2]) with input as gated(doc(c[0], proxy_ip), c[1])
+	}
+}
+
+gated(d, null) := d
+
+gated(d, gate) := with_gate(d, gate) if gate != null
+
 test_unknown_version_gives_every_reason if {
 	f := fx.only(rule.findings) with input as doc(fx.no_version, proxy_ip)
 	f.message == concat("", [lead, "kube-proxy is older than 1.29 (no ipMode), or the LoadBalancerIPMode gate is off (alpha, off by default in 1.29; on by default from 1.30), or kube-proxy has not synced since ipMode was set."])

@@ -46,7 +46,7 @@ findings contains f if {
 				"%s is the %s of %s and is bound on %s's kube-ipvs0 without a virtual service for port %d/%s, and %s listens there (%s). With %s, which has no KUBE-IPVS-FILTER, pods and host processes on %s that connect to %s silently reach that process instead of the load balancer's backend.%s",
 				[
 					p.ip, lib.role_name(owner.role), owner.service, node_name, p.port, p.protocol,
-					process_words(l), listen_words(l), kube_proxy_words, node_name,
+					process_words(l), listen_words(l), lib.kube_proxy_words("before 1.26"), node_name,
 					lib.addr_port(p.ip, p.port), seen_words(uses),
 				],
 			),
@@ -100,10 +100,6 @@ seen_words(uses) := sprintf(" conntrack shows %d such flow(s) answered by the no
 }
 
 else := ""
-
-kube_proxy_words := sprintf("kube-proxy %s (before 1.26)", [lib.version_string]) if lib.version_known
-
-else := "kube-proxy before 1.26"
 
 version_assumptions(uses) := [] if lib.version_known
 

@@ -192,17 +192,9 @@ port_words(p) := sprintf("any other port of %s", [p.ip]) if p.port == 0
 
 else := lib.addr_port(p.ip, p.port)
 
-kube_proxy_words(case) := sprintf("kube-proxy %s (1.26 or later)", [lib.version_string]) if case == "filter"
+kube_proxy_words(case) := lib.kube_proxy_words("1.26 or later") if case in {"filter", "assumed-filter"}
 
-else := sprintf("kube-proxy %s (before 1.26)", [lib.version_string]) if {
-	case == "stack"
-}
-
-else := "kube-proxy 1.26 and later" if {
-	case == "assumed-filter"
-}
-
-else := "kube-proxy before 1.26"
+else := lib.kube_proxy_words("before 1.26")
 
 assumptions := {
 	"filter": [],

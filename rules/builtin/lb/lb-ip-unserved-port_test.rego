@@ -57,7 +57,7 @@ test_unknown_version_conntrack_shows_pre_1_26 if {
 # filter/INPUT, so unreplied flows from the node's own addresses do not show the version.
 test_unknown_version_host_syns_assume_filter if {
 	f := fx.only(rule.findings) with input as doc(fx.no_version, [host_use])
-	f.message == concat("", [lead, conntrack_words, ". From inside the cluster, ", filter_outcome("kube-proxy 1.26 and later")])
+	f.message == concat("", [lead, conntrack_words, ". From inside the cluster, ", filter_outcome("kube-proxy 1.26 or later")])
 	f.assumptions == [
 		"The Kubernetes version is unknown; assumed 1.26 or later, where KUBE-IPVS-FILTER refuses the port. Before 1.26 the node's own stack would take the connection instead: refused, or answered by a local process listening on that port.",
 		"conntrack only shows unreplied connections from the node's own addresses, which kube-proxy records before 1.26 and from 1.26 alike (host clients' SYNs are recorded before KUBE-IPVS-FILTER rejects them), so they do not tell the version.",
@@ -66,7 +66,7 @@ test_unknown_version_host_syns_assume_filter if {
 
 test_unknown_version_expect_assumes_filter if {
 	f := fx.only(rule.findings) with input as doc(fx.no_version, [lbx.expect_use])
-	f.message == concat("", [lead, "you asked about it (--expect). From inside the cluster, ", filter_outcome("kube-proxy 1.26 and later")])
+	f.message == concat("", [lead, "you asked about it (--expect). From inside the cluster, ", filter_outcome("kube-proxy 1.26 or later")])
 	count(f.assumptions) == 1
 	f.evidence == [lbx.bound_ev("192.0.2.10"), lbx.vs80("192.0.2.10").evidence, fx.svc_ev(12)]
 }
@@ -135,7 +135,7 @@ test_alibaba_override_false_fires if {
 test_alibaba_unknown_version_assumes_filter if {
 	f := fx.only(rule.findings) with input as alibaba_doc(fx.no_version, "", [])
 	not f.severity
-	contains(f.message, "kube-proxy 1.26 and later rejects every port")
+	contains(f.message, "kube-proxy 1.26 or later rejects every port")
 	startswith(f.assumptions[0], "The Kubernetes version is unknown; assumed 1.26 or later")
 }
 

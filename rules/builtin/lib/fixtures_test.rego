@@ -144,12 +144,6 @@ with_cluster(d, patch) := object.union(d, {"cluster": patch})
 # with_kube_proxy(d, patch) is d with kube-proxy config fields replaced.
 with_kube_proxy(d, patch) := with_cluster(d, {"kubeProxy": patch})
 
-# with_version(d, v) is d at version v.
-with_version(d, v) := json.patch(d, [{"op": "replace", "path": "/cluster/version", "value": v}])
-
-# with_cni(d, class) is d with that CNI class.
-with_cni(d, class) := with_cluster(d, {"cni": {"name": cni_names[class], "class": class}})
-
 # with_capture(d, name, capture, status) is d with the node's capture in that status.
 with_capture(d, name, capture, status) := json.patch(d, [{"op": "replace", "path": sprintf("/nodes/%s/captures/%s/status", [name, capture]), "value": status}])
 

@@ -39,10 +39,8 @@ fwmark(mark, line) := {
 	"evidence": fx.ev("nodes/node-a/ipvsadm.txt", line, sprintf("FWM  %d rr", [mark])),
 }
 
-# web_ev and dns_ev are the evidence of the Services in cluster/services.yaml.
+# web_ev is the evidence of default/web in cluster/services.yaml.
 web_ev := fx.svc_ev(10)
-
-dns_ev := fx.svc_ev(40)
 
 # ip_addr_ev is the evidence of node-a's whole ip addr capture.
 ip_addr_ev := fx.ev("nodes/node-a/ip-addr.txt", 1, "")

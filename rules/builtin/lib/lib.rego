@@ -30,10 +30,38 @@ version_at_least_patch(major, minor, patch) if {
 	[input.cluster.version.major, input.cluster.version.minor, input.cluster.version.patch] >= [major, minor, patch]
 }
 
+# externalip_filter_case tells whether KUBE-IPVS-FILTER of the cluster's kube-proxy rejects the
+# external IPs of externalTrafficPolicy Local Services (kubernetes#121909: KUBE-EXTERNAL-IP-LOCAL
+# missing from the chain): "affected" for 1.26.x, 1.27.x, 1.28.0 and 1.29.0; "maybe" for later
+# 1.28 and 1.29 patch releases (the fix, PR #121919 in 1.30.0, was cherry-picked to both as
+# PR #121928 and PR #122323; which patch release first carries it is not verified); "unknown"
+# without a version; undefined before 1.26 and from 1.30.
+externalip_filter_case := "maybe" if {
+	version_at_least(1, 28)
+	version_below(1, 30)
+	input.cluster.version.patch > 0
+} else := "affected" if {
+	version_at_least(1, 26)
+	version_below(1, 30)
+} else := "unknown" if not version_known
+
 # version_string is the version as the bundle gave it, or "unknown".
 default version_string := "unknown"
 
 version_string := input.cluster.version.value if version_known
+
+# kube_proxy_words(since) names kube-proxy by the known version and since, the versions the
+# sentence holds for: "kube-proxy v1.23.4 (before 1.24)", or "kube-proxy before 1.24" without a
+# version.
+kube_proxy_words(since) := sprintf("kube-proxy %s (%s)", [version_string, since]) if version_known
+
+else := sprintf("kube-proxy %s", [since])
+
+# kube_proxy_fallback_words names kube-proxy that falls back to the endpoints of other nodes for an
+# externalTrafficPolicy Local virtual service without a local endpoint (from 1.24, PR #97081).
+kube_proxy_fallback_words := kube_proxy_words("1.24 or later, PR #97081") if version_known
+
+else := "kube-proxy 1.24 and later (PR #97081)"
 
 # --- captures and proxy mode ---
 
@@ -112,6 +140,27 @@ role_name(role) := {
 # external_roles are the virtual service roles that externalTrafficPolicy governs.
 external_roles := {"nodePort", "loadBalancer", "externalIP"}
 
+# fallback_vss are the virtual services that kube-proxy 1.24 and later (PR #97081) gives the
+# endpoints of other nodes only, as {"node", "service", "svc" (its summary in
+# input.cluster.localPolicies), "vs", "remote"}: a NodePort, load balancer
+# IP or external IP of an externalTrafficPolicy Local Service on a node without a ready endpoint
+# of it (a gap of the node's localPolicy), every real server of which is on another node.
+fallback_vss contains x if {
+	cluster_capture_ok("services")
+	not version_below(1, 24)
+	some node_name
+	some gap in input.nodes[node_name].localPolicy
+	capture_ok(node_name, "ipvsadm")
+	svc := input.cluster.localPolicies[gap.service]
+	svc.externalTrafficPolicy == "Local"
+	some vs in gap.virtualServers
+	vs.role in external_roles
+	remote := [rs | some rs in vs.realServers; not rs.local]
+	count(remote) > 0
+	count(remote) == count(vs.realServers)
+	x := {"node": node_name, "service": gap.service, "svc": svc, "vs": vs, "remote": remote}
+}
+
 # --- targets and wording ---
 
 # target(ip, port, protocol) formats an IP:PORT/PROTO target, with IPv6 in brackets.
@@ -141,11 +190,13 @@ port_list(pairs) := concat(", ", [sprintf("%d/%s", [p[0], p[1]]) | some p in sor
 served_ports(vss) := {[vs.port, vs.protocol] | some vs in vss}
 
 # rs_list(rss) formats real servers (RSRefs) as "10.244.2.5:8080 on node-b, ...".
-rs_list(rss) := concat(", ", sort([sprintf("%s%s", [addr_port(rs.ip, rs.port), rs_node(rs)]) | some rs in rss]))
+rs_list(rss) := concat(", ", sort([rs_name(rs) | some rs in rss]))
 
-rs_node(rs) := sprintf(" on %s", [rs.nodeName]) if rs.nodeName != ""
+# rs_name(rs) names a real server (an RSRef): "10.244.2.5:8080 on node-b", or its address alone
+# when its node is not known.
+rs_name(rs) := sprintf("%s on %s", [addr_port(rs.ip, rs.port), rs.nodeName]) if rs.nodeName != ""
 
-else := ""
+else := addr_port(rs.ip, rs.port)
 
 # plural(n, word) is "1 word" or "n words".
 plural(n, word) := sprintf("%d %s", [n, word]) if n == 1
@@ -154,6 +205,12 @@ else := sprintf("%d %ss", [n, word])
 
 # join_sorted(s) joins a set of strings with ", " in sorted order.
 join_sorted(s) := concat(", ", sort(s))
+
+# some_of(names, total, n) joins the first n of names (an array) with ", " and says how many of
+# the total it leaves out: "node-a, node-b and 3 more".
+some_of(names, total, n) := concat(", ", array.slice(names, 0, n)) if total <= n
+
+else := sprintf("%s and %d more", [concat(", ", array.slice(names, 0, n)), total - n])
 
 # top(m, n) lists the n largest entries of a value → count map as "a (5), b (2)".
 top(m, n) := concat(", ", [sprintf("%s (%d)", [e[1], 0 - e[0]]) |
@@ -172,23 +229,26 @@ finding(base, severity, assumptions) := object.union(base, object.union(
 
 # --- bundle completeness ---
 
-# rules_needing maps a REQUIRED capture to the built-in rules that cannot run without it.
+# rules_needing maps a REQUIRED capture to the built-in rules that cannot run without it: every
+# finding of each checks the capture was read, or reads a diff list that analyze/input fills only
+# from it (rules/rules_test.go TestRulesNeeding holds it to the rules).
 rules_needing := {
 	"ip-addr": [
-		"lb-ip-bound-in-cluster", "lb-ip-unserved-port", "lb-ip-local-listener",
-		"orphan-vip", "strict-arp-disabled", "vip-not-bound", "vs-missing",
+		"externalip-local-rejected", "lb-ip-bound-in-cluster", "lb-ip-local-listener",
+		"lb-ip-unserved-port", "orphan-vip", "strict-arp-disabled", "vip-not-bound",
 	],
 	"ipvsadm": [
 		"etp-local-no-endpoints-refused", "etp-local-remote-backends", "itp-local-no-endpoints",
-		"missing-real-server", "orphan-vip", "real-server-draining", "stale-real-server",
-		"vip-not-bound", "vs-missing", "vs-no-real-servers",
+		"lb-ip-host-client-timeout", "lb-ip-local-listener", "lb-ip-unserved-port",
+		"missing-real-server", "orphan-vip", "real-server-draining", "source-ip-lost",
+		"stale-real-server", "vip-not-bound", "vs-missing", "vs-no-real-servers",
 	],
 	"conntrack": ["conntrack-near-full", "conntrack-stale-udp", "conntrack-unreplied-vip"],
 	"services": [
 		"conntrack-stale-udp", "etp-local-no-endpoints-refused", "etp-local-remote-backends",
 		"etp-local-upgrade-change", "externalip-local-rejected", "ipmode-proxy-still-bound",
 		"itp-local-no-endpoints", "lb-hostname-hairpin", "lb-ip-bound-in-cluster",
-		"lb-ip-local-listener", "lb-ip-unserved-port", "lb-ip-host-client-timeout",
+		"lb-ip-host-client-timeout", "lb-ip-local-listener", "lb-ip-unserved-port",
 		"missing-real-server", "orphan-vip", "source-ip-lost", "stale-real-server",
 		"strict-arp-disabled", "vs-missing", "vs-no-real-servers",
 	],

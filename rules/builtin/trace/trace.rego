@@ -8,14 +8,16 @@
 #   Service's traffic policy, a local listener, the CNI class, the version and
 #   conntrack): the verdict (served, served-without-source-ip,
 #   served-by-local-listener, refused, timeout, leaves-node), the steps of the
-#   story with their evidence, the behaviours (behaviours.md) it relies on and
-#   what it assumed. It follows the outcome matrix of behaviours.md rows 1-13
-#   and B1, B2, B6-B9, B11 and B15.
+#   story with their evidence, the behaviours of kube-proxy in IPVS mode it
+#   relies on (B1..B15, as the rules cite them in rules/README.md) and what it
+#   assumed. It follows the outcome matrix by version, externalTrafficPolicy,
+#   client and CNI class (README.md, "Trace one connection"; its rows are the
+#   cases of TestMatrix in analyze/trace) and B1, B2, B6-B9, B11 and B15.
 #
 #   A rule pack loaded with --rules may refine a trace: a module of package
 #   ipvslint.trace that adds to the set `refinements` objects {"verdict",
 #   "what", "evidence"} replaces the verdict (the worst of them when there are
-#   several) and adds its step, for a datapath this package does not know (a
+#   several), says in the reason which one changed it, and adds its step, for a datapath this package does not know (a
 #   CNI that masquerades, a load balancer that hairpins...).
 package ipvslint.trace
 
@@ -90,11 +92,11 @@ owners_words := concat(", ", [owner_words(o) | some o in input.owners]) if count
 
 else := "an address no Service of the bundle names"
 
-lb_roles := {"loadBalancer", "externalIP"}
-
+# lb_owned is true when the destination is the load balancer IP of a Service. An external IP has
+# no load balancer in front: the network routes it to a node.
 lb_owned if {
 	some o in input.owners
-	o.role in lb_roles
+	o.role == "loadBalancer"
 }
 
 address_step := [{
@@ -115,7 +117,12 @@ address_step := [{
 
 else := []
 
-never_lb := ", it never reaches the real load balancer" if lb_owned
+# never_lb tells an in-cluster client that kube-ipvs0 keeps its packet from the load balancer; a
+# client outside the cluster entering through the node has come through it (or around it) already.
+never_lb := ", it never reaches the real load balancer" if {
+	lb_owned
+	input.from.kind != "external"
+}
 
 else := ""
 
@@ -261,23 +268,10 @@ else := sprintf("it listens on every %s address, port %d", [wildcard_family[l.wi
 
 wildcard_family := {"v4": "IPv4", "v6": "IPv6", "any": "IPv4 and IPv6"}
 
-# externalip_filter_case tells whether KUBE-IPVS-FILTER of this version rejects an external IP of
-# an eTP=Local Service (KUBE-EXTERNAL-IP-LOCAL missing from it: 1.26.0 to 1.29.0; fixed in 1.30.0
-# and cherry-picked to later 1.28 and 1.29 patch releases, which are assumed fixed).
-externalip_filter_case := "affected" if {
-	externalip_local
-	lib.version_at_least(1, 26)
-	lib.version_below(1, 28)
-} else := "affected" if {
-	externalip_local
-	lib.version_at_least(1, 28)
-	lib.version_below(1, 30)
-	input.cluster.version.patch == 0
-} else := "maybe" if {
-	externalip_local
-	lib.version_at_least(1, 28)
-	lib.version_below(1, 30)
-}
+# externalip_filter_case is lib.externalip_filter_case for an external IP of an eTP=Local
+# Service, undefined otherwise. "affected" rejects the connection, "maybe" assumes the fix and says
+# so; "unknown" (no version) does neither.
+externalip_filter_case := lib.externalip_filter_case if externalip_local
 
 externalip_local if {
 	svc.role == "externalIP"
@@ -629,6 +623,12 @@ verdict := refined[0][1] if count(refined) > 0
 
 else := outcome.verdict
 
+# reason says why the verdict is what it is: the built-in outcome's reason, or, when a refinement
+# changed the verdict, which one did and from what.
+reason := sprintf("a loaded rule pack refined %s to %s: %s", [outcome.verdict, verdict, refined[0][2]]) if {
+	verdict != outcome.verdict
+} else := outcome.reason
+
 refinement_steps := [{"what": r.what, "evidence": object.get(r, "evidence", [])} | some r in refinements]
 
 # --- assumptions ---
@@ -683,7 +683,7 @@ fallback_behaviour := {"B7"} if {
 # result is what `ipvslint trace` prints.
 result := {
 	"verdict": verdict,
-	"reason": outcome.reason,
+	"reason": reason,
 	"steps": steps,
 	"assumptions": assumptions,
 	"behaviours": behaviours,

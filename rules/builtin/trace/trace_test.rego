@@ -257,6 +257,28 @@ test_unbound_load_balancer_ip_leaves_the_node if {
 	endswith(last_step(x), "(to the real load balancer, which forwards it to a NodePort of a node with a backend: trace that NodePort).")
 }
 
+# An external IP has no load balancer: its address does not leave for one, nor rely on B3.
+test_unbound_external_ip_leaves_the_node_without_a_load_balancer if {
+	r := trace_of(doc_with(object.union(external_ip, {"address": {"kind": "none", "evidence": null, "served": []}, "virtualServer": null, "service": null})))
+	r.verdict == "leaves-node"
+	r.behaviours == []
+	last_step(r) == "192.0.2.10 is neither bound on node-b's kube-ipvs0 nor an address of node-b (the external IP of default/web): node-b does not intercept the packet, it leaves by the node's routes."
+}
+
+# The load balancer is behind a client outside the cluster, not ahead of it; an external IP has none.
+test_bound_address_step_names_the_load_balancer_for_in_cluster_clients_only if {
+	cases := [
+		[client("pod"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself, it never reaches the real load balancer."],
+		[client("host"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself, it never reaches the real load balancer."],
+		[client("external"), "192.0.2.10 (the load balancer IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+		[external_ip, "192.0.2.10 (the external IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+		[object.union(external_ip, client("external")), "192.0.2.10 (the external IP of default/web) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself."],
+	]
+	every c in cases {
+		trace_of(doc_with(c[0])).steps[1].what == c[1]
+	}
+}
+
 test_unbound_cluster_ip_times_out if {
 	d := doc_with({
 		"to": {"ip": "10.96.0.20"}, "address": {"kind": "none", "evidence": null, "served": []},
@@ -285,6 +307,28 @@ test_external_ip_local_later_patches_assumed_fixed if {
 	trace_of(doc_with(object.union(external_ip, {"cluster": {"version": ver(30, 0)}}))).assumptions == []
 }
 
+# An external IP of an eTP=Local Service at each side of the version boundaries: the verdict, and
+# whether the trace assumes a later 1.28 or 1.29 patch release carries the fix.
+test_external_ip_local_version_boundaries if {
+	cases := [
+		[ver(25, 16), "served", false],
+		[ver(26, 0), "refused", false],
+		[ver(27, 16), "refused", false],
+		[ver(28, 0), "refused", false],
+		[ver(28, 1), "served", true],
+		[ver(29, 0), "refused", false],
+		[ver(29, 15), "served", true],
+		[ver(30, 0), "served", false],
+		[ver(30, 14), "served", false],
+		[ver(31, 0), "served", false],
+	]
+	every c in cases {
+		r := trace_of(doc_with(object.union(external_ip, {"cluster": {"version": c[0]}})))
+		r.verdict == c[1]
+		(count(r.assumptions) > 0) == c[2]
+	}
+}
+
 # --- the ClusterIP path (B11) ---
 
 cluster_ip := {
@@ -309,14 +353,17 @@ test_cluster_ip_masquerade if {
 
 test_conntrack_step if {
 	sample := ev("nodes/node-b/conntrack.txt", 3, "SYN_SENT src=192.0.2.10 ...")
-	r := trace_of(doc_with(object.union(client("host"), {"conntrack": {
+	d := doc_with(object.union(client("host"), {"conntrack": {
 		"flows": 2, "unreplied": 2, "noDNAT": 0, "snat": 0, "fromLocal": 2, "fromLocalUnreplied": 2,
 		"samples": [sample], "unrepliedSamples": [sample],
-	}})))
+	}}))
+	r := trace_of(d)
 	last_step(r) == "conntrack on node-b shows 2 flows to 192.0.2.10:80 (2 from host processes of the node): 2 unreplied, 0 masqueraded, 0 ended on the node itself (no DNAT)."
 	r.steps[count(r.steps) - 1].evidence == [sample]
 	# An expected trace leaves the captured flows out.
-	every s in trace_of(doc_with(object.union({"state": "expected"}, {"conntrack": {"flows": 2}}))).steps {
+	x := trace_of(object.union(d, {"state": "expected"}))
+	count(x.steps) == count(r.steps) - 1
+	every s in x.steps {
 		not startswith(s.what, "conntrack")
 	}
 }
@@ -348,6 +395,8 @@ test_refinement_replaces_the_verdict if {
 	r := trace.result with input as doc_with(client("external"))
 		with trace.refinements as {refinement}
 	r.verdict == "served-without-source-ip"
+	trace_of(doc_with(client("external"))).verdict == "timeout"
+	r.reason == "a loaded rule pack refined timeout to served-without-source-ip: Our CNI masquerades everything."
 	last_step(r) == "Our CNI masquerades everything."
 	r.assumptions == ["A rule of a loaded rule pack refined this trace (package ipvslint.trace, refinements)."]
 }
@@ -359,6 +408,16 @@ test_refinements_worst_wins if {
 			{"verdict": "refused", "what": "b", "evidence": []},
 		}
 	r.verdict == "refused"
+	r.reason == "a loaded rule pack refined served to refused: b"
+}
+
+# A refinement that keeps the verdict adds its step and leaves the reason.
+test_refinement_of_the_same_verdict_keeps_the_reason if {
+	r := trace.result with input as base
+		with trace.refinements as {{"verdict": "served", "what": "a", "evidence": []}}
+	r.verdict == "served"
+	r.reason == trace_of(base).reason
+	last_step(r) == "a"
 }
 
 test_every_verdict_is_known if {

@@ -1,5 +1,8 @@
 package ipvslint.rules.upgrade_behaviour_change_test
 
+import data.ipvslint.lib.etp_fixtures_test as etp
+import data.ipvslint.lib.fixtures_test as fx
+import data.ipvslint.rules.etp_local_upgrade_change as etp_upgrade
 import data.ipvslint.rules.upgrade_behaviour_change as rule
 
 ver(minor, patch) := {"value": sprintf("v1.%d.%d", [minor, patch]), "major": 1, "minor": minor, "patch": patch, "source": "test", "known": true}
@@ -28,8 +31,12 @@ test_no_change_is_silent if {
 	count(rule.findings) == 0 with input as upgrade(ver(22, 15), ver(23, 0), [])
 }
 
+# An analysis of a cluster whose upgrade changes connections is etp-local-upgrade-change's to
+# report, not this rule's: the analysis input has no changes.
 test_analysis_input_is_silent if {
-	count(rule.findings) == 0 with input as {"schemaVersion": "ipvslint.input/v2", "cluster": {}, "nodes": {}}
+	d := etp.web_doc(fx.ver(1, 23, 17), "vpc", {"node-a": etp.node_a([]), "node-b": etp.node_b})
+	count(etp_upgrade.findings) == 1 with input as d
+	count(rule.findings) == 0 with input as d
 }
 
 test_failing_clients_that_change_are_info if {
@@ -37,7 +44,7 @@ test_failing_clients_that_change_are_info if {
 		change("pod", empty, outcome("served", "the reply to the pod IP comes back through its node")),
 		change("external", empty, outcome("timeout", "the backend replies straight to the client, around the node that translated it")),
 	])
-	f := fx_only(rule.findings) with input as d
+	f := fx.only(rule.findings) with input as d
 	f.severity == "info"
 	f.node == "node-b"
 	f.service == "default/web"
@@ -52,7 +59,7 @@ test_working_clients_that_fail_are_an_error if {
 		change("pod", outcome("served", "the reply to the pod IP comes back through its node"), empty),
 		change("host", outcome("timeout", "the source is the load balancer IP itself and the reply is delivered on the backend's node"), empty),
 	])
-	f := fx_only(rule.findings) with input as d
+	f := fx.only(rule.findings) with input as d
 	f.severity == "error"
 	f.message == "On node-b, connections to the load balancer IP 192.0.2.10:80 of default/web end differently with Kubernetes v1.22.0 than with v1.24.6: a pod on the node: served (the reply to the pod IP comes back through its node) → refused (the virtual service 192.0.2.10:80 has no real server to choose (externalTrafficPolicy Local without a local endpoint, before 1.24)); a host process on the node: timeout (the source is the load balancer IP itself and the reply is delivered on the backend's node) → refused (the virtual service 192.0.2.10:80 has no real server to choose (externalTrafficPolicy Local without a local endpoint, before 1.24)). Behaviours: B1, B7, B8 with v1.24.6; B1, B6 with v1.22.0 (only local endpoints before 1.24; the fallback to every endpoint from 1.24, PR #97081)."
 	startswith(f.remediation, "Before upgrading, make the clients that will fail use another path")
@@ -60,7 +67,7 @@ test_working_clients_that_fail_are_an_error if {
 
 test_working_differently_is_a_warning if {
 	d := upgrade(ver(28, 3), ver(30, 0), [change("pod", outcome("served-without-source-ip", "kube-proxy masquerades it, the reply comes back through the node"), {"verdict": "leaves-node", "reason": "node-b does not intercept 192.0.2.10", "behaviours": ["B3"], "evidence": [svc_ev]})])
-	f := fx_only(rule.findings) with input as d
+	f := fx.only(rule.findings) with input as d
 	f.severity == "warning"
 	endswith(f.message, "Behaviours: B1, B7, B8 with v1.28.3; B3 with v1.30.0 (ipMode Proxy from 1.29/1.30, KEP-1860; the fallback to every endpoint from 1.24, PR #97081).")
 	startswith(f.remediation, "Check that the clients accept the change")
@@ -72,10 +79,4 @@ test_one_finding_per_target if {
 	fs := rule.findings with input as d
 	count(fs) == 2
 	{f.target | some f in fs} == {"192.0.2.10:80/TCP", "10.0.0.2:30080/TCP"}
-}
-
-# fx_only(s) is the one element of s.
-fx_only(s) := x if {
-	count(s) == 1
-	some x in s
 }
