@@ -9,7 +9,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/upgrade"
 	"github.com/urfave/cli/v2"
 )
@@ -48,7 +47,8 @@ Examples:
 
 Exit codes: 0 no change is an error (clients that work today keep working); 1
 a change is an error; 2 bad flags, an unknown version, a bundle that could not
-be read or does not say its version.`,
+be read or does not say its version, or a capture that could not be parsed
+(the report is still printed, the errors follow it).`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the target Kubernetes `VERSION` (1.24, v1.28.2)", Required: true},
 			formatFlag(report.AnalysisFormats...),
@@ -96,9 +96,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Build(args, bundleOptions(c))
+	snap, captureErr, err := readBundles(c, args, "", format == "junit")
 	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+		return err
 	}
 	doc, err := input.Build(snap, opts)
 	if err != nil {
@@ -122,6 +122,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	write := func(w io.Writer, st report.Style) error { return report.WriteAnalysis(w, format, a, st) }
 	if err := writeOutput(c, format == "text", write); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
+	}
+	if captureErr != nil {
+		return cli.Exit(captureErr.Error(), exitUsage)
 	}
 	if anyAtLeast(findings, engine.SeverityError) {
 		return cli.Exit("", exitFindings)
