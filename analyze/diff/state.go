@@ -62,9 +62,13 @@ type service struct {
 	internalTrafficPolicy string
 	healthCheckNodePort   int
 	sessionAffinity       string
+	affinityTimeout       int
 	trafficDistribution   string
-	annotations           map[string]string // those with a compared prefix
-	ports                 []input.ServicePort
+	// serviceProxyName is the label that hands the Service to another
+	// proxy, as proxyNameText writes it.
+	serviceProxyName string
+	annotations      map[string]string // those with a compared prefix
+	ports            []input.ServicePort
 	// ready counts the ready endpoints by node name; nil when the bundle
 	// does not hold the Service's endpoints.
 	ready map[string]int
@@ -141,7 +145,9 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 		internalTrafficPolicy: svc.InternalTrafficPolicy,
 		healthCheckNodePort:   svc.HealthCheckNodePort,
 		sessionAffinity:       svc.SessionAffinity,
+		affinityTimeout:       svc.AffinityTimeout,
 		trafficDistribution:   svc.TrafficDistribution,
+		serviceProxyName:      proxyNameText(svc.ServiceProxyName),
 		ports:                 slices.SortedFunc(slices.Values(svc.Ports), comparePorts),
 	}
 	for k, v := range svc.Annotations {
@@ -161,6 +167,19 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 		}
 	}
 	return out
+}
+
+// proxyNameText writes the service-proxy-name label: "" when absent, `""`
+// when present but empty (it hands the Service to another proxy all the
+// same), else its value.
+func proxyNameText(name *string) string {
+	switch {
+	case name == nil:
+		return ""
+	case *name == "":
+		return `""`
+	}
+	return *name
 }
 
 // compared reports whether a diff compares the annotation k.

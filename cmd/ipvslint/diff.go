@@ -34,8 +34,9 @@ changed from OLD to NEW:
   captures that one side has and the other lacks;
 - Services added, removed or changed (type, traffic policies, cluster,
   external and load balancer IPs with their ipMode, ports and NodePorts,
-  healthCheckNodePort, selector, the load balancer and topology
-  annotations), and the ready endpoints of each Service, counted per node;
+  healthCheckNodePort, selector, session affinity and its timeout, the
+  service-proxy-name label, the load balancer and topology annotations),
+  and the ready endpoints of each Service, counted per node;
 - per node, the addresses that appeared on kube-ipvs0 or left it, and the
   IPVS virtual services added, removed or changed, with their real servers
   added, removed or reweighted;
