@@ -8,6 +8,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // inventory are the parts of the input document's inventory that [StateOf]
@@ -21,9 +22,6 @@ var inventory = []string{"input.nodes[_].ipvs0", "input.nodes[_].virtualServers"
 func Reads(rules *docpath.Set) *docpath.Set {
 	return docpath.MustParse(append(rules.Paths(), inventory...)...)
 }
-
-// statusOK is the status of a capture that was read.
-const statusOK = "ok"
 
 // comparedPrefixes are the prefixes of the Service annotations a diff
 // compares: those of the cloud load balancers
@@ -112,10 +110,10 @@ func StateOf(bundles []string, doc *input.Document, findings []engine.Finding) *
 	for name, n := range c.Nodes {
 		s.objects[name] = input.ClusterNode{KubeletVersion: n.KubeletVersion, KubeProxyVersion: n.KubeProxyVersion}
 	}
-	if s.captures["services"] == statusOK {
+	if c.ServicesKnown() {
 		s.services = make(map[string]*service, len(c.Services))
 		for key, svc := range c.Services {
-			s.services[key] = serviceOf(svc, c.Captures)
+			s.services[key] = serviceOf(svc, c)
 		}
 	}
 	for name, n := range doc.Nodes {
@@ -133,7 +131,7 @@ func captureStates(captures map[string]input.Capture) map[string]string {
 	return out
 }
 
-func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
+func serviceOf(svc *input.Service, c *input.Cluster) *service {
 	out := &service{
 		typ:                   svc.Type,
 		headless:              svc.Headless,
@@ -158,7 +156,7 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 			out.annotations[k] = v
 		}
 	}
-	if svc.EndpointsSource != "" && captures[svc.EndpointsSource].Status == statusOK {
+	if c.EndpointsKnown(svc) {
 		out.ready = map[string]int{}
 		for _, ep := range svc.Endpoints {
 			if ep.Ready {
@@ -193,17 +191,18 @@ func comparePorts(a, b input.ServicePort) int {
 }
 
 func nodeOf(n *input.Node) *node {
+	const ok = string(snapshot.StatusOK)
 	out := &node{proxyMode: n.ProxyMode, captures: captureStates(n.Captures)}
 	if n.Kernel != nil {
 		out.kernel = n.Kernel.Release
 	}
-	if out.captures["ip-addr"] == statusOK {
+	if out.captures["ip-addr"] == ok {
 		out.vips = make(map[string]bool, len(n.IPVS0))
 		for ip := range n.IPVS0 {
 			out.vips[ip] = true
 		}
 	}
-	if out.captures["ipvsadm"] == statusOK {
+	if out.captures["ipvsadm"] == ok {
 		out.vss = make(map[string]*virtualServer, len(n.VirtualServers))
 		for key, vs := range n.VirtualServers {
 			out.vss[key] = virtualServerOf(vs)

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // model computes, for one node, what kube-proxy of the cluster's version
@@ -21,17 +19,11 @@ type model struct {
 	out *Node
 }
 
-// servicesKnown reports whether the bundle's Services were read: without
-// them nothing is expected of a node.
-func (c *Cluster) servicesKnown() bool {
-	return c.Captures["services"].Status == string(snapshot.StatusOK)
-}
+// servicesKnown is [Cluster.ServicesKnown].
+func (c *Cluster) servicesKnown() bool { return c.ServicesKnown() }
 
-// endpointsKnown reports whether the bundle holds the Service's endpoints:
-// its endpointsSource capture was read.
-func (c *Cluster) endpointsKnown(svc *Service) bool {
-	return svc.EndpointsSource != "" && c.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK)
-}
+// endpointsKnown is [Cluster.EndpointsKnown].
+func (c *Cluster) endpointsKnown(svc *Service) bool { return c.EndpointsKnown(svc) }
 
 // serviceEvidence returns where the Service is in services.yaml.
 func serviceEvidence(svc *Service) Evidence {

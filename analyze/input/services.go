@@ -22,6 +22,18 @@ const (
 	fromEndpoints = "endpoints"
 )
 
+// ServicesKnown reports whether the bundle's Services were read: without
+// them nothing is expected of a node.
+func (c *Cluster) ServicesKnown() bool {
+	return c.Captures["services"].Status == string(snapshot.StatusOK)
+}
+
+// EndpointsKnown reports whether the bundle holds the Service's endpoints:
+// its endpointsSource capture was read.
+func (c *Cluster) EndpointsKnown(svc *Service) bool {
+	return svc.EndpointsSource != "" && c.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK)
+}
+
 // services returns the Services with their endpoints, taken from
 // EndpointSlices when the bundle has them and from Endpoints otherwise.
 func (b *builder) services(captures map[string]Capture) map[string]*Service {

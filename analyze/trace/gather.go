@@ -431,7 +431,7 @@ func (g *gatherer) serviceFacts(key, role string, p input.ServicePort) *ServiceF
 		Service: key, Role: role, Port: p, Type: svc.Type,
 		ExternalTrafficPolicy: svc.ExternalTrafficPolicy, InternalTrafficPolicy: svc.InternalTrafficPolicy,
 		HealthCheckNodePort: svc.HealthCheckNodePort,
-		EndpointsKnown:      svc.EndpointsSource != "" && g.doc.Cluster.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK),
+		EndpointsKnown:      g.doc.Cluster.EndpointsKnown(svc),
 		ReadyNodes:          []string{}, Evidence: input.Evidence{File: svc.File, Line: svc.Line},
 	}
 	for _, ep := range svc.Endpoints {
