@@ -225,7 +225,7 @@ func virtualServerOf(vs *input.VirtualServer) *virtualServer {
 	}
 	slices.Sort(out.serves)
 	for _, rs := range vs.RealServers {
-		out.rs[hostPort(rs.IP, rs.Port)] = rs.Weight
+		out.rs[input.HostPort(rs.IP, rs.Port)] = rs.Weight
 	}
 	return out
 }

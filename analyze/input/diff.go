@@ -5,8 +5,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strconv"
-	"strings"
 )
 
 // model computes, for one node, what kube-proxy of the cluster's version
@@ -124,7 +122,7 @@ func (m *model) missing() {
 		}
 		seen[t] = true
 		svc := m.c.Services[t.svc]
-		mv := MissingVirtualServer{Key: addrKey(t.key.protocol, t.key.ip, t.key.port), Service: t.svc, Role: t.role,
+		mv := MissingVirtualServer{Key: AddrKey(t.key.protocol, t.key.ip, t.key.port), Service: t.svc, Role: t.role,
 			IP: t.key.ip, Port: t.key.port, Protocol: t.key.protocol, Evidence: []Evidence{serviceEvidence(svc)}}
 		if t.role == RoleNodePort {
 			mv.Evidence = append(mv.Evidence, t.node.evidence())
@@ -161,7 +159,7 @@ func (m *model) claimed(ip string) []string {
 // fragment lacks (vsEntry.nodePortLike).
 func (m *model) orphans() {
 	st := m.st
-	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), compareIP) {
+	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), CompareIP) {
 		if len(m.claimed(ip)) > 0 {
 			continue
 		}
@@ -252,7 +250,7 @@ func (m *model) unbound() {
 		}
 	}
 	for _, p := range slices.SortedFunc(maps.Keys(found), func(a, b pair) int {
-		return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip))
+		return cmp.Or(cmp.Compare(a.svc, b.svc), CompareIP(a.ip, b.ip))
 	}) {
 		u := UnboundAddress{IP: p.ip, Service: p.svc, Roles: []string{}, VirtualServers: []VSRef{}}
 		for _, v := range st.byIP[p.ip] {
@@ -280,7 +278,7 @@ type rsKey struct {
 }
 
 func compareRSKey(a, b rsKey) int {
-	return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip), cmp.Compare(a.port, b.port), cmp.Compare(a.protocol, b.protocol))
+	return cmp.Or(cmp.Compare(a.svc, b.svc), CompareIP(a.ip, b.ip), cmp.Compare(a.port, b.port), cmp.Compare(a.protocol, b.protocol))
 }
 
 // realServers lists the missing, stale, draining and empty real-server
@@ -490,22 +488,8 @@ func (m *model) empty(v *vsEntry) {
 		}
 		e.Endpoints.ServingTerminating = len(terminating)
 		if set, ok := m.kp.expectedReady(svc, m.st.name, r.Role, fam); ok {
-			e.Expected = nonNil(slices.SortedFunc(maps.Keys(set), compareIP)) // [] when known to be none, not null
+			e.Expected = nonNil(slices.SortedFunc(maps.Keys(set), CompareIP)) // [] when known to be none, not null
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}
-}
-
-// addrKey is the key of a virtual service or conntrack destination:
-// TCP/10.96.0.1:443, TCP/[fd00::1]:443; with ip "", TCP/:443.
-func addrKey(protocol, ip string, port int) string {
-	var sb strings.Builder
-	sb.WriteString(protocol + "/")
-	if strings.Contains(ip, ":") {
-		sb.WriteString("[" + ip + "]")
-	} else {
-		sb.WriteString(ip)
-	}
-	sb.WriteString(":" + strconv.Itoa(port))
-	return sb.String()
 }

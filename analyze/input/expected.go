@@ -124,7 +124,7 @@ func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtual
 	for _, r := range m.index.byNodePort[servicePortKey{"", protocol, port}] {
 		services[r.Service] = true
 	}
-	key := addrKey(protocol, ip, port)
+	key := AddrKey(protocol, ip, port)
 	var out []ExpectedVirtualServer
 	for _, s := range slices.Sorted(maps.Keys(services)) {
 		for _, vs := range m.VirtualServers(node, s) {
@@ -173,7 +173,7 @@ func (m *Model) binds(node, role, ip string) bool {
 // at ip:port for Service port sp on node.
 func (m *Model) virtualServer(node, key string, svc *Service, role, ip string, port int, sp ServicePort) ExpectedVirtualServer {
 	vs := ExpectedVirtualServer{
-		Key: addrKey(sp.Protocol, ip, port), Service: key, Role: role, IP: ip, Port: port, Protocol: sp.Protocol,
+		Key: AddrKey(sp.Protocol, ip, port), Service: key, Role: role, IP: ip, Port: port, Protocol: sp.Protocol,
 		ServicePort: sp, Bound: m.binds(node, role, ip),
 	}
 	eps, known := m.kp.expectedEndpoints(svc, node, role, family(ip))
@@ -194,7 +194,7 @@ func (m *Model) virtualServer(node, key string, svc *Service, role, ip string, p
 		}
 	}
 	slices.SortFunc(vs.RealServers, func(a, b ExpectedRealServer) int {
-		return cmp.Or(compareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
+		return cmp.Or(CompareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
 	})
 	vs.RealServers = slices.Compact(vs.RealServers)
 	return vs
@@ -210,7 +210,7 @@ func (m *Model) nodeHas(node, ip string) bool {
 // capture in the document's inventory, else those of its Node object.
 func (m *Model) nodeAddresses(node string) []string {
 	if n := m.doc.Nodes[node]; n != nil && n.Addresses != nil {
-		return slices.SortedFunc(maps.Keys(n.Addresses), compareIP)
+		return slices.SortedFunc(maps.Keys(n.Addresses), CompareIP)
 	}
 	var out []string
 	if cn := m.doc.Cluster.Nodes[node]; cn != nil {
@@ -220,7 +220,7 @@ func (m *Model) nodeAddresses(node string) []string {
 			}
 		}
 	}
-	slices.SortFunc(out, compareIP)
+	slices.SortFunc(out, CompareIP)
 	return out
 }
 

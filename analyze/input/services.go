@@ -177,24 +177,8 @@ func (s *endpointSet) list() []Endpoint {
 		})
 		out = append(out, *ep)
 	}
-	slices.SortFunc(out, func(a, b Endpoint) int { return compareIP(a.IP, b.IP) })
+	slices.SortFunc(out, func(a, b Endpoint) int { return CompareIP(a.IP, b.IP) })
 	return out
-}
-
-// compareIP orders addresses numerically, and strings that are not
-// addresses after them.
-func compareIP(a, b string) int {
-	x, errX := netip.ParseAddr(a)
-	y, errY := netip.ParseAddr(b)
-	switch {
-	case errX == nil && errY == nil:
-		return x.Compare(y)
-	case errX == nil:
-		return -1
-	case errY == nil:
-		return 1
-	}
-	return cmp.Compare(a, b)
 }
 
 // sets returns the endpoint set of a Service key, making it when needed.

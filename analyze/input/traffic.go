@@ -148,7 +148,7 @@ func (m *model) unservedPorts(expect []Expect) {
 	byKey := map[string]*UnservedPort{}
 	var keys []string
 	use := func(ip, protocol string, port int, u Use) {
-		key := addrKey(protocol, ip, port)
+		key := AddrKey(protocol, ip, port)
 		if st.ipvs0[ip] == nil || st.byKey[key] != nil || healthCheck[port] {
 			return
 		}
@@ -186,7 +186,7 @@ func (m *model) unservedPorts(expect []Expect) {
 	}
 	slices.SortFunc(keys, func(a, b string) int {
 		x, y := byKey[a], byKey[b]
-		return cmp.Or(compareIP(x.IP, y.IP), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
+		return cmp.Or(CompareIP(x.IP, y.IP), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
 	})
 	for _, k := range keys {
 		m.out.Traffic.UnservedPorts = append(m.out.Traffic.UnservedPorts, *byKey[k])
@@ -290,7 +290,7 @@ func (m *model) unrepliedRealServers(key string, d *conntrack.Dest, owners []Own
 		out = append(out, rs)
 	}
 	slices.SortFunc(out, func(a, b UnrepliedRealServer) int {
-		return cmp.Or(compareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
+		return cmp.Or(CompareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
 	})
 	return out
 }

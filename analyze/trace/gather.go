@@ -108,7 +108,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		in.IPVSAdm = &input.Evidence{File: c.File}
 	}
 	if state == StateCaptured && n.Conntrack != nil {
-		if d := n.Conntrack.Dests[key(target.Protocol, target.IP, target.Port)]; d != nil {
+		if d := n.Conntrack.Dests[input.AddrKey(target.Protocol, target.IP, target.Port)]; d != nil {
 			in.Conntrack = &Conntrack{Flows: d.Flows, Unreplied: d.Unreplied, NoDNAT: d.NoDNAT, SNAT: d.SNAT,
 				FromLocal: d.FromLocal, FromLocalUnreplied: d.FromLocalUnreplied, Samples: d.Samples, UnrepliedSamples: d.UnrepliedSamples}
 		}
@@ -141,20 +141,6 @@ type gatherer struct {
 	node  *input.Node
 	model *input.Model
 	state string
-}
-
-// key is the key of a virtual service or conntrack destination:
-// TCP/10.96.0.1:443, TCP/[fd00::1]:443.
-func key(protocol, ip string, port int) string {
-	return protocol + "/" + hostPort(ip, port)
-}
-
-// hostPort writes IP:PORT, an IPv6 address in brackets.
-func hostPort(ip string, port int) string {
-	if strings.Contains(ip, ":") {
-		ip = "[" + ip + "]"
-	}
-	return ip + ":" + strconv.Itoa(port)
 }
 
 // portWords writes the ports of a Service as "80/TCP (http), 443/TCP".
@@ -213,7 +199,7 @@ func (g *gatherer) target() (Target, []string, error) {
 	default:
 		return Target{}, nil, fmt.Errorf("--to %q: %s has no load balancer IP, external IP or NodePort that a client outside the cluster could reach", to.Spec, to.Service)
 	}
-	note := fmt.Sprintf("%s resolved to %s/%s, %s.", to.Spec, hostPort(t.IP, t.Port), t.Protocol, how)
+	note := fmt.Sprintf("%s resolved to %s/%s, %s.", to.Spec, input.HostPort(t.IP, t.Port), t.Protocol, how)
 	return t, []string{note}, nil
 }
 
@@ -387,11 +373,11 @@ func (g *gatherer) virtualServer(in *Input) {
 		in.Service = g.serviceFacts(e.Service, e.Role, e.ServicePort)
 		return
 	}
-	vs := g.node.VirtualServers[key(t.Protocol, t.IP, t.Port)]
+	vs := g.node.VirtualServers[input.AddrKey(t.Protocol, t.IP, t.Port)]
 	if vs == nil {
 		return
 	}
-	in.VirtualServer = &VirtualServer{Key: key(t.Protocol, t.IP, t.Port), Protocol: vs.Protocol, IP: vs.IP, Port: vs.Port, Scheduler: vs.Scheduler,
+	in.VirtualServer = &VirtualServer{Key: input.AddrKey(t.Protocol, t.IP, t.Port), Protocol: vs.Protocol, IP: vs.IP, Port: vs.Port, Scheduler: vs.Scheduler,
 		Evidence: &input.Evidence{File: vs.File, Line: vs.Line, Text: vs.Text}, RealServers: []RealServer{}}
 	for _, rs := range vs.RealServers {
 		r := RealServer{IP: rs.IP, Port: rs.Port, Weight: rs.Weight, Local: rs.Local,

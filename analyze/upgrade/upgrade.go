@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/trace"
@@ -143,12 +142,9 @@ type candidate struct {
 	protocol            string
 }
 
+// target writes the candidate's address as IP:PORT/PROTO.
 func (c candidate) target() string {
-	ip := c.ip
-	if strings.Contains(ip, ":") {
-		ip = "[" + ip + "]"
-	}
-	return ip + ":" + strconv.Itoa(c.port) + "/" + c.protocol
+	return input.HostPort(c.ip, c.port) + "/" + c.protocol
 }
 
 // candidates returns the Service ports of each node whose behaviour may

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"net"
-	"strconv"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
@@ -101,7 +99,7 @@ func pathOf(q report.PathQuery, in *trace.Input, r *trace.Result) report.Path {
 		// As ipvsadm lists it: TCP 10.0.0.12:30745 rr (its key is TCP/10.0.0.12:30745).
 		p.VirtualService = strings.TrimSpace(strings.Replace(vs.Key, "/", " ", 1) + " " + vs.Scheduler)
 		for _, rs := range vs.RealServers {
-			p.RealServers = append(p.RealServers, report.PathRealServer{Addr: net.JoinHostPort(rs.IP, strconv.Itoa(rs.Port)), Weight: rs.Weight, Local: rs.Local,
+			p.RealServers = append(p.RealServers, report.PathRealServer{Addr: input.HostPort(rs.IP, rs.Port), Weight: rs.Weight, Local: rs.Local,
 				NodeName: rs.NodeName, HostNetwork: rs.HostNetwork})
 		}
 	}
