@@ -159,7 +159,7 @@ func (m *model) unservedPorts(expect []Expect) {
 		p := byKey[key]
 		if p == nil {
 			p = &UnservedPort{IP: ip, Protocol: protocol, Port: port, Owners: owners, Bound: st.ipvs0[ip].evidence(),
-				Served: vsRefs(st.byIP[ip]), Uses: []Use{}, Listener: m.listener(ip, protocol, port)}
+				Served: vsRefs(st.byIP[ip]), Uses: []Use{}, Listener: ListenerFor(m.out.Listeners, protocol, ip, port)}
 			byKey[key] = p
 			keys = append(keys, key)
 		}
@@ -191,34 +191,6 @@ func (m *model) unservedPorts(expect []Expect) {
 	for _, k := range keys {
 		m.out.Traffic.UnservedPorts = append(m.out.Traffic.UnservedPorts, *byKey[k])
 	}
-}
-
-// listener returns the ss-listen socket that takes connections to
-// ip:port: the first bound to ip, else the first bound to the wildcard of
-// ip's family or of any family; nil when none.
-func (m *model) listener(ip, protocol string, port int) *Listener {
-	ls := m.st.snap.Listen
-	if ls == nil {
-		return nil
-	}
-	wild := map[string]bool{"any": true, "v4": true}
-	if strings.Contains(ip, ":") {
-		wild = map[string]bool{"any": true, "v6": true}
-	}
-	var fallback *Listener
-	for i := range ls.Sockets {
-		l := listener(&ls.Sockets[i])
-		if l.Protocol != protocol || l.Port != port {
-			continue
-		}
-		if l.IP == ip {
-			return &l
-		}
-		if fallback == nil && wild[l.Wildcard] {
-			fallback = &l
-		}
-	}
-	return fallback
 }
 
 // vsEvidence returns the evidence of the virtual service of key, [] when

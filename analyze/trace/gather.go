@@ -102,7 +102,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		in.Route = &Route{From: plan.ClientNode, Evidence: *in.Address.Evidence}
 	}
 	g.virtualServer(in)
-	in.Listener = listenerFor(n.Listeners, target)
+	in.Listener = input.ListenerFor(n.Listeners, target.Protocol, target.IP, target.Port)
 	in.HealthCheckPort = f.healthCheck[target.Port]
 	if c := n.Captures["ipvsadm"]; c.Status == string(snapshot.StatusOK) {
 		in.IPVSAdm = &input.Evidence{File: c.File}
@@ -434,26 +434,4 @@ func (g *gatherer) serviceFacts(key, role string, p input.ServicePort) *ServiceF
 	}
 	slices.Sort(f.ReadyNodes)
 	return f
-}
-
-// listenerFor returns the listening socket that takes connections to the
-// destination: the first bound to its address, else the first bound to a
-// wildcard of its family (or of both); nil when none.
-func listenerFor(ls []input.Listener, t Target) *input.Listener {
-	fam := "v4"
-	if strings.Contains(t.IP, ":") {
-		fam = "v6"
-	}
-	var wild *input.Listener
-	for i := range ls {
-		l := &ls[i]
-		switch {
-		case l.Protocol != t.Protocol || l.Port != t.Port:
-		case l.IP == t.IP:
-			return l
-		case wild == nil && (l.Wildcard == fam || l.Wildcard == "any"):
-			wild = l
-		}
-	}
-	return wild
 }
