@@ -17,12 +17,6 @@ type model struct {
 	out *Node
 }
 
-// servicesKnown is [Cluster.ServicesKnown].
-func (c *Cluster) servicesKnown() bool { return c.ServicesKnown() }
-
-// endpointsKnown is [Cluster.EndpointsKnown].
-func (c *Cluster) endpointsKnown(svc *Service) bool { return c.EndpointsKnown(svc) }
-
 // serviceEvidence returns where the Service is in services.yaml.
 func serviceEvidence(svc *Service) Evidence {
 	return Evidence{File: svc.File, Line: svc.Line}
@@ -35,7 +29,7 @@ func (m *model) expected() {
 	for _, v := range st.vss {
 		m.out.Actual.RealServers += len(v.s.Dests)
 	}
-	if !c.servicesKnown() {
+	if !c.ServicesKnown() {
 		return
 	}
 	m.missing()
@@ -318,7 +312,7 @@ func (m *model) realServers() {
 		staleHere := map[int]bool{} // Dests indexes already counted for a Service of v
 		for _, r := range v.refs {
 			svc := c.Services[r.Service]
-			if !c.endpointsKnown(svc) {
+			if !c.EndpointsKnown(svc) {
 				continue
 			}
 			port, proto := int(v.s.Addr.Port()), v.s.Protocol
@@ -468,7 +462,7 @@ func (m *model) empty(v *vsEntry) {
 	fam := family(v.ip())
 	for _, r := range v.refs {
 		svc := m.c.Services[r.Service]
-		if !m.c.endpointsKnown(svc) {
+		if !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		e := EmptyVirtualServer{VSRef: v.ref(), Service: r.Service, Role: r.Role, Selector: svc.Selector, ServiceEvidence: serviceEvidence(svc)}

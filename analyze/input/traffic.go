@@ -59,7 +59,7 @@ func (m *model) owners(key string, ip string, port int, protocol string) []Owner
 		}
 		return out
 	}
-	if !m.c.servicesKnown() {
+	if !m.c.ServicesKnown() {
 		return out
 	}
 	// The Services with a port at that address or NodePort, from the index
@@ -136,7 +136,7 @@ func (m *model) ipOwners(ip string) []Owner {
 // KUBE-IPVS-FILTER lets through.
 func (m *model) unservedPorts(expect []Expect) {
 	st := m.st
-	if !m.c.servicesKnown() || !st.table || len(st.ipvs0) == 0 {
+	if !m.c.ServicesKnown() || !st.table || len(st.ipvs0) == 0 {
 		return
 	}
 	healthCheck := map[int]bool{}
@@ -295,7 +295,7 @@ var stateRank = map[string]int{
 func (m *model) endpointState(owners []Owner, vsPort int, protocol, ip string, port int) (state, node string) {
 	for _, o := range owners {
 		svc := m.c.Services[o.Service]
-		if svc == nil || !m.c.endpointsKnown(svc) {
+		if svc == nil || !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		sp, ok := servicePort(svc, o.Role, vsPort, protocol)
@@ -367,7 +367,7 @@ func (m *model) staleUDP(key string, d *conntrack.Dest) {
 	port := int(d.Dst.Port())
 	for _, o := range m.owners(key, ip, port, d.Proto) {
 		svc := m.c.Services[o.Service]
-		if svc == nil || !m.c.endpointsKnown(svc) {
+		if svc == nil || !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		stale := map[string]int{}
