@@ -21,9 +21,12 @@ type Model struct {
 	doc *Document
 	kp  *behaviour
 	// claims are the Services that name each address; index finds the
-	// Service ports by address and NodePort. Both are built on first use.
-	claims map[string][]string
-	index  *serviceIndex
+	// Service ports by address and NodePort; healthCheck holds the
+	// Services' healthCheckNodePorts. All are built on first use
+	// (indexServices).
+	claims      map[string][]string
+	index       *serviceIndex
+	healthCheck map[int]bool
 }
 
 // NewModel returns the model of doc's cluster at version v; the zero
@@ -114,9 +117,7 @@ func (m *Model) VirtualServers(node, key string) []ExpectedVirtualServer {
 // ip:port/protocol, one per Service port and role that needs one there,
 // sorted by Service and role.
 func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtualServer {
-	if m.index == nil {
-		m.index = indexServices(m.doc.Cluster.Services)
-	}
+	m.indexServices()
 	services := map[string]bool{}
 	for _, r := range m.index.byAddr[servicePortKey{ip, protocol, port}] {
 		services[r.Service] = true
@@ -140,9 +141,7 @@ func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtual
 // kube-ipvs0, sorted; none when it leaves the address off (an ingress
 // hostname or ipMode Proxy, B3; a node's own address from 1.28, B1).
 func (m *Model) Binds(node, ip string) []string {
-	if m.claims == nil {
-		m.claims = claims(m.doc.Cluster.Services)
-	}
+	m.indexServices()
 	var out []string
 	for _, key := range m.claims[ip] {
 		svc := m.doc.Cluster.Services[key]

@@ -139,12 +139,7 @@ func (m *model) unservedPorts(expect []Expect) {
 	if !m.c.ServicesKnown() || !st.table || len(st.ipvs0) == 0 {
 		return
 	}
-	healthCheck := map[int]bool{}
-	for _, svc := range m.c.Services {
-		if svc.HealthCheckNodePort != 0 {
-			healthCheck[svc.HealthCheckNodePort] = true
-		}
-	}
+	healthCheck := healthCheckPorts(m.c.Services)
 	byKey := map[string]*UnservedPort{}
 	var keys []string
 	use := func(ip, protocol string, port int, u Use) {

@@ -12,53 +12,15 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
-// Facts gathers the facts of traces through one input document, with the
-// indexes they share (the Services by address and by NodePort), built once:
-// many traces of one bundle cost little more than one. Build it with
-// [NewFacts].
+// Facts gathers the facts of traces through one input document. Build it
+// with [NewFacts].
 type Facts struct {
 	doc *input.Document
-	// byIP are the Services that name each address, in each role, sorted
-	// by Service and role; byNodePort the Services with each NodePort, by
-	// protocol/port, sorted.
-	byIP        map[string][]Owner
-	byNodePort  map[string][]string
-	healthCheck map[int]bool
 }
 
-// NewFacts indexes doc for traces.
+// NewFacts returns the facts of traces through doc.
 func NewFacts(doc *input.Document) *Facts {
-	f := &Facts{doc: doc, byIP: map[string][]Owner{}, byNodePort: map[string][]string{}, healthCheck: map[int]bool{}}
-	for _, k := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
-		svc := doc.Cluster.Services[k]
-		ev := input.Evidence{File: svc.File, Line: svc.Line}
-		add := func(ips []string, role string) {
-			for _, ip := range ips {
-				if !slices.ContainsFunc(f.byIP[ip], func(o Owner) bool { return o.Service == k && o.Role == role }) {
-					f.byIP[ip] = append(f.byIP[ip], Owner{Service: k, Role: role, Evidence: ev})
-				}
-			}
-		}
-		add(svc.ClusterIPs, input.RoleClusterIP)
-		add(svc.ExternalIPs, input.RoleExternalIP)
-		for _, ing := range svc.Ingress {
-			if ing.IP != "" {
-				add([]string{ing.IP}, input.RoleLoadBalancer)
-			}
-		}
-		for _, p := range svc.Ports {
-			if k2 := p.Protocol + "/" + strconv.Itoa(p.NodePort); p.NodePort != 0 && !slices.Contains(f.byNodePort[k2], k) {
-				f.byNodePort[k2] = append(f.byNodePort[k2], k)
-			}
-		}
-		if svc.HealthCheckNodePort != 0 {
-			f.healthCheck[svc.HealthCheckNodePort] = true
-		}
-	}
-	for _, owners := range f.byIP {
-		slices.SortStableFunc(owners, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
-	}
-	return f
+	return &Facts{doc: doc}
 }
 
 // Gather resolves the destination of plan against the document (built with
@@ -84,6 +46,10 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	if state == StateCaptured && !n.IPVSComplete {
 		notes = append(notes, fmt.Sprintf("The ipvsadm capture of %s is not a whole `ipvsadm -Ln` listing: a virtual service or real server it lacks may only be left out of it.", plan.Node))
 	}
+	owners := model.Owners(plan.Node, target.IP, target.Port, target.Protocol)
+	if err := kubeProxyServes(target, owners); err != nil {
+		return nil, nil, err
+	}
 	kp := doc.Cluster.KubeProxy
 	in = &Input{
 		SchemaVersion: InputSchema,
@@ -92,7 +58,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		To:            target,
 		Node:          plan.Node,
 		State:         state,
-		Owners:        g.owners(target),
+		Owners:        owners,
 	}
 	if plan.From.IP.IsValid() {
 		in.From.IP = plan.From.IP.String()
@@ -103,7 +69,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	}
 	g.virtualServer(in)
 	in.Listener = input.ListenerFor(n.Listeners, target.Protocol, target.IP, target.Port)
-	in.HealthCheckPort = f.healthCheck[target.Port]
+	in.HealthCheckPort = model.HealthCheckPort(target.Port)
 	if c := n.Captures["ipvsadm"]; c.Status == string(snapshot.StatusOK) {
 		in.IPVSAdm = &input.Evidence{File: c.File}
 	}
@@ -114,6 +80,24 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		}
 	}
 	return in, notes, nil
+}
+
+// kubeProxyServes refuses a destination that only Services handed to
+// another proxy name (their label service.kubernetes.io/service-proxy-name):
+// kube-proxy programs nothing for them, and a trace follows kube-proxy.
+func kubeProxyServes(t Target, owners []Owner) error {
+	var others []string
+	for _, o := range owners {
+		if o.ServiceProxyName == nil {
+			return nil
+		}
+		others = append(others, fmt.Sprintf("the %s of %s (%s:%d), whose label service.kubernetes.io/service-proxy-name hands it to %q",
+			o.Role, o.Service, o.Evidence.File, o.Evidence.Line, *o.ServiceProxyName))
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s/%s is %s: kube-proxy does not handle it, and trace follows kube-proxy only", input.HostPort(t.IP, t.Port), t.Protocol, strings.Join(others, "; "))
 }
 
 // usable checks that the node's captures can carry a trace: kube-proxy in
@@ -257,15 +241,9 @@ func (g *gatherer) addressPort(t Target) (Target, []string, error) {
 // of the node's virtual services there, sorted and unique.
 func (g *gatherer) portsAt(ip string) [][2]string {
 	set := map[[2]string]bool{}
-	for _, o := range g.byIP[ip] {
-		for _, p := range g.doc.Cluster.Services[o.Service].Ports {
-			set[[2]string{strconv.Itoa(p.Port), p.Protocol}] = true
-		}
-	}
-	if g.node.Addresses[ip] != nil {
-		for k := range g.byNodePort {
-			proto, port, _ := strings.Cut(k, "/")
-			set[[2]string{port, proto}] = true
+	for proto, ports := range g.model.PortsAt(g.plan.Node, ip) {
+		for _, p := range ports {
+			set[[2]string{strconv.Itoa(p), proto}] = true
 		}
 	}
 	for _, vs := range g.node.VirtualServers {
@@ -278,34 +256,6 @@ func (g *gatherer) portsAt(ip string) [][2]string {
 		y, _ := strconv.Atoi(b[0])
 		return cmp.Or(cmp.Compare(x, y), cmp.Compare(a[1], b[1]))
 	})
-}
-
-// owners returns the Services that name the destination address, and
-// those whose NodePort it is on a node address, sorted, each with its port
-// at the destination.
-func (g *gatherer) owners(t Target) []Owner {
-	out := []Owner{}
-	portOf := func(key string, match func(input.ServicePort) bool) *input.ServicePort {
-		ports := g.doc.Cluster.Services[key].Ports
-		if i := slices.IndexFunc(ports, match); i >= 0 {
-			return &ports[i]
-		}
-		return nil
-	}
-	for _, o := range g.byIP[t.IP] {
-		o.Port = portOf(o.Service, func(p input.ServicePort) bool { return p.Port == t.Port && p.Protocol == t.Protocol })
-		out = append(out, o)
-	}
-	if g.node.Addresses[t.IP] == nil {
-		return out
-	}
-	for _, k := range g.byNodePort[t.Protocol+"/"+strconv.Itoa(t.Port)] {
-		svc := g.doc.Cluster.Services[k]
-		out = append(out, Owner{Service: k, Role: input.RoleNodePort, Evidence: input.Evidence{File: svc.File, Line: svc.Line},
-			Port: portOf(k, func(p input.ServicePort) bool { return p.NodePort == t.Port && p.Protocol == t.Protocol })})
-	}
-	slices.SortStableFunc(out, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
-	return out
 }
 
 // address tells what the destination address is on the node: bound on

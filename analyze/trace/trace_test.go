@@ -3,6 +3,7 @@ package trace
 import (
 	"cmp"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 var (
@@ -197,5 +199,58 @@ func TestReads(t *testing.T) {
 	want := `input.nodes["node-b"].addresses input.nodes["node-b"].conntrack input.nodes["node-b"].ipvs0 input.nodes["node-b"].virtualServers`
 	if got != want {
 		t.Errorf("Reads = %s\nwant %s", got, want)
+	}
+}
+
+// TestOtherProxy traces to a Service whose service-proxy-name label hands
+// it to another proxy: the trace refuses, saying so, whichever way --to
+// names it.
+func TestOtherProxy(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "b")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples.Dir(t), "etp-local-before-1-24"))); err != nil {
+		t.Fatal(err)
+	}
+	services := filepath.Join(dir, "cluster", "services.yaml")
+	b, err := os.ReadFile(services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelled := strings.Replace(string(b), "    labels:\n      app: nginx\n", "    labels:\n      app: nginx\n      service.kubernetes.io/service-proxy-name: cilium\n", 1)
+	if labelled == string(b) {
+		t.Fatal("services.yaml: no Service labelled app: nginx")
+	}
+	if err := os.WriteFile(services, []byte(labelled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const handed = `(cluster/services.yaml:31), whose label service.kubernetes.io/service-proxy-name hands it to "cilium": kube-proxy does not handle it, and trace follows kube-proxy only`
+	tests := []struct {
+		from, to string
+		opts     Options
+		want     string
+	}{
+		{"pod:" + ack12, "203.0.113.40:80", Options{}, "203.0.113.40:80/TCP is the loadBalancer of default/nginx " + handed},
+		{"pod:" + ack12, "default/nginx", Options{}, "10.96.52.190:80/TCP is the clusterIP of default/nginx " + handed},
+		{"external:" + ack11, "10.0.0.11:30745", Options{}, "10.0.0.11:30745/TCP is the nodePort of default/nginx " + handed},
+		{"pod:" + ack12, "203.0.113.40:80", Options{KubernetesVersion: "1.24"}, "203.0.113.40:80/TCP is the loadBalancer of default/nginx " + handed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.to+" "+tt.opts.KubernetesVersion, func(t *testing.T) {
+			f, err := ParseFrom(tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, err := ParseTo(tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = testTracer(t).Run(context.Background(), snap, f, to, tt.opts)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant %s", err, tt.want)
+			}
+		})
 	}
 }
