@@ -223,6 +223,20 @@ func (m *Model) nodeAddresses(node string) []string {
 	return out
 }
 
+// NodePortIP returns the address at which a client reaches the NodePorts
+// of node: its InternalIP when kube-proxy serves NodePorts there, else the
+// first address where it does; "" when there is none.
+func (m *Model) NodePortIP(node string) string {
+	ips := m.nodePortIPs(node)
+	if cn := m.doc.Cluster.Nodes[node]; cn != nil && slices.Contains(ips, cn.InternalIP) {
+		return cn.InternalIP
+	}
+	if len(ips) > 0 {
+		return ips[0]
+	}
+	return ""
+}
+
 // nodePortIPs returns the addresses of node that get NodePort virtual
 // services, sorted.
 func (m *Model) nodePortIPs(node string) []string {

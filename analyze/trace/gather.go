@@ -178,26 +178,13 @@ func (g *gatherer) target() (Target, []string, error) {
 		t.IP, how = svc.Ingress[i].IP, "its load balancer IP"
 	case len(svc.ExternalIPs) > 0:
 		t.IP, how = svc.ExternalIPs[0], "its external IP"
-	case p.NodePort != 0 && g.nodeIP() != "":
-		t.IP, t.Port, how = g.nodeIP(), p.NodePort, fmt.Sprintf("its NodePort on %s", g.plan.Node)
+	case p.NodePort != 0 && g.model.NodePortIP(g.plan.Node) != "":
+		t.IP, t.Port, how = g.model.NodePortIP(g.plan.Node), p.NodePort, fmt.Sprintf("its NodePort on %s", g.plan.Node)
 	default:
 		return Target{}, nil, fmt.Errorf("--to %q: %s has no load balancer IP, external IP or NodePort that a client outside the cluster could reach", to.Spec, to.Service)
 	}
 	note := fmt.Sprintf("%s resolved to %s/%s, %s.", to.Spec, input.HostPort(t.IP, t.Port), t.Protocol, how)
 	return t, []string{note}, nil
-}
-
-// nodeIP returns the address of the node a NodePort is reached at: its
-// InternalIP when the node has it, else its first address.
-func (g *gatherer) nodeIP() string {
-	addrs := slices.Sorted(maps.Keys(g.node.Addresses))
-	if cn := g.doc.Cluster.Nodes[g.plan.Node]; cn != nil && slices.Contains(addrs, cn.InternalIP) {
-		return cn.InternalIP
-	}
-	if len(addrs) > 0 {
-		return addrs[0]
-	}
-	return ""
 }
 
 // addressPort fills the port and protocol of an address destination that

@@ -157,8 +157,8 @@ func (c candidate) target() string {
 // clients use (KUBE-IPVS-FILTER). Only Services with a Local traffic
 // policy, an ipMode Proxy ingress, an external IP or a serving terminating
 // endpoint are compared: the others behave the same in every version the
-// model knows. A NodePort counts once per node, at the node's InternalIP when
-// it is a NodePort address, else at the first.
+// model knows. A NodePort counts once per node, at the address where the
+// model says a client reaches it (Model.NodePortIP) when it is there.
 func candidates(doc *input.Document, before, after *input.Model) []candidate {
 	var out []candidate
 	crosses := func(major, minor int) bool {
@@ -167,10 +167,7 @@ func candidates(doc *input.Document, before, after *input.Model) []candidate {
 	filterWindow := crosses(1, 26) || crosses(1, 30) || crosses(1, 28) || crosses(1, 29)
 	nodes := slices.Sorted(maps.Keys(doc.Nodes))
 	for _, node := range nodes {
-		primary := ""
-		if cn := doc.Cluster.Nodes[node]; cn != nil {
-			primary = cn.InternalIP
-		}
+		primary := cmp.Or(after.NodePortIP(node), before.NodePortIP(node))
 		seen := map[string]bool{}
 		add := func(c candidate) {
 			k := c.service + " " + c.role + " " + c.target()
