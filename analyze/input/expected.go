@@ -165,7 +165,7 @@ func (m *Model) binds(node, role, ip string) bool {
 	if role == RoleNodePort {
 		return false
 	}
-	return role == RoleClusterIP || !m.kp.atLeast(1, 28) || !m.nodeHas(node, ip)
+	return role == RoleClusterIP || !m.kp.version.AtLeast(1, 28) || !m.nodeHas(node, ip)
 }
 
 // virtualServer returns the expected virtual service of svc (key) in role
@@ -289,7 +289,7 @@ func (b *behaviour) expectedEndpoints(svc *Service, node, role, fam string) (eps
 	if local := pick(func(ep *Endpoint) bool { return serving(ep) && ep.NodeName == node }); len(local) > 0 {
 		return local, true
 	}
-	if usesClusterEndpoints(svc, role) && b.atLeast(1, 24) && len(readyIPs(svc, fam, "")) == 0 {
+	if usesClusterEndpoints(svc, role) && b.version.AtLeast(1, 24) && len(readyIPs(svc, fam, "")) == 0 {
 		return pick(serving), true
 	}
 	return nil, true

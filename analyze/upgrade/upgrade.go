@@ -149,24 +149,16 @@ func (c candidate) target() string {
 
 // candidates returns the Service ports of each node whose behaviour may
 // differ between the models, sorted: those whose virtual service the two
-// versions program differently (bound or not, its real servers: the
-// eTP/iTP Local fallback of 1.24, ipMode Proxy from 1.29/1.30, the node
-// address rule of 1.28, the terminating endpoints), the external IPs of
-// eTP=Local Services across the KUBE-IPVS-FILTER regression (1.26 to
-// 1.29), and across 1.26 the unserved ports of kube-ipvs0 addresses that
-// clients use (KUBE-IPVS-FILTER). Only Services with a Local traffic
-// policy, an ipMode Proxy ingress, an external IP or a serving terminating
-// endpoint are compared: the others behave the same in every version the
-// model knows. A NodePort counts once per node, at the address where the
-// model says a client reaches it (Model.NodePortIP) when it is there.
+// versions program differently (bound or not, known or not, its real
+// servers), the external IPs of eTP=Local Services (whether
+// KUBE-IPVS-FILTER rejects them depends on the version and patch, which
+// the trace decides), and across 1.26 the unserved ports of kube-ipvs0
+// addresses that clients use (KUBE-IPVS-FILTER). A NodePort counts once
+// per node, at the address where the model says a client reaches it
+// (Model.NodePortIP) when it is there.
 func candidates(doc *input.Document, before, after *input.Model) []candidate {
 	var out []candidate
-	crosses := func(major, minor int) bool {
-		return atLeast(before.Version(), major, minor) != atLeast(after.Version(), major, minor)
-	}
-	filterWindow := crosses(1, 26) || crosses(1, 30) || crosses(1, 28) || crosses(1, 29)
-	nodes := slices.Sorted(maps.Keys(doc.Nodes))
-	for _, node := range nodes {
+	for _, node := range slices.Sorted(maps.Keys(doc.Nodes)) {
 		primary := cmp.Or(after.NodePortIP(node), before.NodePortIP(node))
 		seen := map[string]bool{}
 		add := func(c candidate) {
@@ -181,9 +173,6 @@ func candidates(doc *input.Document, before, after *input.Model) []candidate {
 		}
 		for _, key := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
 			svc := doc.Cluster.Services[key]
-			if !sensitive(svc) {
-				continue
-			}
 			b, a := index(before.VirtualServers(node, key)), index(after.VirtualServers(node, key))
 			all := union(a, b)
 			for _, k := range slices.SortedFunc(maps.Keys(all), func(x, y string) int {
@@ -191,13 +180,13 @@ func candidates(doc *input.Document, before, after *input.Model) []candidate {
 			}) {
 				x, y := b[k], a[k]
 				vs := cmp.Or(x, y)
-				regression := vs.Role == input.RoleExternalIP && svc.ExternalTrafficPolicy == "Local" && filterWindow
-				if x == nil || y == nil || differ(x, y) || regression {
+				filtered := vs.Role == input.RoleExternalIP && svc.ExternalTrafficPolicy == "Local"
+				if x == nil || y == nil || differ(x, y) || filtered {
 					add(candidate{node: node, service: key, role: vs.Role, ip: vs.IP, port: vs.Port, protocol: vs.Protocol})
 				}
 			}
 		}
-		if !crosses(1, 26) {
+		if before.Version().AtLeast(1, 26) == after.Version().AtLeast(1, 26) {
 			continue
 		}
 		for _, p := range doc.Nodes[node].Traffic.UnservedPorts {
@@ -216,15 +205,6 @@ func secondary(vs *input.ExpectedVirtualServer, primary string) int {
 		return 1
 	}
 	return 0
-}
-
-// sensitive reports whether a Service may behave differently in another
-// version: a Local traffic policy, an ipMode Proxy ingress, an external IP,
-// or a serving and terminating endpoint.
-func sensitive(svc *input.Service) bool {
-	return svc.ExternalTrafficPolicy == "Local" || svc.InternalTrafficPolicy == "Local" || len(svc.ExternalIPs) > 0 ||
-		slices.ContainsFunc(svc.Ingress, func(i input.Ingress) bool { return i.IPMode == "Proxy" }) ||
-		slices.ContainsFunc(svc.Endpoints, func(ep input.Endpoint) bool { return ep.Serving && ep.Terminating })
 }
 
 // index returns the virtual services by key and role.
@@ -246,9 +226,4 @@ func union(a, b map[string]*input.ExpectedVirtualServer) map[string]*input.Expec
 // differently: bound or not, known or not, or other real servers.
 func differ(x, y *input.ExpectedVirtualServer) bool {
 	return x.Bound != y.Bound || x.Known != y.Known || !slices.Equal(x.RealServers, y.RealServers)
-}
-
-// atLeast reports whether v is at least major.minor.
-func atLeast(v input.Version, major, minor int) bool {
-	return v.Major > major || v.Major == major && v.Minor >= minor
 }

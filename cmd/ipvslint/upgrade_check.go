@@ -32,9 +32,10 @@ The changes it knows: eTP/iTP=Local nodes without a local endpoint (refused
 before 1.24, forwarded without SNAT from 1.24, PR #97081); a port of a
 kube-ipvs0 address without a virtual service that clients use (a local
 listener answers before 1.26, KUBE-IPVS-FILTER refuses from 1.26); ipMode
-Proxy load balancer IPs (bound before 1.29/1.30, not after); external IPs of
-eTP=Local Services (rejected from 1.26 to 1.29.0); the terminating endpoints
-fallback (1.26, 1.28). Both versions are traced through the model: a node
+Proxy load balancer IPs (bound before 1.29/1.30, not after); load balancer
+and external IPs that are an address of the node (bound before 1.28, not
+after); external IPs of eTP=Local Services (rejected from 1.26 to 1.29.0);
+the terminating endpoints fallback (1.26, 1.28). Both versions are traced through the model: a node
 that differs from what its own version should program is reported by analyze.
 
 The current version is the bundle's; --k8s-version says it when the bundle
