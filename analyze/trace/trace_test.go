@@ -5,12 +5,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/examples"
 )
@@ -250,6 +252,69 @@ func TestOtherProxy(t *testing.T) {
 			_, err = testTracer(t).Run(context.Background(), snap, f, to, tt.opts)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunPlans traces several plans through one document: each as Run
+// traces it alone, a nil plan left untraced, a destination that does not
+// resolve carrying its error.
+func TestRunPlans(t *testing.T) {
+	snap := exampleBundle(t, "etp-local-before-1-24")
+	plan := func(from, to string) *Plan {
+		f, err := ParseFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ParseTo(to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(snap, f, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	plans := []*Plan{
+		plan("pod:"+ack12, "203.0.113.40:80"),
+		nil,
+		plan("external:"+ack11, "10.0.0.11:30745"),
+		plan("pod:"+ack12, "default/nope"),
+	}
+	for _, tt := range []struct {
+		version string
+		want    []string
+	}{
+		{"", []string{"refused captured", "", "served captured", `--to "default/nope": the bundle has no Service default/nope`}},
+		{"1.24.0", []string{"served expected", "", "served expected", `--to "default/nope": the bundle has no Service default/nope`}},
+	} {
+		t.Run(cmp.Or(tt.version, "captured"), func(t *testing.T) {
+			var v input.Version
+			if tt.version != "" {
+				var err error
+				if v, err = input.ParseVersion(tt.version, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			traced, err := testTracer(t).RunPlans(context.Background(), snap, plans, v, input.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i, tr := range traced {
+				switch {
+				case tr.Err != nil:
+					got = append(got, tr.Err.Error())
+				case tr.Result != nil && tr.Input != nil && tr.Input.To.Spec == plans[i].To.Spec:
+					got = append(got, tr.Result.Verdict+" "+tr.Result.State)
+				default:
+					got = append(got, "")
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("traced %q, want %q", got, tt.want)
 			}
 		})
 	}
