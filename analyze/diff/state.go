@@ -47,7 +47,7 @@ type State struct {
 	nodeNames []string
 	objects   map[string]input.ClusterNode
 	nodes     map[string]*node
-	findings  []engine.Finding
+	findings  []Finding // in the engine's order
 }
 
 // service is what a diff compares of one Service.
@@ -93,7 +93,8 @@ type virtualServer struct {
 
 // StateOf returns the State of one side: the bundle arguments it was read
 // from, its input document (built with [Reads]) and the findings the rules
-// gave over it. It keeps nothing of doc but what the diff compares.
+// gave over it. It keeps nothing of doc but what the diff compares, and of
+// the findings what it lists (no evidence nor advice).
 func StateOf(bundles []string, doc *input.Document, findings []engine.Finding) *State {
 	c := &doc.Cluster
 	s := &State{
@@ -105,7 +106,10 @@ func StateOf(bundles []string, doc *input.Document, findings []engine.Finding) *
 		nodeNames: slices.Clone(c.NodeNames),
 		objects:   make(map[string]input.ClusterNode, len(c.Nodes)),
 		nodes:     make(map[string]*node, len(doc.Nodes)),
-		findings:  engine.SortFindings(slices.Clone(findings)),
+		findings:  make([]Finding, 0, len(findings)),
+	}
+	for _, f := range engine.SortFindings(slices.Clone(findings)) {
+		s.findings = append(s.findings, findingOf(f))
 	}
 	for name, n := range c.Nodes {
 		s.objects[name] = input.ClusterNode{KubeletVersion: n.KubeletVersion, KubeProxyVersion: n.KubeProxyVersion}
