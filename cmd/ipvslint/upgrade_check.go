@@ -114,7 +114,7 @@ func runUpgradeCheck(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	a := report.AnalysisOf(doc, findings)
-	a.ToolVersion, a.Warnings, a.Bundles = versionString(), report.ReadWarnings(snap), report.BundlesOf(snap)
+	a.ToolVersion, a.Warnings, a.Bundles, a.Command = versionString(), report.ReadWarnings(snap), report.BundlesOf(snap), "upgrade-check"
 	for _, r := range eng.Rules() {
 		if r.ID == upgrade.RuleID {
 			a.Rules = append(a.Rules, r)
