@@ -46,7 +46,7 @@ func exampleBundle(t *testing.T, name string) *snapshot.Snapshot {
 	if s, ok := snaps.Load(name); ok {
 		return s.(*snapshot.Snapshot)
 	}
-	s, err := snapshot.Build([]string{filepath.Join("..", "..", "bundles", name)}, bundle.Options{})
+	s, err := snapshot.Build([]string{filepath.Join(examples.Dir(t), name)}, bundle.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
