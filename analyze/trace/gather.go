@@ -35,7 +35,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	if n == nil {
 		return nil, nil, fmt.Errorf("the bundle has no captures of node %s", plan.Node)
 	}
-	if err := usable(n, state); err != nil {
+	if err := Usable(n, state); err != nil {
 		return nil, nil, err
 	}
 	g := &gatherer{Facts: f, plan: plan, node: n, model: model, state: state}
@@ -100,9 +100,10 @@ func kubeProxyServes(t Target, owners []Owner) error {
 	return fmt.Errorf("%s/%s is %s: kube-proxy does not handle it, and trace follows kube-proxy only", input.HostPort(t.IP, t.Port), t.Protocol, strings.Join(others, "; "))
 }
 
-// usable checks that the node's captures can carry a trace: kube-proxy in
-// IPVS mode, its addresses read, and for a captured trace its IPVS table.
-func usable(n *input.Node, state string) error {
+// Usable checks that the node's captures can carry a trace in state:
+// kube-proxy in IPVS mode, its addresses read, and for a captured trace
+// its IPVS table.
+func Usable(n *input.Node, state string) error {
 	if n.ProxyMode != "" && n.ProxyMode != "ipvs" {
 		return fmt.Errorf("kube-proxy runs in %s mode on %s (%s): trace follows IPVS mode only", n.ProxyMode, n.Name, n.Captures["proxy-mode"].File)
 	}

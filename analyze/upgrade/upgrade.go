@@ -37,6 +37,16 @@ type Upgrade struct {
 	// Changes are the traces whose verdict differs, sorted by node, target
 	// and client.
 	Changes []Change `json:"changes"`
+	// Unchecked are the nodes whose captures cannot carry a trace (another
+	// proxy mode, no usable ip addr capture), sorted by node: their Service
+	// ports are not traced.
+	Unchecked []Unchecked `json:"unchecked"`
+}
+
+// Unchecked is a node upgrade-check could not trace, and why.
+type Unchecked struct {
+	Node   string `json:"node"`
+	Reason string `json:"reason"`
 }
 
 // Change is a client whose connection to a target ends differently at the
@@ -73,8 +83,17 @@ func Check(ctx context.Context, t *trace.Tracer, doc *input.Document, to input.V
 		return nil, fmt.Errorf("the bundle does not say the cluster's Kubernetes version: give it with --k8s-version")
 	}
 	before, after := input.NewModel(doc, from), input.NewModel(doc, to)
-	cands := candidates(doc, before, after)
-	out := &Input{SchemaVersion: InputSchema, Upgrade: Upgrade{From: from, To: to, CNI: doc.Cluster.CNI, Candidates: len(cands), Changes: []Change{}}}
+	out := &Input{SchemaVersion: InputSchema, Upgrade: Upgrade{From: from, To: to, CNI: doc.Cluster.CNI, Changes: []Change{}, Unchecked: []Unchecked{}}}
+	var nodes []string
+	for _, node := range slices.Sorted(maps.Keys(doc.Nodes)) {
+		if err := trace.Usable(doc.Nodes[node], trace.StateExpected); err != nil {
+			out.Upgrade.Unchecked = append(out.Upgrade.Unchecked, Unchecked{Node: node, Reason: err.Error()})
+			continue
+		}
+		nodes = append(nodes, node)
+	}
+	cands := candidates(doc, nodes, before, after)
+	out.Upgrade.Candidates = len(cands)
 	facts := trace.NewFacts(doc)
 	for _, c := range cands {
 		for _, kind := range []string{trace.KindPod, trace.KindHost, trace.KindExternal} {
@@ -147,7 +166,7 @@ func (c candidate) target() string {
 	return input.HostPort(c.ip, c.port) + "/" + c.protocol
 }
 
-// candidates returns the Service ports of each node whose behaviour may
+// candidates returns the Service ports of each of nodes whose behaviour may
 // differ between the models, sorted: those whose virtual service the two
 // versions program differently (bound or not, known or not, its real
 // servers), the external IPs of eTP=Local Services (whether
@@ -156,9 +175,9 @@ func (c candidate) target() string {
 // addresses that clients use (KUBE-IPVS-FILTER). A NodePort counts once
 // per node, at the address where the model says a client reaches it
 // (Model.NodePortIP) when it is there.
-func candidates(doc *input.Document, before, after *input.Model) []candidate {
+func candidates(doc *input.Document, nodes []string, before, after *input.Model) []candidate {
 	var out []candidate
-	for _, node := range slices.Sorted(maps.Keys(doc.Nodes)) {
+	for _, node := range nodes {
 		primary := cmp.Or(after.NodePortIP(node), before.NodePortIP(node))
 		seen := map[string]bool{}
 		add := func(c candidate) {

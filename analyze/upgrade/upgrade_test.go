@@ -204,7 +204,7 @@ func TestCandidates(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, c := range candidates(tt.doc, input.NewModel(tt.doc, from), input.NewModel(tt.doc, to)) {
+			for _, c := range candidates(tt.doc, []string{"node-a"}, input.NewModel(tt.doc, from), input.NewModel(tt.doc, to)) {
 				got = append(got, fmt.Sprintf("%s %s %s %s", c.node, c.service, c.role, c.target()))
 			}
 			if !reflect.DeepEqual(got, tt.want) {

@@ -39,7 +39,9 @@ the terminating endpoints fallback (1.26, 1.28). Both versions are traced throug
 that differs from what its own version should program is reported by analyze.
 
 The current version is the bundle's; --k8s-version says it when the bundle
-does not.
+does not. A node whose captures cannot carry a trace (kube-proxy in another
+mode, an ip addr capture that could not be read) is left out, with a line on
+standard error (not with --quiet); the other nodes are checked.
 
 Examples:
    ipvslint upgrade-check --to 1.24.0 bundle.tgz
@@ -108,6 +110,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	in, err := upgrade.Check(c.Context, tracer, doc, to)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
+	}
+	for _, u := range in.Upgrade.Unchecked {
+		hint(c, "upgrade-check leaves out "+u.Node+": "+u.Reason)
 	}
 	findings, err := eng.EvaluateRule(c.Context, upgrade.RuleID, in)
 	if err != nil {
