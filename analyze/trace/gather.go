@@ -12,25 +12,13 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
-// Facts gathers the facts of traces through one input document. Build it
-// with [NewFacts].
-type Facts struct {
-	doc *input.Document
-}
-
-// NewFacts returns the facts of traces through doc.
-func NewFacts(doc *input.Document) *Facts {
-	return &Facts{doc: doc}
-}
-
-// Gather resolves the destination of plan against the document (built with
-// [Plan.Reads]) and gathers the facts of the path into the trace input
+// Gather resolves the destination of plan against doc (built with
+// [Plan.Reads]; model is of doc) and gathers the facts of the path into the trace input
 // document, for the model's version: state StateCaptured follows the
 // node's captures, StateExpected what kube-proxy of that version would
 // program. notes say how the destination was resolved, for the trace's
 // assumptions. An error says what is wrong with --to.
-func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
-	doc := f.doc
+func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
 	n := doc.Nodes[plan.Node]
 	if n == nil {
 		return nil, nil, fmt.Errorf("the bundle has no captures of node %s", plan.Node)
@@ -38,7 +26,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	if err := Usable(n, state); err != nil {
 		return nil, nil, err
 	}
-	g := &gatherer{Facts: f, plan: plan, node: n, model: model, state: state}
+	g := &gatherer{doc: doc, plan: plan, node: n, model: model, state: state}
 	target, notes, err := g.target()
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +109,7 @@ func Usable(n *input.Node, state string) error {
 
 // gatherer holds what Gather shares between its parts.
 type gatherer struct {
-	*Facts
+	doc   *input.Document
 	plan  *Plan
 	node  *input.Node
 	model *input.Model

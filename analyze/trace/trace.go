@@ -186,12 +186,12 @@ func (t *Tracer) RunPlans(ctx context.Context, snap *snapshot.Snapshot, plans []
 	if state == StateExpected {
 		notes = append(notes, fmt.Sprintf("What-if: the bundle is of Kubernetes %s; the trace follows what kube-proxy %s would program (ipvslint's model of it), not the captured IPVS table.", doc.Cluster.Version.Value, v.Value))
 	}
-	facts, model := NewFacts(doc), input.NewModel(doc, v)
+	model := input.NewModel(doc, v)
 	for i, p := range plans {
 		if p == nil {
 			continue
 		}
-		in, more, err := facts.Gather(p, model, state)
+		in, more, err := Gather(doc, p, model, state)
 		if err != nil {
 			out[i].Err = err
 			continue

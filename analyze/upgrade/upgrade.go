@@ -94,17 +94,16 @@ func Check(ctx context.Context, t *trace.Tracer, doc *input.Document, to input.V
 	}
 	cands := candidates(doc, nodes, before, after)
 	out.Upgrade.Candidates = len(cands)
-	facts := trace.NewFacts(doc)
 	for _, c := range cands {
 		for _, kind := range []string{trace.KindPod, trace.KindHost, trace.KindExternal} {
 			if kind == trace.KindExternal && c.role == input.RoleClusterIP {
 				continue // a ClusterIP is not reachable from outside the cluster
 			}
-			b, err := traceAt(ctx, t, facts, before, c, kind)
+			b, err := traceAt(ctx, t, doc, before, c, kind)
 			if err != nil {
 				return nil, err
 			}
-			a, err := traceAt(ctx, t, facts, after, c, kind)
+			a, err := traceAt(ctx, t, doc, after, c, kind)
 			if err != nil {
 				return nil, err
 			}
@@ -125,14 +124,14 @@ var Reads = []string{"input.nodes[_].addresses", "input.nodes[_].ipvs0"}
 
 // traceAt traces a client of kind on the candidate's node to the candidate
 // through what kube-proxy of model's version programs.
-func traceAt(ctx context.Context, t *trace.Tracer, facts *trace.Facts, model *input.Model, c candidate, kind string) (*trace.Result, error) {
+func traceAt(ctx context.Context, t *trace.Tracer, doc *input.Document, model *input.Model, c candidate, kind string) (*trace.Result, error) {
 	plan := &trace.Plan{
 		From:       trace.From{Spec: kind + ":" + c.node, Kind: kind, Node: c.node},
 		To:         trace.To{Spec: c.target(), Port: c.port, Protocol: c.protocol},
 		ClientNode: c.node, Node: c.node, FromEvidence: []input.Evidence{},
 	}
 	plan.To.IP, _ = netip.ParseAddr(c.ip)
-	in, _, err := facts.Gather(plan, model, trace.StateExpected)
+	in, _, err := trace.Gather(doc, plan, model, trace.StateExpected)
 	if err != nil {
 		return nil, fmt.Errorf("trace %s on %s at %s: %w", c.target(), c.node, model.Version().Value, err)
 	}
