@@ -32,6 +32,7 @@ func compareKubeProxy(o, n input.KubeProxy) []Change {
 	out = appendChange(out, "kubeProxy.strictARP", btoa(o.StrictARP), btoa(n.StrictARP))
 	out = appendChange(out, "kubeProxy.scheduler", o.Scheduler, n.Scheduler)
 	out = appendListChange(out, "kubeProxy.nodePortAddresses", o.NodePortAddresses, n.NodePortAddresses)
+	out = appendListChange(out, "kubeProxy.excludeCIDRs", o.ExcludeCIDRs, n.ExcludeCIDRs)
 	out = appendChange(out, "kubeProxy.clusterCIDR", o.ClusterCIDR, n.ClusterCIDR)
 	out = appendChange(out, "kubeProxy.masqueradeAll", btoa(o.MasqueradeAll), btoa(n.MasqueradeAll))
 	gate := func(gates map[string]bool, name string) string {

@@ -34,6 +34,7 @@ func TestCompareCluster(t *testing.T) {
 				kp := &d.Cluster.KubeProxy
 				kp.Mode, kp.StrictARP, kp.Scheduler = "iptables", true, "wrr"
 				kp.NodePortAddresses = []string{"10.0.0.0/24", "primary"}
+				kp.ExcludeCIDRs = []string{"10.1.0.0/16"}
 				kp.ClusterCIDR, kp.MasqueradeAll = "10.244.0.0/16", true
 				kp.FeatureGates = map[string]bool{"TopologyAwareHints": false, "New": true}
 				kp.ConntrackMaxPerCore, kp.ConntrackMin = 0, 262144
@@ -43,6 +44,7 @@ func TestCompareCluster(t *testing.T) {
 				{Field: "kubeProxy.strictARP", Old: "false", New: "true"},
 				{Field: "kubeProxy.scheduler", Old: "rr", New: "wrr"},
 				{Field: "kubeProxy.nodePortAddresses", Old: "", New: "10.0.0.0/24, primary"},
+				{Field: "kubeProxy.excludeCIDRs", Old: "", New: "10.1.0.0/16"},
 				{Field: "kubeProxy.clusterCIDR", Old: "", New: "10.244.0.0/16"},
 				{Field: "kubeProxy.masqueradeAll", Old: "false", New: "true"},
 				{Field: "kubeProxy.featureGates[New]", Old: "", New: "true"},

@@ -67,9 +67,11 @@ type ServiceEntry struct {
 // ServiceChange is a Service present on both sides whose compared fields
 // differ: type, headless, clusterIPs, externalIPs, ingress,
 // externalTrafficPolicy, internalTrafficPolicy, healthCheckNodePort,
-// selector, sessionAffinity, trafficDistribution, the load balancer and
-// topology annotations (annotations[KEY]), and ports (ports[PORT/PROTO]
-// for a port added or removed, ports[PORT/PROTO].FIELD for one changed).
+// selector, sessionAffinity, affinityTimeout, trafficDistribution,
+// serviceProxyName (the label that hands the Service to another proxy),
+// the load balancer and topology annotations (annotations[KEY]), and ports
+// (ports[PORT/PROTO] for a port added or removed, ports[PORT/PROTO].FIELD
+// for one changed).
 type ServiceChange struct {
 	Service string   `json:"service"`
 	Changes []Change `json:"changes"`

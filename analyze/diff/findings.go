@@ -7,7 +7,7 @@ import "github.com/ipvslint/ipvslint/analyze/engine"
 // and versions that change with the bundle.
 type findingKey struct{ rule, node, service, target string }
 
-func keyOf(f engine.Finding) findingKey {
+func keyOf(f Finding) findingKey {
 	return findingKey{f.Rule, f.Node, f.Service, f.Target}
 }
 
@@ -16,7 +16,7 @@ func keyOf(f engine.Finding) findingKey {
 // same message are matched first, then the others in order; the rest
 // appeared or were resolved. Groups sharing a key are small (one rule, node,
 // Service and target), so matching stays linear in the number of findings.
-func compareFindings(old, new []engine.Finding) FindingChanges {
+func compareFindings(old, new []Finding) FindingChanges {
 	out := FindingChanges{Appeared: []Finding{}, Resolved: []Finding{}, Persisted: []Persisted{}}
 	pending := make(map[findingKey][]int, len(old)) // unmatched indexes into old, in order
 	for i, f := range old {
@@ -24,7 +24,7 @@ func compareFindings(old, new []engine.Finding) FindingChanges {
 		pending[k] = append(pending[k], i)
 	}
 	match := make([]int, len(new)) // index into old, -1 when none
-	take := func(j int, same func(engine.Finding) bool) {
+	take := func(j int, same func(Finding) bool) {
 		k := keyOf(new[j])
 		for n, i := range pending[k] {
 			if same(old[i]) {
@@ -36,30 +36,31 @@ func compareFindings(old, new []engine.Finding) FindingChanges {
 	}
 	for j := range new {
 		match[j] = -1
-		take(j, func(f engine.Finding) bool { return f.Message == new[j].Message })
+		take(j, func(f Finding) bool { return f.Message == new[j].Message })
 	}
 	for j := range new {
 		if match[j] < 0 {
-			take(j, func(engine.Finding) bool { return true })
+			take(j, func(Finding) bool { return true })
 		}
 	}
 	matched := make([]bool, len(old))
 	for j, f := range new {
 		if i := match[j]; i >= 0 {
 			matched[i] = true
-			out.Persisted = append(out.Persisted, Persisted{Finding: findingOf(f), OldSeverity: string(old[i].Severity)})
+			out.Persisted = append(out.Persisted, Persisted{Finding: f, OldSeverity: old[i].Severity})
 		} else {
-			out.Appeared = append(out.Appeared, findingOf(f))
+			out.Appeared = append(out.Appeared, f)
 		}
 	}
 	for i, f := range old {
 		if !matched[i] {
-			out.Resolved = append(out.Resolved, findingOf(f))
+			out.Resolved = append(out.Resolved, f)
 		}
 	}
 	return out
 }
 
+// findingOf returns f without its evidence and advice.
 func findingOf(f engine.Finding) Finding {
 	return Finding{Rule: f.Rule, Severity: string(f.Severity), Title: f.Title, Node: f.Node, Service: f.Service, Target: f.Target, Message: f.Message}
 }

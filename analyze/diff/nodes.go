@@ -3,6 +3,8 @@ package diff
 import (
 	"maps"
 	"slices"
+
+	"github.com/ipvslint/ipvslint/analyze/input"
 )
 
 // compareNodes returns what changed on each node either side names, by
@@ -68,7 +70,7 @@ func vipsOnlyIn(a, b map[string]bool, claims *lazyClaims) []VIP {
 			ips = append(ips, ip)
 		}
 	}
-	slices.SortFunc(ips, compareAddrs)
+	slices.SortFunc(ips, input.CompareIP)
 	out := make([]VIP, 0, len(ips))
 	for _, ip := range ips {
 		out = append(out, VIP{IP: ip, Services: nonNil(claims.of(ip))})
@@ -156,9 +158,9 @@ func compareVirtualServer(key string, o, n *virtualServer) (VirtualServerChange,
 			c.Added = append(c.Added, RealServer{Server: rs, Weight: nw})
 		}
 	}
-	byServer := func(a, b RealServer) int { return compareHostPorts(a.Server, b.Server) }
+	byServer := func(a, b RealServer) int { return input.CompareHostPort(a.Server, b.Server) }
 	slices.SortFunc(c.Added, byServer)
 	slices.SortFunc(c.Removed, byServer)
-	slices.SortFunc(c.Weights, func(a, b Weight) int { return compareHostPorts(a.Server, b.Server) })
+	slices.SortFunc(c.Weights, func(a, b Weight) int { return input.CompareHostPort(a.Server, b.Server) })
 	return c, true
 }

@@ -75,7 +75,9 @@ func compareService(o, n *service) []Change {
 	out = appendChange(out, "healthCheckNodePort", zeroless(o.healthCheckNodePort), zeroless(n.healthCheckNodePort))
 	out = appendChange(out, "selector", btoa(o.selector), btoa(n.selector))
 	out = appendChange(out, "sessionAffinity", o.sessionAffinity, n.sessionAffinity)
+	out = appendChange(out, "affinityTimeout", zeroless(o.affinityTimeout), zeroless(n.affinityTimeout))
 	out = appendChange(out, "trafficDistribution", o.trafficDistribution, n.trafficDistribution)
+	out = appendChange(out, "serviceProxyName", o.serviceProxyName, n.serviceProxyName)
 	for _, k := range unionKeys(o.annotations, n.annotations) {
 		out = appendChange(out, "annotations["+k+"]", o.annotations[k], n.annotations[k])
 	}

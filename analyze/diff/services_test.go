@@ -69,7 +69,9 @@ func TestCompareServices(t *testing.T) {
 				s.HealthCheckNodePort = 32415
 				s.Selector = false
 				s.SessionAffinity = "ClientIP"
+				s.AffinityTimeout = 10800
 				s.TrafficDistribution = "PreferClose"
+				s.ServiceProxyName = new("cilium")
 			})},
 			want: changed(
 				Change{Field: "type", Old: "LoadBalancer", New: "NodePort"},
@@ -80,8 +82,15 @@ func TestCompareServices(t *testing.T) {
 				Change{Field: "healthCheckNodePort", Old: "", New: "32415"},
 				Change{Field: "selector", Old: "true", New: "false"},
 				Change{Field: "sessionAffinity", Old: "None", New: "ClientIP"},
+				Change{Field: "affinityTimeout", Old: "", New: "10800"},
 				Change{Field: "trafficDistribution", Old: "", New: "PreferClose"},
+				Change{Field: "serviceProxyName", Old: "", New: "cilium"},
 			),
+		},
+		{
+			name: "service-proxy-name label present but empty",
+			old:  []edit{web(func(s *input.Service) { s.ServiceProxyName = new("") })},
+			want: changed(Change{Field: "serviceProxyName", Old: `""`, New: ""}),
 		},
 		{
 			name: "ingress: hostname and ipMode",

@@ -8,6 +8,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // inventory are the parts of the input document's inventory that [StateOf]
@@ -21,9 +22,6 @@ var inventory = []string{"input.nodes[_].ipvs0", "input.nodes[_].virtualServers"
 func Reads(rules *docpath.Set) *docpath.Set {
 	return docpath.Union(rules, docpath.MustParse(inventory...))
 }
-
-// statusOK is the status of a capture that was read.
-const statusOK = "ok"
 
 // comparedPrefixes are the prefixes of the Service annotations a diff
 // compares: those of the cloud load balancers
@@ -49,7 +47,7 @@ type State struct {
 	nodeNames []string
 	objects   map[string]input.ClusterNode
 	nodes     map[string]*node
-	findings  []engine.Finding
+	findings  []Finding // in the engine's order
 }
 
 // service is what a diff compares of one Service.
@@ -62,9 +60,13 @@ type service struct {
 	internalTrafficPolicy string
 	healthCheckNodePort   int
 	sessionAffinity       string
+	affinityTimeout       int
 	trafficDistribution   string
-	annotations           map[string]string // those with a compared prefix
-	ports                 []input.ServicePort
+	// serviceProxyName is the label that hands the Service to another
+	// proxy, as proxyNameText writes it.
+	serviceProxyName string
+	annotations      map[string]string // those with a compared prefix
+	ports            []input.ServicePort
 	// ready counts the ready endpoints by node name; nil when the bundle
 	// does not hold the Service's endpoints.
 	ready map[string]int
@@ -91,7 +93,8 @@ type virtualServer struct {
 
 // StateOf returns the State of one side: the bundle arguments it was read
 // from, its input document (built with [Reads]) and the findings the rules
-// gave over it. It keeps nothing of doc but what the diff compares.
+// gave over it. It keeps nothing of doc but what the diff compares, and of
+// the findings what it lists (no evidence nor advice).
 func StateOf(bundles []string, doc *input.Document, findings []engine.Finding) *State {
 	c := &doc.Cluster
 	s := &State{
@@ -103,15 +106,18 @@ func StateOf(bundles []string, doc *input.Document, findings []engine.Finding) *
 		nodeNames: slices.Clone(c.NodeNames),
 		objects:   make(map[string]input.ClusterNode, len(c.Nodes)),
 		nodes:     make(map[string]*node, len(doc.Nodes)),
-		findings:  engine.SortFindings(slices.Clone(findings)),
+		findings:  make([]Finding, 0, len(findings)),
+	}
+	for _, f := range engine.SortFindings(slices.Clone(findings)) {
+		s.findings = append(s.findings, findingOf(f))
 	}
 	for name, n := range c.Nodes {
 		s.objects[name] = input.ClusterNode{KubeletVersion: n.KubeletVersion, KubeProxyVersion: n.KubeProxyVersion}
 	}
-	if s.captures["services"] == statusOK {
+	if c.ServicesKnown() {
 		s.services = make(map[string]*service, len(c.Services))
 		for key, svc := range c.Services {
-			s.services[key] = serviceOf(svc, c.Captures)
+			s.services[key] = serviceOf(svc, c)
 		}
 	}
 	for name, n := range doc.Nodes {
@@ -129,7 +135,7 @@ func captureStates(captures map[string]input.Capture) map[string]string {
 	return out
 }
 
-func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
+func serviceOf(svc *input.Service, c *input.Cluster) *service {
 	out := &service{
 		typ:                   svc.Type,
 		headless:              svc.Headless,
@@ -141,7 +147,9 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 		internalTrafficPolicy: svc.InternalTrafficPolicy,
 		healthCheckNodePort:   svc.HealthCheckNodePort,
 		sessionAffinity:       svc.SessionAffinity,
+		affinityTimeout:       svc.AffinityTimeout,
 		trafficDistribution:   svc.TrafficDistribution,
+		serviceProxyName:      proxyNameText(svc.ServiceProxyName),
 		ports:                 slices.SortedFunc(slices.Values(svc.Ports), comparePorts),
 	}
 	for k, v := range svc.Annotations {
@@ -152,7 +160,7 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 			out.annotations[k] = v
 		}
 	}
-	if svc.EndpointsSource != "" && captures[svc.EndpointsSource].Status == statusOK {
+	if c.EndpointsKnown(svc) {
 		out.ready = map[string]int{}
 		for _, ep := range svc.Endpoints {
 			if ep.Ready {
@@ -161,6 +169,19 @@ func serviceOf(svc *input.Service, captures map[string]input.Capture) *service {
 		}
 	}
 	return out
+}
+
+// proxyNameText writes the service-proxy-name label: "" when absent, `""`
+// when present but empty (it hands the Service to another proxy all the
+// same), else its value.
+func proxyNameText(name *string) string {
+	switch {
+	case name == nil:
+		return ""
+	case *name == "":
+		return `""`
+	}
+	return *name
 }
 
 // compared reports whether a diff compares the annotation k.
@@ -174,17 +195,18 @@ func comparePorts(a, b input.ServicePort) int {
 }
 
 func nodeOf(n *input.Node) *node {
+	const ok = string(snapshot.StatusOK)
 	out := &node{proxyMode: n.ProxyMode, captures: captureStates(n.Captures)}
 	if n.Kernel != nil {
 		out.kernel = n.Kernel.Release
 	}
-	if out.captures["ip-addr"] == statusOK {
+	if out.captures["ip-addr"] == ok {
 		out.vips = make(map[string]bool, len(n.IPVS0))
 		for ip := range n.IPVS0 {
 			out.vips[ip] = true
 		}
 	}
-	if out.captures["ipvsadm"] == statusOK {
+	if out.captures["ipvsadm"] == ok {
 		out.vss = make(map[string]*virtualServer, len(n.VirtualServers))
 		for key, vs := range n.VirtualServers {
 			out.vss[key] = virtualServerOf(vs)
@@ -207,7 +229,7 @@ func virtualServerOf(vs *input.VirtualServer) *virtualServer {
 	}
 	slices.Sort(out.serves)
 	for _, rs := range vs.RealServers {
-		out.rs[hostPort(rs.IP, rs.Port)] = rs.Weight
+		out.rs[input.HostPort(rs.IP, rs.Port)] = rs.Weight
 	}
 	return out
 }

@@ -5,11 +5,8 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/ipvs"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // model computes, for one node, what kube-proxy of the cluster's version
@@ -20,18 +17,6 @@ type model struct {
 	st  *nodeState
 	kp  *behaviour
 	out *Node
-}
-
-// servicesKnown reports whether the bundle's Services were read: without
-// them nothing is expected of a node.
-func (c *Cluster) servicesKnown() bool {
-	return c.Captures["services"].Status == string(snapshot.StatusOK)
-}
-
-// endpointsKnown reports whether the bundle holds the Service's endpoints:
-// its endpointsSource capture was read.
-func (c *Cluster) endpointsKnown(svc *Service) bool {
-	return svc.EndpointsSource != "" && c.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK)
 }
 
 // serviceEvidence returns where the Service is in services.yaml.
@@ -46,7 +31,7 @@ func (m *model) expected() {
 	for _, v := range st.vss {
 		m.out.Actual.RealServers += len(v.s.Dests)
 	}
-	if !c.servicesKnown() {
+	if !c.ServicesKnown() {
 		return
 	}
 	m.missing()
@@ -135,7 +120,7 @@ func (m *model) missing() {
 		}
 		seen[t] = true
 		svc := m.c.Services[t.svc]
-		mv := MissingVirtualServer{Key: addrKey(t.key.protocol, t.key.ip, t.key.port), Service: t.svc, Role: t.role,
+		mv := MissingVirtualServer{Key: AddrKey(t.key.protocol, t.key.ip, t.key.port), Service: t.svc, Role: t.role,
 			IP: t.key.ip, Port: t.key.port, Protocol: t.key.protocol, Evidence: []Evidence{serviceEvidence(svc)}}
 		if t.role == RoleNodePort {
 			mv.Evidence = append(mv.Evidence, t.node.evidence())
@@ -172,7 +157,7 @@ func (m *model) claimed(ip string) []string {
 // fragment lacks (vsEntry.nodePortLike).
 func (m *model) orphans() {
 	st := m.st
-	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), compareIP) {
+	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), CompareIP) {
 		if len(m.claimed(ip)) > 0 {
 			continue
 		}
@@ -270,7 +255,7 @@ func (m *model) unbound() {
 		}
 	}
 	for _, p := range slices.SortedFunc(maps.Keys(found), func(a, b pair) int {
-		return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip))
+		return cmp.Or(cmp.Compare(a.svc, b.svc), CompareIP(a.ip, b.ip))
 	}) {
 		u := UnboundAddress{IP: p.ip, Service: p.svc, Roles: []string{}, VirtualServers: []VSRef{}}
 		for _, v := range st.byIP[p.ip] {
@@ -298,7 +283,7 @@ type rsKey struct {
 }
 
 func compareRSKey(a, b rsKey) int {
-	return cmp.Or(cmp.Compare(a.svc, b.svc), compareIP(a.ip, b.ip), cmp.Compare(a.port, b.port), cmp.Compare(a.protocol, b.protocol))
+	return cmp.Or(cmp.Compare(a.svc, b.svc), CompareIP(a.ip, b.ip), cmp.Compare(a.port, b.port), cmp.Compare(a.protocol, b.protocol))
 }
 
 // realServers lists the missing, stale, draining and empty real-server
@@ -339,7 +324,7 @@ func (m *model) realServers() {
 		var listed map[epAddr]listing
 		for _, r := range v.refs {
 			svc := c.Services[r.Service]
-			if !c.endpointsKnown(svc) {
+			if !c.EndpointsKnown(svc) {
 				continue
 			}
 			port, proto := int(v.s.Addr.Port()), v.s.Protocol
@@ -508,7 +493,7 @@ func (m *model) empty(v *vsEntry) {
 	fam := family(v.ip())
 	for _, r := range v.refs {
 		svc := m.c.Services[r.Service]
-		if !m.c.endpointsKnown(svc) {
+		if !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		e := EmptyVirtualServer{VSRef: v.ref(), Service: r.Service, Role: r.Role, Selector: svc.Selector, ServiceEvidence: serviceEvidence(svc)}
@@ -532,7 +517,7 @@ func (m *model) empty(v *vsEntry) {
 			for a := range set {
 				ips = append(ips, a.ip)
 			}
-			slices.SortFunc(ips, compareIP)
+			slices.SortFunc(ips, CompareIP)
 			e.Expected = slices.Compact(ips)
 			if len(ips) > 0 {
 				// kube-proxy lists ready endpoints, or else terminating ones only
@@ -542,18 +527,4 @@ func (m *model) empty(v *vsEntry) {
 		}
 		m.out.Diff.EmptyVirtualServers = append(m.out.Diff.EmptyVirtualServers, e)
 	}
-}
-
-// addrKey is the key of a virtual service or conntrack destination:
-// TCP/10.96.0.1:443, TCP/[fd00::1]:443; with ip "", TCP/:443.
-func addrKey(protocol, ip string, port int) string {
-	var sb strings.Builder
-	sb.WriteString(protocol + "/")
-	if strings.Contains(ip, ":") {
-		sb.WriteString("[" + ip + "]")
-	} else {
-		sb.WriteString(ip)
-	}
-	sb.WriteString(":" + strconv.Itoa(port))
-	return sb.String()
 }

@@ -66,6 +66,16 @@ type Version struct {
 	Known  bool   `json:"known"`
 }
 
+// AtLeast reports whether v is known and at least major.minor.
+func (v Version) AtLeast(major, minor int) bool {
+	return v.Known && (v.Major > major || v.Major == major && v.Minor >= minor)
+}
+
+// Below reports whether v is known and below major.minor.
+func (v Version) Below(major, minor int) bool {
+	return v.Known && !v.AtLeast(major, minor)
+}
+
 // CNI is the cluster's CNI and the class of its datapath.
 type CNI struct {
 	Name   string `json:"name"`   // "flannel", "terway-eniip"...; "" when not known

@@ -59,17 +59,6 @@ func (b *behaviour) excluded(ip string) bool {
 	return err == nil && slices.ContainsFunc(b.exclude, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
 }
 
-// atLeast reports whether the version is known and at least major.minor.
-func (b *behaviour) atLeast(major, minor int) bool {
-	v := b.version
-	return v.Known && (v.Major > major || v.Major == major && v.Minor >= minor)
-}
-
-// below reports whether the version is known and below major.minor.
-func (b *behaviour) below(major, minor int) bool {
-	return b.version.Known && !b.atLeast(major, minor)
-}
-
 // gate returns a feature gate of the kube-proxy configuration and whether
 // it is set there.
 func (b *behaviour) gate(name string) (on, set bool) {
@@ -172,11 +161,11 @@ func (b *behaviour) bindsIngress(ing Ingress) bool {
 	}
 	on, set := b.gate("LoadBalancerIPMode")
 	switch {
-	case b.below(1, 29):
+	case b.version.Below(1, 29):
 		return true
-	case b.below(1, 30):
+	case b.version.Below(1, 30):
 		return !(set && on)
-	case b.below(1, 32):
+	case b.version.Below(1, 32):
 		return set && !on
 	}
 	return false
@@ -191,7 +180,7 @@ func (b *behaviour) binds(role string, onNode func() bool) bool {
 	case RoleClusterIP:
 		return true
 	case RoleExternalIP, RoleLoadBalancer:
-		return !b.atLeast(1, 28) || !onNode()
+		return !b.version.AtLeast(1, 28) || !onNode()
 	}
 	return false
 }
@@ -295,7 +284,7 @@ func (b *behaviour) localPolicy(svc *Service, role string) bool {
 	if role != RoleClusterIP {
 		return svc.ExternalTrafficPolicy == "Local"
 	}
-	return svc.InternalTrafficPolicy == "Local" && !b.below(1, 22)
+	return svc.InternalTrafficPolicy == "Local" && !b.version.Below(1, 22)
 }
 
 // topologyAware reports whether topology hints may narrow the endpoints per
@@ -320,11 +309,11 @@ func (b *behaviour) terminatingFallback() (on, known bool) {
 	}
 	gate, set := b.gate("ProxyTerminatingEndpoints")
 	switch {
-	case b.atLeast(1, 28):
+	case b.version.AtLeast(1, 28):
 		return true, true
-	case b.atLeast(1, 26):
+	case b.version.AtLeast(1, 26):
 		return !set || gate, true
-	case b.atLeast(1, 22):
+	case b.version.AtLeast(1, 22):
 		return set && gate, true
 	}
 	return false, true
@@ -410,7 +399,7 @@ func (b *behaviour) noLocalFallback(svc *Service, node, role, fam string) (map[s
 		return map[string]bool{}, true
 	case !b.version.Known:
 		return nil, false
-	case b.below(1, 24):
+	case b.version.Below(1, 24):
 		return map[string]bool{}, true
 	case topologyAware(svc):
 		return nil, false

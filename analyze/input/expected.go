@@ -21,9 +21,12 @@ type Model struct {
 	doc *Document
 	kp  *behaviour
 	// claims are the Services that name each address; index finds the
-	// Service ports by address and NodePort. Both are built on first use.
-	claims map[string][]string
-	index  *serviceIndex
+	// Service ports by address and NodePort; healthCheck holds the
+	// Services' healthCheckNodePorts. All are built on first use
+	// (indexServices).
+	claims      map[string][]string
+	index       *serviceIndex
+	healthCheck map[int]bool
 }
 
 // NewModel returns the model of doc's cluster at version v; the zero
@@ -114,9 +117,7 @@ func (m *Model) VirtualServers(node, key string) []ExpectedVirtualServer {
 // ip:port/protocol, one per Service port and role that needs one there,
 // sorted by Service and role.
 func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtualServer {
-	if m.index == nil {
-		m.index = indexServices(m.doc.Cluster.Services)
-	}
+	m.indexServices()
 	services := map[string]bool{}
 	for _, r := range m.index.byAddr[servicePortKey{ip, protocol, port}] {
 		services[r.Service] = true
@@ -124,7 +125,7 @@ func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtual
 	for _, r := range m.index.byNodePort[servicePortKey{"", protocol, port}] {
 		services[r.Service] = true
 	}
-	key := addrKey(protocol, ip, port)
+	key := AddrKey(protocol, ip, port)
 	var out []ExpectedVirtualServer
 	for _, s := range slices.Sorted(maps.Keys(services)) {
 		for _, vs := range m.VirtualServers(node, s) {
@@ -140,9 +141,7 @@ func (m *Model) At(node, ip string, port int, protocol string) []ExpectedVirtual
 // kube-ipvs0, sorted; none when it leaves the address off (an ingress
 // hostname or ipMode Proxy, B3; a node's own address from 1.28, B1).
 func (m *Model) Binds(node, ip string) []string {
-	if m.claims == nil {
-		m.claims = claims(m.doc.Cluster.Services)
-	}
+	m.indexServices()
 	var out []string
 	for _, key := range m.claims[ip] {
 		svc := m.doc.Cluster.Services[key]
@@ -169,7 +168,7 @@ func (m *Model) binds(node, role, ip string) bool {
 // at ip:port for Service port sp on node.
 func (m *Model) virtualServer(node, key string, svc *Service, role, ip string, port int, sp ServicePort) ExpectedVirtualServer {
 	vs := ExpectedVirtualServer{
-		Key: addrKey(sp.Protocol, ip, port), Service: key, Role: role, IP: ip, Port: port, Protocol: sp.Protocol,
+		Key: AddrKey(sp.Protocol, ip, port), Service: key, Role: role, IP: ip, Port: port, Protocol: sp.Protocol,
 		ServicePort: sp, Bound: m.binds(node, role, ip),
 	}
 	eps, known := m.kp.expectedEndpoints(svc, node, role, family(ip))
@@ -190,7 +189,7 @@ func (m *Model) virtualServer(node, key string, svc *Service, role, ip string, p
 		}
 	}
 	slices.SortFunc(vs.RealServers, func(a, b ExpectedRealServer) int {
-		return cmp.Or(compareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
+		return cmp.Or(CompareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
 	})
 	vs.RealServers = slices.Compact(vs.RealServers)
 	return vs
@@ -206,7 +205,7 @@ func (m *Model) nodeHas(node, ip string) bool {
 // capture in the document's inventory, else those of its Node object.
 func (m *Model) nodeAddresses(node string) []string {
 	if n := m.doc.Nodes[node]; n != nil && n.Addresses != nil {
-		return slices.SortedFunc(maps.Keys(n.Addresses), compareIP)
+		return slices.SortedFunc(maps.Keys(n.Addresses), CompareIP)
 	}
 	var out []string
 	if cn := m.doc.Cluster.Nodes[node]; cn != nil {
@@ -216,8 +215,22 @@ func (m *Model) nodeAddresses(node string) []string {
 			}
 		}
 	}
-	slices.SortFunc(out, compareIP)
+	slices.SortFunc(out, CompareIP)
 	return out
+}
+
+// NodePortIP returns the address at which a client reaches the NodePorts
+// of node: its InternalIP when kube-proxy serves NodePorts there, else the
+// first address where it does; "" when there is none.
+func (m *Model) NodePortIP(node string) string {
+	ips := m.nodePortIPs(node)
+	if cn := m.doc.Cluster.Nodes[node]; cn != nil && slices.Contains(ips, cn.InternalIP) {
+		return cn.InternalIP
+	}
+	if len(ips) > 0 {
+		return ips[0]
+	}
+	return ""
 }
 
 // nodePortIPs returns the addresses of node that get NodePort virtual
@@ -272,7 +285,7 @@ func (b *behaviour) expectedEndpoints(svc *Service, node, role, fam string) (eps
 	if local := pick(func(ep *Endpoint) bool { return serving(ep) && ep.NodeName == node }); len(local) > 0 {
 		return local, true
 	}
-	if usesClusterEndpoints(svc, role) && b.atLeast(1, 24) && len(readyIPs(svc, fam, "")) == 0 {
+	if usesClusterEndpoints(svc, role) && b.version.AtLeast(1, 24) && len(readyIPs(svc, fam, "")) == 0 {
 		return pick(serving), true
 	}
 	return nil, true

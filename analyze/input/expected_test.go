@@ -1,7 +1,9 @@
 package input
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -236,5 +238,89 @@ func TestParseVersion(t *testing.T) {
 	}
 	if _, err := ParseVersion("latest", "--to"); err == nil || err.Error() != `invalid version "latest": want major.minor.patch` {
 		t.Errorf("ParseVersion(latest) error = %v", err)
+	}
+}
+
+func TestModelNodePortIP(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Service, *Document)
+		node   string
+		want   string
+	}{
+		{name: "the InternalIP", node: "node-a", want: "10.0.0.1"},
+		{name: "nodePortAddresses leaves the InternalIP out", node: "node-a", want: "10.244.0.1",
+			change: func(_ *Service, d *Document) { d.Cluster.KubeProxy.NodePortAddresses = []string{"10.244.0.0/16"} }},
+		{name: "no Node object: the first address", node: "node-a", want: "10.0.0.1",
+			change: func(_ *Service, d *Document) { d.Cluster.Nodes = nil }},
+		{name: "an InternalIP the node lacks: the first address", node: "node-a", want: "10.0.0.1",
+			change: func(_ *Service, d *Document) { d.Cluster.Nodes["node-a"].InternalIP = "10.0.0.9" }},
+		{name: "nodePortAddresses matches none", node: "node-a",
+			change: func(_ *Service, d *Document) { d.Cluster.KubeProxy.NodePortAddresses = []string{"192.168.0.0/16"} }},
+		{name: "an unknown node", node: "node-x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := modelDoc(v1(28, 3), func(s *Service, d *Document) {
+				d.Cluster.Nodes["node-a"].InternalIP = "10.0.0.1"
+				if tt.change != nil {
+					tt.change(s, d)
+				}
+			})
+			if got := NewModel(d, Version{}).NodePortIP(tt.node); got != tt.want {
+				t.Errorf("NodePortIP(%s) = %q, want %q", tt.node, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestModelOwners(t *testing.T) {
+	cilium := "cilium"
+	mesh := &Service{Namespace: "default", Name: "mesh", ClusterIPs: []string{"10.96.0.30"}, ExternalIPs: []string{"192.0.2.10"},
+		Ports: []ServicePort{{Protocol: "TCP", Port: 443, NodePort: 30080}}, ServiceProxyName: &cilium, HealthCheckNodePort: 32000, File: "cluster/services.yaml", Line: 40}
+	d := modelDoc(v1(28, 3), func(_ *Service, d *Document) { d.Cluster.Services["default/mesh"] = mesh })
+	m := NewModel(d, Version{})
+	owners := func(node, ip string, port int, protocol string) []string {
+		var out []string
+		for _, o := range m.Owners(node, ip, port, protocol) {
+			s := o.Service + " " + o.Role
+			if o.Port != nil {
+				s += fmt.Sprintf(" port %d", o.Port.Port)
+			}
+			if o.ServiceProxyName != nil {
+				s += " proxy " + *o.ServiceProxyName
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	tests := []struct {
+		name               string
+		node, ip, protocol string
+		port               int
+		want               []string
+	}{
+		{"a load balancer IP another Service's external IP", "node-a", "192.0.2.10", "TCP", 80, []string{"default/mesh externalIP proxy cilium", "default/web loadBalancer port 80"}},
+		{"the other Service's port", "node-a", "192.0.2.10", "TCP", 443, []string{"default/mesh externalIP port 443 proxy cilium", "default/web loadBalancer"}},
+		{"a ClusterIP, another protocol", "node-a", "10.96.0.20", "UDP", 80, []string{"default/web clusterIP"}},
+		{"a NodePort both Services have", "node-a", "10.0.0.1", "TCP", 30080, []string{"default/mesh nodePort port 443 proxy cilium", "default/web nodePort port 80"}},
+		{"a NodePort on another node's address", "node-b", "10.0.0.1", "TCP", 30080, []string{}},
+		{"an address no Service names", "node-a", "203.0.113.1", "TCP", 80, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := owners(tt.node, tt.ip, tt.port, tt.protocol); !slices.Equal(got, tt.want) {
+				t.Errorf("Owners = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got, want := m.PortsAt("node-a", "192.0.2.10"), map[string][]int{"TCP": {80, 443}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("PortsAt(192.0.2.10) = %v, want %v", got, want)
+	}
+	if got, want := m.PortsAt("node-a", "10.0.0.1"), map[string][]int{"TCP": {30080}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("PortsAt(10.0.0.1) = %v, want %v", got, want)
+	}
+	if !m.HealthCheckPort(32000) || m.HealthCheckPort(30080) {
+		t.Errorf("HealthCheckPort(32000), HealthCheckPort(30080) = %v, %v; want true, false", m.HealthCheckPort(32000), m.HealthCheckPort(30080))
 	}
 }

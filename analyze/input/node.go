@@ -438,6 +438,28 @@ func listener(s *ss.Socket) Listener {
 	return l
 }
 
+// ListenerFor returns the listener of ls that takes connections to
+// ip:port over protocol: the first bound to ip, else the first bound to
+// the wildcard of ip's family or of both; nil when none.
+func ListenerFor(ls []Listener, protocol, ip string, port int) *Listener {
+	fam := "v4"
+	if strings.Contains(ip, ":") {
+		fam = "v6"
+	}
+	var wild *Listener
+	for i := range ls {
+		l := &ls[i]
+		switch {
+		case l.Protocol != protocol || l.Port != port:
+		case l.IP == ip:
+			return l
+		case wild == nil && (l.Wildcard == fam || l.Wildcard == "any"):
+			wild = l
+		}
+	}
+	return wild
+}
+
 // conntrackMax returns the size of the conntrack table: nf_conntrack_max
 // from sysctl (under its current name, else its older one), else what
 // kube-proxy sets from the node's core count (max(maxPerCore × cores,

@@ -23,7 +23,7 @@ func (c *Cluster) summary(svc *Service) *ServiceSummary {
 		ExternalIPs: svc.ExternalIPs, Ingress: svc.Ingress, Ports: svc.Ports,
 		ExternalTrafficPolicy: svc.ExternalTrafficPolicy, InternalTrafficPolicy: svc.InternalTrafficPolicy,
 		HealthCheckNodePort: svc.HealthCheckNodePort, Annotations: svc.Annotations,
-		ExternallyAccessible: externallyAccessible(svc), EndpointsKnown: c.endpointsKnown(svc),
+		ExternallyAccessible: externallyAccessible(svc), EndpointsKnown: c.EndpointsKnown(svc),
 		Evidence: serviceEvidence(svc),
 	}
 	nodes := map[string]bool{}
@@ -100,7 +100,7 @@ func (m *model) localPolicyGaps() {
 	st := m.st
 	for _, key := range slices.Sorted(maps.Keys(m.c.LocalPolicies)) {
 		svc := m.c.Services[key]
-		if !m.c.endpointsKnown(svc) {
+		if !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		g := LocalPolicyGap{Service: key, VirtualServers: []PolicyVS{}}

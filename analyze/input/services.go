@@ -22,6 +22,18 @@ const (
 	fromEndpoints = "endpoints"
 )
 
+// ServicesKnown reports whether the bundle's Services were read: without
+// them nothing is expected of a node.
+func (c *Cluster) ServicesKnown() bool {
+	return c.Captures["services"].Status == string(snapshot.StatusOK)
+}
+
+// EndpointsKnown reports whether the bundle holds the Service's endpoints:
+// its endpointsSource capture was read.
+func (c *Cluster) EndpointsKnown(svc *Service) bool {
+	return svc.EndpointsSource != "" && c.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK)
+}
+
 // services returns the Services with their endpoints, taken from
 // EndpointSlices when the bundle has them and from Endpoints otherwise.
 func (b *builder) services(captures map[string]Capture) map[string]*Service {
@@ -165,24 +177,8 @@ func (s *endpointSet) list() []Endpoint {
 		})
 		out = append(out, *ep)
 	}
-	slices.SortFunc(out, func(a, b Endpoint) int { return compareIP(a.IP, b.IP) })
+	slices.SortFunc(out, func(a, b Endpoint) int { return CompareIP(a.IP, b.IP) })
 	return out
-}
-
-// compareIP orders addresses numerically, and strings that are not
-// addresses after them.
-func compareIP(a, b string) int {
-	x, errX := netip.ParseAddr(a)
-	y, errY := netip.ParseAddr(b)
-	switch {
-	case errX == nil && errY == nil:
-		return x.Compare(y)
-	case errX == nil:
-		return -1
-	case errY == nil:
-		return 1
-	}
-	return cmp.Compare(a, b)
 }
 
 // sets returns the endpoint set of a Service key, making it when needed.

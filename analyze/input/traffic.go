@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
 )
@@ -58,7 +57,7 @@ func (m *model) owners(key string, ip string, port int, protocol string) []Owner
 		}
 		return out
 	}
-	if !m.c.servicesKnown() {
+	if !m.c.ServicesKnown() {
 		return out
 	}
 	// The Services with a port at that address or NodePort, from the index
@@ -135,19 +134,14 @@ func (m *model) ipOwners(ip string) []Owner {
 // KUBE-IPVS-FILTER lets through.
 func (m *model) unservedPorts(expect []Expect) {
 	st := m.st
-	if !m.c.servicesKnown() || !st.table || len(st.ipvs0) == 0 {
+	if !m.c.ServicesKnown() || !st.table || len(st.ipvs0) == 0 {
 		return
 	}
-	healthCheck := map[int]bool{}
-	for _, svc := range m.c.Services {
-		if svc.HealthCheckNodePort != 0 {
-			healthCheck[svc.HealthCheckNodePort] = true
-		}
-	}
+	healthCheck := healthCheckPorts(m.c.Services)
 	byKey := map[string]*UnservedPort{}
 	var keys []string
 	use := func(ip, protocol string, port int, u Use) {
-		key := addrKey(protocol, ip, port)
+		key := AddrKey(protocol, ip, port)
 		if st.ipvs0[ip] == nil || st.byKey[key] != nil || healthCheck[port] {
 			return
 		}
@@ -158,7 +152,7 @@ func (m *model) unservedPorts(expect []Expect) {
 		p := byKey[key]
 		if p == nil {
 			p = &UnservedPort{IP: ip, Protocol: protocol, Port: port, Owners: owners, Bound: st.ipvs0[ip].evidence(),
-				Served: vsRefs(st.byIP[ip]), Uses: []Use{}, Listener: m.listener(ip, protocol, port)}
+				Served: vsRefs(st.byIP[ip]), Uses: []Use{}, Listener: ListenerFor(m.out.Listeners, protocol, ip, port)}
 			byKey[key] = p
 			keys = append(keys, key)
 		}
@@ -186,39 +180,11 @@ func (m *model) unservedPorts(expect []Expect) {
 	}
 	slices.SortFunc(keys, func(a, b string) int {
 		x, y := byKey[a], byKey[b]
-		return cmp.Or(compareIP(x.IP, y.IP), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
+		return cmp.Or(CompareIP(x.IP, y.IP), cmp.Compare(x.Protocol, y.Protocol), cmp.Compare(x.Port, y.Port))
 	})
 	for _, k := range keys {
 		m.out.Traffic.UnservedPorts = append(m.out.Traffic.UnservedPorts, *byKey[k])
 	}
-}
-
-// listener returns the ss-listen socket that takes connections to
-// ip:port: the first bound to ip, else the first bound to the wildcard of
-// ip's family or of any family; nil when none.
-func (m *model) listener(ip, protocol string, port int) *Listener {
-	ls := m.st.snap.Listen
-	if ls == nil {
-		return nil
-	}
-	wild := map[string]bool{"any": true, "v4": true}
-	if strings.Contains(ip, ":") {
-		wild = map[string]bool{"any": true, "v6": true}
-	}
-	var fallback *Listener
-	for i := range ls.Sockets {
-		l := listener(&ls.Sockets[i])
-		if l.Protocol != protocol || l.Port != port {
-			continue
-		}
-		if l.IP == ip {
-			return &l
-		}
-		if fallback == nil && wild[l.Wildcard] {
-			fallback = &l
-		}
-	}
-	return fallback
 }
 
 // vsEvidence returns the evidence of the virtual service of key, [] when
@@ -290,7 +256,7 @@ func (m *model) unrepliedRealServers(key string, d *conntrack.Dest, owners []Own
 		out = append(out, rs)
 	}
 	slices.SortFunc(out, func(a, b UnrepliedRealServer) int {
-		return cmp.Or(compareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
+		return cmp.Or(CompareIP(a.IP, b.IP), cmp.Compare(a.Port, b.Port))
 	})
 	return out
 }
@@ -323,7 +289,7 @@ var stateRank = map[string]int{
 func (m *model) endpointState(owners []Owner, vsPort int, protocol, ip string, port int) (state, node string) {
 	for _, o := range owners {
 		svc := m.c.Services[o.Service]
-		if svc == nil || !m.c.endpointsKnown(svc) {
+		if svc == nil || !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		sp, ok := servicePort(svc, o.Role, vsPort, protocol)
@@ -395,7 +361,7 @@ func (m *model) staleUDP(key string, d *conntrack.Dest) {
 	port := int(d.Dst.Port())
 	for _, o := range m.owners(key, ip, port, d.Proto) {
 		svc := m.c.Services[o.Service]
-		if svc == nil || !m.c.endpointsKnown(svc) {
+		if svc == nil || !m.c.EndpointsKnown(svc) {
 			continue
 		}
 		stale := map[string]int{}

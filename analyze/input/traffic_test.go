@@ -395,6 +395,41 @@ func TestUnservedPortListener(t *testing.T) {
 	}
 }
 
+// TestListenerFor picks among listeners of both families; the scene of
+// TestUnservedPortListener drives it through the document.
+func TestListenerFor(t *testing.T) {
+	ls := []Listener{
+		{Protocol: "UDP", Wildcard: "any", Port: 53, Line: 1},
+		{Protocol: "TCP", Wildcard: "v6", Port: 443, Line: 2},
+		{Protocol: "TCP", Wildcard: "v4", Port: 443, Line: 3},
+		{Protocol: "TCP", IP: "fd00::10", Port: 443, Line: 4},
+		{Protocol: "TCP", Wildcard: "any", Port: 443, Line: 5},
+		{Protocol: "TCP", IP: "192.0.2.10", Port: 443, Line: 6},
+	}
+	tests := []struct {
+		protocol, ip string
+		port         int
+		want         int // line, 0 for none
+	}{
+		{"TCP", "192.0.2.10", 443, 6},
+		{"TCP", "192.0.2.11", 443, 3},
+		{"TCP", "fd00::10", 443, 4},
+		{"TCP", "fd00::11", 443, 2},
+		{"UDP", "fd00::11", 53, 1},
+		{"TCP", "192.0.2.10", 53, 0},
+		{"UDP", "192.0.2.10", 443, 0},
+	}
+	for _, tt := range tests {
+		got := 0
+		if l := ListenerFor(ls, tt.protocol, tt.ip, tt.port); l != nil {
+			got = l.Line
+		}
+		if got != tt.want {
+			t.Errorf("ListenerFor(%s %s:%d) is on line %d, want %d", tt.protocol, tt.ip, tt.port, got, tt.want)
+		}
+	}
+}
+
 // unrepliedString sums up an unreplied destination: counts, owners, its
 // virtual service's line and its real servers.
 func unrepliedString(d UnrepliedDest) string {

@@ -56,6 +56,7 @@ type htmlReport struct {
 	*Analysis
 	CSS      template.CSS
 	Title    string
+	Heading  string // the command: "ipvslint analyze"
 	Counts   string // the summary in words
 	Redacted string // yes, no, or "partly": some bundles were
 	Nodes    []*htmlNode
@@ -122,7 +123,8 @@ type htmlRule struct {
 func newHTMLReport(a *Analysis) *htmlReport {
 	r := &htmlReport{Analysis: a, CSS: template.CSS(htmlCSS), PathsPerRule: pathsPerRule}
 	r.Counts = summaryText(a)
-	r.Title = "ipvslint analyze: " + r.Counts
+	r.Heading = r.heading()
+	r.Title = r.Heading + ": " + r.Counts
 	r.Redacted = redactedWords(a.Bundles)
 
 	anchors := map[string]string{}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"maps"
@@ -48,6 +49,16 @@ type Analysis struct {
 	// allowed.
 	Bundles []ReportedBundle `json:"-"`
 	Paths   []Path           `json:"-"`
+
+	// Command is the ipvslint command that made the report, as the
+	// headings of the text, Markdown and HTML reports name it; "" for
+	// analyze.
+	Command string `json:"-"`
+}
+
+// heading is the name of the report's command: "ipvslint analyze".
+func (a *Analysis) heading() string {
+	return "ipvslint " + cmp.Or(a.Command, "analyze")
 }
 
 // ReportedBundle is a bundle argument as read: where it came from.

@@ -19,7 +19,7 @@ import (
 // written.
 func AnalysisMarkdown(w io.Writer, a *Analysis) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "# ipvslint analyze\n\n")
+	fmt.Fprintf(ew, "# %s\n\n", a.heading())
 	fmt.Fprintf(ew, "- Kubernetes: %s\n", mdText(versionText(a.KubernetesVersion)))
 	fmt.Fprintf(ew, "- CNI: %s\n", mdText(cniText(a.CNI)))
 

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -268,11 +267,7 @@ func clientWords(p *Path) string {
 
 // destination writes IP:PORT/PROTO.
 func destination(p *Path) string {
-	ip := p.IP
-	if strings.Contains(ip, ":") {
-		ip = "[" + ip + "]"
-	}
-	return ip + ":" + strconv.Itoa(p.Port) + "/" + p.Protocol
+	return input.HostPort(p.IP, p.Port) + "/" + p.Protocol
 }
 
 func nodeLines(p *Path) []string {

@@ -27,7 +27,7 @@ const findingIndent = "           "
 // file:line and text; and a summary line.
 func AnalysisText(w io.Writer, a *Analysis, st Style) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "%s Kubernetes %s, CNI %s\n", st.Heading.Render("ipvslint analyze:"), versionText(a.KubernetesVersion), cniText(a.CNI))
+	fmt.Fprintf(ew, "%s Kubernetes %s, CNI %s\n", st.Heading.Render(a.heading()+":"), versionText(a.KubernetesVersion), cniText(a.CNI))
 
 	// Group by node, the cluster first; the engine's order within a node.
 	findings := slices.Clone(a.Findings)

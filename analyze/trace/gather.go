@@ -12,77 +12,31 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
-// Facts gathers the facts of traces through one input document, with the
-// indexes they share (the Services by address and by NodePort), built once:
-// many traces of one bundle cost little more than one. Build it with
-// [NewFacts].
-type Facts struct {
-	doc *input.Document
-	// byIP are the Services that name each address, in each role, sorted
-	// by Service and role; byNodePort the Services with each NodePort, by
-	// protocol/port, sorted.
-	byIP        map[string][]Owner
-	byNodePort  map[string][]string
-	healthCheck map[int]bool
-}
-
-// NewFacts indexes doc for traces.
-func NewFacts(doc *input.Document) *Facts {
-	f := &Facts{doc: doc, byIP: map[string][]Owner{}, byNodePort: map[string][]string{}, healthCheck: map[int]bool{}}
-	for _, k := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
-		svc := doc.Cluster.Services[k]
-		ev := input.Evidence{File: svc.File, Line: svc.Line}
-		add := func(ips []string, role string) {
-			for _, ip := range ips {
-				if !slices.ContainsFunc(f.byIP[ip], func(o Owner) bool { return o.Service == k && o.Role == role }) {
-					f.byIP[ip] = append(f.byIP[ip], Owner{Service: k, Role: role, Evidence: ev})
-				}
-			}
-		}
-		add(svc.ClusterIPs, input.RoleClusterIP)
-		add(svc.ExternalIPs, input.RoleExternalIP)
-		for _, ing := range svc.Ingress {
-			if ing.IP != "" {
-				add([]string{ing.IP}, input.RoleLoadBalancer)
-			}
-		}
-		for _, p := range svc.Ports {
-			if k2 := p.Protocol + "/" + strconv.Itoa(p.NodePort); p.NodePort != 0 && !slices.Contains(f.byNodePort[k2], k) {
-				f.byNodePort[k2] = append(f.byNodePort[k2], k)
-			}
-		}
-		if svc.HealthCheckNodePort != 0 {
-			f.healthCheck[svc.HealthCheckNodePort] = true
-		}
-	}
-	for _, owners := range f.byIP {
-		slices.SortStableFunc(owners, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
-	}
-	return f
-}
-
-// Gather resolves the destination of plan against the document (built with
-// [Plan.Reads]) and gathers the facts of the path into the trace input
+// Gather resolves the destination of plan against doc (built with
+// [Plan.Reads]; model is of doc) and gathers the facts of the path into the trace input
 // document, for the model's version: state StateCaptured follows the
 // node's captures, StateExpected what kube-proxy of that version would
 // program. notes say how the destination was resolved, for the trace's
 // assumptions. An error says what is wrong with --to.
-func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
-	doc := f.doc
+func Gather(doc *input.Document, plan *Plan, model *input.Model, state string) (in *Input, notes []string, err error) {
 	n := doc.Nodes[plan.Node]
 	if n == nil {
 		return nil, nil, fmt.Errorf("the bundle has no captures of node %s", plan.Node)
 	}
-	if err := usable(n, state); err != nil {
+	if err := Usable(n, state); err != nil {
 		return nil, nil, err
 	}
-	g := &gatherer{Facts: f, plan: plan, node: n, model: model, state: state}
+	g := &gatherer{doc: doc, plan: plan, node: n, model: model, state: state}
 	target, notes, err := g.target()
 	if err != nil {
 		return nil, nil, err
 	}
 	if state == StateCaptured && !n.IPVSComplete {
 		notes = append(notes, fmt.Sprintf("The ipvsadm capture of %s is not a whole `ipvsadm -Ln` listing: a virtual service or real server it lacks may only be left out of it.", plan.Node))
+	}
+	owners := model.Owners(plan.Node, target.IP, target.Port, target.Protocol)
+	if err := kubeProxyServes(target, owners); err != nil {
+		return nil, nil, err
 	}
 	kp := doc.Cluster.KubeProxy
 	in = &Input{
@@ -92,7 +46,7 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		To:            target,
 		Node:          plan.Node,
 		State:         state,
-		Owners:        g.owners(target),
+		Owners:        owners,
 	}
 	if plan.From.IP.IsValid() {
 		in.From.IP = plan.From.IP.String()
@@ -102,13 +56,13 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 		in.Route = &Route{From: plan.ClientNode, Evidence: *in.Address.Evidence}
 	}
 	g.virtualServer(in)
-	in.Listener = listenerFor(n.Listeners, target)
-	in.HealthCheckPort = f.healthCheck[target.Port]
+	in.Listener = input.ListenerFor(n.Listeners, target.Protocol, target.IP, target.Port)
+	in.HealthCheckPort = model.HealthCheckPort(target.Port)
 	if c := n.Captures["ipvsadm"]; c.Status == string(snapshot.StatusOK) {
 		in.IPVSAdm = &input.Evidence{File: c.File}
 	}
 	if state == StateCaptured && n.Conntrack != nil {
-		if d := n.Conntrack.Dests[key(target.Protocol, target.IP, target.Port)]; d != nil {
+		if d := n.Conntrack.Dests[input.AddrKey(target.Protocol, target.IP, target.Port)]; d != nil {
 			in.Conntrack = &Conntrack{Flows: d.Flows, Unreplied: d.Unreplied, NoDNAT: d.NoDNAT, SNAT: d.SNAT,
 				FromLocal: d.FromLocal, FromLocalUnreplied: d.FromLocalUnreplied, Samples: d.Samples, UnrepliedSamples: d.UnrepliedSamples}
 		}
@@ -116,9 +70,28 @@ func (f *Facts) Gather(plan *Plan, model *input.Model, state string) (in *Input,
 	return in, notes, nil
 }
 
-// usable checks that the node's captures can carry a trace: kube-proxy in
-// IPVS mode, its addresses read, and for a captured trace its IPVS table.
-func usable(n *input.Node, state string) error {
+// kubeProxyServes refuses a destination that only Services handed to
+// another proxy name (their label service.kubernetes.io/service-proxy-name):
+// kube-proxy programs nothing for them, and a trace follows kube-proxy.
+func kubeProxyServes(t Target, owners []Owner) error {
+	var others []string
+	for _, o := range owners {
+		if o.ServiceProxyName == nil {
+			return nil
+		}
+		others = append(others, fmt.Sprintf("the %s of %s (%s:%d), whose label service.kubernetes.io/service-proxy-name hands it to %q",
+			o.Role, o.Service, o.Evidence.File, o.Evidence.Line, *o.ServiceProxyName))
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s/%s is %s: kube-proxy does not handle it, and trace follows kube-proxy only", input.HostPort(t.IP, t.Port), t.Protocol, strings.Join(others, "; "))
+}
+
+// Usable checks that the node's captures can carry a trace in state:
+// kube-proxy in IPVS mode, its addresses read, and for a captured trace
+// its IPVS table.
+func Usable(n *input.Node, state string) error {
 	if n.ProxyMode != "" && n.ProxyMode != "ipvs" {
 		return fmt.Errorf("kube-proxy runs in %s mode on %s (%s): trace follows IPVS mode only", n.ProxyMode, n.Name, n.Captures["proxy-mode"].File)
 	}
@@ -136,25 +109,11 @@ func usable(n *input.Node, state string) error {
 
 // gatherer holds what Gather shares between its parts.
 type gatherer struct {
-	*Facts
+	doc   *input.Document
 	plan  *Plan
 	node  *input.Node
 	model *input.Model
 	state string
-}
-
-// key is the key of a virtual service or conntrack destination:
-// TCP/10.96.0.1:443, TCP/[fd00::1]:443.
-func key(protocol, ip string, port int) string {
-	return protocol + "/" + hostPort(ip, port)
-}
-
-// hostPort writes IP:PORT, an IPv6 address in brackets.
-func hostPort(ip string, port int) string {
-	if strings.Contains(ip, ":") {
-		ip = "[" + ip + "]"
-	}
-	return ip + ":" + strconv.Itoa(port)
 }
 
 // portWords writes the ports of a Service as "80/TCP (http), 443/TCP".
@@ -208,26 +167,13 @@ func (g *gatherer) target() (Target, []string, error) {
 		t.IP, how = svc.Ingress[i].IP, "its load balancer IP"
 	case len(svc.ExternalIPs) > 0:
 		t.IP, how = svc.ExternalIPs[0], "its external IP"
-	case p.NodePort != 0 && g.nodeIP() != "":
-		t.IP, t.Port, how = g.nodeIP(), p.NodePort, fmt.Sprintf("its NodePort on %s", g.plan.Node)
+	case p.NodePort != 0 && g.model.NodePortIP(g.plan.Node) != "":
+		t.IP, t.Port, how = g.model.NodePortIP(g.plan.Node), p.NodePort, fmt.Sprintf("its NodePort on %s", g.plan.Node)
 	default:
 		return Target{}, nil, fmt.Errorf("--to %q: %s has no load balancer IP, external IP or NodePort that a client outside the cluster could reach", to.Spec, to.Service)
 	}
-	note := fmt.Sprintf("%s resolved to %s/%s, %s.", to.Spec, hostPort(t.IP, t.Port), t.Protocol, how)
+	note := fmt.Sprintf("%s resolved to %s/%s, %s.", to.Spec, input.HostPort(t.IP, t.Port), t.Protocol, how)
 	return t, []string{note}, nil
-}
-
-// nodeIP returns the address of the node a NodePort is reached at: its
-// InternalIP when the node has it, else its first address.
-func (g *gatherer) nodeIP() string {
-	addrs := slices.Sorted(maps.Keys(g.node.Addresses))
-	if cn := g.doc.Cluster.Nodes[g.plan.Node]; cn != nil && slices.Contains(addrs, cn.InternalIP) {
-		return cn.InternalIP
-	}
-	if len(addrs) > 0 {
-		return addrs[0]
-	}
-	return ""
 }
 
 // addressPort fills the port and protocol of an address destination that
@@ -271,15 +217,9 @@ func (g *gatherer) addressPort(t Target) (Target, []string, error) {
 // of the node's virtual services there, sorted and unique.
 func (g *gatherer) portsAt(ip string) [][2]string {
 	set := map[[2]string]bool{}
-	for _, o := range g.byIP[ip] {
-		for _, p := range g.doc.Cluster.Services[o.Service].Ports {
-			set[[2]string{strconv.Itoa(p.Port), p.Protocol}] = true
-		}
-	}
-	if g.node.Addresses[ip] != nil {
-		for k := range g.byNodePort {
-			proto, port, _ := strings.Cut(k, "/")
-			set[[2]string{port, proto}] = true
+	for proto, ports := range g.model.PortsAt(g.plan.Node, ip) {
+		for _, p := range ports {
+			set[[2]string{strconv.Itoa(p), proto}] = true
 		}
 	}
 	for _, vs := range g.node.VirtualServers {
@@ -292,34 +232,6 @@ func (g *gatherer) portsAt(ip string) [][2]string {
 		y, _ := strconv.Atoi(b[0])
 		return cmp.Or(cmp.Compare(x, y), cmp.Compare(a[1], b[1]))
 	})
-}
-
-// owners returns the Services that name the destination address, and
-// those whose NodePort it is on a node address, sorted, each with its port
-// at the destination.
-func (g *gatherer) owners(t Target) []Owner {
-	out := []Owner{}
-	portOf := func(key string, match func(input.ServicePort) bool) *input.ServicePort {
-		ports := g.doc.Cluster.Services[key].Ports
-		if i := slices.IndexFunc(ports, match); i >= 0 {
-			return &ports[i]
-		}
-		return nil
-	}
-	for _, o := range g.byIP[t.IP] {
-		o.Port = portOf(o.Service, func(p input.ServicePort) bool { return p.Port == t.Port && p.Protocol == t.Protocol })
-		out = append(out, o)
-	}
-	if g.node.Addresses[t.IP] == nil {
-		return out
-	}
-	for _, k := range g.byNodePort[t.Protocol+"/"+strconv.Itoa(t.Port)] {
-		svc := g.doc.Cluster.Services[k]
-		out = append(out, Owner{Service: k, Role: input.RoleNodePort, Evidence: input.Evidence{File: svc.File, Line: svc.Line},
-			Port: portOf(k, func(p input.ServicePort) bool { return p.NodePort == t.Port && p.Protocol == t.Protocol })})
-	}
-	slices.SortStableFunc(out, func(a, b Owner) int { return cmp.Compare(a.Service, b.Service) })
-	return out
 }
 
 // address tells what the destination address is on the node: bound on
@@ -387,11 +299,11 @@ func (g *gatherer) virtualServer(in *Input) {
 		in.Service = g.serviceFacts(e.Service, e.Role, e.ServicePort)
 		return
 	}
-	vs := g.node.VirtualServers[key(t.Protocol, t.IP, t.Port)]
+	vs := g.node.VirtualServers[input.AddrKey(t.Protocol, t.IP, t.Port)]
 	if vs == nil {
 		return
 	}
-	in.VirtualServer = &VirtualServer{Key: key(t.Protocol, t.IP, t.Port), Protocol: vs.Protocol, IP: vs.IP, Port: vs.Port, Scheduler: vs.Scheduler,
+	in.VirtualServer = &VirtualServer{Key: input.AddrKey(t.Protocol, t.IP, t.Port), Protocol: vs.Protocol, IP: vs.IP, Port: vs.Port, Scheduler: vs.Scheduler,
 		Evidence: &input.Evidence{File: vs.File, Line: vs.Line, Text: vs.Text}, RealServers: []RealServer{}}
 	for _, rs := range vs.RealServers {
 		r := RealServer{IP: rs.IP, Port: rs.Port, Weight: rs.Weight, Local: rs.Local,
@@ -431,7 +343,7 @@ func (g *gatherer) serviceFacts(key, role string, p input.ServicePort) *ServiceF
 		Service: key, Role: role, Port: p, Type: svc.Type,
 		ExternalTrafficPolicy: svc.ExternalTrafficPolicy, InternalTrafficPolicy: svc.InternalTrafficPolicy,
 		HealthCheckNodePort: svc.HealthCheckNodePort,
-		EndpointsKnown:      svc.EndpointsSource != "" && g.doc.Cluster.Captures[svc.EndpointsSource].Status == string(snapshot.StatusOK),
+		EndpointsKnown:      g.doc.Cluster.EndpointsKnown(svc),
 		ReadyNodes:          []string{}, Evidence: input.Evidence{File: svc.File, Line: svc.Line},
 	}
 	for _, ep := range svc.Endpoints {
@@ -448,26 +360,4 @@ func (g *gatherer) serviceFacts(key, role string, p input.ServicePort) *ServiceF
 	}
 	slices.Sort(f.ReadyNodes)
 	return f
-}
-
-// listenerFor returns the listening socket that takes connections to the
-// destination: the first bound to its address, else the first bound to a
-// wildcard of its family (or of both); nil when none.
-func listenerFor(ls []input.Listener, t Target) *input.Listener {
-	fam := "v4"
-	if strings.Contains(t.IP, ":") {
-		fam = "v6"
-	}
-	var wild *input.Listener
-	for i := range ls {
-		l := &ls[i]
-		switch {
-		case l.Protocol != t.Protocol || l.Port != t.Port:
-		case l.IP == t.IP:
-			return l
-		case wild == nil && (l.Wildcard == fam || l.Wildcard == "any"):
-			wild = l
-		}
-	}
-	return wild
 }

@@ -116,14 +116,7 @@ type Address struct {
 }
 
 // Owner is a Service that names the destination address in a role.
-type Owner struct {
-	Service string `json:"service"`
-	Role    string `json:"role"`
-	// Port is its port at the destination's port and protocol (the
-	// NodePort for role nodePort); null when it has none.
-	Port     *input.ServicePort `json:"port"`
-	Evidence input.Evidence     `json:"evidence"`
-}
+type Owner = input.AddressOwner
 
 // VirtualServer is the virtual service at the destination.
 type VirtualServer struct {

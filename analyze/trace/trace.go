@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
@@ -137,24 +138,68 @@ func (t *Tracer) Run(ctx context.Context, snap *snapshot.Snapshot, from From, to
 	if err != nil {
 		return nil, err
 	}
-	doc, err := input.Build(snap, input.Options{CNI: opts.CNI, Reads: plan.Reads()})
-	if err != nil {
-		return nil, err
-	}
-	v := doc.Cluster.Version
+	var v input.Version
 	if opts.KubernetesVersion != "" {
 		if v, err = input.ParseVersion(opts.KubernetesVersion, "--k8s-version"); err != nil {
 			return nil, fmt.Errorf("--k8s-version %q: %w", opts.KubernetesVersion, err)
 		}
+	}
+	traced, err := t.RunPlans(ctx, snap, []*Plan{plan}, v, input.Options{CNI: opts.CNI})
+	if err != nil {
+		return nil, err
+	}
+	return traced[0].Result, traced[0].Err
+}
+
+// Traced is the trace of one plan of [Tracer.RunPlans]: its input
+// document and result, or why it could not be traced.
+type Traced struct {
+	Input  *Input
+	Result *Result
+	Err    error
+}
+
+// RunPlans traces each plan through the snapshot at version v (the zero
+// Version: the bundle's own; another minor version follows the model,
+// [StateFor]), building the input document once, with opts and the
+// inventory of the plans' nodes only. A nil plan is left untraced. An
+// error means the document could not be built.
+func (t *Tracer) RunPlans(ctx context.Context, snap *snapshot.Snapshot, plans []*Plan, v input.Version, opts input.Options) ([]Traced, error) {
+	out := make([]Traced, len(plans))
+	var reads []*docpath.Set
+	for _, p := range plans {
+		if p != nil {
+			reads = append(reads, p.Reads())
+		}
+	}
+	if len(reads) == 0 {
+		return out, nil
+	}
+	opts.Reads = docpath.Union(reads...)
+	doc, err := input.Build(snap, opts)
+	if err != nil {
+		return nil, err
+	}
+	if v == (input.Version{}) {
+		v = doc.Cluster.Version
 	}
 	state := StateFor(doc, v)
 	var notes []string
 	if state == StateExpected {
 		notes = append(notes, fmt.Sprintf("What-if: the bundle is of Kubernetes %s; the trace follows what kube-proxy %s would program (ipvslint's model of it), not the captured IPVS table.", doc.Cluster.Version.Value, v.Value))
 	}
-	in, more, err := NewFacts(doc).Gather(plan, input.NewModel(doc, v), state)
-	if err != nil {
-		return nil, err
+	model := input.NewModel(doc, v)
+	for i, p := range plans {
+		if p == nil {
+			continue
+		}
+		in, more, err := Gather(doc, p, model, state)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Input = in
+		out[i].Result, out[i].Err = t.Trace(ctx, in, slices.Concat(notes, more))
 	}
-	return t.Trace(ctx, in, append(notes, more...))
+	return out, nil
 }

@@ -3,6 +3,7 @@ package trace
 import (
 	"cmp"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
+	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 var (
@@ -43,7 +46,7 @@ func exampleBundle(t *testing.T, name string) *snapshot.Snapshot {
 	if s, ok := snaps.Load(name); ok {
 		return s.(*snapshot.Snapshot)
 	}
-	s, err := snapshot.Build([]string{filepath.Join("..", "..", "bundles", name)}, bundle.Options{})
+	s, err := snapshot.Build([]string{filepath.Join(examples.Dir(t), name)}, bundle.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,5 +232,121 @@ func TestVerdictOrder(t *testing.T) {
 	works := slices.IndexFunc(Verdicts, Works)
 	if works < 0 || slices.ContainsFunc(Verdicts[works:], func(v string) bool { return !Works(v) }) {
 		t.Errorf("Verdicts %v: the verdicts that work are not the last", Verdicts)
+	}
+}
+
+// TestOtherProxy traces to a Service whose service-proxy-name label hands
+// it to another proxy: the trace refuses, saying so, whichever way --to
+// names it.
+func TestOtherProxy(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "b")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(examples.Dir(t), "etp-local-before-1-24"))); err != nil {
+		t.Fatal(err)
+	}
+	services := filepath.Join(dir, "cluster", "services.yaml")
+	b, err := os.ReadFile(services)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labelled := strings.Replace(string(b), "    labels:\n      app: nginx\n", "    labels:\n      app: nginx\n      service.kubernetes.io/service-proxy-name: cilium\n", 1)
+	if labelled == string(b) {
+		t.Fatal("services.yaml: no Service labelled app: nginx")
+	}
+	if err := os.WriteFile(services, []byte(labelled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := snapshot.Build([]string{dir}, bundle.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const handed = `(cluster/services.yaml:31), whose label service.kubernetes.io/service-proxy-name hands it to "cilium": kube-proxy does not handle it, and trace follows kube-proxy only`
+	tests := []struct {
+		from, to string
+		opts     Options
+		want     string
+	}{
+		{"pod:" + ack12, "203.0.113.40:80", Options{}, "203.0.113.40:80/TCP is the loadBalancer of default/nginx " + handed},
+		{"pod:" + ack12, "default/nginx", Options{}, "10.96.52.190:80/TCP is the clusterIP of default/nginx " + handed},
+		{"external:" + ack11, "10.0.0.11:30745", Options{}, "10.0.0.11:30745/TCP is the nodePort of default/nginx " + handed},
+		{"pod:" + ack12, "203.0.113.40:80", Options{KubernetesVersion: "1.24"}, "203.0.113.40:80/TCP is the loadBalancer of default/nginx " + handed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.to+" "+tt.opts.KubernetesVersion, func(t *testing.T) {
+			f, err := ParseFrom(tt.from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, err := ParseTo(tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = testTracer(t).Run(context.Background(), snap, f, to, tt.opts)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestRunPlans traces several plans through one document: each as Run
+// traces it alone, a nil plan left untraced, a destination that does not
+// resolve carrying its error.
+func TestRunPlans(t *testing.T) {
+	snap := exampleBundle(t, "etp-local-before-1-24")
+	plan := func(from, to string) *Plan {
+		f, err := ParseFrom(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := ParseTo(to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(snap, f, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	plans := []*Plan{
+		plan("pod:"+ack12, "203.0.113.40:80"),
+		nil,
+		plan("external:"+ack11, "10.0.0.11:30745"),
+		plan("pod:"+ack12, "default/nope"),
+	}
+	for _, tt := range []struct {
+		version string
+		want    []string
+	}{
+		{"", []string{"refused captured", "", "served captured", `--to "default/nope": the bundle has no Service default/nope`}},
+		{"1.24.0", []string{"served expected", "", "served expected", `--to "default/nope": the bundle has no Service default/nope`}},
+	} {
+		t.Run(cmp.Or(tt.version, "captured"), func(t *testing.T) {
+			var v input.Version
+			if tt.version != "" {
+				var err error
+				if v, err = input.ParseVersion(tt.version, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			traced, err := testTracer(t).RunPlans(context.Background(), snap, plans, v, input.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for i, tr := range traced {
+				switch {
+				case tr.Err != nil:
+					got = append(got, tr.Err.Error())
+				case tr.Result != nil && tr.Input != nil && tr.Input.To.Spec == plans[i].To.Spec:
+					got = append(got, tr.Result.Verdict+" "+tr.Result.State)
+				default:
+					got = append(got, "")
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("traced %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

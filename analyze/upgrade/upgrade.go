@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/trace"
@@ -38,6 +37,16 @@ type Upgrade struct {
 	// Changes are the traces whose verdict differs, sorted by node, target
 	// and client.
 	Changes []Change `json:"changes"`
+	// Unchecked are the nodes whose captures cannot carry a trace (another
+	// proxy mode, no usable ip addr capture), sorted by node: their Service
+	// ports are not traced.
+	Unchecked []Unchecked `json:"unchecked"`
+}
+
+// Unchecked is a node upgrade-check could not trace, and why.
+type Unchecked struct {
+	Node   string `json:"node"`
+	Reason string `json:"reason"`
 }
 
 // Change is a client whose connection to a target ends differently at the
@@ -74,19 +83,27 @@ func Check(ctx context.Context, t *trace.Tracer, doc *input.Document, to input.V
 		return nil, fmt.Errorf("the bundle does not say the cluster's Kubernetes version: give it with --k8s-version")
 	}
 	before, after := input.NewModel(doc, from), input.NewModel(doc, to)
-	cands := candidates(doc, before, after)
-	out := &Input{SchemaVersion: InputSchema, Upgrade: Upgrade{From: from, To: to, CNI: doc.Cluster.CNI, Candidates: len(cands), Changes: []Change{}}}
-	facts := trace.NewFacts(doc)
+	out := &Input{SchemaVersion: InputSchema, Upgrade: Upgrade{From: from, To: to, CNI: doc.Cluster.CNI, Changes: []Change{}, Unchecked: []Unchecked{}}}
+	var nodes []string
+	for _, node := range slices.Sorted(maps.Keys(doc.Nodes)) {
+		if err := trace.Usable(doc.Nodes[node], trace.StateExpected); err != nil {
+			out.Upgrade.Unchecked = append(out.Upgrade.Unchecked, Unchecked{Node: node, Reason: err.Error()})
+			continue
+		}
+		nodes = append(nodes, node)
+	}
+	cands := candidates(doc, nodes, before, after)
+	out.Upgrade.Candidates = len(cands)
 	for _, c := range cands {
 		for _, kind := range []string{trace.KindPod, trace.KindHost, trace.KindExternal} {
 			if kind == trace.KindExternal && c.role == input.RoleClusterIP {
 				continue // a ClusterIP is not reachable from outside the cluster
 			}
-			b, err := traceAt(ctx, t, facts, before, c, kind)
+			b, err := traceAt(ctx, t, doc, before, c, kind)
 			if err != nil {
 				return nil, err
 			}
-			a, err := traceAt(ctx, t, facts, after, c, kind)
+			a, err := traceAt(ctx, t, doc, after, c, kind)
 			if err != nil {
 				return nil, err
 			}
@@ -107,14 +124,14 @@ var Reads = []string{"input.nodes[_].addresses", "input.nodes[_].ipvs0"}
 
 // traceAt traces a client of kind on the candidate's node to the candidate
 // through what kube-proxy of model's version programs.
-func traceAt(ctx context.Context, t *trace.Tracer, facts *trace.Facts, model *input.Model, c candidate, kind string) (*trace.Result, error) {
+func traceAt(ctx context.Context, t *trace.Tracer, doc *input.Document, model *input.Model, c candidate, kind string) (*trace.Result, error) {
 	plan := &trace.Plan{
 		From:       trace.From{Spec: kind + ":" + c.node, Kind: kind, Node: c.node},
 		To:         trace.To{Spec: c.target(), Port: c.port, Protocol: c.protocol},
 		ClientNode: c.node, Node: c.node, FromEvidence: []input.Evidence{},
 	}
 	plan.To.IP, _ = netip.ParseAddr(c.ip)
-	in, _, err := facts.Gather(plan, model, trace.StateExpected)
+	in, _, err := trace.Gather(doc, plan, model, trace.StateExpected)
 	if err != nil {
 		return nil, fmt.Errorf("trace %s on %s at %s: %w", c.target(), c.node, model.Version().Value, err)
 	}
@@ -143,38 +160,24 @@ type candidate struct {
 	protocol            string
 }
 
+// target writes the candidate's address as IP:PORT/PROTO.
 func (c candidate) target() string {
-	ip := c.ip
-	if strings.Contains(ip, ":") {
-		ip = "[" + ip + "]"
-	}
-	return ip + ":" + strconv.Itoa(c.port) + "/" + c.protocol
+	return input.HostPort(c.ip, c.port) + "/" + c.protocol
 }
 
-// candidates returns the Service ports of each node whose behaviour may
+// candidates returns the Service ports of each of nodes whose behaviour may
 // differ between the models, sorted: those whose virtual service the two
-// versions program differently (bound or not, its real servers: the
-// eTP/iTP Local fallback of 1.24, ipMode Proxy from 1.29/1.30, the node
-// address rule of 1.28, the terminating endpoints), the external IPs of
-// eTP=Local Services across the KUBE-IPVS-FILTER regression (1.26 to
-// 1.29), and across 1.26 the unserved ports of kube-ipvs0 addresses that
-// clients use (KUBE-IPVS-FILTER). Only Services with a Local traffic
-// policy, an ipMode Proxy ingress, an external IP or a serving terminating
-// endpoint are compared: the others behave the same in every version the
-// model knows. A NodePort counts once per node, at the node's InternalIP when
-// it is a NodePort address, else at the first.
-func candidates(doc *input.Document, before, after *input.Model) []candidate {
+// versions program differently (bound or not, known or not, its real
+// servers), the external IPs of eTP=Local Services (whether
+// KUBE-IPVS-FILTER rejects them depends on the version and patch, which
+// the trace decides), and across 1.26 the unserved ports of kube-ipvs0
+// addresses that clients use (KUBE-IPVS-FILTER). A NodePort counts once
+// per node, at the address where the model says a client reaches it
+// (Model.NodePortIP) when it is there.
+func candidates(doc *input.Document, nodes []string, before, after *input.Model) []candidate {
 	var out []candidate
-	crosses := func(major, minor int) bool {
-		return atLeast(before.Version(), major, minor) != atLeast(after.Version(), major, minor)
-	}
-	filterWindow := crosses(1, 26) || crosses(1, 30) || crosses(1, 28) || crosses(1, 29)
-	nodes := slices.Sorted(maps.Keys(doc.Nodes))
 	for _, node := range nodes {
-		primary := ""
-		if cn := doc.Cluster.Nodes[node]; cn != nil {
-			primary = cn.InternalIP
-		}
+		primary := cmp.Or(after.NodePortIP(node), before.NodePortIP(node))
 		seen := map[string]bool{}
 		add := func(c candidate) {
 			k := c.service + " " + c.role + " " + c.target()
@@ -188,9 +191,6 @@ func candidates(doc *input.Document, before, after *input.Model) []candidate {
 		}
 		for _, key := range slices.Sorted(maps.Keys(doc.Cluster.Services)) {
 			svc := doc.Cluster.Services[key]
-			if !sensitive(svc) {
-				continue
-			}
 			b, a := index(before.VirtualServers(node, key)), index(after.VirtualServers(node, key))
 			all := union(a, b)
 			for _, k := range slices.SortedFunc(maps.Keys(all), func(x, y string) int {
@@ -198,13 +198,13 @@ func candidates(doc *input.Document, before, after *input.Model) []candidate {
 			}) {
 				x, y := b[k], a[k]
 				vs := cmp.Or(x, y)
-				regression := vs.Role == input.RoleExternalIP && svc.ExternalTrafficPolicy == "Local" && filterWindow
-				if x == nil || y == nil || differ(x, y) || regression {
+				filtered := vs.Role == input.RoleExternalIP && svc.ExternalTrafficPolicy == "Local"
+				if x == nil || y == nil || differ(x, y) || filtered {
 					add(candidate{node: node, service: key, role: vs.Role, ip: vs.IP, port: vs.Port, protocol: vs.Protocol})
 				}
 			}
 		}
-		if !crosses(1, 26) {
+		if before.Version().AtLeast(1, 26) == after.Version().AtLeast(1, 26) {
 			continue
 		}
 		for _, p := range doc.Nodes[node].Traffic.UnservedPorts {
@@ -223,15 +223,6 @@ func secondary(vs *input.ExpectedVirtualServer, primary string) int {
 		return 1
 	}
 	return 0
-}
-
-// sensitive reports whether a Service may behave differently in another
-// version: a Local traffic policy, an ipMode Proxy ingress, an external IP,
-// or a serving and terminating endpoint.
-func sensitive(svc *input.Service) bool {
-	return svc.ExternalTrafficPolicy == "Local" || svc.InternalTrafficPolicy == "Local" || len(svc.ExternalIPs) > 0 ||
-		slices.ContainsFunc(svc.Ingress, func(i input.Ingress) bool { return i.IPMode == "Proxy" }) ||
-		slices.ContainsFunc(svc.Endpoints, func(ep input.Endpoint) bool { return ep.Serving && ep.Terminating })
 }
 
 // index returns the virtual services by key and role.
@@ -253,9 +244,4 @@ func union(a, b map[string]*input.ExpectedVirtualServer) map[string]*input.Expec
 // differently: bound or not, known or not, or other real servers.
 func differ(x, y *input.ExpectedVirtualServer) bool {
 	return x.Bound != y.Bound || x.Known != y.Known || !slices.Equal(x.RealServers, y.RealServers)
-}
-
-// atLeast reports whether v is at least major.minor.
-func atLeast(v input.Version, major, minor int) bool {
-	return v.Major > major || v.Major == major && v.Minor >= minor
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/trace"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 // builtin returns the engine of the built-in pack and its tracer.
@@ -74,7 +75,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s %s %s", tt.bundle, tt.to, tt.opts.CNI), func(t *testing.T) {
-			snap, err := snapshot.Build([]string{filepath.Join("..", "..", "bundles", tt.bundle)}, bundle.Options{})
+			snap, err := snapshot.Build([]string{filepath.Join(examples.Dir(t), tt.bundle)}, bundle.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -108,8 +109,12 @@ func TestCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(findings) != 2 && len(findings) != 1 {
-				t.Errorf("%d findings, want one per target", len(findings))
+			targets := map[string]bool{}
+			for _, c := range in.Upgrade.Changes {
+				targets[c.Node+" "+c.Target] = true
+			}
+			if len(findings) != len(targets) {
+				t.Errorf("%d findings, want one per node and target: %d", len(findings), len(targets))
 			}
 		})
 	}
@@ -149,5 +154,62 @@ func BenchmarkCheck(b *testing.B) {
 		}
 		b.ReportMetric(float64(in.Upgrade.Candidates), "candidates")
 		b.ReportMetric(float64(len(in.Upgrade.Changes)), "changes")
+	}
+}
+
+// TestCandidates checks which Service ports are traced: those the two
+// models program differently, whatever the Service's policies, and the
+// external IPs of eTP=Local Services, whose filtering the trace decides by
+// version and patch.
+func TestCandidates(t *testing.T) {
+	doc := func(etp string, ingress, externalIPs []string) *input.Document {
+		svc := &input.Service{Namespace: "default", Name: "web", Type: "LoadBalancer", ClusterIPs: []string{"10.96.0.20"}, ExternalIPs: externalIPs,
+			Ports: []input.ServicePort{{Name: "http", Protocol: "TCP", Port: 80, TargetPort: "8080", NodePort: 30080}}, ExternalTrafficPolicy: etp, InternalTrafficPolicy: "Cluster",
+			Endpoints: []input.Endpoint{{IP: "10.244.1.5", NodeName: "node-b", Ready: true, Serving: true, Ports: []input.EndpointPort{{Name: "http", Protocol: "TCP", Port: 8080}}}}}
+		for _, ip := range ingress {
+			svc.Ingress = append(svc.Ingress, input.Ingress{IP: ip})
+		}
+		return &input.Document{
+			Cluster: input.Cluster{
+				KubeProxy: input.KubeProxy{Present: true, Mode: "ipvs", FeatureGates: map[string]bool{}},
+				Services:  map[string]*input.Service{"default/web": svc},
+				Nodes:     map[string]*input.ClusterNode{"node-a": {InternalIP: "10.0.0.1"}},
+			},
+			Nodes: map[string]*input.Node{"node-a": {Name: "node-a", Addresses: map[string]*input.NodeInterface{
+				"10.0.0.1": {Interface: "eth0"}, "192.0.2.10": {Interface: "eth1"},
+			}}},
+		}
+	}
+	tests := []struct {
+		name     string
+		doc      *input.Document
+		from, to string
+		want     []string
+	}{
+		{name: "a load balancer IP the node has, across 1.28 (eTP Cluster)", doc: doc("Cluster", []string{"192.0.2.10"}, nil), from: "1.27.4", to: "1.28.3",
+			want: []string{"node-a default/web loadBalancer 192.0.2.10:80/TCP"}},
+		{name: "the same within 1.28", doc: doc("Cluster", []string{"192.0.2.10"}, nil), from: "1.28.0", to: "1.28.3"},
+		{name: "an external IP of an eTP Local Service, within 1.28", doc: doc("Local", nil, []string{"198.51.100.5"}), from: "1.28.0", to: "1.28.3",
+			want: []string{"node-a default/web externalIP 198.51.100.5:80/TCP"}},
+		{name: "an external IP of an eTP Cluster Service", doc: doc("Cluster", nil, []string{"198.51.100.5"}), from: "1.28.0", to: "1.28.3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, err := input.ParseVersion(tt.from, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			to, err := input.ParseVersion(tt.to, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range candidates(tt.doc, []string{"node-a"}, input.NewModel(tt.doc, from), input.NewModel(tt.doc, to)) {
+				got = append(got, fmt.Sprintf("%s %s %s %s", c.node, c.service, c.role, c.target()))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("candidates %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

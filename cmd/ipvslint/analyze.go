@@ -9,7 +9,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/urfave/cli/v2"
 )
 
@@ -115,23 +114,18 @@ func runAnalyze(c *cli.Context) error {
 	// the command at once.
 	var eng *engine.Engine
 	if !c.Bool("dump-input") {
-		opts, err := engineOptions(c)
-		if err != nil {
+		if eng, err = compileEngine(c); err != nil {
 			return err
-		}
-		if eng, err = engine.New(opts); err != nil {
-			return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 		}
 	}
 	ph.done("compile")
-	bopts := bundleOptions(c)
-	pr := startProgress(c, &bopts)
-	snap, buildErr := snapshot.Build(args, bopts)
-	pr.end()
-	ph.done("read")
-	if snap == nil {
-		return cli.Exit(buildErr.Error(), exitUsage)
+	// The reports list the read warnings, except JUnit and the input
+	// document.
+	snap, buildErr, err := readBundles(c, args, "", eng == nil || format == "junit")
+	if err != nil {
+		return err
 	}
+	ph.done("read")
 	if eng != nil {
 		opts.Reads = eng.Reads() // build of the inventory only what the rules read
 	}
@@ -182,11 +176,6 @@ func runAnalyze(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	ph.done("report")
-	// The reports list the read warnings, except JUnit and the input
-	// document: say how many there are.
-	if n := len(report.ReadWarnings(snap)); n > 0 && (eng == nil || format == "junit") && !c.Bool("quiet") {
-		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them\n", n)
-	}
 	switch {
 	case buildErr != nil:
 		return cli.Exit(buildErr.Error(), exitUsage)

@@ -10,7 +10,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/urfave/cli/v2"
 )
 
@@ -35,8 +34,9 @@ changed from OLD to NEW:
   captures that one side has and the other lacks;
 - Services added, removed or changed (type, traffic policies, cluster,
   external and load balancer IPs with their ipMode, ports and NodePorts,
-  healthCheckNodePort, selector, the load balancer and topology
-  annotations), and the ready endpoints of each Service, counted per node;
+  healthCheckNodePort, selector, session affinity and its timeout, the
+  service-proxy-name label, the load balancer and topology annotations),
+  and the ready endpoints of each Service, counted per node;
 - per node, the addresses that appeared on kube-ipvs0 or left it, and the
   IPVS virtual services added, removed or changed, with their real servers
   added, removed or reweighted;
@@ -114,13 +114,9 @@ func runDiff(c *cli.Context) error {
 	}
 	ph := newPhases(c)
 	defer ph.total()
-	opts, err := engineOptions(c)
+	eng, err := compileEngine(c)
 	if err != nil {
 		return err
-	}
-	eng, err := engine.New(opts)
-	if err != nil {
-		return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 	}
 	ph.done("compile")
 	// One side after the other: the first side's document is dropped once
@@ -150,7 +146,7 @@ func runDiff(c *cli.Context) error {
 	}
 	ph.done("report")
 	if len(d.Old.Nodes) > 0 && len(d.New.Nodes) > 0 && !slices.ContainsFunc(d.Old.Nodes, func(n string) bool { return slices.Contains(d.New.Nodes, n) }) {
-		fmt.Fprintln(c.App.ErrWriter, "ipvslint: diff: OLD and NEW captured no node in common: are they bundles of the same cluster?")
+		hint(c, "diff: OLD and NEW captured no node in common: are they bundles of the same cluster?")
 	}
 	if buildErr := joinSideErrors(oldErr, newErr); buildErr != "" {
 		return cli.Exit(buildErr, exitUsage)
@@ -167,11 +163,12 @@ func runDiff(c *cli.Context) error {
 // could not be read (the side is still compared). err is set when the side
 // cannot be read at all.
 func readSide(c *cli.Context, eng *engine.Engine, ph *phases, side string, args []string) (st *diff.State, captureErr, err error) {
-	snap, buildErr := snapshot.Build(args, bundleOptions(c))
-	ph.done("read " + side)
-	if snap == nil {
-		return nil, nil, cli.Exit(side+": "+buildErr.Error(), exitUsage)
+	// The diff lists no read warnings.
+	snap, buildErr, err := readBundles(c, args, side+": ", true)
+	if err != nil {
+		return nil, nil, err
 	}
+	ph.done("read " + side)
 	doc, err := input.Build(snap, input.Options{Reads: diff.Reads(eng.Reads())})
 	if err != nil {
 		return nil, nil, cli.Exit(side+": "+err.Error(), exitUsage)
@@ -182,9 +179,6 @@ func readSide(c *cli.Context, eng *engine.Engine, ph *phases, side string, args 
 		return nil, nil, cli.Exit(side+": "+err.Error(), exitUsage)
 	}
 	ph.done("evaluate " + side)
-	if n := len(report.ReadWarnings(snap)); n > 0 {
-		fmt.Fprintf(c.App.ErrWriter, "ipvslint: %s: %d warning(s) while reading the bundles; ipvslint inspect lists them\n", side, n)
-	}
 	return diff.StateOf(args, doc, findings), buildErr, nil
 }
 

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 // The limits every run of TestHostile is held to. Go reserves address space
@@ -129,7 +130,7 @@ func refusedAs(words ...string) outcome { return outcome{code: 2, stderr: words}
 // (skipped lines, checksums, ignored files) are checked in the inspect
 // report: the analysis report does not list them.
 func TestHostile(t *testing.T) {
-	healthy := readTree(t, filepath.Join("..", "..", "bundles", "healthy"))
+	healthy := readTree(t, filepath.Join(examples.Dir(t), "healthy"))
 	tests := []hostileCase{
 		{
 			name: "traversal.tar.gz",

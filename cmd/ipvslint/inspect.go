@@ -4,7 +4,6 @@ import (
 	"io"
 
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/urfave/cli/v2"
 )
 
@@ -48,12 +47,9 @@ func runInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := bundleOptions(c)
-	pr := startProgress(c, &opts)
-	snap, buildErr := snapshot.Build(args, opts)
-	pr.end()
-	if snap == nil {
-		return cli.Exit(buildErr.Error(), exitUsage)
+	snap, buildErr, err := readBundles(c, args, "", false)
+	if err != nil {
+		return err
 	}
 	var captureErrs []error
 	if buildErr != nil {

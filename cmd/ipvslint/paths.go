@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"net"
-	"strconv"
 	"strings"
 
-	"github.com/ipvslint/ipvslint/analyze/docpath"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
@@ -27,7 +24,6 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 	}
 	paths := make([]report.Path, len(queries))
 	plans := make([]*trace.Plan, len(queries))
-	var reads []*docpath.Set
 	for i, q := range queries {
 		paths[i].PathQuery = q
 		plan, err := planPath(snap, q)
@@ -36,10 +32,6 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 			continue
 		}
 		plans[i] = plan
-		reads = append(reads, plan.Reads())
-	}
-	if len(reads) == 0 {
-		return paths, nil
 	}
 	tracer, err := trace.NewTracer(eng)
 	if err != nil {
@@ -48,27 +40,18 @@ func tracePaths(ctx context.Context, eng *engine.Engine, snap *snapshot.Snapshot
 		}
 		return paths, nil
 	}
-	opts.Reads = docpath.Union(reads...)
-	doc, err := input.Build(snap, opts)
+	traced, err := tracer.RunPlans(ctx, snap, plans, input.Version{}, opts)
 	if err != nil {
 		return nil, err
 	}
-	facts, model := trace.NewFacts(doc), input.NewModel(doc, doc.Cluster.Version)
-	for i, plan := range plans {
-		if plan == nil {
-			continue
+	for i, tr := range traced {
+		switch {
+		case plans[i] == nil:
+		case tr.Err != nil:
+			paths[i].Err = tr.Err.Error()
+		default:
+			paths[i] = pathOf(queries[i], tr.Input, tr.Result)
 		}
-		in, notes, err := facts.Gather(plan, model, trace.StateCaptured)
-		if err != nil {
-			paths[i].Err = err.Error()
-			continue
-		}
-		r, err := tracer.Trace(ctx, in, notes)
-		if err != nil {
-			paths[i].Err = err.Error()
-			continue
-		}
-		paths[i] = pathOf(queries[i], in, r)
 	}
 	return paths, nil
 }
@@ -101,7 +84,7 @@ func pathOf(q report.PathQuery, in *trace.Input, r *trace.Result) report.Path {
 		// As ipvsadm lists it: TCP 10.0.0.12:30745 rr (its key is TCP/10.0.0.12:30745).
 		p.VirtualService = strings.TrimSpace(strings.Replace(vs.Key, "/", " ", 1) + " " + vs.Scheduler)
 		for _, rs := range vs.RealServers {
-			p.RealServers = append(p.RealServers, report.PathRealServer{Addr: net.JoinHostPort(rs.IP, strconv.Itoa(rs.Port)), Weight: rs.Weight, Local: rs.Local,
+			p.RealServers = append(p.RealServers, report.PathRealServer{Addr: input.HostPort(rs.IP, rs.Port), Weight: rs.Weight, Local: rs.Local,
 				NodeName: rs.NodeName, HostNetwork: rs.HostNetwork})
 		}
 	}

@@ -45,6 +45,25 @@ func engineOptions(c *cli.Context) (engine.Options, error) {
 	return opts, err
 }
 
+// compileEngine compiles the rule packs the flags choose.
+func compileEngine(c *cli.Context) (*engine.Engine, error) {
+	opts, err := engineOptions(c)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(opts)
+	if err != nil {
+		return nil, invalidPack(err)
+	}
+	return eng, nil
+}
+
+// invalidPack is the exit error of a rule pack that does not load,
+// compile or prepare: exit code 2.
+func invalidPack(err error) error {
+	return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+}
+
 // baseEngineOptions returns --no-builtin and --rules-timeout, checked.
 func baseEngineOptions(c *cli.Context) (engine.Options, error) {
 	opts := engine.Options{NoBuiltin: c.Bool("no-builtin"), Timeout: c.Duration("rules-timeout")}

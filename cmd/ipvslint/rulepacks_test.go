@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/internal/examples"
 	"github.com/open-policy-agent/opa/v1/bundle"
 )
 
@@ -36,7 +37,7 @@ func ipvslint(t *testing.T, args ...string) (stdout, stderr string, code int) {
 // TestRulePackFormats checks that the example pack's findings appear
 // beside the built-in ones in every report format.
 func TestRulePackFormats(t *testing.T) {
-	healthy := filepath.Join("..", "..", "bundles", "healthy")
+	healthy := filepath.Join(examples.Dir(t), "healthy")
 	for _, format := range report.AnalysisFormats {
 		t.Run(format, func(t *testing.T) {
 			out, errs, code := ipvslint(t, "analyze", "--format", format, "--fail-on", "never", "--no-color", "--rules", examplePack, healthy)

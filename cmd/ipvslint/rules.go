@@ -150,13 +150,9 @@ func loadedRules(c *cli.Context, minArgs int) ([]engine.Rule, error) {
 	if minArgs == 0 && c.NArg() > 0 {
 		return nil, cli.Exit(fmt.Sprintf("rules %s takes no argument, not %q (--rules PATH loads a pack)", c.Command.Name, c.Args().First()), exitUsage)
 	}
-	opts, err := engineOptions(c)
+	eng, err := compileEngine(c)
 	if err != nil {
 		return nil, err
-	}
-	eng, err := engine.New(opts)
-	if err != nil {
-		return nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
 	}
 	return eng.Rules(), nil
 }
@@ -212,11 +208,11 @@ func runRulesTest(c *cli.Context) error {
 	}
 	// The rules must load as analyze loads them, tests aside.
 	if _, err := engine.New(opts); err != nil {
-		return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		return invalidPack(err)
 	}
 	results, err := engine.Test(c.Context, opts)
 	if err != nil {
-		return cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		return invalidPack(err)
 	}
 	w := c.App.Writer
 	verbose := c.Bool("verbose")

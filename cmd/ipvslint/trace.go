@@ -7,7 +7,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/trace"
 	"github.com/urfave/cli/v2"
 )
@@ -53,7 +52,8 @@ Exit codes: 0 served (served or served-without-source-ip: the Service's
 backends answer); 1 any other verdict (refused, timeout,
 served-by-local-listener: not the Service, leaves-node: not this node's to
 serve); 2 bad flags, an unknown node, a destination that cannot be resolved,
-or a bundle that could not be read.`,
+a bundle that could not be read, or a capture that could not be parsed (the
+trace is still printed, the errors follow it).`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "the client: pod:NODE, host:NODE, external[:NODE] or an `IP`", Required: true},
 			&cli.StringFlag{Name: "to", Usage: "the destination: `IP[:PORT][/PROTO]` or NAMESPACE/NAME[:PORT][/PROTO]", Required: true},
@@ -106,9 +106,9 @@ func runTrace(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Build(args, bundleOptions(c))
+	snap, captureErr, err := readBundles(c, args, "", true)
 	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+		return err
 	}
 	r, err := tracer.Run(c.Context, snap, from, to, trace.Options{KubernetesVersion: c.String("k8s-version"), CNI: c.String("cni")})
 	if err != nil {
@@ -123,6 +123,9 @@ func runTrace(c *cli.Context) error {
 	if err := writeOutput(c, format == "text", write); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	if captureErr != nil {
+		return cli.Exit(captureErr.Error(), exitUsage)
+	}
 	if !trace.Works(r.Verdict) {
 		return cli.Exit("", exitFindings)
 	}
@@ -132,17 +135,13 @@ func runTrace(c *cli.Context) error {
 // newTracer compiles the built-in pack and the packs of --rules and
 // prepares the trace query on them.
 func newTracer(c *cli.Context) (*engine.Engine, *trace.Tracer, error) {
-	opts, err := engineOptions(c)
+	eng, err := compileEngine(c)
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := engine.New(opts)
-	if err != nil {
-		return nil, nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
-	}
 	t, err := trace.NewTracer(eng)
 	if err != nil {
-		return nil, nil, cli.Exit("invalid rule pack: "+err.Error(), exitUsage)
+		return nil, nil, invalidPack(err)
 	}
 	return eng, t, nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/analyze/upgrade"
 	"github.com/urfave/cli/v2"
 )
@@ -33,13 +32,16 @@ The changes it knows: eTP/iTP=Local nodes without a local endpoint (refused
 before 1.24, forwarded without SNAT from 1.24, PR #97081); a port of a
 kube-ipvs0 address without a virtual service that clients use (a local
 listener answers before 1.26, KUBE-IPVS-FILTER refuses from 1.26); ipMode
-Proxy load balancer IPs (bound before 1.29/1.30, not after); external IPs of
-eTP=Local Services (rejected from 1.26 to 1.29.0); the terminating endpoints
-fallback (1.26, 1.28). Both versions are traced through the model: a node
+Proxy load balancer IPs (bound before 1.29/1.30, not after); load balancer
+and external IPs that are an address of the node (bound before 1.28, not
+after); external IPs of eTP=Local Services (rejected from 1.26 to 1.29.0);
+the terminating endpoints fallback (1.26, 1.28). Both versions are traced through the model: a node
 that differs from what its own version should program is reported by analyze.
 
 The current version is the bundle's; --k8s-version says it when the bundle
-does not.
+does not. A node whose captures cannot carry a trace (kube-proxy in another
+mode, an ip addr capture that could not be read) is left out, with a line on
+standard error (not with --quiet); the other nodes are checked.
 
 Examples:
    ipvslint upgrade-check --to 1.24.0 bundle.tgz
@@ -48,7 +50,8 @@ Examples:
 
 Exit codes: 0 no change is an error (clients that work today keep working); 1
 a change is an error; 2 bad flags, an unknown version, a bundle that could not
-be read or does not say its version.`,
+be read or does not say its version, or a capture that could not be parsed
+(the report is still printed, the errors follow it).`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the target Kubernetes `VERSION` (1.24, v1.28.2)", Required: true},
 			formatFlag(report.AnalysisFormats...),
@@ -96,9 +99,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, err := snapshot.Build(args, bundleOptions(c))
+	snap, captureErr, err := readBundles(c, args, "", format == "junit")
 	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+		return err
 	}
 	doc, err := input.Build(snap, opts)
 	if err != nil {
@@ -108,12 +111,15 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	for _, u := range in.Upgrade.Unchecked {
+		hint(c, "upgrade-check leaves out "+u.Node+": "+u.Reason)
+	}
 	findings, err := eng.EvaluateRule(c.Context, upgrade.RuleID, in)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	a := report.AnalysisOf(doc, findings)
-	a.ToolVersion, a.Warnings, a.Bundles = versionString(), report.ReadWarnings(snap), report.BundlesOf(snap)
+	a.ToolVersion, a.Warnings, a.Bundles, a.Command = versionString(), report.ReadWarnings(snap), report.BundlesOf(snap), "upgrade-check"
 	for _, r := range eng.Rules() {
 		if r.ID == upgrade.RuleID {
 			a.Rules = append(a.Rules, r)
@@ -122,6 +128,9 @@ func runUpgradeCheck(c *cli.Context) error {
 	write := func(w io.Writer, st report.Style) error { return report.WriteAnalysis(w, format, a, st) }
 	if err := writeOutput(c, format == "text", write); err != nil {
 		return cli.Exit(err.Error(), exitUsage)
+	}
+	if captureErr != nil {
+		return cli.Exit(captureErr.Error(), exitUsage)
 	}
 	if anyAtLeast(findings, engine.SeverityError) {
 		return cli.Exit("", exitFindings)

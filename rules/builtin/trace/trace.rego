@@ -86,7 +86,9 @@ else := []
 
 # --- the destination address ---
 
-owner_words(o) := sprintf("the %s of %s", [lib.role_name(o.role), o.service])
+owner_words(o) := sprintf("the %s of %s, which %s serves, not kube-proxy", [lib.role_name(o.role), o.service, o.serviceProxyName]) if {
+	o.serviceProxyName != null
+} else := sprintf("the %s of %s", [lib.role_name(o.role), o.service])
 
 owners_words := concat(", ", [owner_words(o) | some o in input.owners]) if count(input.owners) > 0
 

@@ -80,6 +80,12 @@ last_step(r) := r.steps[count(r.steps) - 1].what
 
 # --- matrix rows 12, 11, 10, 8: eTP=Local, no local endpoint, from 1.24 ---
 
+test_owner_of_another_proxy_is_named if {
+	other := {"service": "default/mesh", "role": "loadBalancer", "port": null, "evidence": svc_ev, "serviceProxyName": "cilium"}
+	r := trace_of(object.union(base, {"owners": [base.owners[0], other]}))
+	r.steps[1].what == "192.0.2.10 (the load balancer IP of default/web, the load balancer IP of default/mesh, which cilium serves, not kube-proxy) is bound on node-b's kube-ipvs0 (B1): the packet is delivered on node-b itself, it never reaches the real load balancer."
+}
+
 test_row12_pod_to_lb_ip_is_served if {
 	r := trace_of(base)
 	r.verdict == "served"

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/urfave/cli/v2"
+)
+
+// readBundles reads the BUNDLE arguments args into one snapshot, as every
+// command that reads bundles does: on a terminal it draws the progress of
+// the reading on standard error (not with --quiet). A bundle that cannot be
+// read at all makes err, exit code 2, its message led by side ("old: ";
+// "" for none). captureErr joins the errors of the captures that could not
+// be parsed: the snapshot holds everything else, so the command still
+// writes its output and exits 2 after it, with captureErr.
+//
+// leftOut says that the command's output does not list the read warnings
+// (report.ReadWarnings): a hint on standard error then says how many there
+// are, unless --quiet.
+func readBundles(c *cli.Context, args []string, side string, leftOut bool) (snap *snapshot.Snapshot, captureErr, err error) {
+	opts := bundleOptions(c)
+	pr := startProgress(c, &opts)
+	snap, captureErr = snapshot.Build(args, opts)
+	pr.end()
+	if snap == nil {
+		return nil, nil, cli.Exit(side+captureErr.Error(), exitUsage)
+	}
+	if n := len(report.ReadWarnings(snap)); n > 0 && leftOut {
+		hint(c, fmt.Sprintf("%s%d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them", side, n))
+	}
+	return snap, captureErr, nil
+}
+
+// hint writes a line that helps the user on standard error, unless --quiet.
+func hint(c *cli.Context, line string) {
+	if !c.Bool("quiet") {
+		fmt.Fprintln(c.App.ErrWriter, "ipvslint: "+line)
+	}
+}
