@@ -57,6 +57,13 @@ func exampleBundle(t *testing.T, name string) *snapshot.Snapshot {
 // run traces from → to through an example bundle.
 func run(t *testing.T, name, from, to string, opts Options) (*Result, error) {
 	t.Helper()
+	f, d := parseSpecs(t, from, to)
+	return testTracer(t).Run(context.Background(), exampleBundle(t, name), f, d, opts)
+}
+
+// parseSpecs parses the --from and --to of a test.
+func parseSpecs(t *testing.T, from, to string) (From, To) {
+	t.Helper()
 	f, err := ParseFrom(from)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +72,7 @@ func run(t *testing.T, name, from, to string, opts Options) (*Result, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return testTracer(t).Run(context.Background(), exampleBundle(t, name), f, d, opts)
+	return f, d
 }
 
 // Node names of the example bundles.
@@ -272,15 +279,8 @@ func TestOtherProxy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.to+" "+tt.opts.KubernetesVersion, func(t *testing.T) {
-			f, err := ParseFrom(tt.from)
-			if err != nil {
-				t.Fatal(err)
-			}
-			to, err := ParseTo(tt.to)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = testTracer(t).Run(context.Background(), snap, f, to, tt.opts)
+			f, to := parseSpecs(t, tt.from, tt.to)
+			_, err := testTracer(t).Run(context.Background(), snap, f, to, tt.opts)
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error = %v\nwant %s", err, tt.want)
 			}
@@ -294,14 +294,7 @@ func TestOtherProxy(t *testing.T) {
 func TestRunPlans(t *testing.T) {
 	snap := exampleBundle(t, "etp-local-before-1-24")
 	plan := func(from, to string) *Plan {
-		f, err := ParseFrom(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := ParseTo(to)
-		if err != nil {
-			t.Fatal(err)
-		}
+		f, d := parseSpecs(t, from, to)
 		p, err := NewPlan(snap, f, d)
 		if err != nil {
 			t.Fatal(err)
