@@ -135,8 +135,12 @@ func (f *fastYAML) doc(text []byte, pl *place) (rawObject, bool) {
 
 // fastDecode decodes an object (a List item, or a document with item
 // false) by the fast path, or with raw gets it as JSON; ok is false when it
-// leaves the object to the YAML library.
+// leaves the object to the YAML library, as it does the last object of an
+// input without a final newline (a block scalar there ends without one).
 func fastDecode(text []byte, pl *place, item, raw bool) (e entry, ok bool) {
+	if !bytes.HasSuffix(text, []byte{'\n'}) {
+		return entry{}, false
+	}
 	f := fastPool.Get().(*fastYAML)
 	defer fastPool.Put(f)
 	var o rawObject
