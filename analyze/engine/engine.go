@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"iter"
 	"maps"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
@@ -243,8 +244,8 @@ func compileError(err error) error {
 }
 
 // NodeSplitter is an input document the engine evaluates one node at a
-// time ([input.Document] is one), so that only one node's facts are held as
-// Rego values at once. SplitNodes returns the document with an empty
+// time ([input.Document] is one), so that only a few nodes' facts are held
+// as Rego values at once. SplitNodes returns the document with an empty
 // `nodes` object and its nodes by name.
 type NodeSplitter interface {
 	SplitNodes() (rest any, nodes map[string]any)
@@ -255,52 +256,84 @@ type NodeSplitter interface {
 // ast.Value), and returns the findings sorted by severity, rule, node,
 // Service and target, without exact duplicates. A [NodeSplitter] is
 // evaluated once per node, with `nodes` holding that node alone (once with
-// no node when it has none), and the findings of all nodes merged: rules
-// must give the same findings whichever way the nodes are split
-// (docs/rules.md). It gives up after the engine's timeout, which bounds
-// all the evaluations together. A finding that does not follow
-// docs/rules.md is an error naming its rule.
+// no node when it has none), the nodes on as many goroutines as there are
+// cores, and the findings of all nodes merged: rules must give the same
+// findings whichever way the nodes are split (docs/rules.md). It gives up
+// after the engine's timeout, which bounds all the evaluations together. A
+// finding that does not follow docs/rules.md is an error naming its rule;
+// of several errors, that of the first node by name.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	var out []Finding
-	for value, err := range parts(input, e.reads) {
+	ps, err := parts(input, e.reads)
+	if err != nil {
+		return nil, err
+	}
+	found := make([][]Finding, len(ps))
+	errs := make([]error, len(ps))
+	next := make(chan int, len(ps))
+	for i := range ps {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(len(ps), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				if ctx.Err() != nil {
+					return
+				}
+				value, err := ps[i]()
+				if err == nil {
+					found[i], err = e.eval(ctx, value)
+				}
+				if err != nil {
+					errs[i] = err
+					cancel() // the others need not finish
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if i := slices.IndexFunc(errs, func(err error) bool { return err != nil }); i >= 0 {
+		return nil, errs[i]
+	}
+	return SortFindings(slices.Concat(found...)), nil
+}
+
+// parts returns the builders of the Rego values Evaluate evaluates input
+// as: input itself, or for a [NodeSplitter] one document per node, sorted
+// by name, each sharing the values of the rest of the document (converted
+// once, here). Only what reads holds is converted. A node's value is built
+// only when its builder is called, so that it can be dropped after its
+// evaluation.
+func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
+	whole := func(v ast.Value) []func() (ast.Value, error) {
+		return []func() (ast.Value, error){func() (ast.Value, error) { return v, nil }}
+	}
+	s, ok := input.(NodeSplitter)
+	if !ok {
+		v, err := toValue(input, reads)
 		if err != nil {
 			return nil, fmt.Errorf("convert the input document: %w", err)
 		}
-		found, err := e.eval(ctx, value)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, found...)
+		return whole(v), nil
 	}
-	return SortFindings(out), nil
-}
-
-// parts yields the Rego values Evaluate evaluates input as: input itself,
-// or for a [NodeSplitter] one document per node, sorted by name, each
-// sharing the values of the rest of the document. Only what reads holds is
-// converted. A node's value is built only when it is its turn, and dropped
-// after.
-func parts(input any, reads *docpath.Set) iter.Seq2[ast.Value, error] {
-	return func(yield func(ast.Value, error) bool) {
-		s, ok := input.(NodeSplitter)
-		if !ok {
-			yield(toValue(input, reads))
-			return
-		}
-		rest, nodes := s.SplitNodes()
-		shared, err := toValue(rest, reads)
-		obj, isObj := shared.(ast.Object)
-		if err != nil || !isObj || len(nodes) == 0 {
-			yield(shared, err)
-			return
-		}
-		for _, name := range slices.Sorted(maps.Keys(nodes)) {
+	rest, nodes := s.SplitNodes()
+	shared, err := toValue(rest, reads)
+	if err != nil {
+		return nil, fmt.Errorf("convert the input document: %w", err)
+	}
+	obj, isObj := shared.(ast.Object)
+	if !isObj || len(nodes) == 0 {
+		return whole(shared), nil
+	}
+	var out []func() (ast.Value, error)
+	for _, name := range slices.Sorted(maps.Keys(nodes)) {
+		out = append(out, func() (ast.Value, error) {
 			node, err := toValue(nodes[name], reads.Child("nodes").Child(name))
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, fmt.Errorf("convert the input document: %w", err)
 			}
 			one := ast.NewObject([2]*ast.Term{ast.StringTerm(name), ast.NewTerm(node)})
 			doc := ast.NewObject()
@@ -310,11 +343,10 @@ func parts(input any, reads *docpath.Set) iter.Seq2[ast.Value, error] {
 				}
 				doc.Insert(k, v)
 			})
-			if !yield(doc, nil) {
-				return
-			}
-		}
+			return doc, nil
+		})
 	}
+	return out, nil
 }
 
 var nodesKey = ast.StringTerm("nodes")
