@@ -151,29 +151,34 @@ type destKey struct {
 
 // bounded counts up to MaxDistinct distinct values of K. It is a list,
 // searched from the front: with so few values that is faster than hashing,
-// and a value counted before moves one place forward each time it is seen,
-// so the frequent ones are found first.
+// and a value counted before moves one place forward each time it is seen
+// more often than the one before it, so the frequent ones are found first.
+// Each value sits beside its count, so that a flow reads one array per
+// list.
 type bounded[K comparable] struct {
-	keys  []K
-	ns    []int
+	seen  []counted[K]
 	other int
+}
+
+// counted is a value of a [bounded] and how many times it was seen.
+type counted[K comparable] struct {
+	k K
+	n int
 }
 
 // add counts one k.
 func (b *bounded[K]) add(k K) {
-	for i, have := range b.keys {
-		if have == k {
-			b.ns[i]++
-			if i > 0 && b.ns[i] > b.ns[i-1] {
-				b.keys[i-1], b.keys[i] = b.keys[i], b.keys[i-1]
-				b.ns[i-1], b.ns[i] = b.ns[i], b.ns[i-1]
+	for i := range b.seen {
+		if b.seen[i].k == k {
+			b.seen[i].n++
+			if i > 0 && b.seen[i].n > b.seen[i-1].n {
+				b.seen[i-1], b.seen[i] = b.seen[i], b.seen[i-1]
 			}
 			return
 		}
 	}
-	if len(b.keys) < MaxDistinct {
-		b.keys = append(b.keys, k)
-		b.ns = append(b.ns, 1)
+	if len(b.seen) < MaxDistinct {
+		b.seen = append(b.seen, counted[K]{k, 1})
 		return
 	}
 	b.other++
@@ -181,9 +186,9 @@ func (b *bounded[K]) add(k K) {
 
 // counts returns b with its values written by str.
 func (b *bounded[K]) counts(str func(K) string) Counts {
-	c := Counts{Counts: make(map[string]int, len(b.keys)), Other: b.other}
-	for i, k := range b.keys {
-		c.Counts[str(k)] += b.ns[i]
+	c := Counts{Counts: make(map[string]int, len(b.seen)), Other: b.other}
+	for _, v := range b.seen {
+		c.Counts[str(v.k)] += v.n
 	}
 	return c
 }
