@@ -8,7 +8,7 @@ import (
 )
 
 // behaviour is what kube-proxy in IPVS mode does in the cluster's version
-// with its configuration (behaviours.md B1, B3, B4-B10, B12): which
+// with its configuration (behaviours B1, B3, B4-B10 and B12 of docs/rules.md): which
 // addresses it binds, which virtual services it makes and which endpoints
 // each lists. A question whose answer depends on what the bundle does not
 // say (the version, most often) answers "unknown", never a guess.

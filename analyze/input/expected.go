@@ -13,7 +13,7 @@ import (
 // Model is what kube-proxy in IPVS mode programs on the nodes of a
 // document in one Kubernetes version, with the cluster's kube-proxy
 // configuration, Services, endpoints and node addresses: the expected
-// state of behaviours.md B1, B3-B10 and B12, one virtual service at a time.
+// state of behaviours B1, B3-B10 and B12 (docs/rules.md), one virtual service at a time.
 // It answers "what if the cluster ran this version" without reading any
 // node's IPVS table. Build it with [NewModel]; it is not safe for
 // concurrent use.

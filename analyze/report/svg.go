@@ -386,14 +386,11 @@ func listenerLines(l *input.Listener) []string {
 	case "v4":
 		addr = "0.0.0.0"
 	case "v6":
-		addr = "[::]"
+		addr = "::"
 	case "any":
 		addr = "*"
 	}
-	if strings.Contains(addr, ":") && !strings.HasPrefix(addr, "[") {
-		addr = "[" + addr + "]"
-	}
-	lines := []string{fmt.Sprintf("listens on %s:%d", addr, l.Port)}
+	lines := []string{"listens on " + input.HostPort(addr, l.Port)}
 	if l.Process != "" {
 		lines = append(lines, l.Process)
 	}

@@ -97,7 +97,18 @@ func TestDiagramTexts(t *testing.T) {
 	if got, want := clip("a-very-long-service-name", 10), "a-very-lo…"; got != want {
 		t.Errorf("clip = %q, want %q", got, want)
 	}
-	if got, want := listenerLines(&input.Listener{IP: "fd00::1", Port: 443}), []string{"listens on [fd00::1]:443", "not the Service"}; !slices.Equal(got, want) {
-		t.Errorf("listenerLines = %q, want %q", got, want)
+	for _, tt := range []struct {
+		l    input.Listener
+		want string
+	}{
+		{input.Listener{IP: "fd00::1", Port: 443}, "listens on [fd00::1]:443"},
+		{input.Listener{IP: "10.0.0.1", Port: 443}, "listens on 10.0.0.1:443"},
+		{input.Listener{Wildcard: "v4", Port: 80}, "listens on 0.0.0.0:80"},
+		{input.Listener{Wildcard: "v6", Port: 80}, "listens on [::]:80"},
+		{input.Listener{Wildcard: "any", Port: 80}, "listens on *:80"},
+	} {
+		if got, want := listenerLines(&tt.l), []string{tt.want, "not the Service"}; !slices.Equal(got, want) {
+			t.Errorf("listenerLines(%+v) = %q, want %q", tt.l, got, want)
+		}
 	}
 }
