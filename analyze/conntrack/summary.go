@@ -118,22 +118,34 @@ func protoKey(p uint8) string {
 // keyed by protocol and original destination when local reports that
 // destination is one of the node's own addresses (kube-ipvs0 VIPs, node
 // IPs); a nil local counts every destination as local. Summarize returns
-// an error only when [Reader.Next] does.
+// an error only when [Reader.Next] does. The flows are read on a goroutine
+// of their own and folded in their order on the caller's, so that reading
+// and folding a large table overlap.
 func Summarize(r io.Reader, at source.Pos, local func(netip.Addr) bool) (*Summary, error) {
 	if local == nil {
 		local = func(netip.Addr) bool { return true }
 	}
 	cr := NewReader(r, at)
 	a := aggregator{local: local, dests: map[destKey]*dest{}}
-	for {
-		f, err := cr.Next()
-		if err == io.EOF {
-			break
+	full, free := make(chan *batch, batchesAhead), make(chan *batch, batchesAhead+2)
+	go readBatches(cr, full, free)
+	var err error
+	for b := range full {
+		start := 0
+		for i := range b.flows {
+			a.add(&b.flows[i], b.text[start:b.ends[i]])
+			start = b.ends[i]
 		}
-		if err != nil {
-			return nil, err
+		if b.err != io.EOF {
+			err = b.err
 		}
-		a.add(f, cr.text)
+		select {
+		case free <- b:
+		default: // not taken while at most batchesAhead+2 batches exist; dropping one is harmless
+		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	s := a.summary()
 	s.Format, s.Warnings, s.Failure = cr.Format(), cr.Warnings(), cr.Failure()
@@ -141,6 +153,48 @@ func Summarize(r io.Reader, at source.Pos, local func(netip.Addr) bool) (*Summar
 		s.Stated = &n
 	}
 	return s, nil
+}
+
+// Batches of flows that Summarize's reading goroutine hands over.
+const (
+	batchFlows   = 512 // flows per batch
+	batchesAhead = 4   // batches read and not yet folded, at the most
+)
+
+// batch is a run of flows read from a capture, with their lines.
+type batch struct {
+	flows []Flow
+	text  []byte // the lines of the flows, one after the other
+	ends  []int  // where the line of each flow ends in text
+	err   error  // nil, or what Reader.Next returned after the flows (io.EOF at the end)
+}
+
+// readBatches reads the flows of cr into batches, taken from free (made
+// when it has none), sends them on full and closes full after the batch
+// that ends the reading with an error or io.EOF.
+func readBatches(cr *Reader, full chan<- *batch, free chan *batch) {
+	defer close(full)
+	for {
+		var b *batch
+		select {
+		case b = <-free:
+			b.flows, b.text, b.ends, b.err = b.flows[:0], b.text[:0], b.ends[:0], nil
+		default:
+			b = &batch{flows: make([]Flow, 0, batchFlows), ends: make([]int, 0, batchFlows)}
+		}
+		for len(b.flows) < batchFlows {
+			f, err := cr.Next()
+			if err != nil {
+				b.err = err
+				full <- b
+				return
+			}
+			b.flows = append(b.flows, *f)
+			b.text = append(b.text, cr.text...)
+			b.ends = append(b.ends, len(b.text))
+		}
+		full <- b
+	}
 }
 
 // destKey is the comparable form of a [Dest] key.
