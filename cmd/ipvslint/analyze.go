@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -134,7 +135,8 @@ func runAnalyze(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	if format != "html" {
-		snap.DropParsed() // the facts are built: free the tables before the rules run
+		snap.DropParsed() // the facts are built: free the tables before the rules run,
+		runtime.GC()      // now, so that the rules' values reuse their memory
 	}
 	ph.done("input")
 
