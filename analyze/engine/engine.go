@@ -22,8 +22,9 @@ import (
 )
 
 // DefaultTimeout bounds one evaluation when [Options.Timeout] is zero. It
-// stops a runaway rule, not a big bundle: the built-in rules take about 25 s
-// on a 10,000-Service, 5-node bundle on 2 cores (docs/performance.md).
+// stops a runaway rule, not a big bundle: the built-in rules take one to two
+// seconds on a 10,000-Service, 5-node bundle on 2 cores (docs/performance.md);
+// a user's pack that reads the whole inventory takes longer.
 const DefaultTimeout = 3 * time.Minute
 
 // RulesPackage is the package under which every rule package lives: a rule
