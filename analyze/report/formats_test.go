@@ -370,7 +370,7 @@ func TestMdText(t *testing.T) {
 }
 
 // TestReferenceLinks checks which references the HTML and Markdown
-// reports link to: the same ones.
+// reports link to, and SARIF gives as a rule's helpUri: the same ones.
 func TestReferenceLinks(t *testing.T) {
 	tests := []struct {
 		ref  string
@@ -391,6 +391,11 @@ func TestReferenceLinks(t *testing.T) {
 		}
 		if got := strings.HasPrefix(mdLink(tt.ref), "<"); got != tt.link {
 			t.Errorf("mdLink(%q) = %q: a link %v, want %v", tt.ref, mdLink(tt.ref), got, tt.link)
+		}
+		// The reference is the second: the first is never a web address.
+		rule := newSARIFRule(engine.Rule{ID: "x", References: []string{"KEP-1860", tt.ref}})
+		if got := rule.HelpURI != ""; got != tt.link {
+			t.Errorf("SARIF rule with references %q: helpUri %q, want one %v", []string{"KEP-1860", tt.ref}, rule.HelpURI, tt.link)
 		}
 	}
 }

@@ -285,7 +285,7 @@ func shellQuote(s string) string {
 }
 
 // isURL reports whether a reference is a web address that the HTML and
-// Markdown reports link to: http or https, and nothing that would end the
+// Markdown reports link to and SARIF gives as a rule's helpUri: http or https, and nothing that would end the
 // link early (a space, a quote, an angle bracket).
 func isURL(ref string) bool {
 	return (strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://")) && !strings.ContainsAny(ref, " <>\"")

@@ -3,6 +3,7 @@ package report
 import (
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
@@ -145,7 +146,7 @@ type sarifRunProperties struct {
 
 // AnalysisSARIF writes the report as SARIF 2.1.0 for code-scanning tools:
 // one run whose driver lists every rule of the report (title, description,
-// remediation as help, the first reference as helpUri, the behaviour as a
+// remediation as help, the first reference that is a web address as helpUri, the behaviour as a
 // tag, the severity as default level), and a result for each finding: its
 // level (info is "note"), its message, a location for each evidence in the
 // bundle (relative to BUNDLEROOT, with the line and its text when the
@@ -200,8 +201,8 @@ func newSARIFRule(r engine.Rule) sarifRule {
 	if r.Remediation != "" {
 		sr.Help = &sarifMessage{Text: r.Remediation}
 	}
-	if len(r.References) > 0 {
-		sr.HelpURI = r.References[0]
+	if i := slices.IndexFunc(r.References, isURL); i >= 0 {
+		sr.HelpURI = r.References[i]
 	}
 	if r.Behaviour != "" && r.Behaviour != "-" {
 		sr.Properties.Tags = []string{r.Behaviour}
