@@ -48,14 +48,14 @@ func inputPaths(c *ast.Compiler, modules []*ast.Module) []string {
 	return slices.Sorted(maps.Keys(paths))
 }
 
-// compact returns the sorted paths without those that are the start of
-// another (input.nodes goes when input.nodes[_] is there): how a rule's
-// reads are shown.
+// compact returns the sorted paths without those below another, which
+// stands for them as a path read as a whole (input.nodes[_].name goes when
+// input.nodes is there): how a rule's reads are shown.
 func compact(all []string) []string {
 	out := []string{}
 	for _, p := range all {
 		if !slices.ContainsFunc(all, func(q string) bool {
-			rest, ok := strings.CutPrefix(q, p)
+			rest, ok := strings.CutPrefix(p, q)
 			return ok && (strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, "["))
 		}) {
 			out = append(out, p)

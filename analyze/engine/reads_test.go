@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path"
+	"slices"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -111,5 +112,24 @@ func BenchmarkEvaluateLarge(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(len(found)), "findings")
+	}
+}
+
+// TestCompact checks how a rule's reads are shown: a path read as a whole
+// stands for the paths below it, which are left out.
+func TestCompact(t *testing.T) {
+	tests := []struct {
+		all, want []string
+	}{
+		{nil, []string{}},
+		{[]string{"input.nodes[_].name", "input.nodes[_].traffic"}, []string{"input.nodes[_].name", "input.nodes[_].traffic"}},
+		{[]string{"input.cluster.nodeNames", "input.cluster.nodeNames[_]"}, []string{"input.cluster.nodeNames"}},
+		{[]string{"input.nodes", "input.nodes[_].captures[_].status", "input.nodes[_].name"}, []string{"input.nodes"}},
+		{[]string{"input.node", "input.nodes[_].name"}, []string{"input.node", "input.nodes[_].name"}},
+	}
+	for _, tt := range tests {
+		if got := compact(tt.all); !slices.Equal(got, tt.want) {
+			t.Errorf("compact(%q) = %q, want %q", tt.all, got, tt.want)
+		}
 	}
 }
