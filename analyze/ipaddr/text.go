@@ -41,12 +41,27 @@ type textParser struct {
 	orphans []source.Warning
 
 	first *source.ParseError // the first line that is not ip addr output
+
+	// words holds one copy of each word an address keeps (scope, label,
+	// flags, lifetimes): kube-ipvs0 holds one address per Service IP, and
+	// a word cut from its line would keep the whole line alive.
+	words map[string]string
+}
+
+// word returns a copy of w shared by every address that keeps it.
+func (p *textParser) word(w string) string {
+	if c, ok := p.words[w]; ok {
+		return c
+	}
+	c := strings.Clone(w)
+	p.words[c] = c
+	return c
 }
 
 // parseText reads the text and one-line forms.
 func parseText(r io.Reader, at source.Pos, dev string) (*Result, error) {
 	sc := source.NewScanner(r, at.File, at.Line)
-	p := &textParser{res: &Result{Interfaces: []*Interface{}}, dev: dev}
+	p := &textParser{res: &Result{Interfaces: []*Interface{}}, dev: dev, words: map[string]string{}}
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.TrimSpace(line) == "" {
@@ -292,15 +307,15 @@ func (p *textParser) body(text string, fields []string, pos source.Pos) {
 		for i := 0; i+1 < len(fields); i += 2 {
 			switch fields[i] {
 			case "valid_lft":
-				a.ValidLft = fields[i+1]
+				a.ValidLft = p.word(fields[i+1])
 			case "preferred_lft":
-				a.PreferredLft = fields[i+1]
+				a.PreferredLft = p.word(fields[i+1])
 			default:
-				a.Extra = append(a.Extra, fields[i], fields[i+1])
+				a.Extra = append(a.Extra, p.word(fields[i]), p.word(fields[i+1]))
 			}
 		}
 		if len(fields)%2 == 1 {
-			a.Extra = append(a.Extra, fields[len(fields)-1])
+			a.Extra = append(a.Extra, p.word(fields[len(fields)-1]))
 		}
 	case first == "altname":
 		it.AltNames = append(it.AltNames, fields[1:]...)
@@ -373,21 +388,21 @@ func (p *textParser) readAddress(text string, fields []string, pos source.Pos) (
 	var words []string // words after the scope: flags, then the IPv4 label
 	scoped := false
 	for ; i < len(fields); i++ {
-		tok := fields[i]
+		tok := p.word(fields[i])
 		hasVal := i+1 < len(fields)
 		switch {
 		case tok == "brd" && hasVal:
 			if b, err := netip.ParseAddr(fields[i+1]); err == nil {
 				a.Broadcast = b
 			} else {
-				a.Extra = append(a.Extra, tok, fields[i+1])
+				a.Extra = append(a.Extra, tok, p.word(fields[i+1]))
 			}
 			i++
 		case tok == "scope" && hasVal:
-			a.Scope, scoped = fields[i+1], true
+			a.Scope, scoped = p.word(fields[i+1]), true
 			i++
 		case (tok == "metric" || tok == "any" || tok == "proto" || tok == "flags") && hasVal:
-			a.Extra = append(a.Extra, tok, fields[i+1])
+			a.Extra = append(a.Extra, tok, p.word(fields[i+1]))
 			i++
 		case scoped:
 			words = append(words, tok)
