@@ -593,6 +593,7 @@ func (b *builder) finish() (*Snapshot, error) {
 			}
 		}
 		n.deferred = nil
+		n.local = nil // every conntrack capture is summarised
 		n.resolve()
 		n.Missing = missingNodeFiles(n)
 		snap.Nodes = append(snap.Nodes, n)
