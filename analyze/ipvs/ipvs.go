@@ -67,14 +67,19 @@ type Table struct {
 	// Warnings are the lines understood in part or not at all, in line
 	// order.
 	Warnings []source.Warning `json:"warnings,omitempty"`
-
-	index map[string]*Service
 }
 
-// Service returns the service whose [Service.Key] is key, or nil. When a
-// capture lists a service twice it returns the first. It looks in an index
-// [Parse] builds, so on a Table made otherwise it always returns nil.
-func (t *Table) Service(key string) *Service { return t.index[key] }
+// Service returns the first service whose [Service.Key] is key, or nil. It
+// looks through Services one by one: a caller with many keys to look up
+// builds a map of its own.
+func (t *Table) Service(key string) *Service {
+	for _, s := range t.Services {
+		if s.Key() == key {
+			return s
+		}
+	}
+	return nil
+}
 
 // Service is one virtual service and its destinations (real servers).
 type Service struct {
@@ -249,7 +254,7 @@ type Timeouts struct {
 // understands only in part become [Table.Warnings].
 func Parse(r io.Reader, at source.Pos) (*Table, error) {
 	sc := source.NewScanner(r, at.File, max(at.Line, 1))
-	p := &parser{t: &Table{index: map[string]*Service{}}}
+	p := &parser{t: &Table{}, index: map[string]*Service{}}
 	for sc.Scan() {
 		p.pos = sc.Pos()
 		p.partial = sc.Partial()
@@ -278,6 +283,9 @@ type parser struct {
 	// svc is the service the next dest lines belong to; nil before the
 	// first service line, after a header, or after a skipped service.
 	svc *Service
+	// index finds the first service of each key, for the dests of saved
+	// rules and the warning about a service listed twice.
+	index map[string]*Service
 	// skipped reports that the last service line was left out, so its dest
 	// lines are not orphans.
 	skipped bool
@@ -425,10 +433,10 @@ func (p *parser) add(line string, s *Service) {
 	p.known = true
 	p.t.Services = append(p.t.Services, s)
 	k := s.Key()
-	if _, dup := p.t.index[k]; dup {
+	if _, dup := p.index[k]; dup {
 		p.warn(line, "service %s listed twice; lookups find the first", k)
 	} else {
-		p.t.index[k] = s
+		p.index[k] = s
 	}
 	p.svc, p.skipped = s, false
 }

@@ -506,7 +506,7 @@ func TestParse(t *testing.T) {
 				return
 			}
 			expectWarnings(t, got, tt.warns...)
-			got.Warnings, got.index = nil, nil
+			got.Warnings = nil
 			parsertest.Equal(t, got, tt.want)
 		})
 	}

@@ -97,7 +97,7 @@ func (p *parser) save(line string, f []string) {
 		}
 		if !p.saveOption(line, &r, f[i], arg) {
 			if kind == 'a' && r.haveID {
-				leftOut(p.t.index[r.svc.Key()])
+				leftOut(p.index[r.svc.Key()])
 			}
 			return
 		}
@@ -216,7 +216,7 @@ func (p *parser) saveDest(line string, r *rule) {
 	p.known = true
 	if !r.haveReal {
 		p.warn(line, "saved destination without -r: left out")
-		leftOut(p.t.index[r.svc.Key()])
+		leftOut(p.index[r.svc.Key()])
 		return
 	}
 	d := r.dest
@@ -226,7 +226,7 @@ func (p *parser) saveDest(line string, r *rule) {
 	key := r.svc.Key()
 	s := p.svc
 	if s == nil || s.Key() != key {
-		s = p.t.index[key]
+		s = p.index[key]
 	}
 	if s == nil {
 		p.warn(line, "destination of %s, which no -A line defined before: left out", key)
