@@ -263,6 +263,7 @@ func Parse(r io.Reader, at source.Pos) (*Table, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
+	p.follow(nil, false)
 	if !p.known && p.t.Failure == nil && p.first != nil {
 		return nil, p.first
 	}
@@ -283,6 +284,9 @@ type parser struct {
 	// svc is the service the next dest lines belong to; nil before the
 	// first service line, after a header, or after a skipped service.
 	svc *Service
+	// dests are svc's dests read so far: svc gets them in a slice of their
+	// exact size once its lines end (see follow).
+	dests []Dest
 	// index finds the first service of each key, for the dests of saved
 	// rules and the warning about a service listed twice.
 	index map[string]*Service
@@ -438,14 +442,25 @@ func (p *parser) add(line string, s *Service) {
 	} else {
 		p.index[k] = s
 	}
-	p.svc, p.skipped = s, false
+	p.follow(s, false)
 }
 
 // skip forgets the current service after a service line that was left
 // out, and counts it.
 func (p *parser) skip() {
-	p.svc, p.skipped = nil, true
+	p.follow(nil, true)
 	p.t.ServicesLeftOut++
+}
+
+// follow gives the current service the dests read for it, then makes s
+// (nil for none) the service the next dest lines belong to; skipped tells
+// that a service line was just left out.
+func (p *parser) follow(s *Service, skipped bool) {
+	if p.svc != nil && len(p.dests) > 0 {
+		p.svc.Dests = append(p.svc.Dests, p.dests...)
+		p.dests = p.dests[:0]
+	}
+	p.svc, p.skipped = s, skipped
 }
 
 // leftOut counts a dest line of s that was left out.

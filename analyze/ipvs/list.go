@@ -41,14 +41,14 @@ func (p *parser) headerLine(line string, f []string) bool {
 	switch {
 	case len(f) >= 4 && f[0] == "IP" && f[1] == "Virtual" && f[2] == "Server" && f[3] == "version":
 		p.version(line, f[4:])
-		p.svc, p.skipped = nil, false
+		p.follow(nil, false)
 	case len(f) >= 2 && f[0] == "Prot" && f[1] == "LocalAddress:Port":
 		if fm, ok := listHeaders[rest()]; ok {
 			p.setFormat(fm, true)
 		} else {
 			p.warn(line, "unknown columns")
 		}
-		p.svc, p.skipped = nil, false
+		p.follow(nil, false)
 	case len(f) >= 2 && f[0] == "->" && f[1] == "RemoteAddress:Port":
 		if fm, ok := destHeaders[rest()]; ok {
 			p.setFormat(fm, true)
@@ -293,7 +293,7 @@ func (p *parser) dest(line string, f []string) {
 	}
 	d := Dest{Pos: p.pos, Addr: a}
 	if p.destColumns(line, &d, f[2:]) {
-		p.svc.Dests = append(p.svc.Dests, d)
+		p.dests = append(p.dests, d)
 	} else {
 		leftOut(p.svc)
 	}

@@ -235,7 +235,11 @@ func (p *parser) saveDest(line string, r *rule) {
 	if len(r.unrecognized) > 0 {
 		p.extra(line, &d.Extra, r.unrecognized...)
 	}
-	s.Dests = append(s.Dests, d)
+	if s == p.svc {
+		p.dests = append(p.dests, d)
+	} else {
+		s.Dests = append(s.Dests, d)
+	}
 }
 
 // nonEmpty returns the strings that are not "".
