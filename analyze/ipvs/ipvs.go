@@ -354,7 +354,9 @@ func (p *parser) warn(line, format string, args ...any) {
 
 // extra records tokens the parser did not understand, with one warning.
 func (p *parser) extra(line string, dst *[]string, toks ...string) {
-	*dst = append(*dst, toks...)
+	for _, t := range toks {
+		*dst = append(*dst, strings.Clone(t))
+	}
 	p.warn(line, "unknown %s %q kept", plural(len(toks), "token"), strings.Join(toks, " "))
 }
 

@@ -78,7 +78,7 @@ func (p *parser) version(line string, f []string) {
 	} else {
 		p.t.ConnTableSize = n
 	}
-	p.t.Version = f[0]
+	p.t.Version = strings.Clone(f[0])
 }
 
 // serviceProto reports whether s starts a service line.
@@ -155,7 +155,7 @@ func (p *parser) serviceID(line string, s *Service, f []string) ([]string, bool)
 		p.placeholder(line, "service", f[1])
 		return nil, false
 	}
-	s.Protocol, s.Addr, s.IPv6 = f[0], a, a.Addr().Is6()
+	s.Protocol, s.Addr, s.IPv6 = intern(f[0]), a, a.Addr().Is6()
 	return f[2:], true
 }
 
@@ -196,7 +196,7 @@ func (p *parser) serviceOptions(line string, s *Service, rest []string) {
 		arg := i+1 < len(rest)
 		switch {
 		case len(tok) > 2 && tok[0] == '(' && tok[len(tok)-1] == ')':
-			s.Flags = strings.Split(tok[1:len(tok)-1], ",")
+			s.Flags = strings.Split(strings.Clone(tok[1:len(tok)-1]), ",")
 		case tok == "persistent" && arg:
 			n, err := strconv.ParseUint(rest[i+1], 10, 31)
 			if err != nil {
@@ -210,10 +210,10 @@ func (p *parser) serviceOptions(line string, s *Service, rest []string) {
 				i++
 			}
 		case tok == "mask" && arg:
-			s.Netmask = rest[i+1]
+			s.Netmask = strings.Clone(rest[i+1])
 			i++
 		case tok == "pe" && arg:
-			s.PE = rest[i+1]
+			s.PE = strings.Clone(rest[i+1])
 			i++
 		case tok == "ops":
 			s.OnePacket = true
@@ -321,10 +321,10 @@ var (
 func colForward(d *Dest, s string) error { d.Forward = intern(s); return nil }
 
 // common are the words ipvsadm prints on every line of a large table: the
-// forwarding methods and the schedulers.
+// protocols, the forwarding methods and the schedulers.
 var common = func() map[string]string {
 	m := map[string]string{}
-	for _, w := range []string{"Masq", "Local", "Tunnel", "Route", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"} {
+	for _, w := range []string{"TCP", "UDP", "SCTP", "?", "Masq", "Local", "Tunnel", "Route", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"} {
 		m[w] = w
 	}
 	return m
@@ -341,7 +341,7 @@ func intern(s string) string {
 
 func colTunnel(d *Dest, s string) error {
 	if s != "n/a" {
-		d.TunnelInfo = s
+		d.TunnelInfo = strings.Clone(s)
 	}
 	return nil
 }

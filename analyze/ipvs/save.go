@@ -110,11 +110,11 @@ func (p *parser) save(line string, f []string) {
 		return
 	}
 	if kind == 'A' {
-		s := &r.svc
+		s := r.svc // a copy: the table keeps the service, not the whole rule
 		if len(r.unrecognized) > 0 {
 			p.extra(line, &s.Extra, r.unrecognized...)
 		}
-		p.add(line, s)
+		p.add(line, &s)
 		return
 	}
 	p.saveDest(line, &r)
@@ -149,7 +149,7 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 	case "-6", "--ipv6":
 		s.IPv6 = true
 	case "-s", "--scheduler":
-		s.Scheduler = arg
+		s.Scheduler = intern(arg)
 	case "-p", "--persistent":
 		n, err := strconv.ParseUint(arg, 10, 31)
 		if err != nil {
@@ -158,13 +158,13 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 		}
 		s.Persistent = int(n)
 	case "-M", "--netmask":
-		s.Netmask = arg
+		s.Netmask = strings.Clone(arg)
 	case "--pe":
-		s.PE = arg
+		s.PE = strings.Clone(arg)
 	case "-o", "--ops":
 		s.OnePacket = true
 	case "-b", "--sched-flags":
-		s.Flags = strings.Split(arg, ",")
+		s.Flags = strings.Split(strings.Clone(arg), ",")
 	case "-r", "--real-server":
 		a, kind := parseAddrPort(arg)
 		switch kind {
