@@ -112,7 +112,7 @@ func (p *parser) save(line string, f []string) {
 	if kind == 'A' {
 		s := r.svc // a copy: the table keeps the service, not the whole rule
 		if len(r.unrecognized) > 0 {
-			p.extra(line, &s.Extra, r.unrecognized...)
+			p.extra(line, &s.moreFields().extra, r.unrecognized...)
 		}
 		p.add(line, &s)
 		return
@@ -158,13 +158,13 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 		}
 		s.Persistent = int(n)
 	case "-M", "--netmask":
-		s.Netmask = strings.Clone(arg)
+		s.moreFields().netmask = strings.Clone(arg)
 	case "--pe":
-		s.PE = strings.Clone(arg)
+		s.moreFields().pe = strings.Clone(arg)
 	case "-o", "--ops":
 		s.OnePacket = true
 	case "-b", "--sched-flags":
-		s.Flags = strings.Split(strings.Clone(arg), ",")
+		s.moreFields().flags = strings.Split(strings.Clone(arg), ",")
 	case "-r", "--real-server":
 		a, kind := parseAddrPort(arg)
 		switch kind {
@@ -221,7 +221,7 @@ func (p *parser) saveDest(line string, r *rule) {
 	}
 	d := r.dest
 	if r.tunType != "" || r.tunPort != "" || r.tunChecksum != "" {
-		d.TunnelInfo = strings.Join(nonEmpty(r.tunType, r.tunPort, r.tunChecksum), ":")
+		d.moreFields().tunnelInfo = strings.Join(nonEmpty(r.tunType, r.tunPort, r.tunChecksum), ":")
 	}
 	key := r.svc.Key()
 	s := p.svc
@@ -233,7 +233,7 @@ func (p *parser) saveDest(line string, r *rule) {
 		return
 	}
 	if len(r.unrecognized) > 0 {
-		p.extra(line, &d.Extra, r.unrecognized...)
+		p.extra(line, &d.moreFields().extra, r.unrecognized...)
 	}
 	if s == p.svc {
 		p.dests = append(p.dests, d)
