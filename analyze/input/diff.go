@@ -302,7 +302,7 @@ func (m *model) realServers() {
 			return rss
 		}
 		for i, d := range v.s.Dests {
-			if d.Weight == nil || *d.Weight != 0 || v.other && len(v.refs) == 0 {
+			if w, ok := d.Weight(); !ok || w != 0 || v.other && len(v.refs) == 0 {
 				continue // another proxy's real servers are not kube-proxy's to drain
 			}
 			services := map[string]bool{}
@@ -340,7 +340,7 @@ func (m *model) realServers() {
 			}
 			for i, d := range v.s.Dests {
 				ip := d.Addr.Addr().Unmap().String()
-				if d.Weight == nil || *d.Weight <= 0 || has(eps, ip, int(d.Addr.Port())) || staleHere[i] {
+				if w, ok := d.Weight(); !ok || w <= 0 || has(eps, ip, int(d.Addr.Port())) || staleHere[i] {
 					continue
 				}
 				staleHere[i] = true
@@ -397,7 +397,7 @@ func listings(dests []ipvs.Dest) map[epAddr]listing {
 		ip := d.Addr.Addr().Unmap().String()
 		for _, a := range [2]epAddr{{ip, int(d.Addr.Port())}, {ip, 0}} {
 			l := out[a]
-			if d.Weight != nil && *d.Weight == 0 {
+			if w, ok := d.Weight(); ok && w == 0 {
 				l.zero = true
 			} else {
 				l.listed = true

@@ -232,9 +232,9 @@ func virtualServer(s *ipvs.Service) *VirtualServer {
 		Protocol:           s.Protocol,
 		FWMark:             int(s.FWMark),
 		Scheduler:          s.Scheduler,
-		Flags:              nonNil(s.Flags),
+		Flags:              nonNil(s.Flags()),
 		Persistent:         s.Persistent,
-		Netmask:            s.Netmask,
+		Netmask:            s.Netmask(),
 		File:               s.Pos.File,
 		Line:               s.Pos.Line,
 		Text:               serviceText(s),
@@ -264,16 +264,16 @@ func serviceText(s *ipvs.Service) string {
 		fmt.Fprintf(&sb, "%-4s %s", s.Protocol, s.Addr)
 	}
 	sb.WriteString(" " + s.Scheduler)
-	if len(s.Flags) > 0 {
-		sb.WriteString(" (" + strings.Join(s.Flags, ",") + ")")
+	if flags := s.Flags(); len(flags) > 0 {
+		sb.WriteString(" (" + strings.Join(flags, ",") + ")")
 	}
 	if s.Persistent > 0 {
 		fmt.Fprintf(&sb, " persistent %d", s.Persistent)
-		if s.Netmask != "" {
-			sb.WriteString(" mask " + s.Netmask)
+		if m := s.Netmask(); m != "" {
+			sb.WriteString(" mask " + m)
 		}
-		if s.PE != "" {
-			sb.WriteString(" pe " + s.PE)
+		if pe := s.PE(); pe != "" {
+			sb.WriteString(" pe " + pe)
 		}
 	}
 	if s.OnePacket {
@@ -364,15 +364,9 @@ func (b *builder) realServer(d *ipvs.Dest, refs []ServiceRef, node string, local
 		Text:    destText(d),
 		Local:   local[ip],
 	}
-	if d.Weight != nil {
-		rs.Weight = *d.Weight
-	}
-	if d.ActiveConn != nil {
-		rs.ActiveConn = *d.ActiveConn
-	}
-	if d.InActConn != nil {
-		rs.InActConn = *d.InActConn
-	}
+	rs.Weight, _ = d.Weight()
+	rs.ActiveConn, _ = d.ActiveConn()
+	rs.InActConn, _ = d.InActConn()
 	for _, ref := range refs {
 		k := vsKey{protoOf(b.byKey[ref.Service], ref), rs.IP, rs.Port}
 		i := slices.IndexFunc(b.endpointIndex()[k], func(e endpointRef) bool { return e.svc == ref.Service })
@@ -400,17 +394,17 @@ func protoOf(svc *Service, ref ServiceRef) string {
 // destText rebuilds a real server line as ipvsadm -Ln prints it, without
 // its trailing blanks: "  -> 10.244.1.2:53                Masq    1      0          0".
 func destText(d *ipvs.Dest) string {
-	weight, active, inact := "", "", ""
-	if d.Weight != nil {
-		weight = fmt.Sprint(*d.Weight)
+	return strings.TrimRight(fmt.Sprintf("  -> %-28s %-7s %-6s %-10s %-10s", d.Addr, d.Forward,
+		columnText(d.Weight()), columnText(d.ActiveConn()), columnText(d.InActConn())), " ")
+}
+
+// columnText formats a value of a dest line; "" when the line did not print
+// it.
+func columnText[T int | uint64](v T, printed bool) string {
+	if !printed {
+		return ""
 	}
-	if d.ActiveConn != nil {
-		active = fmt.Sprint(*d.ActiveConn)
-	}
-	if d.InActConn != nil {
-		inact = fmt.Sprint(*d.InActConn)
-	}
-	return strings.TrimRight(fmt.Sprintf("  -> %-28s %-7s %-6s %-10s %-10s", d.Addr, d.Forward, weight, active, inact), " ")
+	return fmt.Sprint(v)
 }
 
 // listener returns the facts of one ss socket.

@@ -26,7 +26,9 @@ FWM  124 IPv6 rr
 	for _, s := range tab.Services {
 		fmt.Printf("%s (line %d) %s, %d dests\n", s.Key(), s.Pos.Line, s.Scheduler, len(s.Dests))
 		for _, d := range s.Dests {
-			fmt.Printf("  %s %s weight %d\n", d.Addr, d.Forward, *d.Weight)
+			if w, ok := d.Weight(); ok {
+				fmt.Printf("  %s %s weight %d\n", d.Addr, d.Forward, w)
+			}
 		}
 	}
 	fmt.Println(tab.Service("TCP/10.96.100.200:80").Pos)

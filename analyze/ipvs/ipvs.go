@@ -67,60 +67,126 @@ type Table struct {
 	// Warnings are the lines understood in part or not at all, in line
 	// order.
 	Warnings []source.Warning `json:"warnings,omitempty"`
-
-	index map[string]*Service
 }
 
-// Service returns the service whose [Service.Key] is key, or nil. When a
-// capture lists a service twice it returns the first. It looks in an index
-// [Parse] builds, so on a Table made otherwise it always returns nil.
-func (t *Table) Service(key string) *Service { return t.index[key] }
+// Service returns the first service whose [Service.Key] is key, or nil. It
+// looks through Services one by one: a caller with many keys to look up
+// builds a map of its own.
+func (t *Table) Service(key string) *Service {
+	for _, s := range t.Services {
+		if s.Key() == key {
+			return s
+		}
+	}
+	return nil
+}
 
-// Service is one virtual service and its destinations (real servers).
+// Service is one virtual service and its destinations (real servers). The
+// parts of a service line that a listing of kube-proxy's services seldom
+// holds (scheduler flags, netmask, persistence engine, counters, tokens not
+// understood) are read through methods; the JSON form has them all as
+// fields.
 type Service struct {
-	Pos source.Pos `json:"pos"`
+	Pos source.Pos
 	// Protocol is "TCP", "UDP", "SCTP", or "?" as ipvsadm prints an unknown
 	// protocol; "" for a firewall-mark service.
-	Protocol string `json:"protocol,omitempty"`
+	Protocol string
 	// Addr is the virtual address and port; the zero AddrPort for a
 	// firewall-mark service.
-	Addr netip.AddrPort `json:"addr,omitzero"`
+	Addr netip.AddrPort
 	// FWMark is the firewall mark of a firewall-mark service; 0 otherwise.
-	FWMark uint32 `json:"fwmark,omitempty"`
+	FWMark uint32
 	// IPv6 reports an IPv6 service: Addr is IPv6, or the firewall-mark
 	// service is marked "IPv6" (-6 in -Sn).
-	IPv6 bool `json:"ipv6,omitempty"`
+	IPv6 bool
+	// OnePacket reports one-packet scheduling ("ops", -o).
+	OnePacket bool
 	// Scheduler is the scheduler name (rr, wlc, sh, mh...); "" in --stats
 	// and --rate, which do not print it.
-	Scheduler string `json:"scheduler,omitempty"`
-	// Flags are the scheduler flags ("sh-fallback", "sh-port", "mh-port",
-	// "flag-1"...), in the printed order; nil when none.
-	Flags []string `json:"flags,omitempty"`
+	Scheduler string
 	// Persistent is the persistence timeout in seconds; 0 when the service
 	// is not persistent.
-	Persistent int `json:"persistent,omitempty"`
-	// Netmask is the persistence granularity as printed: a dotted IPv4 mask
-	// ("255.255.255.0") or an IPv6 prefix length ("64"); "" when it is the
-	// default /32 or /128.
-	Netmask string `json:"netmask,omitempty"`
-	// PE is the persistence engine ("sip"); "" when none.
-	PE string `json:"pe,omitempty"`
-	// OnePacket reports one-packet scheduling ("ops", -o).
-	OnePacket bool `json:"onePacket,omitempty"`
-	// Stats are the --stats counters; nil in other formats.
-	Stats *Stats `json:"stats,omitempty"`
-	// Rate are the --rate estimates; nil in other formats.
-	Rate *Rate `json:"rate,omitempty"`
+	Persistent int
 	// Dests are the destinations in the printed order; empty when the
 	// service has none.
-	Dests []Dest `json:"dests,omitempty"`
+	Dests []Dest
 	// DestsLeftOut counts this service's dest lines that were left out with
 	// a warning (printed with names, or unreadable): when it is not 0, Dests
 	// is incomplete.
-	DestsLeftOut int `json:"destsLeftOut,omitempty"`
-	// Extra are tokens of the line the parser did not understand, kept in
-	// order (each also gave a warning).
-	Extra []string `json:"extra,omitempty"`
+	DestsLeftOut int
+
+	more *serviceMore // nil when the line holds none of it
+}
+
+// serviceMore holds the parts of a service line that a listing of
+// kube-proxy's services seldom holds.
+type serviceMore struct {
+	flags   []string
+	netmask string
+	pe      string
+	stats   *Stats
+	rate    *Rate
+	extra   []string
+}
+
+// moreFields returns s.more, made on first use.
+func (s *Service) moreFields() *serviceMore {
+	if s.more == nil {
+		s.more = &serviceMore{}
+	}
+	return s.more
+}
+
+// Flags returns the scheduler flags ("sh-fallback", "sh-port", "mh-port",
+// "flag-1"...), in the printed order; nil when none.
+func (s *Service) Flags() []string {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.flags
+}
+
+// Netmask returns the persistence granularity as printed: a dotted IPv4
+// mask ("255.255.255.0") or an IPv6 prefix length ("64"); "" when it is the
+// default /32 or /128.
+func (s *Service) Netmask() string {
+	if s.more == nil {
+		return ""
+	}
+	return s.more.netmask
+}
+
+// PE returns the persistence engine ("sip"); "" when none.
+func (s *Service) PE() string {
+	if s.more == nil {
+		return ""
+	}
+	return s.more.pe
+}
+
+// Stats returns the --stats counters; nil in other formats.
+func (s *Service) Stats() *Stats {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.stats
+}
+
+// Rate returns the --rate estimates; nil in other formats.
+func (s *Service) Rate() *Rate {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.rate
+}
+
+// Extra returns the tokens of the line the parser did not understand, in
+// order (each also gave a warning).
+func (s *Service) Extra() []string {
+	if s.more == nil {
+		return nil
+	}
+	return s.more.extra
 }
 
 // Key returns the service's identity as the rest of ipvslint spells it (see
@@ -145,36 +211,118 @@ func ServiceKey(protocol string, addr netip.AddrPort) string {
 	return protocol + "/" + addr.String()
 }
 
-// Dest is one destination (real server) of a service. Fields the format does
-// not print are nil or "": --stats has neither Weight nor Forward, -Sn has
-// no connection counts.
+// Dest is one destination (real server) of a service. Values the format
+// does not print are absent: --stats has neither a weight nor Forward, -Sn
+// has no connection counts. The weight and the counts are read through
+// methods that tell whether the line printed them, and so are the parts of
+// a dest line that a plain -Ln listing does not print; the JSON form has
+// them all as fields.
 type Dest struct {
-	Pos  source.Pos     `json:"pos"`
-	Addr netip.AddrPort `json:"addr"`
+	Pos  source.Pos
+	Addr netip.AddrPort
 	// Forward is the forwarding method: "Masq", "Local", "Tunnel", "Route",
 	// or "(null)" as glibc prints an unknown one. -Sn saves Local as -g,
 	// which reads back as "Route".
-	Forward string `json:"forward,omitempty"`
-	// Weight is the scheduling weight; 0 takes the dest out of rotation.
-	Weight *int `json:"weight,omitempty"`
-	// ActiveConn and InActConn are the active and inactive connection
-	// counts.
-	ActiveConn *uint64 `json:"activeConn,omitempty"`
-	InActConn  *uint64 `json:"inActConn,omitempty"`
-	// PersistConn is the count of persistence templates (--persistent-conn).
-	PersistConn *uint64 `json:"persistConn,omitempty"`
-	// Thresholds are the connection thresholds (--thresholds, or -x/-y in a
-	// saved rule).
-	Thresholds *Thresholds `json:"thresholds,omitempty"`
-	// TunnelInfo is the tunnel type and options as --tun-info prints them
-	// ("ipip", "gue:6080:+c", "gre:-c"); "" when the dest is no tunnel
-	// (--tun-info prints "n/a") or the format does not say.
-	TunnelInfo string `json:"tunnelInfo,omitempty"`
-	// Stats and Rate are the --stats counters and --rate estimates.
-	Stats *Stats `json:"stats,omitempty"`
-	Rate  *Rate  `json:"rate,omitempty"`
-	// Extra are tokens of the line the parser did not understand.
-	Extra []string `json:"extra,omitempty"`
+	Forward string
+
+	weight int32     // when has&hasWeight
+	has    printed   // which of weight, active, inact and more.persistConn the line printed
+	active uint64    // when has&hasActive
+	inact  uint64    // when has&hasInAct
+	more   *destMore // nil when the line prints none of it
+}
+
+// printed is the set of a dest's values that its line printed.
+type printed uint8
+
+const (
+	hasWeight printed = 1 << iota
+	hasActive
+	hasInAct
+	hasPersist
+)
+
+// destMore holds the parts of a dest line that a plain -Ln listing does not
+// print.
+type destMore struct {
+	persistConn uint64 // when Dest.has&hasPersist
+	thresholds  *Thresholds
+	tunnelInfo  string
+	stats       *Stats
+	rate        *Rate
+	extra       []string
+}
+
+// moreFields returns d.more, made on first use.
+func (d *Dest) moreFields() *destMore {
+	if d.more == nil {
+		d.more = &destMore{}
+	}
+	return d.more
+}
+
+// Weight returns the scheduling weight (0 takes the dest out of rotation),
+// and whether the line printed one.
+func (d *Dest) Weight() (int, bool) { return int(d.weight), d.has&hasWeight != 0 }
+
+// ActiveConn returns the count of active connections, and whether the line
+// printed it.
+func (d *Dest) ActiveConn() (uint64, bool) { return d.active, d.has&hasActive != 0 }
+
+// InActConn returns the count of inactive connections, and whether the line
+// printed it.
+func (d *Dest) InActConn() (uint64, bool) { return d.inact, d.has&hasInAct != 0 }
+
+// PersistConn returns the count of persistence templates, and whether the
+// line printed it (--persistent-conn).
+func (d *Dest) PersistConn() (uint64, bool) {
+	if d.has&hasPersist == 0 {
+		return 0, false
+	}
+	return d.more.persistConn, true
+}
+
+// Thresholds returns the connection thresholds (--thresholds, or -x/-y in a
+// saved rule); nil in other formats.
+func (d *Dest) Thresholds() *Thresholds {
+	if d.more == nil {
+		return nil
+	}
+	return d.more.thresholds
+}
+
+// TunnelInfo returns the tunnel type and options as --tun-info prints them
+// ("ipip", "gue:6080:+c", "gre:-c"); "" when the dest is no tunnel
+// (--tun-info prints "n/a") or the format does not say.
+func (d *Dest) TunnelInfo() string {
+	if d.more == nil {
+		return ""
+	}
+	return d.more.tunnelInfo
+}
+
+// Stats returns the --stats counters; nil in other formats.
+func (d *Dest) Stats() *Stats {
+	if d.more == nil {
+		return nil
+	}
+	return d.more.stats
+}
+
+// Rate returns the --rate estimates; nil in other formats.
+func (d *Dest) Rate() *Rate {
+	if d.more == nil {
+		return nil
+	}
+	return d.more.rate
+}
+
+// Extra returns the tokens of the line the parser did not understand.
+func (d *Dest) Extra() []string {
+	if d.more == nil {
+		return nil
+	}
+	return d.more.extra
 }
 
 // Thresholds are a dest's upper and lower connection thresholds; 0 means no
@@ -249,7 +397,7 @@ type Timeouts struct {
 // understands only in part become [Table.Warnings].
 func Parse(r io.Reader, at source.Pos) (*Table, error) {
 	sc := source.NewScanner(r, at.File, max(at.Line, 1))
-	p := &parser{t: &Table{index: map[string]*Service{}}}
+	p := &parser{t: &Table{}, index: map[string]*Service{}}
 	for sc.Scan() {
 		p.pos = sc.Pos()
 		p.partial = sc.Partial()
@@ -258,6 +406,7 @@ func Parse(r io.Reader, at source.Pos) (*Table, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
+	p.follow(nil, false)
 	if !p.known && p.t.Failure == nil && p.first != nil {
 		return nil, p.first
 	}
@@ -278,6 +427,12 @@ type parser struct {
 	// svc is the service the next dest lines belong to; nil before the
 	// first service line, after a header, or after a skipped service.
 	svc *Service
+	// dests are svc's dests read so far: svc gets them in a slice of their
+	// exact size once its lines end (see follow).
+	dests []Dest
+	// index finds the first service of each key, for the dests of saved
+	// rules and the warning about a service listed twice.
+	index map[string]*Service
 	// skipped reports that the last service line was left out, so its dest
 	// lines are not orphans.
 	skipped bool
@@ -342,7 +497,9 @@ func (p *parser) warn(line, format string, args ...any) {
 
 // extra records tokens the parser did not understand, with one warning.
 func (p *parser) extra(line string, dst *[]string, toks ...string) {
-	*dst = append(*dst, toks...)
+	for _, t := range toks {
+		*dst = append(*dst, strings.Clone(t))
+	}
 	p.warn(line, "unknown %s %q kept", plural(len(toks), "token"), strings.Join(toks, " "))
 }
 
@@ -425,19 +582,30 @@ func (p *parser) add(line string, s *Service) {
 	p.known = true
 	p.t.Services = append(p.t.Services, s)
 	k := s.Key()
-	if _, dup := p.t.index[k]; dup {
+	if _, dup := p.index[k]; dup {
 		p.warn(line, "service %s listed twice; lookups find the first", k)
 	} else {
-		p.t.index[k] = s
+		p.index[k] = s
 	}
-	p.svc, p.skipped = s, false
+	p.follow(s, false)
 }
 
 // skip forgets the current service after a service line that was left
 // out, and counts it.
 func (p *parser) skip() {
-	p.svc, p.skipped = nil, true
+	p.follow(nil, true)
 	p.t.ServicesLeftOut++
+}
+
+// follow gives the current service the dests read for it, then makes s
+// (nil for none) the service the next dest lines belong to; skipped tells
+// that a service line was just left out.
+func (p *parser) follow(s *Service, skipped bool) {
+	if p.svc != nil && len(p.dests) > 0 {
+		p.svc.Dests = append(p.svc.Dests, p.dests...)
+		p.dests = p.dests[:0]
+	}
+	p.svc, p.skipped = s, skipped
 }
 
 // leftOut counts a dest line of s that was left out.

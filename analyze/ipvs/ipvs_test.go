@@ -21,11 +21,9 @@ func at(line int) source.Pos { return source.Pos{File: file, Line: line} }
 
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
 
-func ptr[T any](v T) *T { return &v }
-
 // listDest is a dest as the plain -Ln list prints it.
-func listDest(line int, addr, fwd string, w int, act, inact uint64) Dest {
-	return Dest{Pos: at(line), Addr: ap(addr), Forward: fwd, Weight: ptr(w), ActiveConn: ptr(act), InActConn: ptr(inact)}
+func listDest(line int, addr, fwd string, w int32, act, inact uint64) Dest {
+	return Dest{Pos: at(line), Addr: ap(addr), Forward: fwd, weight: w, active: act, inact: inact, has: hasWeight | hasActive | hasInAct}
 }
 
 type parseTest struct {
@@ -68,7 +66,7 @@ var parseTests = []parseTest{
 		in:   "UDP  10.96.7.7:5060 sh (sh-fallback,sh-port) persistent 360 mask 255.255.255.0 pe sip ops\n",
 		want: &Table{Format: FormatList, Services: []*Service{{
 			Pos: at(1), Protocol: "UDP", Addr: ap("10.96.7.7:5060"), Scheduler: "sh",
-			Flags: []string{"sh-fallback", "sh-port"}, Persistent: 360, Netmask: "255.255.255.0", PE: "sip", OnePacket: true,
+			Persistent: 360, OnePacket: true, more: &serviceMore{flags: []string{"sh-fallback", "sh-port"}, netmask: "255.255.255.0", pe: "sip"},
 		}}},
 	},
 	{
@@ -84,7 +82,7 @@ var parseTests = []parseTest{
 		name: "IPv6 normalised",
 		in:   "UDP  [fd00:0010:0096:0:0:0:0:000a]:53 rr persistent 10800 mask 64\n",
 		want: &Table{Format: FormatList, Services: []*Service{{
-			Pos: at(1), Protocol: "UDP", Addr: ap("[fd00:10:96::a]:53"), IPv6: true, Scheduler: "rr", Persistent: 10800, Netmask: "64",
+			Pos: at(1), Protocol: "UDP", Addr: ap("[fd00:10:96::a]:53"), IPv6: true, Scheduler: "rr", Persistent: 10800, more: &serviceMore{netmask: "64"},
 		}}},
 	},
 	{
@@ -121,12 +119,12 @@ var parseTests = []parseTest{
 			"  -> 10.1.1.1:1 Bogus 1 0 0\n" +
 			"  -> 10.1.1.2:1 (null) 1 0 0 surplus\n",
 		want: &Table{Format: FormatList, Services: []*Service{{
-			Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", Extra: []string{"frobnicate", "persistent", "x"},
+			Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr", more: &serviceMore{extra: []string{"frobnicate", "persistent", "x"}},
 			Dests: []Dest{
 				listDest(2, "10.1.1.1:1", "Bogus", 1, 0, 0),
 				func() Dest {
 					d := listDest(3, "10.1.1.2:1", "(null)", 1, 0, 0)
-					d.Extra = []string{"surplus"}
+					d.more = &destMore{extra: []string{"surplus"}}
 					return d
 				}(),
 			},
@@ -227,11 +225,11 @@ var parseTests = []parseTest{
 			"  -> 10.244.1.3:53                 1 2 3 4 99999999999999999T\n",
 		want: &Table{Format: FormatStats, Services: []*Service{{
 			Pos: at(3), Protocol: "UDP", Addr: ap("10.96.0.10:53"),
-			Stats: &Stats{Conns: 123456000, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000, Approximate: true},
+			more: &serviceMore{stats: &Stats{Conns: 123456000, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000, Approximate: true}},
 			Dests: []Dest{{Pos: at(4), Addr: ap("10.244.1.2:53"),
-				Stats: &Stats{Conns: 61728394, InPkts: 1250000000, OutPkts: 1200000000, InBytes: 75000000000, OutBytes: 125000000000000, Approximate: true}}},
+				more: &destMore{stats: &Stats{Conns: 61728394, InPkts: 1250000000, OutPkts: 1200000000, InBytes: 75000000000, OutBytes: 125000000000000, Approximate: true}}}},
 		}, {
-			Pos: at(5), FWMark: 124, IPv6: true, Stats: &Stats{Conns: 1, InPkts: 2, OutPkts: 3, InBytes: 4, OutBytes: 5}, DestsLeftOut: 1,
+			Pos: at(5), FWMark: 124, IPv6: true, more: &serviceMore{stats: &Stats{Conns: 1, InPkts: 2, OutPkts: 3, InBytes: 4, OutBytes: 5}}, DestsLeftOut: 1,
 		}}},
 		warns: []string{`ipvsadm.txt:6: bad counter "99999999999999999T": "  -> 10.244.1.3:53                 1 2 3 4 99999999999999999T"`},
 	},
@@ -241,9 +239,9 @@ var parseTests = []parseTest{
 			"  -> 192.168.10.11:6443                508    32744    29040  4485596  329218K\n",
 		want: &Table{Format: FormatStats, Services: []*Service{{
 			Pos: at(1), Protocol: "TCP", Addr: ap("10.96.0.1:443"),
-			Stats: &Stats{Conns: 1523, InPkts: 98231, OutPkts: 87122, InBytes: 13456789, OutBytes: 987654000, Approximate: true},
+			more: &serviceMore{stats: &Stats{Conns: 1523, InPkts: 98231, OutPkts: 87122, InBytes: 13456789, OutBytes: 987654000, Approximate: true}},
 			Dests: []Dest{{Pos: at(2), Addr: ap("192.168.10.11:6443"),
-				Stats: &Stats{Conns: 508, InPkts: 32744, OutPkts: 29040, InBytes: 4485596, OutBytes: 329218000, Approximate: true}}},
+				more: &destMore{stats: &Stats{Conns: 508, InPkts: 32744, OutPkts: 29040, InBytes: 4485596, OutBytes: 329218000, Approximate: true}}}},
 		}}},
 		warns: []string{`ipvsadm.txt:1: counters without a header line: read as --stats: "TCP  10.96.0.1:443                    1523    98231    87122 13456789  987654K"`},
 	},
@@ -252,7 +250,7 @@ var parseTests = []parseTest{
 		in: "IP Virtual Server version 1.2.1 (size=4096)\n" +
 			"FWM  123                                 0        0        0        0        0\n",
 		want: &Table{Format: FormatStats, Version: "1.2.1", ConnTableSize: 4096, Services: []*Service{{
-			Pos: at(2), FWMark: 123, Stats: &Stats{},
+			Pos: at(2), FWMark: 123, more: &serviceMore{stats: &Stats{}},
 		}}},
 		warns: []string{`ipvsadm.txt:2: counters without a header line: read as --stats: "FWM  123                                 0        0        0        0        0"`},
 	},
@@ -280,10 +278,10 @@ var parseTests = []parseTest{
 			"FWM  0000007B rr \n" +
 			"UDP  0A600707:13C4 sh ops persistent 60 FFFFFFFF\n",
 		want: &Table{Format: FormatList, Version: "1.2.1", ConnTableSize: 4096, Services: []*Service{{
-			Pos: at(4), Protocol: "TCP", Addr: ap("172.16.0.100:80"), Scheduler: "wlc", Persistent: 360, Netmask: "255.255.255.0",
+			Pos: at(4), Protocol: "TCP", Addr: ap("172.16.0.100:80"), Scheduler: "wlc", Persistent: 360, more: &serviceMore{netmask: "255.255.255.0"},
 			Dests: []Dest{listDest(5, "172.16.0.21:80", "Route", 3, 10, 22)},
 		}, {
-			Pos: at(6), Protocol: "UDP", Addr: ap("[fd00:10:96::a]:53"), IPv6: true, Scheduler: "rr", Persistent: 10800, Netmask: "64",
+			Pos: at(6), Protocol: "UDP", Addr: ap("[fd00:10:96::a]:53"), IPv6: true, Scheduler: "rr", Persistent: 10800, more: &serviceMore{netmask: "64"},
 			Dests: []Dest{listDest(7, "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:6667", "Masq", 1, 0, 4)},
 		}, {
 			Pos: at(8), FWMark: 123, Scheduler: "rr",
@@ -299,8 +297,8 @@ var parseTests = []parseTest{
 			"  -> 10.244.1.2:53                       6        7        6      550     1150\n",
 		want: &Table{Format: FormatRate, Services: []*Service{{
 			Pos: at(3), Protocol: "UDP", Addr: ap("10.96.0.10:53"),
-			Rate:  &Rate{CPS: 12, InPPS: 14, OutPPS: 13, InBPS: 1100, OutBPS: 2300},
-			Dests: []Dest{{Pos: at(4), Addr: ap("10.244.1.2:53"), Rate: &Rate{CPS: 6, InPPS: 7, OutPPS: 6, InBPS: 550, OutBPS: 1150}}},
+			more:  &serviceMore{rate: &Rate{CPS: 12, InPPS: 14, OutPPS: 13, InBPS: 1100, OutBPS: 2300}},
+			Dests: []Dest{{Pos: at(4), Addr: ap("10.244.1.2:53"), more: &destMore{rate: &Rate{CPS: 6, InPPS: 7, OutPPS: 6, InBPS: 550, OutBPS: 1150}}}},
 		}}},
 	},
 	{
@@ -315,10 +313,12 @@ var parseTests = []parseTest{
 			"  -> 192.168.10.11:6443           3         7           4          0\n",
 		want: &Table{Format: FormatPersistentConn, Services: []*Service{{
 			Pos: at(3), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Scheduler: "rr",
-			Dests: []Dest{{Pos: at(4), Addr: ap("192.168.10.11:6443"), Thresholds: &Thresholds{Upper: 100, Lower: 10}, ActiveConn: ptr[uint64](4), InActConn: ptr[uint64](0)}},
+			Dests: []Dest{{Pos: at(4), Addr: ap("192.168.10.11:6443"), active: 4, inact: 0, has: hasActive | hasInAct,
+				more: &destMore{thresholds: &Thresholds{Upper: 100, Lower: 10}}}},
 		}, {
 			Pos: at(7), Protocol: "TCP", Addr: ap("10.96.0.2:443"), Scheduler: "rr",
-			Dests: []Dest{{Pos: at(8), Addr: ap("192.168.10.11:6443"), Weight: ptr(3), PersistConn: ptr[uint64](7), ActiveConn: ptr[uint64](4), InActConn: ptr[uint64](0)}},
+			Dests: []Dest{{Pos: at(8), Addr: ap("192.168.10.11:6443"), weight: 3, active: 4, inact: 0, has: hasWeight | hasPersist | hasActive | hasInAct,
+				more: &destMore{persistConn: 7}}},
 		}}},
 	},
 	{
@@ -329,7 +329,11 @@ var parseTests = []parseTest{
 		want: &Table{Format: FormatList, Services: []*Service{{
 			Pos: at(1), Protocol: "TCP", Addr: ap("172.16.0.100:80"), Scheduler: "wlc",
 			Dests: []Dest{
-				func() Dest { d := listDest(2, "172.16.0.22:80", "Tunnel", 2, 7, 9); d.TunnelInfo = "gre:-c"; return d }(),
+				func() Dest {
+					d := listDest(2, "172.16.0.22:80", "Tunnel", 2, 7, 9)
+					d.more = &destMore{tunnelInfo: "gre:-c"}
+					return d
+				}(),
 				listDest(3, "172.16.0.21:80", "Route", 3, 10, 22),
 			},
 		}}},
@@ -348,11 +352,11 @@ var parseTests = []parseTest{
 			"-A -t 10.96.0.1:443 -s\n",
 		want: &Table{Format: FormatSave, Services: []*Service{
 			{Pos: at(1), FWMark: 124, IPv6: true, Scheduler: "rr", DestsLeftOut: 1,
-				Dests: []Dest{{Pos: at(4), Addr: ap("[fd00::1]:0"), Forward: "Tunnel", Weight: ptr(2), TunnelInfo: "ipip"}}},
-			{Pos: at(2), Protocol: "SCTP", Addr: ap("10.96.5.5:3868"), Scheduler: "mh", Flags: []string{"mh-fallback", "mh-port"},
-				PE: "sip", Persistent: 60, Netmask: "255.255.0.0", OnePacket: true, Extra: []string{"--bogus"},
-				Dests: []Dest{{Pos: at(3), Addr: ap("10.244.3.3:3868"), Forward: "Masq", Weight: ptr(1), Thresholds: &Thresholds{Upper: 100, Lower: 10}}}},
-			{Pos: at(10), Protocol: "TCP", Addr: ap("10.96.0.1:443"), Extra: []string{"-s"}},
+				Dests: []Dest{{Pos: at(4), Addr: ap("[fd00::1]:0"), Forward: "Tunnel", weight: 2, has: hasWeight, more: &destMore{tunnelInfo: "ipip"}}}},
+			{Pos: at(2), Protocol: "SCTP", Addr: ap("10.96.5.5:3868"), Scheduler: "mh", Persistent: 60, OnePacket: true,
+				more:  &serviceMore{flags: []string{"mh-fallback", "mh-port"}, netmask: "255.255.0.0", pe: "sip", extra: []string{"--bogus"}},
+				Dests: []Dest{{Pos: at(3), Addr: ap("10.244.3.3:3868"), Forward: "Masq", weight: 1, has: hasWeight, more: &destMore{thresholds: &Thresholds{Upper: 100, Lower: 10}}}}},
+			{Pos: at(10), Protocol: "TCP", Addr: ap("10.96.0.1:443"), more: &serviceMore{extra: []string{"-s"}}},
 		}, Names: true},
 		warns: []string{
 			`ipvsadm.txt:2: unknown token "--bogus" kept: "-A --sctp-service 10.96.5.5:3868 -s mh -b mh-fallback,mh-port --pe sip -p 60 -M …"`,
@@ -506,7 +510,7 @@ func TestParse(t *testing.T) {
 				return
 			}
 			expectWarnings(t, got, tt.warns...)
-			got.Warnings, got.index = nil, nil
+			got.Warnings = nil
 			parsertest.Equal(t, got, tt.want)
 		})
 	}
@@ -678,6 +682,14 @@ func TestReference(t *testing.T) {
 	}
 }
 
+// shown formats a value a line may leave out: as %v, or "-" when !printed.
+func shown[T any](v T, printed bool) string {
+	if !printed {
+		return "-"
+	}
+	return fmt.Sprint(v)
+}
+
 // words formats its operands separated by spaces.
 func words(v ...any) string { return strings.TrimSuffix(fmt.Sprintln(v...), "\n") }
 
@@ -756,14 +768,14 @@ func checkOptions(t *testing.T, tab *Table) {
 	s := tab.Services[0]
 	expect(t, "172.16 scheduler", s.Scheduler, "wlc")
 	expect(t, "172.16 persistent", s.Persistent, 360)
-	expect(t, "172.16 netmask", s.Netmask, "255.255.255.0")
+	expect(t, "172.16 netmask", s.Netmask(), "255.255.255.0")
 	sip := tab.Service("UDP/10.96.7.7:5060")
-	expect(t, "sh flags", strings.Join(sip.Flags, ","), "sh-fallback,sh-port")
+	expect(t, "sh flags", strings.Join(sip.Flags(), ","), "sh-fallback,sh-port")
 	expect(t, "ops", sip.OnePacket, true)
 	expect(t, "sh persistent", sip.Persistent, 0)
 	dns6 := tab.Service("UDP/[fd00:10:96::a]:53")
 	expect(t, "v6 persistent", dns6.Persistent, 10800)
-	expect(t, "v6 netmask", dns6.Netmask, "64")
+	expect(t, "v6 netmask", dns6.Netmask(), "64")
 	expect(t, "FWM 124 scheduler", tab.Service("FWM/124/IPv6").Scheduler, "rr")
 	expect(t, "SCTP scheduler", tab.Service("SCTP/10.96.5.5:3868").Scheduler, "rr")
 }
@@ -775,16 +787,18 @@ func checkRaw(t *testing.T, tab *Table) {
 	expect(t, "Version", tab.Version, "1.2.1")
 	expect(t, "ConnTableSize", tab.ConnTableSize, 4096)
 	d := tab.Services[0].Dests
-	expect(t, "Route dest", words(d[0].Addr, d[0].Forward, *d[0].Weight, *d[0].ActiveConn, *d[0].InActConn), "172.16.0.21:80 Route 3 10 22")
+	expect(t, "Route dest", words(d[0].Addr, d[0].Forward, shown(d[0].Weight()), shown(d[0].ActiveConn()), shown(d[0].InActConn())), "172.16.0.21:80 Route 3 10 22")
 	expect(t, "Tunnel dest", d[1].Forward, "Tunnel")
 	expect(t, "Local dest", words(d[2].Addr, d[2].Forward), "172.16.0.100:80 Local")
-	expect(t, "weight 0", *tab.Service("UDP/10.96.7.7:5060").Dests[0].Weight, 0)
+	expect(t, "weight 0", shown(tab.Service("UDP/10.96.7.7:5060").Dests[0].Weight()), "0")
 	dns := tab.Service("UDP/10.96.0.10:53")
-	expect(t, "InActConn", *dns.Dests[0].InActConn+*dns.Dests[1].InActConn, uint64(32))
+	in0, _ := dns.Dests[0].InActConn()
+	in1, _ := dns.Dests[1].InActConn()
+	expect(t, "InActConn", in0+in1, uint64(32))
 	v6 := tab.Service("TCP/[fd00:10:96::1]:443").Dests[1]
 	expect(t, "IPv6 overflow dest line", v6.Pos.Line, 30)
-	expect(t, "IPv6 overflow dest", words(v6.Forward, *v6.Weight, *v6.ActiveConn, *v6.InActConn), "Masq 1 0 0")
-	if tab.Services[0].Stats != nil || d[0].Stats != nil {
+	expect(t, "IPv6 overflow dest", words(v6.Forward, shown(v6.Weight()), shown(v6.ActiveConn()), shown(v6.InActConn())), "Masq 1 0 0")
+	if tab.Services[0].Stats() != nil || d[0].Stats() != nil {
 		t.Error("stats in -Ln")
 	}
 }
@@ -793,15 +807,15 @@ func checkStats(t *testing.T, tab *Table) {
 	checkTable(t, tab, FormatStats, 5)
 	expectWarnings(t, tab)
 	https := tab.Service("TCP/10.96.0.1:443")
-	expect(t, "443 stats", *https.Stats, Stats{Conns: 1523, InPkts: 98231, OutPkts: 87122, InBytes: 13456789, OutBytes: 987654000, Approximate: true})
-	expect(t, "443 dest 2 stats", *https.Dests[1].Stats, Stats{Conns: 507, InPkts: 32743, OutPkts: 29041, InBytes: 4485597, OutBytes: 329218000, Approximate: true})
+	expect(t, "443 stats", *https.Stats(), Stats{Conns: 1523, InPkts: 98231, OutPkts: 87122, InBytes: 13456789, OutBytes: 987654000, Approximate: true})
+	expect(t, "443 dest 2 stats", *https.Dests[1].Stats(), Stats{Conns: 507, InPkts: 32743, OutPkts: 29041, InBytes: 4485597, OutBytes: 329218000, Approximate: true})
 	dns := tab.Service("UDP/10.96.0.10:53")
-	expect(t, "dns stats", *dns.Stats, Stats{Conns: 123456000, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000, Approximate: true})
-	expect(t, "dns dest stats", *dns.Dests[0].Stats, Stats{Conns: 61728394, InPkts: 1250000000, OutPkts: 1200000000, InBytes: 75000000000, OutBytes: 125000000000000, Approximate: true})
-	expect(t, "zero stats", *dns.Dests[1].Stats, Stats{})
-	expect(t, "FWM 124 stats", *tab.Service("FWM/124/IPv6").Stats, Stats{})
+	expect(t, "dns stats", *dns.Stats(), Stats{Conns: 123456000, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000, Approximate: true})
+	expect(t, "dns dest stats", *dns.Dests[0].Stats(), Stats{Conns: 61728394, InPkts: 1250000000, OutPkts: 1200000000, InBytes: 75000000000, OutBytes: 125000000000000, Approximate: true})
+	expect(t, "zero stats", *dns.Dests[1].Stats(), Stats{})
+	expect(t, "FWM 124 stats", *tab.Service("FWM/124/IPv6").Stats(), Stats{})
 	expect(t, "no scheduler", tab.Services[0].Scheduler, "")
-	if d := https.Dests[0]; d.Weight != nil || d.Forward != "" || d.ActiveConn != nil {
+	if d := https.Dests[0]; shown(d.Weight()) != "-" || d.Forward != "" || shown(d.ActiveConn()) != "-" {
 		t.Errorf("--stats dest has list columns: %+v", d)
 	}
 }
@@ -810,18 +824,18 @@ func checkExact(t *testing.T, tab *Table) {
 	checkTable(t, tab, FormatStats, 77)
 	expectWarnings(t, tab)
 	dns := tab.Service("UDP/10.96.0.10:53")
-	expect(t, "dns stats", *dns.Stats, Stats{Conns: 123456789, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000})
-	expect(t, "443 dest 1 OutBytes", tab.Service("TCP/10.96.0.1:443").Dests[0].Stats.OutBytes, uint64(329218107))
+	expect(t, "dns stats", *dns.Stats(), Stats{Conns: 123456789, InPkts: 2500000000, OutPkts: 2400000000, InBytes: 150000000000, OutBytes: 250000000000000})
+	expect(t, "443 dest 1 OutBytes", tab.Service("TCP/10.96.0.1:443").Dests[0].Stats().OutBytes, uint64(329218107))
 }
 
 func checkRate(t *testing.T, tab *Table) {
 	checkTable(t, tab, FormatRate, 41)
 	expectWarnings(t, tab)
 	https := tab.Service("TCP/10.96.0.1:443")
-	expect(t, "443 rate", *https.Rate, Rate{InPPS: 3, OutPPS: 2, InBPS: 410, OutBPS: 1950})
-	expect(t, "443 dest 2 rate", *https.Dests[1].Rate, Rate{InPPS: 1, InBPS: 137, OutBPS: 650})
-	expect(t, "dns rate", *tab.Service("UDP/10.96.0.10:53").Rate, Rate{CPS: 12, InPPS: 14, OutPPS: 13, InBPS: 1100, OutBPS: 2300})
-	if https.Stats != nil {
+	expect(t, "443 rate", *https.Rate(), Rate{InPPS: 3, OutPPS: 2, InBPS: 410, OutBPS: 1950})
+	expect(t, "443 dest 2 rate", *https.Dests[1].Rate(), Rate{InPPS: 1, InBPS: 137, OutBPS: 650})
+	expect(t, "dns rate", *tab.Service("UDP/10.96.0.10:53").Rate(), Rate{CPS: 12, InPPS: 14, OutPPS: 13, InBPS: 1100, OutBPS: 2300})
+	if https.Stats() != nil {
 		t.Error("--rate filled Stats")
 	}
 }
@@ -831,12 +845,12 @@ func checkThresholds(t *testing.T, tab *Table) {
 	checkOptions(t, tab)
 	expectWarnings(t, tab)
 	d := tab.Services[0].Dests[0]
-	expect(t, "thresholds", *d.Thresholds, Thresholds{})
-	expect(t, "conns", words(*d.ActiveConn, *d.InActConn), "10 22")
-	if d.Weight != nil || d.Forward != "" {
+	expect(t, "thresholds", *d.Thresholds(), Thresholds{})
+	expect(t, "conns", words(shown(d.ActiveConn()), shown(d.InActConn())), "10 22")
+	if shown(d.Weight()) != "-" || d.Forward != "" {
 		t.Errorf("--thresholds dest has Weight or Forward: %+v", d)
 	}
-	expect(t, "IPv6 overflow dest InActConn", *tab.Service("UDP/[fd00:10:96::a]:53").Dests[0].InActConn, uint64(4))
+	expect(t, "IPv6 overflow dest InActConn", shown(tab.Service("UDP/[fd00:10:96::a]:53").Dests[0].InActConn()), "4")
 }
 
 func checkPersistentConn(t *testing.T, tab *Table) {
@@ -844,8 +858,8 @@ func checkPersistentConn(t *testing.T, tab *Table) {
 	checkOptions(t, tab)
 	expectWarnings(t, tab)
 	d := tab.Services[0].Dests[1]
-	expect(t, "172.16.0.22", words(d.Addr, *d.Weight, *d.PersistConn, *d.ActiveConn, *d.InActConn), "172.16.0.22:80 2 0 7 9")
-	expect(t, "weight 0", *tab.Service("UDP/10.96.7.7:5060").Dests[0].Weight, 0)
+	expect(t, "172.16.0.22", words(d.Addr, shown(d.Weight()), shown(d.PersistConn()), shown(d.ActiveConn()), shown(d.InActConn())), "172.16.0.22:80 2 0 7 9")
+	expect(t, "weight 0", shown(tab.Service("UDP/10.96.7.7:5060").Dests[0].Weight()), "0")
 }
 
 func checkTunInfo(t *testing.T, tab *Table) {
@@ -853,10 +867,10 @@ func checkTunInfo(t *testing.T, tab *Table) {
 	checkOptions(t, tab)
 	expectWarnings(t, tab)
 	d := tab.Services[0].Dests
-	expect(t, "Route tunnel info", d[0].TunnelInfo, "")
-	expect(t, "Tunnel", words(d[1].Forward, d[1].TunnelInfo, *d[1].Weight, *d[1].ActiveConn, *d[1].InActConn), "Tunnel gue:6080:+c 2 7 9")
+	expect(t, "Route tunnel info", d[0].TunnelInfo(), "")
+	expect(t, "Tunnel", words(d[1].Forward, d[1].TunnelInfo(), shown(d[1].Weight()), shown(d[1].ActiveConn()), shown(d[1].InActConn())), "Tunnel gue:6080:+c 2 7 9")
 	v6 := tab.Service("TCP/[fd00:10:96::1]:443").Dests[1]
-	expect(t, "IPv6 overflow dest", words(v6.Forward, *v6.Weight), "Masq 1")
+	expect(t, "IPv6 overflow dest", words(v6.Forward, shown(v6.Weight())), "Masq 1")
 }
 
 func checkOneService(t *testing.T, tab *Table) {
@@ -867,7 +881,7 @@ func checkOneService(t *testing.T, tab *Table) {
 	s := tab.Services[0]
 	expect(t, "service line", s.Pos.Line, 220)
 	expect(t, "dests", len(s.Dests), 3)
-	expect(t, "dest 2", words(s.Dests[1].Addr, *s.Dests[1].ActiveConn, *s.Dests[1].InActConn), "192.168.10.12:6443 3 1")
+	expect(t, "dest 2", words(s.Dests[1].Addr, shown(s.Dests[1].ActiveConn()), shown(s.Dests[1].InActConn())), "192.168.10.12:6443 3 1")
 }
 
 // connsWant are the rows of the -Lnc part (the same table as /proc in the
@@ -912,17 +926,17 @@ func checkSave(t *testing.T, tab *Table) {
 	expect(t, "keys", keys(tab), refKeys)
 	expect(t, "Version", tab.Version, "")
 	s := tab.Services[0]
-	expect(t, "-A", words(s.Scheduler, s.Persistent, s.Netmask), "wlc 360 255.255.255.0")
+	expect(t, "-A", words(s.Scheduler, s.Persistent, s.Netmask()), "wlc 360 255.255.255.0")
 	expect(t, "-g Route", s.Dests[0].Forward, "Route")
 	expect(t, "-g Local saves as Route", words(s.Dests[2].Addr, s.Dests[2].Forward), "172.16.0.100:80 Route")
-	expect(t, "tunnel", words(s.Dests[1].Forward, s.Dests[1].TunnelInfo, *s.Dests[1].Weight), "Tunnel gue:6080:+c 2")
+	expect(t, "tunnel", words(s.Dests[1].Forward, s.Dests[1].TunnelInfo(), shown(s.Dests[1].Weight())), "Tunnel gue:6080:+c 2")
 	sip := tab.Service("UDP/10.96.7.7:5060")
-	expect(t, "-o -b", words(sip.OnePacket, sip.Flags), "true [sh-fallback sh-port]")
-	expect(t, "weight 0", *sip.Dests[0].Weight, 0)
+	expect(t, "-o -b", words(sip.OnePacket, sip.Flags()), "true [sh-fallback sh-port]")
+	expect(t, "weight 0", shown(sip.Dests[0].Weight()), "0")
 	expect(t, "SCTP dest", tab.Service("SCTP/10.96.5.5:3868").Dests[0].Pos.Line, 287)
-	expect(t, "-M 64", tab.Service("UDP/[fd00:10:96::a]:53").Netmask, "64")
+	expect(t, "-M 64", tab.Service("UDP/[fd00:10:96::a]:53").Netmask(), "64")
 	expect(t, "-f 124 -6", words(tab.Services[12].FWMark, tab.Services[12].IPv6, len(tab.Services[12].Dests)), "124 true 0")
-	if d := s.Dests[0]; d.ActiveConn != nil {
+	if d := s.Dests[0]; shown(d.ActiveConn()) != "-" {
 		t.Error("save has connection counts")
 	}
 }

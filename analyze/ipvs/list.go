@@ -41,14 +41,14 @@ func (p *parser) headerLine(line string, f []string) bool {
 	switch {
 	case len(f) >= 4 && f[0] == "IP" && f[1] == "Virtual" && f[2] == "Server" && f[3] == "version":
 		p.version(line, f[4:])
-		p.svc, p.skipped = nil, false
+		p.follow(nil, false)
 	case len(f) >= 2 && f[0] == "Prot" && f[1] == "LocalAddress:Port":
 		if fm, ok := listHeaders[rest()]; ok {
 			p.setFormat(fm, true)
 		} else {
 			p.warn(line, "unknown columns")
 		}
-		p.svc, p.skipped = nil, false
+		p.follow(nil, false)
 	case len(f) >= 2 && f[0] == "->" && f[1] == "RemoteAddress:Port":
 		if fm, ok := destHeaders[rest()]; ok {
 			p.setFormat(fm, true)
@@ -78,7 +78,7 @@ func (p *parser) version(line string, f []string) {
 	} else {
 		p.t.ConnTableSize = n
 	}
-	p.t.Version = f[0]
+	p.t.Version = strings.Clone(f[0])
 }
 
 // serviceProto reports whether s starts a service line.
@@ -106,10 +106,11 @@ func (p *parser) service(line string, f []string) {
 		if err != nil {
 			p.warn(line, "%v", err)
 		} else {
-			s.Stats, s.Rate = counters(fm, v, approx)
+			m := s.moreFields()
+			m.stats, m.rate = counters(fm, v, approx)
 		}
 		if len(extra) > 0 {
-			p.extra(line, &s.Extra, extra...)
+			p.extra(line, &s.moreFields().extra, extra...)
 		}
 	} else {
 		p.setFormat(FormatList, false)
@@ -155,7 +156,7 @@ func (p *parser) serviceID(line string, s *Service, f []string) ([]string, bool)
 		p.placeholder(line, "service", f[1])
 		return nil, false
 	}
-	s.Protocol, s.Addr, s.IPv6 = f[0], a, a.Addr().Is6()
+	s.Protocol, s.Addr, s.IPv6 = intern(f[0]), a, a.Addr().Is6()
 	return f[2:], true
 }
 
@@ -196,29 +197,31 @@ func (p *parser) serviceOptions(line string, s *Service, rest []string) {
 		arg := i+1 < len(rest)
 		switch {
 		case len(tok) > 2 && tok[0] == '(' && tok[len(tok)-1] == ')':
-			s.Flags = strings.Split(tok[1:len(tok)-1], ",")
+			s.moreFields().flags = strings.Split(strings.Clone(tok[1:len(tok)-1]), ",")
 		case tok == "persistent" && arg:
 			n, err := strconv.ParseUint(rest[i+1], 10, 31)
 			if err != nil {
-				p.extra(line, &s.Extra, tok, rest[i+1])
+				p.extra(line, &s.moreFields().extra, tok, rest[i+1])
 			} else {
 				s.Persistent = int(n)
 			}
 			i++
 			if p.hex && i+1 < len(rest) && isHex(rest[i+1], 8) { // /proc/net/ip_vs: "persistent 360 FFFFFF00"
-				s.Netmask = hexNetmask(rest[i+1], s.IPv6)
+				if m := hexNetmask(rest[i+1], s.IPv6); m != s.Netmask() { // the default, "", needs no serviceMore
+					s.moreFields().netmask = m
+				}
 				i++
 			}
 		case tok == "mask" && arg:
-			s.Netmask = rest[i+1]
+			s.moreFields().netmask = strings.Clone(rest[i+1])
 			i++
 		case tok == "pe" && arg:
-			s.PE = rest[i+1]
+			s.moreFields().pe = strings.Clone(rest[i+1])
 			i++
 		case tok == "ops":
 			s.OnePacket = true
 		default:
-			p.extra(line, &s.Extra, tok)
+			p.extra(line, &s.moreFields().extra, tok)
 		}
 	}
 }
@@ -293,7 +296,7 @@ func (p *parser) dest(line string, f []string) {
 	}
 	d := Dest{Pos: p.pos, Addr: a}
 	if p.destColumns(line, &d, f[2:]) {
-		p.svc.Dests = append(p.svc.Dests, d)
+		p.dests = append(p.dests, d)
 	} else {
 		leftOut(p.svc)
 	}
@@ -311,9 +314,9 @@ var destFormats = map[Format][]column{
 }
 
 var (
-	colActive  = countColumn("ActiveConn", func(d *Dest) **uint64 { return &d.ActiveConn })
-	colInAct   = countColumn("InActConn", func(d *Dest) **uint64 { return &d.InActConn })
-	colPersist = countColumn("PersistConn", func(d *Dest) **uint64 { return &d.PersistConn })
+	colActive  = countColumn("ActiveConn", hasActive, func(d *Dest) *uint64 { return &d.active })
+	colInAct   = countColumn("InActConn", hasInAct, func(d *Dest) *uint64 { return &d.inact })
+	colPersist = countColumn("PersistConn", hasPersist, func(d *Dest) *uint64 { return &d.moreFields().persistConn })
 	colUpper   = thresholdColumn("Uthreshold", func(t *Thresholds) *uint32 { return &t.Upper })
 	colLower   = thresholdColumn("Lthreshold", func(t *Thresholds) *uint32 { return &t.Lower })
 )
@@ -321,10 +324,10 @@ var (
 func colForward(d *Dest, s string) error { d.Forward = intern(s); return nil }
 
 // common are the words ipvsadm prints on every line of a large table: the
-// forwarding methods and the schedulers.
+// protocols, the forwarding methods and the schedulers.
 var common = func() map[string]string {
 	m := map[string]string{}
-	for _, w := range []string{"Masq", "Local", "Tunnel", "Route", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"} {
+	for _, w := range []string{"TCP", "UDP", "SCTP", "?", "Masq", "Local", "Tunnel", "Route", "rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"} {
 		m[w] = w
 	}
 	return m
@@ -341,7 +344,7 @@ func intern(s string) string {
 
 func colTunnel(d *Dest, s string) error {
 	if s != "n/a" {
-		d.TunnelInfo = s
+		d.moreFields().tunnelInfo = strings.Clone(s)
 	}
 	return nil
 }
@@ -351,17 +354,17 @@ func colWeight(d *Dest, s string) error {
 	if err != nil || n < math.MinInt32 || n > math.MaxInt32 {
 		return fmt.Errorf("bad weight %q", s)
 	}
-	d.Weight = &n
+	d.weight, d.has = int32(n), d.has|hasWeight
 	return nil
 }
 
-func countColumn(name string, field func(*Dest) **uint64) column {
+func countColumn(name string, bit printed, field func(*Dest) *uint64) column {
 	return func(d *Dest, s string) error {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
 			return fmt.Errorf("bad %s %q", name, s)
 		}
-		*field(d) = &n
+		*field(d), d.has = n, d.has|bit
 		return nil
 	}
 }
@@ -372,10 +375,11 @@ func thresholdColumn(name string, field func(*Thresholds) *uint32) column {
 		if err != nil {
 			return fmt.Errorf("bad %s %q", name, s)
 		}
-		if d.Thresholds == nil {
-			d.Thresholds = &Thresholds{}
+		m := d.moreFields()
+		if m.thresholds == nil {
+			m.thresholds = &Thresholds{}
 		}
-		*field(d.Thresholds) = uint32(n)
+		*field(m.thresholds) = uint32(n)
 		return nil
 	}
 }
@@ -394,9 +398,10 @@ func (p *parser) destColumns(line string, d *Dest, cols []string) bool {
 			p.warn(line, "%v", err)
 			return false
 		}
-		d.Stats, d.Rate = counters(fm, v, approx)
+		m := d.moreFields()
+		m.stats, m.rate = counters(fm, v, approx)
 		if len(extra) > 0 {
-			p.extra(line, &d.Extra, extra...)
+			p.extra(line, &m.extra, extra...)
 		}
 		return true
 	}
@@ -415,7 +420,7 @@ func (p *parser) destColumns(line string, d *Dest, cols []string) bool {
 		p.warn(line, "unknown forward method %q kept", d.Forward)
 	}
 	if len(cols) > len(spec) {
-		p.extra(line, &d.Extra, cols[len(spec):]...)
+		p.extra(line, &d.moreFields().extra, cols[len(spec):]...)
 	}
 	return true
 }
@@ -430,7 +435,7 @@ func (p *parser) destFormat(cols []string) Format {
 		}
 	}
 	switch {
-	case p.svc.Stats != nil:
+	case p.svc.Stats() != nil:
 		return FormatStats
 	case len(cols) == len(destFormats[FormatTunInfo]) && forwards[cols[0]] && !isDigits(cols[1]):
 		return FormatTunInfo

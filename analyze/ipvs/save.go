@@ -97,7 +97,7 @@ func (p *parser) save(line string, f []string) {
 		}
 		if !p.saveOption(line, &r, f[i], arg) {
 			if kind == 'a' && r.haveID {
-				leftOut(p.t.index[r.svc.Key()])
+				leftOut(p.index[r.svc.Key()])
 			}
 			return
 		}
@@ -110,11 +110,11 @@ func (p *parser) save(line string, f []string) {
 		return
 	}
 	if kind == 'A' {
-		s := &r.svc
+		s := r.svc // a copy: the table keeps the service, not the whole rule
 		if len(r.unrecognized) > 0 {
-			p.extra(line, &s.Extra, r.unrecognized...)
+			p.extra(line, &s.moreFields().extra, r.unrecognized...)
 		}
-		p.add(line, s)
+		p.add(line, &s)
 		return
 	}
 	p.saveDest(line, &r)
@@ -149,7 +149,7 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 	case "-6", "--ipv6":
 		s.IPv6 = true
 	case "-s", "--scheduler":
-		s.Scheduler = arg
+		s.Scheduler = intern(arg)
 	case "-p", "--persistent":
 		n, err := strconv.ParseUint(arg, 10, 31)
 		if err != nil {
@@ -158,13 +158,13 @@ func (p *parser) saveOption(line string, r *rule, opt, arg string) bool {
 		}
 		s.Persistent = int(n)
 	case "-M", "--netmask":
-		s.Netmask = arg
+		s.moreFields().netmask = strings.Clone(arg)
 	case "--pe":
-		s.PE = arg
+		s.moreFields().pe = strings.Clone(arg)
 	case "-o", "--ops":
 		s.OnePacket = true
 	case "-b", "--sched-flags":
-		s.Flags = strings.Split(arg, ",")
+		s.moreFields().flags = strings.Split(strings.Clone(arg), ",")
 	case "-r", "--real-server":
 		a, kind := parseAddrPort(arg)
 		switch kind {
@@ -216,26 +216,30 @@ func (p *parser) saveDest(line string, r *rule) {
 	p.known = true
 	if !r.haveReal {
 		p.warn(line, "saved destination without -r: left out")
-		leftOut(p.t.index[r.svc.Key()])
+		leftOut(p.index[r.svc.Key()])
 		return
 	}
 	d := r.dest
 	if r.tunType != "" || r.tunPort != "" || r.tunChecksum != "" {
-		d.TunnelInfo = strings.Join(nonEmpty(r.tunType, r.tunPort, r.tunChecksum), ":")
+		d.moreFields().tunnelInfo = strings.Join(nonEmpty(r.tunType, r.tunPort, r.tunChecksum), ":")
 	}
 	key := r.svc.Key()
 	s := p.svc
 	if s == nil || s.Key() != key {
-		s = p.t.index[key]
+		s = p.index[key]
 	}
 	if s == nil {
 		p.warn(line, "destination of %s, which no -A line defined before: left out", key)
 		return
 	}
 	if len(r.unrecognized) > 0 {
-		p.extra(line, &d.Extra, r.unrecognized...)
+		p.extra(line, &d.moreFields().extra, r.unrecognized...)
 	}
-	s.Dests = append(s.Dests, d)
+	if s == p.svc {
+		p.dests = append(p.dests, d)
+	} else {
+		s.Dests = append(s.Dests, d)
+	}
 }
 
 // nonEmpty returns the strings that are not "".
