@@ -72,15 +72,6 @@ type Node struct {
 	Pos source.Pos `json:"pos"`
 }
 
-// Pod is a Pod reduced to what the rules use, and the place of its first
-// line: metadata name, namespace, uid, labels, ownerReferences and
-// deletionTimestamp; spec nodeName and hostNetwork; status phase, podIP(s)
-// and hostIP(s). Container specs, environment and volumes are never kept.
-type Pod struct {
-	corev1.Pod
-	Pos source.Pos `json:"pos"`
-}
-
 // maxObjectJSON bounds the JSON form of one YAML object, so that a YAML
 // alias bomb cannot exhaust memory. The API server stores objects of at most
 // 1.5 MiB.
@@ -208,9 +199,10 @@ func decodeObject(o *rawObject, raw bool) entry {
 		var v Node
 		e.setObject(e.decode(&v.Node), &v.ObjectMeta, &v.Pos, &v)
 	case "Pod":
-		var full corev1.Pod
-		if e.decode(&full) {
-			e.value = &Pod{Pod: reducePod(&full), Pos: o.pos}
+		var v Pod
+		if e.decode(&v) {
+			v.Pos = o.pos
+			e.value = &v
 		}
 	case "ConfigMap":
 		e.configMap()
@@ -575,29 +567,6 @@ func trimMeta(m *metav1.ObjectMeta) {
 		if len(m.Annotations) == 0 {
 			m.Annotations = nil
 		}
-	}
-}
-
-// reducePod keeps the fields of a Pod the rules use (see [Pod]).
-func reducePod(in *corev1.Pod) corev1.Pod {
-	return corev1.Pod{
-		TypeMeta: in.TypeMeta,
-		ObjectMeta: metav1.ObjectMeta{
-			Name:              in.Name,
-			Namespace:         in.Namespace,
-			UID:               in.UID,
-			Labels:            in.Labels,
-			OwnerReferences:   in.OwnerReferences,
-			DeletionTimestamp: in.DeletionTimestamp,
-		},
-		Spec: corev1.PodSpec{NodeName: in.Spec.NodeName, HostNetwork: in.Spec.HostNetwork},
-		Status: corev1.PodStatus{
-			Phase:   in.Status.Phase,
-			PodIP:   in.Status.PodIP,
-			PodIPs:  in.Status.PodIPs,
-			HostIP:  in.Status.HostIP,
-			HostIPs: in.Status.HostIPs,
-		},
 	}
 }
 

@@ -388,6 +388,45 @@ status:
   - ip: 10.244.1.5
 `
 
+// podUnreadFields is a Pod whose fields the rules do not read are
+// malformed: an invalid timestamp and quantity, a list of the wrong type.
+const podUnreadFields = `apiVersion: v1
+kind: Pod
+metadata:
+  annotations: 5
+  creationTimestamp: yesterday
+  name: web-2
+  namespace: shop
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    name: web-6d8f7c9b5
+    uid: 0d7c3a51-2b1e-4e0a-9f6d-3c2b1a0f9e8d
+spec:
+  containers:
+  - image: web:1
+    name: web
+    resources:
+      limits:
+        cpu: lots
+  hostNetwork: true
+  nodeName: node-b
+  volumes: none
+status:
+  conditions:
+  - lastTransitionTime: never
+    type: Ready
+  hostIP: 10.0.0.12
+  hostIPs:
+  - ip: 10.0.0.12
+  - ip: fd00::12
+  phase: Running
+  podIP: 10.244.2.7
+  podIPs:
+  - ip: 10.244.2.7
+  - ip: fd00::7
+`
+
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -433,7 +472,14 @@ func TestParse(t *testing.T) {
 		}},
 		{name: "nodes and pods", in: nodesPods, want: []string{
 			"Node node-a @1 InternalIP=10.0.0.11,Hostname=node-a podCIDRs=10.244.1.0/24 kubelet=v1.24.6-aliyun.1 kubeProxy=v1.24.6-aliyun.1",
-			"Pod shop/web-1 @19 node=node-a ip=10.244.1.5",
+			"Pod shop/web-1 @19 node=node-a ip=10.244.1.5 ips=10.244.1.5",
+		}},
+		{name: "pod read for its kept fields only", in: podUnreadFields, want: []string{
+			"Pod shop/web-2 @1 node=node-b ip=10.244.2.7 hostNetwork ips=10.244.2.7,fd00::7 hostIP=10.0.0.12 hostIPs=10.0.0.12,fd00::12 owners=ReplicaSet/web-6d8f7c9b5",
+		}},
+		{name: "pod kept field of the wrong type", in: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-3\nspec:\n  hostNetwork: \"yes\"\n  nodeName: node-a\n", want: []string{
+			"Pod /web-3 @1 node=node-a ip=",
+			`W x.yaml:1: Pod web-3: json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool`,
 		}},
 		{name: "kubectl error", in: "error: the server doesn't have a resource type \"endpointslices\"\n", want: []string{
 			`F x.yaml:1: error: the server doesn't have a resource type "endpointslices"`,

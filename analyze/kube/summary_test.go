@@ -45,8 +45,22 @@ func summarize(o *Objects) []string {
 		if p.Spec.HostNetwork {
 			line += " hostNetwork"
 		}
-		if len(p.Spec.Containers) > 0 || p.Annotations != nil {
-			line += " NOT-REDUCED"
+		var ips, hostIPs, owners []string
+		for _, ip := range p.Status.PodIPs {
+			ips = append(ips, ip.IP)
+		}
+		for _, ip := range p.Status.HostIPs {
+			hostIPs = append(hostIPs, ip.IP)
+		}
+		for _, o := range p.OwnerReferences {
+			owners = append(owners, o.Kind+"/"+o.Name)
+		}
+		for _, f := range []struct{ name, val string }{
+			{"ips", strings.Join(ips, ",")}, {"hostIP", p.Status.HostIP}, {"hostIPs", strings.Join(hostIPs, ",")}, {"owners", strings.Join(owners, ",")},
+		} {
+			if f.val != "" {
+				line += " " + f.name + "=" + f.val
+			}
 		}
 		out = append(out, line)
 	}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -390,6 +392,7 @@ func identifying(t *testing.T, dir string) []string {
 				return err
 			}
 			kubeNames(o, add)
+			return podNames(data, kubePos(rel), add)
 		}
 		return nil
 	})
@@ -408,27 +411,11 @@ func identifying(t *testing.T, dir string) []string {
 
 func kubePos(rel string) source.Pos { return source.Pos{File: filepath.ToSlash(rel), Line: 1} }
 
-// kubeNames hands add every name of the objects, with its namespace.
+// kubeNames hands add every name of the objects but Pods (see podNames),
+// with its namespace.
 func kubeNames(o *kube.Objects, add func(ns, name string)) {
-	meta := func(ns, name string, labels, annotations map[string]string) {
-		add("", ns)
-		add(ns, name)
-		for k, v := range labels {
-			if !keptLabelKeys[k] {
-				add(ns, v)
-			}
-		}
-		for k, v := range annotations {
-			last := k[strings.LastIndexByte(k, '/')+1:]
-			if strings.Contains(last, "hostname") || strings.HasSuffix(last, "id") {
-				for _, r := range runs(v) {
-					add(ns, r)
-				}
-			}
-		}
-	}
 	for _, s := range o.Services {
-		meta(s.Namespace, s.Name, s.Labels, s.Annotations)
+		metaNames(add, s.Namespace, s.Name, s.Labels, s.Annotations)
 		for _, v := range s.Spec.Selector {
 			add(s.Namespace, v)
 		}
@@ -437,16 +424,8 @@ func kubeNames(o *kube.Objects, add func(ns, name string)) {
 			add("", ing.Hostname)
 		}
 	}
-	for _, p := range o.Pods {
-		meta(p.Namespace, p.Name, p.Labels, p.Annotations)
-		for _, ref := range p.OwnerReferences {
-			add(p.Namespace, ref.Name)
-		}
-		add("", p.Spec.NodeName)
-		add("", p.Spec.Hostname)
-	}
 	for _, n := range o.Nodes {
-		meta("", n.Name, n.Labels, n.Annotations)
+		metaNames(add, "", n.Name, n.Labels, n.Annotations)
 		for _, r := range runs(n.Spec.ProviderID) {
 			if idLike(r) {
 				add("", r)
@@ -457,7 +436,7 @@ func kubeNames(o *kube.Objects, add func(ns, name string)) {
 		}
 	}
 	for _, s := range o.EndpointSlices {
-		meta(s.Namespace, s.Name, s.Labels, s.Annotations)
+		metaNames(add, s.Namespace, s.Name, s.Labels, s.Annotations)
 		for _, e := range s.Endpoints {
 			add("", deref(e.NodeName))
 			add("", deref(e.Hostname))
@@ -468,6 +447,49 @@ func kubeNames(o *kube.Objects, add func(ns, name string)) {
 	}
 	if o.ProxyConfig != nil {
 		add("", o.ProxyConfig.HostnameOverride)
+	}
+}
+
+// podNames hands add every name of the Pods of a capture, with its
+// namespace. The Pods are read whole: the parser keeps only the few fields
+// of a Pod the rules use.
+func podNames(data []byte, at source.Pos, add func(ns, name string)) error {
+	return kube.Each(bytes.NewReader(data), at, func(_ source.Pos, obj []byte) error {
+		var kind struct{ Kind string }
+		if err := json.Unmarshal(obj, &kind); err != nil || kind.Kind != "Pod" {
+			return err
+		}
+		var p corev1.Pod
+		if err := json.Unmarshal(obj, &p); err != nil {
+			return err
+		}
+		metaNames(add, p.Namespace, p.Name, p.Labels, p.Annotations)
+		for _, ref := range p.OwnerReferences {
+			add(p.Namespace, ref.Name)
+		}
+		add("", p.Spec.NodeName)
+		add("", p.Spec.Hostname)
+		return nil
+	})
+}
+
+// metaNames hands add the names of an object's metadata: its namespace,
+// name, label values and the hostnames and IDs of its annotations.
+func metaNames(add func(ns, name string), ns, name string, labels, annotations map[string]string) {
+	add("", ns)
+	add(ns, name)
+	for k, v := range labels {
+		if !keptLabelKeys[k] {
+			add(ns, v)
+		}
+	}
+	for k, v := range annotations {
+		last := k[strings.LastIndexByte(k, '/')+1:]
+		if strings.Contains(last, "hostname") || strings.HasSuffix(last, "id") {
+			for _, r := range runs(v) {
+				add(ns, r)
+			}
+		}
 	}
 }
 
