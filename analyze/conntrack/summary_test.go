@@ -31,23 +31,23 @@ func TestSummarize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Flows != 44 || s.NonLocal != 1 || s.Keys != 4 || s.Unreplied != 1 || s.ByProto.Counts["TCP"] != 42 || s.ByState.Counts["ESTABLISHED"] != 40 {
+	if s.Flows != 44 || s.NonLocal != 1 || s.Keys != 4 || s.Unreplied != 1 || s.ByProto.Get("TCP") != 42 || s.ByState.Get("ESTABLISHED") != 40 {
 		t.Errorf("totals = %+v", s)
 	}
 	api := s.Dests["TCP/10.96.0.1:443"]
 	if api.Flows != 40 || api.Assured != 40 || api.NoDNAT != 0 || api.SNAT != 0 || api.FromLocal != 0 ||
-		api.Backends.Counts["192.168.1.1:6443"] != 20 || api.Backends.Counts["192.168.1.2:6443"] != 20 ||
-		len(api.Clients.Counts) != MaxDistinct || api.Clients.Other != 40-MaxDistinct || len(api.Samples) != MaxSamples || api.Samples[2].Pos.Line != 3 {
+		api.Backends.Get("192.168.1.1:6443") != 20 || api.Backends.Get("192.168.1.2:6443") != 20 ||
+		api.Clients.Len() != MaxDistinct || api.Clients.Other != 40-MaxDistinct || len(api.Samples) != MaxSamples || api.Samples[2].Pos.Line != 3 {
 		t.Errorf("api = %+v", api)
 	}
 	lb := s.Dests["TCP/10.96.7.7:80"]
 	if lb.FromLocal != 1 || lb.FromLocalUnreplied != 1 || lb.SNAT != 1 || lb.NoDNAT != 0 || len(lb.UnrepliedSamples) != 1 || lb.UnrepliedSamples[0].Pos.Line != 41 {
 		t.Errorf("lb = %+v", lb)
 	}
-	if unserved := s.Dests["TCP/10.96.7.7:8443"]; unserved.NoDNAT != 1 || unserved.SNAT != 0 || unserved.Backends.Counts["10.96.7.7:8443"] != 1 {
+	if unserved := s.Dests["TCP/10.96.7.7:8443"]; unserved.NoDNAT != 1 || unserved.SNAT != 0 || unserved.Backends.Get("10.96.7.7:8443") != 1 {
 		t.Errorf("unserved = %+v", unserved)
 	}
-	if ping := s.Dests["ICMP/192.168.1.10:0"]; ping.Flows != 1 || ping.NoDNAT != 1 || ping.Backends.Counts["192.168.1.10"] != 1 {
+	if ping := s.Dests["ICMP/192.168.1.10:0"]; ping.Flows != 1 || ping.NoDNAT != 1 || ping.Backends.Get("192.168.1.10") != 1 {
 		t.Errorf("ping = %+v", ping)
 	}
 }
