@@ -266,17 +266,21 @@ func (a *aggregator) add(f *Flow, text []byte) {
 	if fromLocal {
 		d.FromLocal++
 	}
-	if len(d.Samples) < MaxSamples {
-		d.Samples = append(d.Samples, sample(f, text))
-	}
 	if f.Unreplied {
 		d.Unreplied++
 		d.unrepliedBackends.add(backend)
 		if fromLocal {
 			d.FromLocalUnreplied++
 		}
-		if len(d.UnrepliedSamples) < MaxSamples {
-			d.UnrepliedSamples = append(d.UnrepliedSamples, sample(f, text))
+	}
+	quote, quoteUnreplied := len(d.Samples) < MaxSamples, f.Unreplied && len(d.UnrepliedSamples) < MaxSamples
+	if quote || quoteUnreplied {
+		s := sample(f, text) // one copy of the line for both lists
+		if quote {
+			d.Samples = append(d.Samples, s)
+		}
+		if quoteUnreplied {
+			d.UnrepliedSamples = append(d.UnrepliedSamples, s)
 		}
 	}
 }

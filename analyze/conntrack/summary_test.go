@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
@@ -53,7 +54,8 @@ func TestSummarize(t *testing.T) {
 }
 
 // TestSummarizeSampleSources checks that a sample carries the sources of
-// its flow's two directions in every format.
+// its flow's two directions in every format, and that a flow quoted in both
+// lists shares one copy of its line.
 func TestSummarizeSampleSources(t *testing.T) {
 	tests := []struct{ name, in string }{
 		{"text", "tcp      6 100 SYN_SENT src=10.244.0.5 dst=10.96.0.1 sport=1 dport=443 [UNREPLIED] src=192.168.1.2 dst=10.244.0.5 sport=6443 dport=1 mark=0 use=1\n"},
@@ -76,6 +78,9 @@ func TestSummarizeSampleSources(t *testing.T) {
 				if smp.Src != ip("10.244.0.5") || smp.ReplySrc != ip("192.168.1.2") {
 					t.Errorf("sample sources %s, %s, want 10.244.0.5, 192.168.1.2", smp.Src, smp.ReplySrc)
 				}
+			}
+			if unsafe.StringData(d.Samples[0].Text) != unsafe.StringData(d.UnrepliedSamples[0].Text) {
+				t.Errorf("the samples of the flow hold two copies of its line")
 			}
 		})
 	}
