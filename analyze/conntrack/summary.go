@@ -310,6 +310,7 @@ func (a *aggregator) summary() *Summary {
 		out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend, &a.scratch)
 		out.Clients = d.clients.counts(writeAddr, &a.scratch)
 		s.Dests[Key(k.proto, k.dst)] = &out
+		delete(a.dests, k) // its counting lists can be freed while the rest is folded
 	}
 	return s
 }
