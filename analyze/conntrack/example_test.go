@@ -3,6 +3,7 @@ package conntrack_test
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/netip"
 	"strings"
 
@@ -46,7 +47,7 @@ icmp     1 27 src=10.244.1.5 dst=8.8.8.8 type=8 code=0 id=7 src=8.8.8.8 dst=10.2
 	}
 	d := s.Dests[conntrack.Key(6, netip.MustParseAddrPort("10.96.0.1:443"))]
 	fmt.Println(s.Flows, "flows,", s.NonLocal, "not local")
-	fmt.Println(d.Flows, "to the API VIP,", d.Unreplied, "unreplied, sent to", d.UnrepliedBackends.Counts)
+	fmt.Println(d.Flows, "to the API VIP,", d.Unreplied, "unreplied, sent to", maps.Collect(d.UnrepliedBackends.All()))
 	fmt.Println("evidence:", d.UnrepliedSamples[0].Pos)
 	// Output:
 	// 2 flows, 1 not local

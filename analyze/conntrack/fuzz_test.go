@@ -2,6 +2,7 @@ package conntrack
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/netip"
 	"os"
@@ -14,7 +15,8 @@ import (
 
 // FuzzParse feeds text and XML captures to the reader and the summariser.
 // Beyond not panicking: every flow has both tuples and a known L3, positions
-// stay inside the input, and Summarize counts what the reader returns.
+// stay inside the input, Summarize counts what the reader returns, and each
+// destination's counts add up to its flows.
 func FuzzParse(f *testing.F) {
 	refs, err := filepath.Glob(filepath.Join(testref.Dir(f), "*conntrack*"))
 	if err != nil {
@@ -62,10 +64,44 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		s, err := Summarize(bytes.NewReader(in), source.Pos{File: "f", Line: 1}, nil)
-		if err == nil && s.Flows != n {
+		if err != nil {
+			return
+		}
+		if s.Flows != n {
 			t.Fatalf("Summarize counted %d flows, the reader %d", s.Flows, n)
 		}
+		for key, d := range s.Dests {
+			for _, c := range []struct {
+				name   string
+				counts Counts
+				flows  int
+			}{{"backends", d.Backends, d.Flows}, {"clients", d.Clients, d.Flows}, {"unreplied backends", d.UnrepliedBackends, d.Unreplied}} {
+				if err := checkCounts(c.counts, c.flows); err != nil {
+					t.Fatalf("%s %s: %v", key, c.name, err)
+				}
+			}
+		}
 	})
+}
+
+// checkCounts returns an error unless c holds distinct values in order, at
+// most MaxDistinct, each found by Get, with flows in all.
+func checkCounts(c Counts, flows int) error {
+	sum, values := c.Other, 0
+	prev := ""
+	for v, n := range c.All() {
+		if values > 0 && v <= prev {
+			return fmt.Errorf("%q after %q", v, prev)
+		}
+		if c.Get(v) != n || n < 1 {
+			return fmt.Errorf("%q counted %d, Get says %d", v, n, c.Get(v))
+		}
+		sum, values, prev = sum+n, values+1, v
+	}
+	if values != c.Len() || values > MaxDistinct || sum != flows {
+		return fmt.Errorf("%d values (Len %d) with %d flows, want at most %d values with %d", values, c.Len(), sum, MaxDistinct, flows)
+	}
+	return nil
 }
 
 // FuzzParseAddr checks the allocation-free address parser against

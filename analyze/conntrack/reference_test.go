@@ -138,19 +138,19 @@ func TestSummarizeReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Flows != 9 || s.Keys != 5 || s.NonLocal != 3 || s.Unreplied != 3 || s.ByProto.Counts["TCP"] != 4 {
-		t.Errorf("totals: flows %d keys %d nonLocal %d unreplied %d byProto %v", s.Flows, s.Keys, s.NonLocal, s.Unreplied, s.ByProto)
+	if s.Flows != 9 || s.Keys != 5 || s.NonLocal != 3 || s.Unreplied != 3 || s.ByProto.Get("TCP") != 4 {
+		t.Errorf("totals: flows %d keys %d nonLocal %d unreplied %d TCP %d", s.Flows, s.Keys, s.NonLocal, s.Unreplied, s.ByProto.Get("TCP"))
 	}
 	dns := s.Dests["UDP/10.96.0.10:53"]
-	if dns == nil || dns.Flows != 2 || dns.Unreplied != 1 || dns.Backends.Counts["10.244.2.7:53"] != 2 || dns.FromLocal != 1 || dns.FromLocalUnreplied != 0 {
+	if dns == nil || dns.Flows != 2 || dns.Unreplied != 1 || dns.Backends.Get("10.244.2.7:53") != 2 || dns.FromLocal != 1 || dns.FromLocalUnreplied != 0 {
 		t.Errorf("UDP/10.96.0.10:53 = %+v", dns)
 	}
 	api := s.Dests["TCP/10.96.0.1:443"]
-	if api == nil || api.Flows != 1 || api.Unreplied != 1 || api.FromLocalUnreplied != 1 || api.UnrepliedBackends.Counts["192.168.10.11:6443"] != 1 ||
+	if api == nil || api.Flows != 1 || api.Unreplied != 1 || api.FromLocalUnreplied != 1 || api.UnrepliedBackends.Get("192.168.10.11:6443") != 1 ||
 		len(api.UnrepliedSamples) != 1 || api.UnrepliedSamples[0].Pos.Line != 6 {
 		t.Errorf("TCP/10.96.0.1:443 = %+v", api)
 	}
-	if v6 := s.Dests["TCP/[fd00:10:96::a]:80"]; v6 == nil || v6.States.Counts["TIME_WAIT"] != 1 {
+	if v6 := s.Dests["TCP/[fd00:10:96::a]:80"]; v6 == nil || v6.States.Get("TIME_WAIT") != 1 {
 		t.Errorf("TCP/[fd00:10:96::a]:80 = %+v", v6)
 	}
 	golden.CheckJSON(t, golden.Path(t, "conntrack-L-o-extended"), s)

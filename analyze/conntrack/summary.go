@@ -79,14 +79,6 @@ type Dest struct {
 	UnrepliedSamples []Sample `json:"unrepliedSamples,omitempty"` // the first MaxSamples unreplied flows
 }
 
-// Counts counts values, keeping at most [MaxDistinct] distinct ones; the
-// flows with any further value are added up in Other. The zero Counts is
-// empty and ready to use.
-type Counts struct {
-	Counts map[string]int `json:"counts"`
-	Other  int            `json:"other"`
-}
-
 // Sample is one flow quoted as evidence: where it is and its line, cut to
 // [MaxSampleText] bytes (for XML, the <flow> element), with the sources
 // of its two directions, so that no reader parses the text again.
@@ -203,50 +195,6 @@ type destKey struct {
 	dst   netip.AddrPort
 }
 
-// bounded counts up to MaxDistinct distinct values of K. It is a list,
-// searched from the front: with so few values that is faster than hashing,
-// and a value counted before moves one place forward each time it is seen
-// more often than the one before it, so the frequent ones are found first.
-// Each value sits beside its count, so that a flow reads one array per
-// list.
-type bounded[K comparable] struct {
-	seen  []counted[K]
-	other int
-}
-
-// counted is a value of a [bounded] and how many times it was seen.
-type counted[K comparable] struct {
-	k K
-	n int
-}
-
-// add counts one k.
-func (b *bounded[K]) add(k K) {
-	for i := range b.seen {
-		if b.seen[i].k == k {
-			b.seen[i].n++
-			if i > 0 && b.seen[i].n > b.seen[i-1].n {
-				b.seen[i-1], b.seen[i] = b.seen[i], b.seen[i-1]
-			}
-			return
-		}
-	}
-	if len(b.seen) < MaxDistinct {
-		b.seen = append(b.seen, counted[K]{k, 1})
-		return
-	}
-	b.other++
-}
-
-// counts returns b with its values written by str.
-func (b *bounded[K]) counts(str func(K) string) Counts {
-	c := Counts{Counts: make(map[string]int, len(b.seen)), Other: b.other}
-	for _, v := range b.seen {
-		c.Counts[str(v.k)] += v.n
-	}
-	return c
-}
-
 // dest is a [Dest] being built.
 type dest struct {
 	Dest
@@ -265,6 +213,7 @@ type aggregator struct {
 	unreplied int
 	nonLocal  int
 	unkeyed   int
+	scratch   []byte // where the summary writes counted values first
 }
 
 // add counts one flow; text is its line.
@@ -317,28 +266,23 @@ func (a *aggregator) add(f *Flow, text []byte) {
 	if fromLocal {
 		d.FromLocal++
 	}
-	if len(d.Samples) < MaxSamples {
-		d.Samples = append(d.Samples, sample(f, text))
-	}
 	if f.Unreplied {
 		d.Unreplied++
 		d.unrepliedBackends.add(backend)
 		if fromLocal {
 			d.FromLocalUnreplied++
 		}
-		if len(d.UnrepliedSamples) < MaxSamples {
-			d.UnrepliedSamples = append(d.UnrepliedSamples, sample(f, text))
+	}
+	quote, quoteUnreplied := len(d.Samples) < MaxSamples, f.Unreplied && len(d.UnrepliedSamples) < MaxSamples
+	if quote || quoteUnreplied {
+		s := sample(f, text) // one copy of the line for both lists
+		if quote {
+			d.Samples = append(d.Samples, s)
+		}
+		if quoteUnreplied {
+			d.UnrepliedSamples = append(d.UnrepliedSamples, s)
 		}
 	}
-}
-
-// backendString writes a reply source: "addr:port", or "addr" for
-// protocols without ports.
-func backendString(ap netip.AddrPort) string {
-	if ap.Port() == 0 {
-		return ap.Addr().String()
-	}
-	return ap.String()
 }
 
 // sample quotes f, whose line is text.
@@ -350,8 +294,8 @@ func sample(f *Flow, text []byte) Sample {
 func (a *aggregator) summary() *Summary {
 	s := &Summary{
 		Flows:     a.flows,
-		ByProto:   a.protos.counts(protoKey),
-		ByState:   a.states.counts(func(s string) string { return s }),
+		ByProto:   a.protos.counts(writeProto, &a.scratch),
+		ByState:   a.states.counts(writeString, &a.scratch),
 		Unreplied: a.unreplied,
 		NonLocal:  a.nonLocal,
 		Keys:      len(a.dests),
@@ -360,12 +304,13 @@ func (a *aggregator) summary() *Summary {
 		Dests:     make(map[string]*Dest, len(a.dests)),
 	}
 	for k, d := range a.dests {
-		out := d.Dest // a copy: the Summary keeps none of the counting maps
-		out.States = d.stateNames.counts(func(s string) string { return s })
-		out.Backends = d.backends.counts(backendString)
-		out.UnrepliedBackends = d.unrepliedBackends.counts(backendString)
-		out.Clients = d.clients.counts(netip.Addr.String)
+		out := d.Dest // a copy: the Summary keeps none of the counting lists
+		out.States = d.stateNames.counts(writeString, &a.scratch)
+		out.Backends = d.backends.counts(writeBackend, &a.scratch)
+		out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend, &a.scratch)
+		out.Clients = d.clients.counts(writeAddr, &a.scratch)
 		s.Dests[Key(k.proto, k.dst)] = &out
+		delete(a.dests, k) // its counting lists can be freed while the rest is folded
 	}
 	return s
 }

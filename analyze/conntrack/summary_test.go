@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
@@ -31,29 +32,30 @@ func TestSummarize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Flows != 44 || s.NonLocal != 1 || s.Keys != 4 || s.Unreplied != 1 || s.ByProto.Counts["TCP"] != 42 || s.ByState.Counts["ESTABLISHED"] != 40 {
+	if s.Flows != 44 || s.NonLocal != 1 || s.Keys != 4 || s.Unreplied != 1 || s.ByProto.Get("TCP") != 42 || s.ByState.Get("ESTABLISHED") != 40 {
 		t.Errorf("totals = %+v", s)
 	}
 	api := s.Dests["TCP/10.96.0.1:443"]
 	if api.Flows != 40 || api.Assured != 40 || api.NoDNAT != 0 || api.SNAT != 0 || api.FromLocal != 0 ||
-		api.Backends.Counts["192.168.1.1:6443"] != 20 || api.Backends.Counts["192.168.1.2:6443"] != 20 ||
-		len(api.Clients.Counts) != MaxDistinct || api.Clients.Other != 40-MaxDistinct || len(api.Samples) != MaxSamples || api.Samples[2].Pos.Line != 3 {
+		api.Backends.Get("192.168.1.1:6443") != 20 || api.Backends.Get("192.168.1.2:6443") != 20 ||
+		api.Clients.Len() != MaxDistinct || api.Clients.Other != 40-MaxDistinct || len(api.Samples) != MaxSamples || api.Samples[2].Pos.Line != 3 {
 		t.Errorf("api = %+v", api)
 	}
 	lb := s.Dests["TCP/10.96.7.7:80"]
 	if lb.FromLocal != 1 || lb.FromLocalUnreplied != 1 || lb.SNAT != 1 || lb.NoDNAT != 0 || len(lb.UnrepliedSamples) != 1 || lb.UnrepliedSamples[0].Pos.Line != 41 {
 		t.Errorf("lb = %+v", lb)
 	}
-	if unserved := s.Dests["TCP/10.96.7.7:8443"]; unserved.NoDNAT != 1 || unserved.SNAT != 0 || unserved.Backends.Counts["10.96.7.7:8443"] != 1 {
+	if unserved := s.Dests["TCP/10.96.7.7:8443"]; unserved.NoDNAT != 1 || unserved.SNAT != 0 || unserved.Backends.Get("10.96.7.7:8443") != 1 {
 		t.Errorf("unserved = %+v", unserved)
 	}
-	if ping := s.Dests["ICMP/192.168.1.10:0"]; ping.Flows != 1 || ping.NoDNAT != 1 || ping.Backends.Counts["192.168.1.10"] != 1 {
+	if ping := s.Dests["ICMP/192.168.1.10:0"]; ping.Flows != 1 || ping.NoDNAT != 1 || ping.Backends.Get("192.168.1.10") != 1 {
 		t.Errorf("ping = %+v", ping)
 	}
 }
 
 // TestSummarizeSampleSources checks that a sample carries the sources of
-// its flow's two directions in every format.
+// its flow's two directions in every format, and that a flow quoted in both
+// lists shares one copy of its line.
 func TestSummarizeSampleSources(t *testing.T) {
 	tests := []struct{ name, in string }{
 		{"text", "tcp      6 100 SYN_SENT src=10.244.0.5 dst=10.96.0.1 sport=1 dport=443 [UNREPLIED] src=192.168.1.2 dst=10.244.0.5 sport=6443 dport=1 mark=0 use=1\n"},
@@ -76,6 +78,9 @@ func TestSummarizeSampleSources(t *testing.T) {
 				if smp.Src != ip("10.244.0.5") || smp.ReplySrc != ip("192.168.1.2") {
 					t.Errorf("sample sources %s, %s, want 10.244.0.5, 192.168.1.2", smp.Src, smp.ReplySrc)
 				}
+			}
+			if unsafe.StringData(d.Samples[0].Text) != unsafe.StringData(d.UnrepliedSamples[0].Text) {
+				t.Errorf("the samples of the flow hold two copies of its line")
 			}
 		})
 	}

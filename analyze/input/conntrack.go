@@ -49,10 +49,10 @@ func conntrackOf(s *conntrack.Summary, file string, dests bool) *Conntrack {
 	return ct
 }
 
-// counts returns a copy of the counted values; never nil.
+// counts returns the counted values as a map; never nil.
 func counts(c conntrack.Counts) map[string]int {
-	out := make(map[string]int, len(c.Counts))
-	maps.Copy(out, c.Counts)
+	out := make(map[string]int, c.Len())
+	maps.Insert(out, c.All())
 	return out
 }
 

@@ -150,11 +150,11 @@ func (m *model) destFlows(key string) *DestFlows {
 	}
 	dst := d.Dst.Addr().Unmap()
 	f := &DestFlows{Flows: d.Flows, Unreplied: d.Unreplied, SNAT: d.SNAT, FromLocalUnreplied: d.FromLocalUnreplied,
-		FromSelf: d.Clients.Counts[dst.String()], FromUnlisted: d.Clients.Other,
+		FromSelf: d.Clients.Get(dst.String()), FromUnlisted: d.Clients.Other,
 		SelfSamples: []Evidence{}, OutsideSamples: []Evidence{}, Samples: samples(d.Samples)}
 	src := m.b.clusterSources(m.c)
 	outside := func(ip netip.Addr) bool { return src.known && ip.IsValid() && !m.st.local[ip] && !src.has(ip) }
-	for client, n := range d.Clients.Counts {
+	for client, n := range d.Clients.All() {
 		if outside(parseAddr(client).Unmap()) {
 			f.FromOutside += n
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/conntrack"
 )
@@ -203,7 +204,7 @@ func (m *model) unreplied(key string, d *conntrack.Dest) {
 	owners := m.owners(key, ip, port, d.Proto)
 	m.out.Traffic.Unreplied = append(m.out.Traffic.Unreplied, UnrepliedDest{
 		Key: key, Protocol: d.Proto, IP: ip, Port: port, Flows: d.Flows, Unreplied: d.Unreplied,
-		SynSent: d.States.Counts["SYN_SENT"], FromLocalUnreplied: d.FromLocalUnreplied,
+		SynSent: d.States.Get("SYN_SENT"), FromLocalUnreplied: d.FromLocalUnreplied,
 		Owners: owners, TopClients: top(d.Clients, 3),
 		VirtualServer: m.vsEvidence(key), UnrepliedSamples: samples(d.UnrepliedSamples),
 		RealServers: m.unrepliedRealServers(key, d, owners),
@@ -217,7 +218,7 @@ func top(c conntrack.Counts, n int) map[string]int {
 		n int
 	}
 	best := make([]kv, 0, n+1)
-	for k, m := range c.Counts {
+	for k, m := range c.All() {
 		i := len(best)
 		for i > 0 && (m > best[i-1].n || m == best[i-1].n && k < best[i-1].k) {
 			i--
@@ -231,7 +232,7 @@ func top(c conntrack.Counts, n int) map[string]int {
 	}
 	out := make(map[string]int, len(best))
 	for _, e := range best {
-		out[e.k] = e.n
+		out[strings.Clone(e.k)] = e.n // a value of c shares the memory of all its values
 	}
 	return out
 }
@@ -241,14 +242,14 @@ func top(c conntrack.Counts, n int) map[string]int {
 // owner Services, sorted by address and port.
 func (m *model) unrepliedRealServers(key string, d *conntrack.Dest, owners []Owner) []UnrepliedRealServer {
 	out := []UnrepliedRealServer{}
-	for b, n := range d.UnrepliedBackends.Counts {
+	for b, n := range d.UnrepliedBackends.All() {
 		ap, err := netip.ParseAddrPort(b)
 		if err != nil || ap.Addr().Unmap() == d.Dst.Addr().Unmap() {
 			continue // a reply tuple still addressed from the destination names no real server
 		}
 		ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 		rs := UnrepliedRealServer{IP: ap.Addr().String(), Port: int(ap.Port()), Unreplied: n, Entry: m.realServerEntry(key, ap)}
-		if all, ok := d.Backends.Counts[b]; ok {
+		if all := d.Backends.Get(b); all > 0 {
 			replied := all - n
 			rs.Replied = &replied
 		}
@@ -365,7 +366,7 @@ func (m *model) staleUDP(key string, d *conntrack.Dest) {
 			continue
 		}
 		stale := map[string]int{}
-		for b, n := range d.Backends.Counts {
+		for b, n := range d.Backends.All() {
 			from := hostportIP(b)
 			if from != ip && !slices.ContainsFunc(svc.Endpoints, func(ep Endpoint) bool { return ep.IP == from && usable(&ep) }) {
 				stale[from] += n

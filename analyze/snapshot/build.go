@@ -425,8 +425,8 @@ func (b *builder) summarize(n *Node, capt *Capture, r io.Reader) {
 	}
 	capt.Format, capt.Warnings = string(sum.Format), sum.Warnings
 	capt.Counts = []Count{{"flows", sum.Flows}, {"unreplied", sum.Unreplied}, {"to node addresses", sum.Flows - sum.NonLocal}}
-	for _, st := range slices.Sorted(maps.Keys(sum.ByState.Counts)) {
-		capt.Counts = append(capt.Counts, Count{"state " + st, sum.ByState.Counts[st]})
+	for st, n := range sum.ByState.All() {
+		capt.Counts = append(capt.Counts, Count{"state " + st, n})
 	}
 	if sum.Stated != nil && *sum.Stated != sum.Flows {
 		capt.Warnings = append(capt.Warnings, source.Warnf(capt.Pos(), "", "conntrack said it showed %d flow entries; %d were read", *sum.Stated, sum.Flows))
