@@ -2,7 +2,10 @@
 // bytes go to a temporary file in the folder of the target, renamed over
 // the target only once they are all written. Reports, bundles and maps are
 // written this way, so that an interrupted run leaves the old file (or
-// none), never a truncated one.
+// none), never a truncated one. A target that exists and is not a regular
+// file (a symbolic link such as /dev/stdout, a device such as /dev/null, a
+// named pipe) is written in place, through the link, as a shell redirection
+// writes it: renaming a file over it would replace the link or the device.
 package atomicfile
 
 import (
@@ -25,8 +28,9 @@ const Mode fs.FileMode = 0o644
 // [File.Discard] it; Discard after Commit does nothing, so that it can be
 // deferred. A File is not safe for concurrent use.
 type File struct {
-	name      string // the target
-	tmp       *os.File
+	name      string   // the target
+	tmp       *os.File // the temporary file, or the target itself when inPlace
+	inPlace   bool     // the target is a link, device or pipe: tmp is the target
 	bw        *bufio.Writer
 	closed    bool
 	closeErr  error
@@ -39,6 +43,13 @@ const bufSize = 256 << 10
 // Create starts writing the file name with mode perm less the umask, as
 // os.OpenFile does.
 func Create(name string, perm fs.FileMode) (*File, error) {
+	if fi, err := os.Lstat(name); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		target, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, perm)
+		if err != nil {
+			return nil, err
+		}
+		return &File{name: name, tmp: target, inPlace: true, bw: bufio.NewWriterSize(target, bufSize)}, nil
+	}
 	tmp, err := createTemp(name, perm)
 	if err != nil {
 		return nil, err
@@ -89,6 +100,10 @@ func (f *File) Commit() error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	if f.inPlace {
+		f.committed = true
+		return nil
+	}
 	if err := os.Rename(f.tmp.Name(), f.name); err != nil {
 		return err
 	}
@@ -97,13 +112,16 @@ func (f *File) Commit() error {
 }
 
 // Discard closes the file if it is not closed and removes it, leaving the
-// target as it was; after Commit it does nothing.
+// target as it was; after Commit it does nothing. A target written in
+// place keeps what was written to it.
 func (f *File) Discard() {
 	if f.committed {
 		return
 	}
 	f.Close()
-	os.Remove(f.tmp.Name())
+	if !f.inPlace {
+		os.Remove(f.tmp.Name())
+	}
 }
 
 // Write writes the file name with mode perm less the umask through fn: in
