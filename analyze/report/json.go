@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"io"
@@ -150,10 +152,64 @@ func AnalysisJSON(w io.Writer, a *Analysis) error {
 
 // WriteJSON writes v as JSON indented by two spaces, without escaping
 // <, > and &, and a newline: the form of every JSON document ipvslint
-// prints.
+// prints. The document is encoded whole, then indented as it is written,
+// so that a large one (the input document of a big bundle) is not held
+// twice.
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	indent(bw, compact.Bytes())
+	return bw.Flush()
+}
+
+// indent writes the compact JSON of json.Encoder, src, to w indented by
+// two spaces, as json.Indent would: an empty object or array stays {} or
+// [], a key is followed by ": ". Errors are left to w's Flush.
+func indent(w *bufio.Writer, src []byte) {
+	depth := 0
+	newline := func() {
+		w.WriteByte('\n')
+		for range depth {
+			w.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			// Copy the string whole: its quotes and escapes are its own.
+			j := i + 1
+			for ; j < len(src) && src[j] != '"'; j++ {
+				if src[j] == '\\' {
+					j++
+				}
+			}
+			w.Write(src[i:min(j+1, len(src))])
+			i = j
+		case '{', '[':
+			w.WriteByte(c)
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				w.WriteByte(src[i+1])
+				i++
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			w.WriteByte(c)
+		case ',':
+			w.WriteByte(c)
+			newline()
+		case ':':
+			w.WriteString(": ")
+		default:
+			w.WriteByte(c)
+		}
+	}
 }
