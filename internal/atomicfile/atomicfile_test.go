@@ -93,14 +93,7 @@ func write(s string) func(io.Writer) error {
 // a file created with perm gets, or nothing when want is "".
 func checkDir(t *testing.T, dir, want string, perm fs.FileMode) {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
+	names := dirNames(t, dir)
 	if want == "" {
 		if len(names) != 0 {
 			t.Errorf("files left: %v", names)
@@ -134,4 +127,18 @@ func checkDir(t *testing.T, dir, want string, perm fs.FileMode) {
 	if fi.Mode() != refInfo.Mode() {
 		t.Errorf("mode %v, want %v (as os.OpenFile gives)", fi.Mode(), refInfo.Mode())
 	}
+}
+
+// dirNames returns the names of the files in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -120,15 +120,7 @@ func wantMode(t *testing.T, name string, typ fs.FileMode) bool {
 // file is left.
 func wantFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range entries {
-		got = append(got, e.Name())
-	}
-	if !slices.Equal(got, names) {
+	if got := dirNames(t, dir); !slices.Equal(got, names) {
 		t.Errorf("files %v, want %v", got, names)
 	}
 }
