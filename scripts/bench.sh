@@ -14,6 +14,14 @@ runs=${RUNS:-5}
 work=${WORK:-$(mktemp -d)}
 mkdir -p "$work"
 
+# Every measure writes to /dev/null: when it is not the device (a tool
+# that renamed a file over it), gzip -dc writes the whole capture to a file
+# in memory and every ratio is wrong.
+if [[ ! -c /dev/null ]]; then
+	echo "bench.sh: /dev/null is not a character device; restore it first (rm /dev/null; mknod -m 666 /dev/null c 1 3)" >&2
+	exit 1
+fi
+
 if [[ ! -x /usr/bin/time ]]; then
 	apt-get install -y time >/dev/null
 fi
