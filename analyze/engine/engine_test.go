@@ -107,6 +107,7 @@ func TestNewErrors(t *testing.T) {
 		{"dupid", `testdata/dupid/second.rego:1: duplicate rule id "same-id": testdata/dupid/first.rego:1 has it too`},
 		{"forbidden", "testdata/forbidden/fetch.rego:9: builtin http.send is not allowed in rules: results must not depend on the network, the environment, the clock or chance"},
 		{"nometa", "testdata/nometa/bare.rego: package ipvslint.rules.bare has no package-scoped # METADATA block"},
+		{"badclient", `testdata/badclient/lost.rego:1: package ipvslint.rules.bad_client: custom.client "laptop": want pod, host or external`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pack, func(t *testing.T) {

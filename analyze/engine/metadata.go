@@ -19,11 +19,17 @@ type Rule struct {
 	Description string   `json:"description"` // description
 	Behaviour   string   `json:"behaviour"`   // custom.behaviour: B1..B15, or "-"
 	Remediation string   `json:"remediation"` // custom.remediation, the default of its findings
-	References  []string `json:"references"`  // the refs of related_resources, in order
-	Package     string   `json:"package"`     // ipvslint.rules.<rule_id>
-	Pack        string   `json:"pack"`        // the name of its pack ([Pack].Name)
-	File        string   `json:"file"`        // the file holding the METADATA, with its pack's name
-	Line        int      `json:"line"`        // the line of the METADATA block
+	// Client is custom.client: whose connection to a finding's target the
+	// HTML report traces and draws, as `ipvslint trace --from` names it:
+	// "pod" (a pod on the finding's node), "host" (a host process there) or
+	// "external" (a client outside the cluster entering through it); ""
+	// when the findings are not about one connection.
+	Client     string   `json:"client,omitempty"`
+	References []string `json:"references"` // the refs of related_resources, in order
+	Package    string   `json:"package"`    // ipvslint.rules.<rule_id>
+	Pack       string   `json:"pack"`       // the name of its pack ([Pack].Name)
+	File       string   `json:"file"`       // the file holding the METADATA, with its pack's name
+	Line       int      `json:"line"`       // the line of the METADATA block
 	// Catalog is true for a built-in rule listed in the rule catalog
 	// (rules/catalog.yaml): its ID is stable.
 	Catalog bool `json:"catalog"`
@@ -129,6 +135,7 @@ func newRule(pkg string, p *rulePackage) (Rule, error) {
 		Severity:    Severity(customString(a, "severity")),
 		Behaviour:   customString(a, "behaviour"),
 		Remediation: strings.TrimSpace(customString(a, "remediation")),
+		Client:      customString(a, "client"),
 	}
 	for _, rr := range a.RelatedResources {
 		if rr.Ref.String() != "" {
@@ -141,6 +148,8 @@ func newRule(pkg string, p *rulePackage) (Rule, error) {
 		return Rule{}, fmt.Errorf("%s: METADATA has no custom.id", at)
 	case !r.Severity.Valid():
 		return Rule{}, fmt.Errorf("%s: custom.severity %q: want error, warning or info", at, r.Severity)
+	case !slices.Contains([]string{"", "pod", "host", "external"}, r.Client):
+		return Rule{}, fmt.Errorf("%s: custom.client %q: want pod, host or external", at, r.Client)
 	case len(p.findings) == 0:
 		return Rule{}, fmt.Errorf("%s: defines no findings set (findings contains f if {...})", at)
 	}

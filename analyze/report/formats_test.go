@@ -26,20 +26,27 @@ var testRules = []engine.Rule{
 	},
 	{
 		ID: "etp-local-remote-backends", Severity: engine.SeverityError, Title: "eTP=Local Service routed to remote backends",
-		Description: "A node without a local endpoint forwards eTP=Local traffic to other nodes.", Behaviour: "B7",
+		Description: "A node without a local endpoint forwards eTP=Local traffic to other nodes.", Behaviour: "B7", Client: "external",
 		Remediation: "Run a ready pod of the Service on every node that receives external traffic.",
 		References:  []string{"https://github.com/kubernetes/kubernetes/pull/97081", "https://github.com/kubernetes/kubernetes/issues/119131"},
 	},
 	{
 		ID: "source-ip-lost", Severity: engine.SeverityInfo, Title: "backends see the node's address",
-		Description: "Traffic to the Service is masqueraded.", Behaviour: "B4", Remediation: "Set externalTrafficPolicy: Local.",
+		Description: "Traffic to the Service is masqueraded.", Behaviour: "B4", Remediation: "Set externalTrafficPolicy: Local.", Client: "external",
 		References: []string{},
 	},
 	{
 		ID: "vip-not-bound", Severity: engine.SeverityError, Title: "virtual IP not bound to kube-ipvs0",
-		Description: "A ClusterIP, LB or external IP has a virtual service but is not on kube-ipvs0.", Behaviour: "B15",
+		Description: "A ClusterIP, LB or external IP has a virtual service but is not on kube-ipvs0.", Behaviour: "B15", Client: "pod",
 		Remediation: "Restart kube-proxy on the node.", References: []string{},
 	},
+}
+
+// testClientRule is the rule of testFindings[1], as a report makes it of
+// the finding, with the client whose connection the HTML report traces.
+var testClientRule = engine.Rule{
+	ID: "vs-missing", Severity: engine.SeverityError, Title: "Service port without a virtual service", Behaviour: "B15",
+	Remediation: "Check that kube-proxy runs on node-a and look at its logs.", References: []string{}, Client: "pod",
 }
 
 // testWarnings are read warnings of a node, of a bundle as a whole (no
@@ -56,7 +63,7 @@ var testWarnings = []ReadWarning{
 func testAnalyses() map[string]*Analysis {
 	findings := NewAnalysis(testVersion, testCNI, testFindings)
 	findings.Nodes = []string{"node-a", "node-b", "node-c"}
-	findings.Rules, findings.ToolVersion = testRules, "v0.9.0"
+	findings.Rules, findings.ToolVersion = append(slices.Clone(testRules), testClientRule), "v0.9.0"
 	findings.Warnings = testWarnings
 	findings.Bundles, findings.Paths = testBundles, testPaths
 
@@ -65,7 +72,7 @@ func testAnalyses() map[string]*Analysis {
 
 	waived := NewAnalysis(testVersion, testCNI, testFindings[1:2])
 	waived.Nodes = []string{"node-a", "node-c"}
-	waived.Rules = testRules
+	waived.Rules = append(slices.Clone(testRules), testClientRule)
 	waived.Waived = []Waived{
 		{Finding: testFindings[0], WaiverReason: "node-c takes no external traffic (TICKET-1234)", WaiverExpires: "2026-12-31"},
 		{Finding: testFindings[2], WaiverReason: "the client IP is not needed | by design"},
@@ -76,6 +83,7 @@ func testAnalyses() map[string]*Analysis {
 	// What analyze prints without --show-waived: the count only.
 	waivedCount := NewAnalysis(testVersion, testCNI, testFindings[1:2])
 	waivedCount.Summary.Waived = 2
+	waivedCount.Rules = []engine.Rule{testClientRule}
 
 	return map[string]*Analysis{"findings": findings, "empty": empty, "waived": waived, "waived-count": waivedCount}
 }

@@ -146,9 +146,10 @@ func newHTMLReport(a *Analysis) *htmlReport {
 	nodes := map[string]*htmlNode{}
 	services := map[string]*htmlGroup{}
 	serviceNodes := map[string]map[string]bool{}
+	clients := pathClients(a)
 	for i, f := range a.Findings {
 		hf := &htmlFinding{Finding: f, N: i + 1, RuleID: anchors[f.Rule], Open: f.Severity.AtLeast(engine.SeverityWarning)}
-		q, ok := pathQuery(i, f)
+		q, ok := pathQuery(i, f, clients)
 		if ok {
 			hf.Trace = traceCommand(a, q)
 		}

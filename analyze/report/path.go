@@ -5,41 +5,6 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/input"
 )
 
-// pathClients is, for every built-in rule, the client whose connection to
-// a finding's target the HTML report draws, as `ipvslint trace --from`
-// names it: "pod" (a pod on the finding's node), "host" (a host process
-// there) or "external" (a client outside the cluster entering through
-// it); "" for a rule whose findings are not about one connection, and why.
-var pathClients = map[string]string{
-	"lb-ip-unserved-port":            "pod",      // in-cluster clients use the port; refused from 1.26, a local stack before
-	"lb-ip-local-listener":           "pod",      // a pod of the node reaches the local process
-	"lb-ip-host-client-timeout":      "host",     // a host process, whose source is the load balancer IP itself
-	"etp-local-remote-backends":      "external", // eTP=Local is about clients outside the cluster
-	"etp-local-no-endpoints-refused": "external", // a client sent to the node without a local endpoint
-	"externalip-local-rejected":      "external", // external IPs are for clients outside the cluster
-	"source-ip-lost":                 "external", // the client whose address the backend does not see
-	"itp-local-no-endpoints":         "pod",      // iTP=Local is about clients inside the cluster
-	"vs-missing":                     "pod",      // a pod of the node reaches every Service address, its NodePorts too
-	"vs-no-real-servers":             "pod",
-	"vip-not-bound":                  "pod", // the packet follows the routing table off the node
-	"orphan-vip":                     "pod", // the node takes traffic to the leftover address
-	"lb-ip-bound-in-cluster":         "pod", // in-cluster clients never reach the real load balancer
-	"ipmode-proxy-still-bound":       "pod",
-
-	"bundle-incomplete":        "", // the captures themselves
-	"conntrack-near-full":      "", // the node's conntrack table, every connection
-	"conntrack-stale-udp":      "", // flows pinned to a former endpoint: conntrack's state, which trace does not follow
-	"conntrack-unreplied-vip":  "", // clients conntrack saw; the cause (a dead backend, a firewall) is beyond the captures
-	"etp-local-upgrade-change": "", // another version: upgrade-check traces it
-	"upgrade-behaviour-change": "", // upgrade-check's own findings, traced at both versions
-	"ipvs-conn-reuse-risk":     "", // the kernel's handling of reused source ports
-	"strict-arp-disabled":      "", // ARP answers, not a connection
-	"lb-hostname-hairpin":      "", // the real load balancer, beyond the captures
-	"missing-real-server":      "", // an endpoint, not a destination of clients
-	"stale-real-server":        "",
-	"real-server-draining":     "",
-}
-
 // pathsPerRule is how many connections of one rule get a diagram: those of
 // its first findings, worst first; the others refer to the first. Only
 // errors and warnings get one.
@@ -52,10 +17,23 @@ type PathQuery struct {
 	From, To string // pod:NODE, host:NODE or external:NODE; the finding's target
 }
 
-// pathQuery returns the connection finding f is about; false when its rule
-// is not about one, or f names no node or target.
-func pathQuery(i int, f engine.Finding) (PathQuery, bool) {
-	client := pathClients[f.Rule]
+// pathClients returns the client of each rule of a that names one
+// ([engine.Rule.Client]), by rule ID.
+func pathClients(a *Analysis) map[string]string {
+	clients := map[string]string{}
+	for _, r := range a.Rules {
+		if r.Client != "" {
+			clients[r.ID] = r.Client
+		}
+	}
+	return clients
+}
+
+// pathQuery returns the connection finding f is about, whose client is
+// clients[f.Rule]; false when its rule is not about one, or f names no node
+// or target.
+func pathQuery(i int, f engine.Finding, clients map[string]string) (PathQuery, bool) {
+	client := clients[f.Rule]
 	if client == "" || f.Node == "" || f.Target == "" {
 		return PathQuery{}, false
 	}
@@ -70,8 +48,9 @@ func PathQueries(a *Analysis) []PathQuery {
 	var out []PathQuery
 	perRule := map[string]int{}
 	seen := map[connection]bool{}
+	clients := pathClients(a)
 	for i, f := range a.Findings {
-		q, ok := pathQuery(i, f)
+		q, ok := pathQuery(i, f, clients)
 		if !ok || !f.Severity.AtLeast(engine.SeverityWarning) || seen[q.connection()] || perRule[f.Rule] == pathsPerRule {
 			continue
 		}

@@ -8,27 +8,23 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 )
 
-// TestPathClients checks that the table says, for every built-in rule and
-// for those only, whether its findings are about one connection and whose.
+// TestPathClients checks whose connection the HTML report draws for the
+// findings of each built-in rule (custom.client of its METADATA).
 func TestPathClients(t *testing.T) {
+	want := map[string]string{
+		"lb-ip-unserved-port": "pod", "lb-ip-local-listener": "pod", "lb-ip-host-client-timeout": "host",
+		"etp-local-remote-backends": "external", "etp-local-no-endpoints-refused": "external",
+		"externalip-local-rejected": "external", "source-ip-lost": "external", "itp-local-no-endpoints": "pod",
+		"vs-missing": "pod", "vs-no-real-servers": "pod", "vip-not-bound": "pod", "orphan-vip": "pod",
+		"lb-ip-bound-in-cluster": "pod", "ipmode-proxy-still-bound": "pod",
+	}
 	eng, err := engine.New(engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	builtin := map[string]bool{}
-	for _, r := range eng.Rules() {
-		builtin[r.ID] = true
-		if _, ok := pathClients[r.ID]; !ok {
-			t.Errorf("built-in rule %s is not in pathClients: say whose connection its findings are about, or \"\"", r.ID)
-		}
-	}
-	for _, id := range slices.Sorted(maps.Keys(pathClients)) {
-		if !builtin[id] {
-			t.Errorf("pathClients lists %s, which is no built-in rule", id)
-		}
-		if c := pathClients[id]; !slices.Contains([]string{"", "pod", "host", "external"}, c) {
-			t.Errorf("pathClients[%s] = %q, want pod, host, external or \"\"", id, c)
-		}
+	got := pathClients(&Analysis{Rules: eng.Rules()})
+	if !maps.Equal(got, want) {
+		t.Errorf("clients of the built-in rules:\n%v\nwant\n%v", got, want)
 	}
 }
 
@@ -48,9 +44,16 @@ func TestPathQueries(t *testing.T) {
 		finding("conntrack-unreplied-vip", engine.SeverityWarning, "a", "10.96.0.1:443/TCP"), // not about one connection
 		finding("etp-local-remote-backends", engine.SeverityWarning, "b", "10.0.0.12:30745/TCP"),
 		finding("lb-ip-bound-in-cluster", engine.SeverityInfo, "a", "203.0.113.10"), // info: no diagram
-		finding("my-own-rule", engine.SeverityError, "a", "10.96.0.1:443/TCP"),      // a user's rule
+		finding("my-own-rule", engine.SeverityError, "a", "10.96.0.1:443/TCP"),      // a user's rule naming no client
+		finding("my-traced-rule", engine.SeverityError, "c", "10.96.0.2:53/UDP"),    // a user's rule naming one
 	)
-	got := PathQueries(NewAnalysis(testVersion, testCNI, findings))
+	a := NewAnalysis(testVersion, testCNI, findings)
+	for rule, client := range map[string]string{"lb-ip-local-listener": "pod", "lb-ip-unserved-port": "pod",
+		"lb-ip-host-client-timeout": "host", "vs-missing": "pod", "etp-local-remote-backends": "external",
+		"lb-ip-bound-in-cluster": "pod", "conntrack-unreplied-vip": "", "my-traced-rule": "host"} {
+		a.Rules = append(a.Rules, engine.Rule{ID: rule, Client: client})
+	}
+	got := PathQueries(a)
 	want := []PathQuery{
 		{Finding: 0, From: "pod:a", To: "203.0.113.10:443/TCP"},
 		{Finding: 2, From: "pod:b", To: "203.0.113.10:443/TCP"},
@@ -58,6 +61,7 @@ func TestPathQueries(t *testing.T) {
 		{Finding: 4, From: "pod:d", To: "203.0.113.10:443/TCP"},
 		{Finding: 5, From: "host:a", To: "203.0.113.40:80/TCP"},
 		{Finding: 8, From: "external:b", To: "10.0.0.12:30745/TCP"},
+		{Finding: 11, From: "host:c", To: "10.96.0.2:53/UDP"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("PathQueries = %+v\nwant %+v", got, want)

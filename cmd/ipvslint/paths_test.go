@@ -45,6 +45,7 @@ func TestTracePaths(t *testing.T) {
 		t.Run(tt.bundle, func(t *testing.T) {
 			an := examples.Analyse(t, eng, filepath.Join(examples.Dir(t), tt.bundle), input.Options{Reads: eng.Reads()})
 			a := report.AnalysisOf(an.Document, an.Findings)
+			a.Rules = eng.Rules() // as analyze gives them: their METADATA names the clients
 			paths, err := tracePaths(context.Background(), eng, an.Snapshot, input.Options{}, a)
 			if err != nil {
 				t.Fatal(err)

@@ -20,6 +20,7 @@
 #   id: etp-local-no-endpoints-refused
 #   severity: error
 #   behaviour: B6
+#   client: external # a client sent to the node without a local endpoint
 #   remediation: >-
 #     In-cluster clients should use the ClusterIP or the Service's DNS name
 #     rather than the load balancer IP; send external traffic only to nodes

@@ -37,6 +37,7 @@
 #   id: etp-local-remote-backends
 #   severity: error
 #   behaviour: B7
+#   client: external # eTP=Local is about clients outside the cluster
 #   remediation: >-
 #     Make sure external traffic only enters through nodes that run a backend:
 #     keep the load balancer's health check on the Service's healthCheckNodePort,

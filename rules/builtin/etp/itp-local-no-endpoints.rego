@@ -18,6 +18,7 @@
 #   id: itp-local-no-endpoints
 #   severity: error
 #   behaviour: B9
+#   client: pod # iTP=Local is about clients inside the cluster
 #   remediation: >-
 #     Run a backend on every node whose pods use the Service (a DaemonSet), or
 #     set internalTrafficPolicy Cluster.

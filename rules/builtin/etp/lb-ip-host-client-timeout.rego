@@ -19,6 +19,7 @@
 #   id: lb-ip-host-client-timeout
 #   severity: error
 #   behaviour: B8
+#   client: host # a host process, whose source is the load balancer IP itself
 #   remediation: >-
 #     Have host clients use the ClusterIP or the Service's DNS name instead of
 #     the load balancer IP, run a backend on every node that has such clients,

@@ -19,6 +19,7 @@
 #   id: source-ip-lost
 #   severity: info
 #   behaviour: B8
+#   client: external # the client whose address the backend does not see
 #   remediation: >-
 #     If the backend needs the client IP, use externalTrafficPolicy Local and
 #     send traffic only to nodes with a backend, or have the load balancer pass

@@ -15,6 +15,7 @@
 #   id: orphan-vip
 #   severity: warning
 #   behaviour: B15
+#   client: pod # the node takes traffic to the leftover address
 #   remediation: >-
 #     Check that kube-proxy runs and syncs on the node; if another agent owns the
 #     address or virtual service, give it a range that no Service uses. Remove

@@ -15,6 +15,7 @@
 #   id: vip-not-bound
 #   severity: error
 #   behaviour: B15
+#   client: pod # the packet follows the routing table off the node
 #   remediation: >-
 #     Restart kube-proxy on the node so that it binds the addresses again, and
 #     read its log for bind errors. Make sure no other agent (network manager,

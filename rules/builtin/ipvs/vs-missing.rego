@@ -18,6 +18,7 @@
 #   id: vs-missing
 #   severity: error
 #   behaviour: B15
+#   client: pod # a pod of the node reaches every Service address, its NodePorts too
 #   remediation: >-
 #     Read kube-proxy's log on the node for sync errors and restart it. For a
 #     missing NodePort on one address only, check kube-proxy's nodePortAddresses

@@ -18,6 +18,7 @@
 #   id: vs-no-real-servers
 #   severity: error
 #   behaviour: B10
+#   client: pod
 #   remediation: >-
 #     Check that the Service's selector matches running pods and that they pass
 #     their readiness probe (kubectl get endpointslices -l

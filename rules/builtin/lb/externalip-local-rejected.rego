@@ -22,6 +22,7 @@
 #   id: externalip-local-rejected
 #   severity: error
 #   behaviour: B2
+#   client: external # external IPs are for clients outside the cluster
 #   remediation: >-
 #     Upgrade kube-proxy to 1.30, or to a 1.28 or 1.29 patch release that
 #     carries the fix (PR #121928 for 1.28, PR #122323 for 1.29), or use

@@ -17,6 +17,7 @@
 #   id: ipmode-proxy-still-bound
 #   severity: warning
 #   behaviour: B3
+#   client: pod
 #   remediation: >-
 #     Run kube-proxy 1.30 or later (or 1.29 with --feature-gates
 #     LoadBalancerIPMode=true), or report the load balancer by hostname; if the

@@ -20,6 +20,7 @@
 #   id: lb-ip-bound-in-cluster
 #   severity: info
 #   behaviour: B1
+#   client: pod # in-cluster clients never reach the real load balancer
 #   remediation: >-
 #     Give in-cluster clients the ClusterIP or the Service's DNS name, or keep
 #     the IP off the nodes: an ingress hostname instead of the IP, or ipMode

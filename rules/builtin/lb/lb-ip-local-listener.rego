@@ -16,6 +16,7 @@
 #   id: lb-ip-local-listener
 #   severity: error
 #   behaviour: B2
+#   client: pod # a pod of the node reaches the local process
 #   remediation: >-
 #     Use separate load balancers for in-cluster and external use, or keep the
 #     IP off the nodes (ingress hostname, ipMode Proxy); bind the local process

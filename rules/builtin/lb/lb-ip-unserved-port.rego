@@ -22,6 +22,7 @@
 #   id: lb-ip-unserved-port
 #   severity: error
 #   behaviour: B2
+#   client: pod # in-cluster clients use the port; refused from 1.26, a local stack before
 #   remediation: >-
 #     Use separate load balancers for in-cluster and external use, or keep the
 #     IP off the nodes: an ingress hostname instead of the IP (Alibaba
