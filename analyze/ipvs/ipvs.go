@@ -129,7 +129,15 @@ type serviceMore struct {
 	extra   []string
 }
 
-// moreFields returns s.more, made on first use.
+// parts returns s.more to read, or empty parts when s has none.
+func (s *Service) parts() *serviceMore {
+	if s.more == nil {
+		return &serviceMore{}
+	}
+	return s.more
+}
+
+// moreFields returns s.more to write, made on first use.
 func (s *Service) moreFields() *serviceMore {
 	if s.more == nil {
 		s.more = &serviceMore{}
@@ -139,55 +147,25 @@ func (s *Service) moreFields() *serviceMore {
 
 // Flags returns the scheduler flags ("sh-fallback", "sh-port", "mh-port",
 // "flag-1"...), in the printed order; nil when none.
-func (s *Service) Flags() []string {
-	if s.more == nil {
-		return nil
-	}
-	return s.more.flags
-}
+func (s *Service) Flags() []string { return s.parts().flags }
 
 // Netmask returns the persistence granularity as printed: a dotted IPv4
 // mask ("255.255.255.0") or an IPv6 prefix length ("64"); "" when it is the
 // default /32 or /128.
-func (s *Service) Netmask() string {
-	if s.more == nil {
-		return ""
-	}
-	return s.more.netmask
-}
+func (s *Service) Netmask() string { return s.parts().netmask }
 
 // PE returns the persistence engine ("sip"); "" when none.
-func (s *Service) PE() string {
-	if s.more == nil {
-		return ""
-	}
-	return s.more.pe
-}
+func (s *Service) PE() string { return s.parts().pe }
 
 // Stats returns the --stats counters; nil in other formats.
-func (s *Service) Stats() *Stats {
-	if s.more == nil {
-		return nil
-	}
-	return s.more.stats
-}
+func (s *Service) Stats() *Stats { return s.parts().stats }
 
 // Rate returns the --rate estimates; nil in other formats.
-func (s *Service) Rate() *Rate {
-	if s.more == nil {
-		return nil
-	}
-	return s.more.rate
-}
+func (s *Service) Rate() *Rate { return s.parts().rate }
 
 // Extra returns the tokens of the line the parser did not understand, in
 // order (each also gave a warning).
-func (s *Service) Extra() []string {
-	if s.more == nil {
-		return nil
-	}
-	return s.more.extra
-}
+func (s *Service) Extra() []string { return s.parts().extra }
 
 // Key returns the service's identity as the rest of ipvslint spells it (see
 // [ServiceKey]): "TCP/10.96.0.1:443", "UDP/[fd00:10:96::a]:53", "FWM/123",
@@ -253,7 +231,15 @@ type destMore struct {
 	extra       []string
 }
 
-// moreFields returns d.more, made on first use.
+// parts returns d.more to read, or empty parts when d has none.
+func (d *Dest) parts() *destMore {
+	if d.more == nil {
+		return &destMore{}
+	}
+	return d.more
+}
+
+// moreFields returns d.more to write, made on first use.
 func (d *Dest) moreFields() *destMore {
 	if d.more == nil {
 		d.more = &destMore{}
@@ -284,46 +270,21 @@ func (d *Dest) PersistConn() (uint64, bool) {
 
 // Thresholds returns the connection thresholds (--thresholds, or -x/-y in a
 // saved rule); nil in other formats.
-func (d *Dest) Thresholds() *Thresholds {
-	if d.more == nil {
-		return nil
-	}
-	return d.more.thresholds
-}
+func (d *Dest) Thresholds() *Thresholds { return d.parts().thresholds }
 
 // TunnelInfo returns the tunnel type and options as --tun-info prints them
 // ("ipip", "gue:6080:+c", "gre:-c"); "" when the dest is no tunnel
 // (--tun-info prints "n/a") or the format does not say.
-func (d *Dest) TunnelInfo() string {
-	if d.more == nil {
-		return ""
-	}
-	return d.more.tunnelInfo
-}
+func (d *Dest) TunnelInfo() string { return d.parts().tunnelInfo }
 
 // Stats returns the --stats counters; nil in other formats.
-func (d *Dest) Stats() *Stats {
-	if d.more == nil {
-		return nil
-	}
-	return d.more.stats
-}
+func (d *Dest) Stats() *Stats { return d.parts().stats }
 
 // Rate returns the --rate estimates; nil in other formats.
-func (d *Dest) Rate() *Rate {
-	if d.more == nil {
-		return nil
-	}
-	return d.more.rate
-}
+func (d *Dest) Rate() *Rate { return d.parts().rate }
 
 // Extra returns the tokens of the line the parser did not understand.
-func (d *Dest) Extra() []string {
-	if d.more == nil {
-		return nil
-	}
-	return d.more.extra
-}
+func (d *Dest) Extra() []string { return d.parts().extra }
 
 // Thresholds are a dest's upper and lower connection thresholds; 0 means no
 // limit.
