@@ -39,6 +39,10 @@ type Rule struct {
 	Reads []string `json:"reads"`
 }
 
+// Clients are the values of a rule's custom.client: the kinds of client
+// `ipvslint trace --from` knows.
+var Clients = []string{"pod", "host", "external"}
+
 // rulePackage gathers what the modules of one package below ipvslint.rules
 // hold: a package may be spread over several files.
 type rulePackage struct {
@@ -148,7 +152,7 @@ func newRule(pkg string, p *rulePackage) (Rule, error) {
 		return Rule{}, fmt.Errorf("%s: METADATA has no custom.id", at)
 	case !r.Severity.Valid():
 		return Rule{}, fmt.Errorf("%s: custom.severity %q: want error, warning or info", at, r.Severity)
-	case !slices.Contains([]string{"", "pod", "host", "external"}, r.Client):
+	case r.Client != "" && !slices.Contains(Clients, r.Client):
 		return Rule{}, fmt.Errorf("%s: custom.client %q: want pod, host or external", at, r.Client)
 	case len(p.findings) == 0:
 		return Rule{}, fmt.Errorf("%s: defines no findings set (findings contains f if {...})", at)

@@ -2,7 +2,10 @@ package trace
 
 import (
 	"net/netip"
+	"slices"
 	"testing"
+
+	"github.com/ipvslint/ipvslint/analyze/engine"
 )
 
 func TestParseFrom(t *testing.T) {
@@ -97,4 +100,12 @@ func FuzzParseTo(f *testing.F) {
 		}
 		_, _ = ParseFrom(s)
 	})
+}
+
+// TestRuleClients checks that the clients a rule's METADATA may name are
+// the kinds of client a trace starts from.
+func TestRuleClients(t *testing.T) {
+	if want := []string{KindPod, KindHost, KindExternal}; !slices.Equal(engine.Clients, want) {
+		t.Errorf("engine.Clients = %q, want the kinds %q", engine.Clients, want)
+	}
 }
