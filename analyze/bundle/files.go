@@ -3,13 +3,14 @@ package bundle
 import (
 	"archive/tar"
 	"bufio"
-	"compress/gzip"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"strings"
 	"testing/fstest"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // ReadFiles reads every regular file of a tar or tar.gz archive into
