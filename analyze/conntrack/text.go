@@ -25,23 +25,34 @@ const (
 
 // lexer splits a line into tokens separated by spaces or tabs.
 type lexer struct {
-	b []byte
-	i int
+	b  []byte
+	i  int
+	eq int // where the first '=' of the last token is in it, -1 when none
 }
 
-// next returns the next token, or nil at the end of the line.
+// next returns the next token, or nil at the end of the line. It notes
+// where the token's first '=' is (lexer.eq), so that key=value tokens are
+// split without a second scan.
 func (l *lexer) next() []byte {
-	for l.i < len(l.b) && (l.b[l.i] == ' ' || l.b[l.i] == '\t') {
-		l.i++
+	b, i := l.b, l.i
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
 	}
-	start := l.i
-	for l.i < len(l.b) && l.b[l.i] != ' ' && l.b[l.i] != '\t' {
-		l.i++
+	start, eq := i, -1
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == ' ' || c == '\t' {
+			break
+		}
+		if c == '=' && eq < 0 {
+			eq = i - start
+		}
 	}
-	if start == l.i {
+	l.i, l.eq = i, eq
+	if start == i {
 		return nil
 	}
-	return l.b[start:l.i]
+	return b[start:i]
 }
 
 // through returns the text from tok's start to the next ']' (inclusive):
@@ -173,8 +184,7 @@ func (r *Reader) tokens(f *Flow, line []byte, partial bool) (Format, string) {
 			}
 			continue
 		}
-		key, val, isKV := bytes.Cut(tok, []byte("="))
-		if !isKV {
+		if l.eq < 0 {
 			if tuples == 0 && f.State == "" && isStateName(tok) {
 				f.State = internState(tok)
 			} else {
@@ -182,6 +192,7 @@ func (r *Reader) tokens(f *Flow, line []byte, partial bool) (Format, string) {
 			}
 			continue
 		}
+		key, val := tok[:l.eq], tok[l.eq+1:]
 		var bad bool
 		switch string(key) {
 		case "src":
