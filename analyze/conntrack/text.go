@@ -212,10 +212,10 @@ func (r *Reader) tokens(f *Flow, line []byte, partial bool) (Format, string) {
 				f.Extra = append(f.Extra, string(tok))
 				continue
 			}
-			bad = tupleField(cur, &seen[tuples-1], string(key), val, &proc)
+			bad = tupleField(cur, &seen[tuples-1], key, val, &proc)
 		case "id":
 			if inTuple && isICMP(f.ProtoNum) && seen[tuples-1]&seenID == 0 {
-				bad = tupleField(cur, &seen[tuples-1], "id", val, &proc)
+				bad = tupleField(cur, &seen[tuples-1], []byte("id"), val, &proc)
 				break
 			}
 			inTuple = false
@@ -311,9 +311,9 @@ func required(p uint8) int {
 
 // tupleField sets one tuple field from its key and value; it reports a bad
 // value.
-func tupleField(t *Tuple, seen *int, key string, val []byte, proc *bool) (bad bool) {
+func tupleField(t *Tuple, seen *int, key, val []byte, proc *bool) (bad bool) {
 	var ok bool
-	switch key {
+	switch string(key) {
 	case "dst":
 		*seen |= seenDst
 		return parseAddrInto(&t.Dst, val, proc)

@@ -222,7 +222,7 @@ func (r *Reader) xmlFlow(text []byte, pos source.Pos) string {
 				seen |= seenSrc
 				bad = parseAddrInto(&t.Src, []byte(kv.val), &proc)
 			} else {
-				bad = tupleField(t, &seen, kv.key, []byte(kv.val), &proc)
+				bad = tupleField(t, &seen, []byte(kv.key), []byte(kv.val), &proc)
 			}
 			if bad {
 				return "bad XML " + kv.key + " value"
