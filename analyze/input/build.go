@@ -57,6 +57,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	b.byKey = c.Services
 	c.serviceSummaries()
 	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
+	c.CNI = b.cni(opts.CNI, c.Services) // before the nodes: it reads their interfaces
 	// The nodes are independent: build them on all cores.
 	built := make([]*Node, len(snap.Nodes))
 	var wg sync.WaitGroup
@@ -65,6 +66,9 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 		wg.Go(func() {
 			cores <- struct{}{}
 			built[i] = b.node(n, c, opts.Expect)
+			if opts.DropParsed {
+				n.DropParsed()
+			}
 			<-cores
 		})
 	}
@@ -72,7 +76,6 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	for _, n := range built {
 		doc.Nodes[n.Name] = n
 	}
-	c.CNI = b.cni(opts.CNI, c.Services)
 	c.CapturedNodes = slices.AppendSeq([]string{}, maps.Keys(doc.Nodes))
 	slices.Sort(c.CapturedNodes)
 	c.NodeNames = slices.AppendSeq(slices.Clone(c.CapturedNodes), maps.Keys(c.Nodes))

@@ -1,6 +1,9 @@
 package input
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -104,12 +107,38 @@ spec:
 		{name: "nothing", files: with(map[string]string{"nodes/node-a/ip-addr.txt": plainNode}), want: CNI{Class: "unknown"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			doc := build(t, withFiles(tt.files), Options{CNI: tt.flag})
-			if got := doc.Cluster.CNI; got != tt.want {
-				t.Errorf("cni = %+v, want %+v", got, tt.want)
-			}
-		})
+		for _, drop := range []bool{false, true} { // the interfaces are read before any node's are dropped
+			t.Run(fmt.Sprintf("%s/drop=%v", tt.name, drop), func(t *testing.T) {
+				doc := build(t, withFiles(tt.files), Options{CNI: tt.flag, DropParsed: drop})
+				if got := doc.Cluster.CNI; got != tt.want {
+					t.Errorf("cni = %+v, want %+v", got, tt.want)
+				}
+			})
+		}
+	}
+}
+
+// TestDropParsed checks that a document built while each node's tables are
+// freed is the one built without, and that the tables are freed.
+func TestDropParsed(t *testing.T) {
+	keep, err := Build(snap(t, fixture), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := snap(t, fixture)
+	dropped, err := Build(s, Options{DropParsed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(keep)
+	got, _ := json.Marshal(dropped)
+	if !bytes.Equal(got, want) {
+		t.Errorf("the document differs when the tables are dropped:\n got %.300s\nwant %.300s", got, want)
+	}
+	for _, n := range s.Nodes {
+		if n.IPVS != nil || n.Addr != nil || n.Conntrack != nil {
+			t.Errorf("node %s keeps its tables", n.Name)
+		}
 	}
 }
 

@@ -157,11 +157,18 @@ func (s *Snapshot) DropParsed() {
 		s.Cluster.Objects = nil
 	}
 	for _, n := range s.Nodes {
-		n.Addr, n.IPVS, n.Conntrack, n.Sysctl, n.Listen, n.Kernel = nil, nil, nil, nil, nil, nil
-		for name, sl := range n.slots {
-			sl.result = nil
-			n.slots[name] = sl
-		}
-		n.local, n.deferred = nil, nil
+		n.DropParsed()
 	}
+}
+
+// DropParsed frees what the parsers made of the node's captures, as
+// [Snapshot.DropParsed] does for every node, for a caller done with this
+// node before the others.
+func (n *Node) DropParsed() {
+	n.Addr, n.IPVS, n.Conntrack, n.Sysctl, n.Listen, n.Kernel = nil, nil, nil, nil, nil, nil
+	for name, sl := range n.slots {
+		sl.result = nil
+		n.slots[name] = sl
+	}
+	n.local, n.deferred = nil, nil
 }

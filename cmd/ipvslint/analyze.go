@@ -130,6 +130,7 @@ func runAnalyze(c *cli.Context) error {
 	if eng != nil {
 		opts.Reads = eng.Reads() // build of the inventory only what the rules read
 	}
+	opts.DropParsed = format != "html" // the diagrams are traced from the tables
 	doc, err := input.Build(snap, opts)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
