@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding"
 	"encoding/json"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -19,8 +20,10 @@ import (
 // large input document that round trip costs more time and memory than
 // the value itself. Object keys that no path of sel goes through are left
 // out; with a nil sel the value is an empty object. Strings are shared with
-// x. Types with their own JSON or text encoding, and ast.Values, are
-// converted whole.
+// x, and so are terms that hold the same thing everywhere: the keys of a
+// struct's fields, booleans, small integers (OPA's interned terms; neither
+// OPA nor the rules change the input's terms). Types with their own JSON or
+// text encoding, and ast.Values, are converted whole.
 func toValue(x any, sel *docpath.Set) (ast.Value, error) {
 	if sel == nil {
 		return ast.NewObject(), nil
@@ -28,44 +31,55 @@ func toValue(x any, sel *docpath.Set) (ast.Value, error) {
 	if v, ok := x.(ast.Value); ok {
 		return v, nil
 	}
-	return reflectValue(reflect.ValueOf(x), sel)
+	t, err := reflectTerm(reflect.ValueOf(x), sel)
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
 }
 
 var (
 	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+	nullTerm      = ast.NullTerm()
 )
 
-// reflectValue converts v, keeping of its objects the keys sel goes
+// reflectTerm converts v, keeping of its objects the keys sel goes
 // through; a whole sel keeps everything.
-func reflectValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
+func reflectTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 	if !v.IsValid() {
-		return ast.Null{}, nil
+		return nullTerm, nil
 	}
 	t := v.Type()
 	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
-		return ast.InterfaceToValue(v.Interface())
+		return interfaceTerm(v)
 	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
-		return reflectValue(v.Elem(), sel)
+		return reflectTerm(v.Elem(), sel)
 	case reflect.Bool:
-		return ast.Boolean(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.String:
-		return ast.String(v.String()), nil
+		return ast.NewTerm(ast.String(v.String())), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.Number(strconv.FormatInt(v.Int(), 10)), nil
+		if i := v.Int(); ast.HasInternedIntNumberTerm(int(i)) {
+			return ast.InternedTerm(int(i)), nil
+		}
+		return ast.NewTerm(ast.Number(strconv.FormatInt(v.Int(), 10))), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return ast.Number(strconv.FormatUint(v.Uint(), 10)), nil
+		if u := v.Uint(); u <= math.MaxInt32 && ast.HasInternedIntNumberTerm(int(u)) {
+			return ast.InternedTerm(int(u)), nil
+		}
+		return ast.NewTerm(ast.Number(strconv.FormatUint(v.Uint(), 10))), nil
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
-			return ast.InterfaceToValue(v.Interface()) // base64, as encoding/json writes it
+			return interfaceTerm(v) // base64, as encoding/json writes it
 		}
 		fallthrough
 	case reflect.Array:
@@ -75,19 +89,19 @@ func reflectValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 		}
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			e, err := reflectValue(v.Index(i), elems)
+			e, err := reflectTerm(v.Index(i), elems)
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(e)
+			terms[i] = e
 		}
-		return ast.NewArray(terms...), nil
+		return ast.NewTerm(ast.NewArray(terms...)), nil
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return nullTerm, nil
 		}
 		if t.Key().Kind() != reflect.String {
-			return ast.InterfaceToValue(v.Interface())
+			return interfaceTerm(v)
 		}
 		pairs := make([][2]*ast.Term, 0, v.Len())
 		for it := v.MapRange(); it.Next(); {
@@ -95,27 +109,36 @@ func reflectValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 			if child == nil {
 				continue
 			}
-			e, err := reflectValue(it.Value(), child)
+			e, err := reflectTerm(it.Value(), child)
 			if err != nil {
 				return nil, err
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), ast.NewTerm(e)})
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), e})
 		}
-		return ast.NewObject(pairs...), nil
+		return ast.NewTerm(ast.NewObject(pairs...)), nil
 	case reflect.Struct:
-		return structValue(v, sel)
+		return structTerm(v, sel)
 	}
-	return ast.InterfaceToValue(v.Interface()) // floats and the rare rest: as JSON has them
+	return interfaceTerm(v) // floats and the rare rest: as JSON has them
 }
 
-// structValue converts a struct by its json tags, its embedded structs'
+// interfaceTerm converts v through its JSON form, with ast.InterfaceToValue.
+func interfaceTerm(v reflect.Value) (*ast.Term, error) {
+	x, err := ast.InterfaceToValue(v.Interface())
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(x), nil
+}
+
+// structTerm converts a struct by its json tags, its embedded structs'
 // fields promoted as encoding/json promotes them. A struct with tag options
 // other than omitempty, or embedded fields of other kinds, is left to
 // ast.InterfaceToValue.
-func structValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
+func structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 	fields, ok := fieldsOf(v.Type())
 	if !ok {
-		return ast.InterfaceToValue(v.Interface())
+		return interfaceTerm(v)
 	}
 	pairs := make([][2]*ast.Term, 0, len(fields))
 	for _, f := range fields {
@@ -127,19 +150,20 @@ func structValue(v reflect.Value, sel *docpath.Set) (ast.Value, error) {
 		if f.omitempty && empty(fv) {
 			continue
 		}
-		e, err := reflectValue(fv, child)
+		e, err := reflectTerm(fv, child)
 		if err != nil {
 			return nil, err
 		}
-		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(e)})
+		pairs = append(pairs, [2]*ast.Term{f.key, e})
 	}
-	return ast.NewObject(pairs...), nil
+	return ast.NewTerm(ast.NewObject(pairs...)), nil
 }
 
 // field is a JSON field of a struct type: its name, where it is (through
 // embedded structs), and whether omitempty leaves it out when empty.
 type field struct {
 	name      string
+	key       *ast.Term // name as a term, shared by every value of the type
 	index     []int
 	omitempty bool
 }
@@ -148,7 +172,7 @@ type field struct {
 var fields sync.Map // reflect.Type → []field, or nil when it cannot be converted here
 
 // fieldsOf returns the JSON fields of struct type t in order; false when t
-// has what structValue leaves to ast.InterfaceToValue.
+// has what structTerm leaves to ast.InterfaceToValue.
 func fieldsOf(t reflect.Type) ([]field, bool) {
 	if cached, ok := fields.Load(t); ok {
 		fs, _ := cached.([]field)
@@ -189,7 +213,7 @@ func collectFields(t reflect.Type, at []int) ([]field, bool) {
 		if name == "" {
 			name = f.Name
 		}
-		out = append(out, field{name: name, index: index, omitempty: opts == "omitempty"})
+		out = append(out, field{name: name, key: ast.StringTerm(name), index: index, omitempty: opts == "omitempty"})
 	}
 	return out, true
 }
