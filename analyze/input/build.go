@@ -58,6 +58,10 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	c.serviceSummaries()
 	b.kp = newBehaviour(c.Version, c.KubeProxy, c.Nodes)
 	c.CNI = b.cni(opts.CNI, c.Services) // before the nodes: it reads their interfaces
+	if opts.DropParsed {
+		// The Services' facts are built: the nodes read those, not the objects.
+		objs.Services, objs.EndpointSlices, objs.Endpoints = nil, nil, nil
+	}
 	// The nodes are independent: build them on all cores.
 	built := make([]*Node, len(snap.Nodes))
 	var wg sync.WaitGroup

@@ -140,6 +140,9 @@ func TestDropParsed(t *testing.T) {
 			t.Errorf("node %s keeps its tables", n.Name)
 		}
 	}
+	if o := s.Cluster.Objects; o.Services != nil || o.EndpointSlices != nil {
+		t.Errorf("the Service and EndpointSlice objects are kept")
+	}
 }
 
 func TestConntrackMax(t *testing.T) {

@@ -26,10 +26,11 @@ type Options struct {
 	// go. nil builds the whole document (--dump-input); an empty set
 	// (rules that read none of it) builds none of the inventory.
 	Reads *docpath.Set
-	// DropParsed frees each node's parsed tables ([snapshot.Node.DropParsed])
-	// as soon as the node's facts are built, for a caller that needs only
-	// the document afterwards: the tables of the nodes built first are then
-	// not held while the last are built.
+	// DropParsed frees the Service, EndpointSlice and Endpoints objects
+	// once the Services' facts are built, and each node's parsed tables
+	// ([snapshot.Node.DropParsed]) as soon as the node's facts are built,
+	// for a caller that needs only the document afterwards: they are then
+	// not held while the other nodes are built.
 	DropParsed bool
 }
 
