@@ -63,10 +63,10 @@ func (b *builder) read(arg string, opts bundle.Options) error {
 	var clusterCaps []*Capture
 	var tasks []*task
 	last := map[string]chan struct{}{} // node ("" for the cluster) → when its last capture is applied
-	budget := make(chan struct{}, maxChunks)
+	ps := newPieces(maxChunks)
 	read, err := bundle.Read(arg, opts, func(c bundle.Capture, r io.Reader) error {
 		t := &task{capt: &Capture{Bundle: arg, Path: c.Path, Line: c.Line, Kind: c.Kind, Command: c.Command},
-			in: newPipe(budget), prev: last[c.Node], applied: make(chan struct{})}
+			in: newPipe(ps), prev: last[c.Node], applied: make(chan struct{})}
 		last[c.Node] = t.applied
 		if c.Node == "" {
 			clusterCaps = append(clusterCaps, t.capt)

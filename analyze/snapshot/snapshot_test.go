@@ -410,10 +410,10 @@ func TestBundleRedacted(t *testing.T) {
 // being held (Build hung so on a large bundle).
 func TestHoldStarvedReader(t *testing.T) {
 	b := &builder{nodes: map[string]*Node{}, cluster: &Cluster{}, objects: map[objectKey]objectEntry{}}
-	budget := make(chan struct{}, 1)
+	ps := newPieces(1)
 	newTask := func(node string, prev chan struct{}) *task {
 		return &task{capt: &Capture{Path: "nodes/" + node + "/conntrack.txt", Line: 1, Kind: bundle.KindConntrack},
-			node: newNode(node), in: newPipe(budget), prev: prev, applied: make(chan struct{})}
+			node: newNode(node), in: newPipe(ps), prev: prev, applied: make(chan struct{})}
 	}
 	prevA := make(chan struct{})
 	a, bt := newTask("node-a", prevA), newTask("node-b", nil)
