@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"iter"
+	"math"
 	"net/netip"
 	"slices"
 	"sort"
@@ -21,14 +22,15 @@ type Counts struct {
 }
 
 // valueCount is where a value of a [Counts] ends in Counts.values, and its
-// number of flows.
-type valueCount struct{ end, n int }
+// number of flows (at most math.MaxInt32: the values are a few hundred
+// bytes, and a capture within the bundle limits holds far fewer flows).
+type valueCount struct{ end, n int32 }
 
 // Get returns the number of flows with value key; 0 when key was not
 // counted, as every counted value has at least one flow.
 func (c Counts) Get(key string) int {
 	if i, ok := sort.Find(len(c.counts), func(i int) int { return strings.Compare(key, c.value(i)) }); ok {
-		return c.counts[i].n
+		return int(c.counts[i].n)
 	}
 	return 0
 }
@@ -42,7 +44,7 @@ func (c Counts) Len() int { return len(c.counts) }
 func (c Counts) All() iter.Seq2[string, int] {
 	return func(yield func(string, int) bool) {
 		for i, vc := range c.counts {
-			if !yield(c.value(i), vc.n) {
+			if !yield(c.value(i), int(vc.n)) {
 				return
 			}
 		}
@@ -53,9 +55,9 @@ func (c Counts) All() iter.Seq2[string, int] {
 func (c Counts) value(i int) string {
 	start := 0
 	if i > 0 {
-		start = c.counts[i-1].end
+		start = int(c.counts[i-1].end)
 	}
-	return c.values[start:c.counts[i].end]
+	return c.values[start:int(c.counts[i].end)]
 }
 
 // MarshalJSON writes c as encoding/json writes a map of the values to their
@@ -76,7 +78,7 @@ func (c Counts) MarshalJSON() ([]byte, error) {
 		}
 		b.Truncate(b.Len() - 1) // the newline Encode ends with
 		b.WriteByte(':')
-		b.WriteString(strconv.Itoa(vc.n))
+		b.WriteString(strconv.Itoa(int(vc.n)))
 	}
 	b.WriteString(`},"other":`)
 	b.WriteString(strconv.Itoa(c.Other))
@@ -139,7 +141,7 @@ func (b *bounded[K]) counts(write func([]byte, K) []byte, scratch *[]byte) Count
 	c := Counts{counts: make([]valueCount, len(sorted)), Other: b.other}
 	for i, s := range sorted {
 		values.Write(text[s.start:s.end])
-		c.counts[i] = valueCount{values.Len(), s.n}
+		c.counts[i] = valueCount{int32(values.Len()), int32(min(s.n, math.MaxInt32))}
 	}
 	c.values = values.String()
 	return c
