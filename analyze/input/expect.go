@@ -30,7 +30,7 @@ type behaviour struct {
 // those kube-proxy lists of an IP family (expectedSet).
 type setKey struct {
 	svc  *Service
-	port ServicePort
+	port int    // the index of the port in svc.Ports
 	what string // "usable", or the family of the listed endpoints
 }
 
@@ -410,15 +410,24 @@ func (b *behaviour) noLocalFallback(svc *Service, node, role, fam string) (map[s
 // servicePort returns the Service port that a virtual service of role at
 // port and protocol serves (port is the NodePort for role nodePort).
 func servicePort(svc *Service, role string, port int, protocol string) (ServicePort, bool) {
-	for _, p := range svc.Ports {
+	i, ok := servicePortIndex(svc, role, port, protocol)
+	if !ok {
+		return ServicePort{}, false
+	}
+	return svc.Ports[i], true
+}
+
+// servicePortIndex is servicePort's port's index in svc.Ports.
+func servicePortIndex(svc *Service, role string, port int, protocol string) (int, bool) {
+	for i, p := range svc.Ports {
 		if p.Protocol != protocol {
 			continue
 		}
 		if role == RoleNodePort && p.NodePort == port || role != RoleNodePort && p.Port == port {
-			return p, true
+			return i, true
 		}
 	}
-	return ServicePort{}, false
+	return 0, false
 }
 
 // epAddr is an endpoint address for a Service port: its IP and the port of
@@ -470,11 +479,11 @@ func endpointAddrSet(svc *Service, role string, port int, protocol string, keep 
 // usableSet returns the epAddrs of the usable endpoints of svc for the
 // Service port of a virtual service of role at port and protocol.
 func (b *behaviour) usableSet(svc *Service, role string, port int, protocol string) (map[epAddr]bool, bool) {
-	sp, ok := servicePort(svc, role, port, protocol)
+	i, ok := servicePortIndex(svc, role, port, protocol)
 	if !ok {
 		return nil, false
 	}
-	set, _ := b.memo(setKey{svc, sp, "usable"}, func() (map[epAddr]bool, bool) {
+	set, _ := b.memo(setKey{svc, i, "usable"}, func() (map[epAddr]bool, bool) {
 		set, _ := endpointAddrSet(svc, role, port, protocol, usable)
 		return set, true
 	})
@@ -488,10 +497,11 @@ func (b *behaviour) usableSet(svc *Service, role string, port int, protocol stri
 // on); known is false when that is unknown, ok when no Service port
 // matches. The sets that do not depend on the node are memoized.
 func (b *behaviour) expectedSet(svc *Service, node, role string, port int, protocol, fam string) (set map[epAddr]bool, known, ok bool) {
-	sp, ok := servicePort(svc, role, port, protocol)
+	i, ok := servicePortIndex(svc, role, port, protocol)
 	if !ok {
 		return nil, true, false
 	}
+	sp := svc.Ports[i]
 	build := func() (map[epAddr]bool, bool) {
 		eps, known := b.expectedEndpoints(svc, node, role, fam)
 		if !known {
@@ -508,7 +518,7 @@ func (b *behaviour) expectedSet(svc *Service, node, role string, port int, proto
 	if b.localPolicy(svc, role) {
 		set, known = build() // the node's own endpoints: not memoized
 	} else {
-		set, known = b.memo(setKey{svc, sp, fam}, build)
+		set, known = b.memo(setKey{svc, i, fam}, build)
 	}
 	return set, known, true
 }
