@@ -104,10 +104,22 @@ func (v *vsEntry) serves(svc string) bool {
 // nodeState indexes the captures of n. nodePortAddrs are the addresses
 // whose virtual services are matched to NodePorts.
 func (b *builder) nodeState(n *snapshot.Node, c *Cluster) *nodeState {
+	// The indexes are sized for the captures: a large node has tens of
+	// thousands of addresses and virtual services.
+	addrs, vss := 0, 0
+	if n.Addr != nil {
+		for _, ifc := range n.Addr.Interfaces {
+			addrs += len(ifc.Addresses)
+		}
+	}
+	if n.IPVS != nil {
+		vss = len(n.IPVS.Services)
+	}
 	st := &nodeState{
 		name: n.Name, snap: n,
-		ipvs0: map[string]*addrEntry{}, addrs: map[string]*addrEntry{}, local: map[netip.Addr]bool{},
-		byKey: map[string]*vsEntry{}, byAddr: map[vsKey]*vsEntry{}, byIP: map[string][]*vsEntry{}, byService: map[string][]vsRole{},
+		ipvs0: make(map[string]*addrEntry, addrs), addrs: map[string]*addrEntry{}, local: make(map[netip.Addr]bool, addrs),
+		byKey: make(map[string]*vsEntry, vss), byAddr: make(map[vsKey]*vsEntry, vss), byIP: make(map[string][]*vsEntry, addrs),
+		byService: make(map[string][]vsRole, min(vss, len(b.byKey))), vss: make([]*vsEntry, 0, vss),
 	}
 	if n.Addr != nil {
 		all, shown := addrCoverage(n)
