@@ -66,8 +66,8 @@ type vsKey struct {
 // the addresses it binds on kube-ipvs0 (behaviour.binds). Only the IP
 // families the node serves are visited, all are counted.
 func (m *model) targets(visit func(target)) {
-	keys := map[vsKey]bool{}
-	bound := map[string]bool{}
+	keys := make(map[vsKey]bool, len(m.st.vss)) // about as many as the node shows
+	bound := make(map[string]bool, len(m.st.ipvs0))
 	nodePortIPs := m.nodePortIPs()
 	for _, key := range m.b.serviceKeys {
 		svc := m.c.Services[key]
