@@ -3,6 +3,7 @@ package input
 import (
 	"cmp"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,11 +32,36 @@ func CompareIP(a, b string) int { return compareParsed(a, b, netip.ParseAddr) }
 // strings that are not IP:PORT after them, in string order.
 func CompareHostPort(a, b string) int { return compareParsed(a, b, netip.ParseAddrPort) }
 
+// SortIPs sorts s in CompareIP's order, reading each address once: for
+// the tens of thousands of addresses on a large node's kube-ipvs0.
+func SortIPs(s []string) {
+	type item struct {
+		s    string
+		addr netip.Addr
+		err  error
+	}
+	items := make([]item, len(s))
+	for i, a := range s {
+		addr, err := netip.ParseAddr(a)
+		items[i] = item{a, addr, err}
+	}
+	slices.SortFunc(items, func(x, y item) int { return compareRead(x.s, y.s, x.addr, y.addr, x.err, y.err) })
+	for i := range items {
+		s[i] = items[i].s
+	}
+}
+
 // compareParsed orders strings by the values parse reads from them, those
 // it cannot read last, in string order.
 func compareParsed[T interface{ Compare(T) int }](a, b string, parse func(string) (T, error)) int {
 	x, errX := parse(a)
 	y, errY := parse(b)
+	return compareRead(a, b, x, y, errX, errY)
+}
+
+// compareRead orders a and b, read as x and y (errX and errY when they
+// could not be), as compareParsed does.
+func compareRead[T interface{ Compare(T) int }](a, b string, x, y T, errX, errY error) int {
 	switch {
 	case errX == nil && errY == nil:
 		return x.Compare(y)

@@ -35,6 +35,13 @@ func TestOrder(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("sorted %q, want %q", got, tt.want)
 			}
+			if tt.name == "addresses" {
+				got = slices.Clone(tt.in)
+				SortIPs(got)
+				if !slices.Equal(got, tt.want) {
+					t.Errorf("SortIPs: %q, want %q", got, tt.want)
+				}
+			}
 		})
 	}
 }

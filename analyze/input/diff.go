@@ -157,7 +157,9 @@ func (m *model) claimed(ip string) []string {
 // fragment lacks (vsEntry.nodePortLike).
 func (m *model) orphans() {
 	st := m.st
-	for _, ip := range slices.SortedFunc(maps.Keys(st.ipvs0), CompareIP) {
+	ips := slices.Collect(maps.Keys(st.ipvs0))
+	SortIPs(ips)
+	for _, ip := range ips {
 		if len(m.claimed(ip)) > 0 {
 			continue
 		}
