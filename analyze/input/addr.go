@@ -32,9 +32,9 @@ func CompareIP(a, b string) int { return compareParsed(a, b, netip.ParseAddr) }
 // strings that are not IP:PORT after them, in string order.
 func CompareHostPort(a, b string) int { return compareParsed(a, b, netip.ParseAddrPort) }
 
-// SortIPs sorts s in CompareIP's order, reading each address once: for
+// sortIPs sorts s in CompareIP's order, reading each address once: for
 // the tens of thousands of addresses on a large node's kube-ipvs0.
-func SortIPs(s []string) {
+func sortIPs(s []string) {
 	type item struct {
 		s    string
 		addr netip.Addr

@@ -158,7 +158,7 @@ func (m *model) claimed(ip string) []string {
 func (m *model) orphans() {
 	st := m.st
 	ips := slices.Collect(maps.Keys(st.ipvs0))
-	SortIPs(ips)
+	sortIPs(ips)
 	for _, ip := range ips {
 		if len(m.claimed(ip)) > 0 {
 			continue
