@@ -85,6 +85,9 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	c.NodeNames = slices.AppendSeq(slices.Clone(c.CapturedNodes), maps.Keys(c.Nodes))
 	slices.Sort(c.NodeNames)
 	c.NodeNames = slices.Compact(c.NodeNames)
+	if opts.DropParsed {
+		snap.DropParsed() // what is left: the other objects (Pods, Nodes, kube-proxy's configuration)
+	}
 	return doc, nil
 }
 

@@ -140,8 +140,8 @@ func TestDropParsed(t *testing.T) {
 			t.Errorf("node %s keeps its tables", n.Name)
 		}
 	}
-	if o := s.Cluster.Objects; o.Services != nil || o.EndpointSlices != nil {
-		t.Errorf("the Service and EndpointSlice objects are kept")
+	if s.Cluster.Objects != nil {
+		t.Errorf("the Kubernetes objects are kept")
 	}
 }
 

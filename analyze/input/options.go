@@ -26,11 +26,13 @@ type Options struct {
 	// go. nil builds the whole document (--dump-input); an empty set
 	// (rules that read none of it) builds none of the inventory.
 	Reads *docpath.Set
-	// DropParsed frees the Service, EndpointSlice and Endpoints objects
-	// once the Services' facts are built, and each node's parsed tables
-	// ([snapshot.Node.DropParsed]) as soon as the node's facts are built,
-	// for a caller that needs only the document afterwards: they are then
-	// not held while the other nodes are built.
+	// DropParsed frees what the parsers made of the captures
+	// ([snapshot.Snapshot.DropParsed]), for a caller that needs only the
+	// document afterwards, each part as soon as the facts built from it
+	// are: the Service, EndpointSlice and Endpoints objects once the
+	// Services' facts are, each node's tables once the node's facts are,
+	// the rest at the end. The parts built first are then not held while
+	// the others are built.
 	DropParsed bool
 }
 

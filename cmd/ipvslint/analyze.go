@@ -135,9 +135,8 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	if format != "html" {
-		snap.DropParsed() // the facts are built: free the tables before the rules run,
-		runtime.GC()      // now, so that the rules' values reuse their memory
+	if opts.DropParsed {
+		runtime.GC() // the tables are freed: collect them now, so that the rules' values reuse their memory
 	}
 	ph.done("input")
 
