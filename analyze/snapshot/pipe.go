@@ -7,8 +7,10 @@ import "io"
 const chunkSize = 64 << 10
 
 // maxChunks bounds the pieces read from archives and not yet parsed, over
-// all captures: the archive reader runs at most 16 MiB ahead of the parsers.
-const maxChunks = 256
+// all captures: the archive reader runs at most 4 MiB ahead of the parsers.
+// The parsers, not the reader, are the slower side of a large bundle; more
+// pieces ahead only hold more memory.
+const maxChunks = 64
 
 // pieces are the pieces of one reading: a budget of pieces in flight, and
 // the pieces parsed, to use again. They belong to the reading, not to the
