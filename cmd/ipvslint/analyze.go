@@ -131,7 +131,9 @@ func runAnalyze(c *cli.Context) error {
 		opts.Reads = eng.Reads() // build of the inventory only what the rules read
 	}
 	opts.DropParsed = format != "html" // the diagrams are traced from the tables
+	restore := collectSooner(opts.DropParsed)
 	doc, err := input.Build(snap, opts)
+	restore()
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
@@ -149,6 +151,7 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
+		runtime.GC() // the rules' values are garbage now: collect them, so that the report reuses their memory
 		ph.done("evaluate")
 		findings, waived, err := applyWaivers(c, findings)
 		if err != nil {

@@ -13,6 +13,25 @@ import (
 // larger clusters. It is soft: a larger live heap still fits.
 const softMemoryLimit = 1536 << 20
 
+// freeingGCPercent is the garbage collector's target percentage while a
+// phase frees most of what the phase before it left live (see
+// collectSooner): the heap grows to 1.5 times that live data rather than
+// twice, and the memory the phase frees is reused by what it builds.
+const freeingGCPercent = 50
+
+// collectSooner sets the collector's target percentage to freeingGCPercent
+// until the returned function restores it, for a phase that frees the
+// large live data it starts with as it goes (input.Build dropping the
+// parsed tables). It changes nothing when the user set GOGC, or when
+// freeing is false.
+func collectSooner(freeing bool) (restore func()) {
+	if _, set := os.LookupEnv("GOGC"); set || !freeing {
+		return func() {}
+	}
+	old := debug.SetGCPercent(freeingGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
+
 // limitMemory sets softMemoryLimit unless GOMEMLIMIT is set.
 func limitMemory() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
