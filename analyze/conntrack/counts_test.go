@@ -126,3 +126,66 @@ func TestCountsWrite(t *testing.T) {
 		t.Errorf("writeProto = %q", got)
 	}
 }
+
+// TestSplit checks that a split list, IPv4 values in their narrow form and
+// the others in their wide one, counts as one bounded list of the wide
+// values: the same first MaxDistinct values kept, the same counts, the
+// same Other, written the same.
+func TestSplit(t *testing.T) {
+	v4 := func(i int) netip.AddrPort {
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 244, byte(i >> 8), byte(i)}), uint16(8000+i%3))
+	}
+	v6 := func(i int) netip.AddrPort {
+		return netip.AddrPortFrom(netip.AddrFrom16([16]byte{0: 0xfd, 14: byte(i >> 8), 15: byte(i)}), 53)
+	}
+	mapped := func(i int) netip.AddrPort { // IPv4-mapped IPv6: wide, and not the IPv4 address
+		return netip.AddrPortFrom(netip.AddrFrom16(v4(i).Addr().As16()), v4(i).Port())
+	}
+	noPort := func(i int) netip.AddrPort { return netip.AddrPortFrom(v4(i).Addr(), 0) }
+	var interleaved, pastBound, wideFirst []netip.AddrPort
+	for i := range 2 * MaxDistinct {
+		interleaved = append(interleaved, v4(i%7), v6(i%5), mapped(i%3), noPort(i%4))
+		pastBound = append(pastBound, v4(i), v6(i))
+	}
+	for i := range MaxDistinct + 3 {
+		wideFirst = append(wideFirst, v6(i))
+	}
+	wideFirst = append(wideFirst, v4(1), v4(1), v6(2))
+	tests := []struct {
+		name string
+		seen []netip.AddrPort
+	}{
+		{"empty", nil},
+		{"mixed forms", interleaved},
+		{"past the bound, alternating", pastBound},
+		{"wide values take the bound", wideFirst},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var one bounded[netip.AddrPort]
+			var backends split[uint64, netip.AddrPort]
+			var one4 bounded[netip.Addr]
+			var clients split[uint32, netip.Addr]
+			for _, ap := range tt.seen {
+				one.add(ap)
+				one4.add(ap.Addr())
+				addBackend(&backends, ap)
+				addClient(&clients, ap.Addr())
+			}
+			var scratch []byte
+			for _, c := range []struct {
+				what      string
+				got, want Counts
+			}{
+				{"backends", backends.counts(writeBackend4, writeBackend, &scratch), one.counts(writeBackend, &scratch)},
+				{"clients", clients.counts(writeAddr4, writeAddr, &scratch), one4.counts(writeAddr, &scratch)},
+			} {
+				got, _ := c.got.MarshalJSON()
+				want, _ := c.want.MarshalJSON()
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s:\n got %s\nwant %s", c.what, got, want)
+				}
+			}
+		})
+	}
+}

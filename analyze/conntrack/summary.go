@@ -198,9 +198,9 @@ type destKey struct {
 // dest is a [Dest] being built.
 type dest struct {
 	Dest
-	backends, unrepliedBackends bounded[netip.AddrPort]
+	backends, unrepliedBackends split[uint64, netip.AddrPort]
 	stateNames                  bounded[string]
-	clients                     bounded[netip.Addr]
+	clients                     split[uint32, netip.Addr]
 }
 
 // aggregator folds flows into a [Summary].
@@ -251,8 +251,8 @@ func (a *aggregator) add(f *Flow, text []byte) {
 	if hasPorts(f.ProtoNum) {
 		backend = netip.AddrPortFrom(f.Reply.Src, f.Reply.Sport)
 	}
-	d.backends.add(backend)
-	d.clients.add(f.Orig.Src)
+	addBackend(&d.backends, backend)
+	addClient(&d.clients, f.Orig.Src)
 	if f.Assured {
 		d.Assured++
 	}
@@ -268,7 +268,7 @@ func (a *aggregator) add(f *Flow, text []byte) {
 	}
 	if f.Unreplied {
 		d.Unreplied++
-		d.unrepliedBackends.add(backend)
+		addBackend(&d.unrepliedBackends, backend)
 		if fromLocal {
 			d.FromLocalUnreplied++
 		}
@@ -306,9 +306,9 @@ func (a *aggregator) summary() *Summary {
 	for k, d := range a.dests {
 		out := d.Dest // a copy: the Summary keeps none of the counting lists
 		out.States = d.stateNames.counts(writeString, &a.scratch)
-		out.Backends = d.backends.counts(writeBackend, &a.scratch)
-		out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend, &a.scratch)
-		out.Clients = d.clients.counts(writeAddr, &a.scratch)
+		out.Backends = d.backends.counts(writeBackend4, writeBackend, &a.scratch)
+		out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend4, writeBackend, &a.scratch)
+		out.Clients = d.clients.counts(writeAddr4, writeAddr, &a.scratch)
 		s.Dests[Key(k.proto, k.dst)] = &out
 		delete(a.dests, k) // its counting lists can be freed while the rest is folded
 	}
