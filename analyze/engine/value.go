@@ -21,9 +21,11 @@ import (
 // the value itself. Object keys that no path of sel goes through are left
 // out; with a nil sel the value is an empty object. Strings are shared with
 // x, and so are terms that hold the same thing everywhere: the keys of a
-// struct's fields, booleans, small integers (OPA's interned terms; neither
-// OPA nor the rules change the input's terms). Types with their own JSON or
-// text encoding, and ast.Values, are converted whole.
+// struct's fields, booleans, small integers (OPA's interned terms), and
+// within one value the terms of equal short strings (addresses, states,
+// file names, which repeat in every summary and evidence); neither OPA nor
+// the rules change the input's terms. Types with their own JSON or text
+// encoding, and ast.Values, are converted whole.
 func toValue(x any, sel *docpath.Set) (ast.Value, error) {
 	if sel == nil {
 		return ast.NewObject(), nil
@@ -31,11 +33,35 @@ func toValue(x any, sel *docpath.Set) (ast.Value, error) {
 	if v, ok := x.(ast.Value); ok {
 		return v, nil
 	}
-	t, err := reflectTerm(reflect.ValueOf(x), sel)
+	c := converter{strings: map[string]*ast.Term{}}
+	t, err := c.term(reflect.ValueOf(x), sel)
 	if err != nil {
 		return nil, err
 	}
 	return t.Value, nil
+}
+
+// maxSharedString is the longest string whose term a converter shares:
+// longer ones (sample lines, messages) seldom repeat.
+const maxSharedString = 64
+
+// converter converts one value (see toValue).
+type converter struct {
+	strings map[string]*ast.Term // the terms of the short strings converted so far
+}
+
+// stringTerm returns the term of s, shared with the equal strings before
+// it when s is short.
+func (c *converter) stringTerm(s string) *ast.Term {
+	if len(s) > maxSharedString {
+		return ast.NewTerm(ast.String(s))
+	}
+	t, ok := c.strings[s]
+	if !ok {
+		t = ast.NewTerm(ast.String(s))
+		c.strings[s] = t
+	}
+	return t
 }
 
 var (
@@ -44,9 +70,9 @@ var (
 	nullTerm      = ast.NullTerm()
 )
 
-// reflectTerm converts v, keeping of its objects the keys sel goes
-// through; a whole sel keeps everything.
-func reflectTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
+// term converts v, keeping of its objects the keys sel goes through; a
+// whole sel keeps everything.
+func (c *converter) term(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 	if !v.IsValid() {
 		return nullTerm, nil
 	}
@@ -59,11 +85,11 @@ func reflectTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 		if v.IsNil() {
 			return nullTerm, nil
 		}
-		return reflectTerm(v.Elem(), sel)
+		return c.term(v.Elem(), sel)
 	case reflect.Bool:
 		return ast.InternedTerm(v.Bool()), nil
 	case reflect.String:
-		return ast.NewTerm(ast.String(v.String())), nil
+		return c.stringTerm(v.String()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		if i := v.Int(); ast.HasInternedIntNumberTerm(int(i)) {
 			return ast.InternedTerm(int(i)), nil
@@ -89,7 +115,7 @@ func reflectTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 		}
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			e, err := reflectTerm(v.Index(i), elems)
+			e, err := c.term(v.Index(i), elems)
 			if err != nil {
 				return nil, err
 			}
@@ -109,15 +135,15 @@ func reflectTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 			if child == nil {
 				continue
 			}
-			e, err := reflectTerm(it.Value(), child)
+			e, err := c.term(it.Value(), child)
 			if err != nil {
 				return nil, err
 			}
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(it.Key().String()), e})
+			pairs = append(pairs, [2]*ast.Term{c.stringTerm(it.Key().String()), e})
 		}
 		return ast.NewTerm(ast.NewObject(pairs...)), nil
 	case reflect.Struct:
-		return structTerm(v, sel)
+		return c.structTerm(v, sel)
 	}
 	return interfaceTerm(v) // floats and the rare rest: as JSON has them
 }
@@ -135,7 +161,7 @@ func interfaceTerm(v reflect.Value) (*ast.Term, error) {
 // fields promoted as encoding/json promotes them. A struct with tag options
 // other than omitempty, or embedded fields of other kinds, is left to
 // ast.InterfaceToValue.
-func structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
+func (c *converter) structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 	fields, ok := fieldsOf(v.Type())
 	if !ok {
 		return interfaceTerm(v)
@@ -150,7 +176,7 @@ func structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 		if f.omitempty && empty(fv) {
 			continue
 		}
-		e, err := reflectTerm(fv, child)
+		e, err := c.term(fv, child)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
@@ -71,6 +72,40 @@ func TestToValue(t *testing.T) {
 		}
 		if got.Compare(want) != 0 {
 			t.Errorf("%s: toValue = %v\nwant %v", name, got, want)
+		}
+	}
+}
+
+// TestToValueShares checks that toValue gives equal short strings one
+// term within a value, keys and values alike, and a long string a term of
+// its own.
+func TestToValueShares(t *testing.T) {
+	long := strings.Repeat("x", maxSharedString+1)
+	x := map[string]any{
+		"a": []string{"10.0.0.1", "10.0.0.1", long, long},
+		"b": map[string]string{"10.0.0.1": "10.0.0.1"},
+	}
+	v, err := toValue(x, docpath.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := v.(ast.Object)
+	a := obj.Get(ast.StringTerm("a")).Value.(*ast.Array)
+	b := obj.Get(ast.StringTerm("b")).Value.(ast.Object)
+	short := a.Elem(0)
+	key := b.Keys()[0]
+	for _, tt := range []struct {
+		name       string
+		x, y       *ast.Term
+		wantShared bool
+	}{
+		{"equal short strings", short, a.Elem(1), true},
+		{"a key and a value", short, key, true},
+		{"a value of the key", short, b.Get(key), true},
+		{"long strings", a.Elem(2), a.Elem(3), false},
+	} {
+		if shared := tt.x == tt.y; shared != tt.wantShared {
+			t.Errorf("%s: shared = %v, want %v", tt.name, shared, tt.wantShared)
 		}
 	}
 }
