@@ -282,7 +282,10 @@ type NodeSplitter interface {
 // findings whichever way the nodes are split (docs/rules.md). It gives up
 // after the engine's timeout, which bounds all the evaluations together. A
 // finding that does not follow docs/rules.md is an error naming its rule;
-// of several errors, that of the first node by name.
+// of several errors, that of the first node by name. Evaluate holds no
+// node of a NodeSplitter once it is converted: a caller that keeps no
+// reference to input lets each node's facts be freed then, before the
+// evaluation ends.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
@@ -327,7 +330,7 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 // by name, each sharing the values of the rest of the document (converted
 // once, here). Only what reads holds is converted. A node's value is built
 // only when its builder is called, so that it can be dropped after its
-// evaluation.
+// evaluation, and the builder then lets go of the node's facts.
 func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
 	whole := func(v ast.Value) []func() (ast.Value, error) {
 		return []func() (ast.Value, error){func() (ast.Value, error) { return v, nil }}
@@ -351,8 +354,10 @@ func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
 	}
 	var out []func() (ast.Value, error)
 	for _, name := range slices.Sorted(maps.Keys(nodes)) {
+		facts := nodes[name]
 		out = append(out, func() (ast.Value, error) {
-			node, err := toValue(nodes[name], reads.Child("nodes").Child(name))
+			node, err := toValue(facts, reads.Child("nodes").Child(name))
+			facts = nil // converted: the engine holds the node's facts no longer
 			if err != nil {
 				return nil, fmt.Errorf("convert the input document: %w", err)
 			}

@@ -147,6 +147,10 @@ func runAnalyze(c *cli.Context) error {
 	if eng == nil {
 		write = func(w io.Writer, _ report.Style) error { return report.WriteJSON(w, doc) }
 	} else {
+		// What the report takes of the document, taken now: nothing here
+		// refers to the document after the evaluation starts, so that the
+		// engine lets each node's facts be freed once converted.
+		of := report.AnalysisOf(doc, nil)
 		findings, err := eng.Evaluate(c.Context, doc)
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
@@ -163,7 +167,8 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		a := report.AnalysisOf(doc, findings)
+		a := report.NewAnalysis(of.KubernetesVersion, of.CNI, findings)
+		a.Nodes = of.Nodes
 		a.Rules, a.ToolVersion = eng.Rules(), versionString()
 		a.Warnings = report.ReadWarnings(snap)
 		a.Summary.Waived = len(waived)
