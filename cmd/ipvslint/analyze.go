@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -138,7 +137,7 @@ func runAnalyze(c *cli.Context) error {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	if opts.DropParsed {
-		runtime.GC() // the tables are freed: collect them now, so that the rules' values reuse their memory
+		collectDead(1) // the tables are freed: collect them now, so that the rules' values reuse their memory
 	}
 	ph.done("input")
 
@@ -160,8 +159,7 @@ func runAnalyze(c *cli.Context) error {
 		// of them through one collection (a pool's victim cache), in about
 		// half the runs 100 MB of the big benchmark bundle: the second
 		// collection frees those.
-		runtime.GC()
-		runtime.GC()
+		collectDead(2)
 		ph.done("evaluate")
 		findings, waived, err := applyWaivers(c, findings)
 		if err != nil {

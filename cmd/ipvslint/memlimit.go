@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 )
 
 // softMemoryLimit is the Go runtime's soft memory limit when the user did
@@ -36,5 +38,26 @@ func collectSooner(freeing bool) (restore func()) {
 func limitMemory() {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		debug.SetMemoryLimit(softMemoryLimit)
+	}
+}
+
+// largeHeap is the heap, in bytes of objects live or not yet freed, above
+// which collectDead collects: on a smaller heap (a small bundle's) a
+// forced collection costs more time (~10 ms each) than the memory it frees
+// is worth.
+const largeHeap = 64 << 20
+
+// collectDead collects garbage times times in a row, when the heap is
+// larger than largeHeap, at the end of a phase that left most of the heap
+// dead: the next phase then reuses that memory instead of growing the
+// heap past it.
+func collectDead(times int) {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Uint64() < largeHeap {
+		return
+	}
+	for range times {
+		runtime.GC()
 	}
 }

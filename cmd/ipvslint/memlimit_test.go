@@ -2,7 +2,9 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 )
 
@@ -44,6 +46,38 @@ func TestCollectSooner(t *testing.T) {
 			if got := gcPercent(); got != 100 {
 				t.Errorf("target after the phase = %d, want 100", got)
 			}
+		})
+	}
+}
+
+// forcedGCs returns the number of collections the program forced so far.
+func forcedGCs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// TestCollectDead checks that collectDead collects only a large heap, as
+// many times as asked.
+func TestCollectDead(t *testing.T) {
+	runtime.GC() // what earlier tests left is freed
+	tests := []struct {
+		name string
+		hold int // bytes kept live while collectDead runs
+		want uint64
+	}{
+		{"small heap", 0, 0},
+		{"large heap", largeHeap + 16<<20, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			held := make([]byte, tt.hold)
+			before := forcedGCs()
+			collectDead(2)
+			if got := forcedGCs() - before; got != tt.want {
+				t.Errorf("collections = %d, want %d", got, tt.want)
+			}
+			runtime.KeepAlive(held)
 		})
 	}
 }
