@@ -11,7 +11,7 @@ import (
 // not set GOMEMLIMIT: above it the garbage collector runs more often rather
 // than letting the heap grow to twice the live data (GOGC=100). Small
 // bundles, and the 10,000-Service benchmark bundle (docs/performance.md,
-// about 0.4 GB at its peak), never come near it; it bounds the heap of
+// about 0.33 GB at its peak), never come near it; it bounds the heap of
 // larger clusters. It is soft: a larger live heap still fits.
 const softMemoryLimit = 1536 << 20
 
