@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
+	"github.com/ipvslint/ipvslint/internal/jsonfields"
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -168,12 +167,12 @@ func (c *converter) structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, er
 	}
 	pairs := make([][2]*ast.Term, 0, len(fields))
 	for _, f := range fields {
-		child := sel.Child(f.name)
+		child := sel.Child(f.Name)
 		if child == nil {
 			continue
 		}
-		fv := v.FieldByIndex(f.index)
-		if f.omitempty && empty(fv) {
+		fv := v.FieldByIndex(f.Index)
+		if f.OmitEmpty && jsonfields.Empty(fv) {
 			continue
 		}
 		e, err := c.term(fv, child)
@@ -185,72 +184,32 @@ func (c *converter) structTerm(v reflect.Value, sel *docpath.Set) (*ast.Term, er
 	return ast.NewTerm(ast.NewObject(pairs...)), nil
 }
 
-// field is a JSON field of a struct type: its name, where it is (through
-// embedded structs), and whether omitempty leaves it out when empty.
+// field is a JSON field of a struct type, with its name as a term shared
+// by every value of the type.
 type field struct {
-	name      string
-	key       *ast.Term // name as a term, shared by every value of the type
-	index     []int
-	omitempty bool
+	jsonfields.Field
+	key *ast.Term
 }
 
-// fields caches fieldsOf by type: a document has many values of few types.
+// fields caches fieldsOf by type.
 var fields sync.Map // reflect.Type → []field, or nil when it cannot be converted here
 
-// fieldsOf returns the JSON fields of struct type t in order; false when t
-// has what structTerm leaves to ast.InterfaceToValue.
+// fieldsOf returns the JSON fields of struct type t in order
+// (jsonfields.Of); false when t has what structTerm leaves to
+// ast.InterfaceToValue.
 func fieldsOf(t reflect.Type) ([]field, bool) {
 	if cached, ok := fields.Load(t); ok {
 		fs, _ := cached.([]field)
 		return fs, fs != nil
 	}
-	fs, ok := collectFields(t, nil)
-	if !ok {
-		fs = nil
+	jfs, ok := jsonfields.Of(t)
+	var fs []field
+	if ok {
+		fs = make([]field, len(jfs))
+		for i, f := range jfs {
+			fs[i] = field{Field: f, key: ast.StringTerm(f.Name)}
+		}
 	}
 	fields.Store(t, fs)
 	return fs, ok
-}
-
-// collectFields lists the fields of t below the index path at.
-func collectFields(t reflect.Type, at []int) ([]field, bool) {
-	var out []field
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		index := append(slices.Clone(at), i)
-		if f.Anonymous {
-			if name != "" || f.Type.Kind() != reflect.Struct {
-				return nil, false
-			}
-			promoted, ok := collectFields(f.Type, index)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, promoted...)
-			continue
-		}
-		if !f.IsExported() || name == "-" && opts == "" {
-			continue
-		}
-		if opts != "" && opts != "omitempty" {
-			return nil, false
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out = append(out, field{name: name, key: ast.StringTerm(name), index: index, omitempty: opts == "omitempty"})
-	}
-	return out, true
-}
-
-// empty tells the values that omitempty leaves out, as encoding/json does.
-func empty(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
-	case reflect.Struct:
-		return false
-	}
-	return v.IsZero()
 }
