@@ -4,15 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"encoding"
 	"encoding/json"
 	"io"
 	"maps"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/jsonfields"
 )
 
 // AnalyzeSchema is the schemaVersion of `ipvslint analyze --format json`.
@@ -152,32 +156,180 @@ func AnalysisJSON(w io.Writer, a *Analysis) error {
 
 // WriteJSON writes v as JSON indented by two spaces, without escaping
 // <, > and &, and a newline: the form of every JSON document ipvslint
-// prints. The document is encoded whole, then indented as it is written,
-// so that a large one (the input document of a big bundle) is not held
-// twice.
+// prints. The document is written a part at a time (see [streamDepth]), so
+// that a large one (the input document of a big bundle) is never held
+// whole as text.
 func WriteJSON(w io.Writer, v any) error {
-	var compact bytes.Buffer
-	enc := json.NewEncoder(&compact)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	s := &streamer{ind: indenter{w: bw}}
+	s.enc = json.NewEncoder(&s.buf)
+	s.enc.SetEscapeHTML(false)
+	if err := s.value(reflect.ValueOf(v), streamDepth); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	indent(bw, compact.Bytes())
+	bw.WriteByte('\n')
 	return bw.Flush()
 }
 
-// indent writes the compact JSON of json.Encoder, src, to w indented by
-// two spaces, as json.Indent would: an empty object or array stays {} or
-// [], a key is followed by ": ". Errors are left to w's Flush.
-func indent(w *bufio.Writer, src []byte) {
-	depth := 0
-	newline := func() {
-		w.WriteByte('\n')
-		for range depth {
-			w.WriteString("  ")
-		}
+// streamDepth is how many levels of objects and arrays WriteJSON writes
+// member by member; below it each value is encoded whole. Four levels
+// reach the members of a node's tables in the input document, and each
+// finding of a report.
+const streamDepth = 4
+
+// streamer writes a value as WriteJSON does.
+type streamer struct {
+	ind indenter
+	enc *json.Encoder // encodes into buf
+	buf bytes.Buffer
+}
+
+var (
+	jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// value writes v, member by member for depth more levels.
+func (s *streamer) value(v reflect.Value, depth int) error {
+	if depth == 0 || !v.IsValid() || marshals(v) {
+		return s.whole(v)
 	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return s.whole(v)
+		}
+		return s.value(v.Elem(), depth)
+	case reflect.Struct:
+		return s.object(v, depth)
+	case reflect.Map:
+		if v.IsNil() || v.Len() == 0 || v.Type().Key().Kind() != reflect.String {
+			return s.whole(v)
+		}
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
+		s.ind.write([]byte{'{'})
+		for i, k := range keys {
+			if err := s.member(i, k.String(), v.MapIndex(k), depth); err != nil {
+				return err
+			}
+		}
+		s.ind.write([]byte{'}'})
+		return nil
+	case reflect.Slice, reflect.Array:
+		if v.Len() == 0 || v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return s.whole(v)
+		}
+		s.ind.write([]byte{'['})
+		for i := range v.Len() {
+			if i > 0 {
+				s.ind.write([]byte{','})
+			}
+			if err := s.value(v.Index(i), depth-1); err != nil {
+				return err
+			}
+		}
+		s.ind.write([]byte{']'})
+		return nil
+	}
+	return s.whole(v)
+}
+
+// object writes a struct field by field, as encoding/json does.
+func (s *streamer) object(v reflect.Value, depth int) error {
+	fields, ok := jsonfields.Of(v.Type())
+	if !ok {
+		return s.whole(v)
+	}
+	n := 0
+	for _, f := range fields {
+		fv := v.FieldByIndex(f.Index)
+		if f.OmitEmpty && jsonfields.Empty(fv) {
+			continue
+		}
+		if n == 0 {
+			s.ind.write([]byte{'{'})
+		}
+		if err := s.member(n, f.Name, fv, depth); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		s.ind.write([]byte("{}"))
+		return nil
+	}
+	s.ind.write([]byte{'}'})
+	return nil
+}
+
+// member writes the i-th member of an object: its key, then its value.
+func (s *streamer) member(i int, key string, v reflect.Value, depth int) error {
+	if i > 0 {
+		s.ind.write([]byte{','})
+	}
+	if err := s.encode(key); err != nil {
+		return err
+	}
+	s.ind.write([]byte{':'})
+	return s.value(v, depth-1)
+}
+
+// whole writes v encoded whole.
+func (s *streamer) whole(v reflect.Value) error {
+	if !v.IsValid() {
+		s.ind.write([]byte("null"))
+		return nil
+	}
+	if v.CanAddr() {
+		// Through its pointer, v stays addressable: encoding/json then
+		// calls the methods with pointer receivers of v and its fields.
+		v = v.Addr()
+	}
+	return s.encode(v.Interface())
+}
+
+// encode writes x as encoding/json encodes it, without the newline
+// json.Encoder ends with.
+func (s *streamer) encode(x any) error {
+	s.buf.Reset()
+	if err := s.enc.Encode(x); err != nil {
+		return err
+	}
+	s.ind.write(bytes.TrimSuffix(s.buf.Bytes(), []byte{'\n'}))
+	return nil
+}
+
+// marshals reports whether v's type encodes itself (MarshalJSON or
+// MarshalText, with a pointer receiver when v is addressable).
+func marshals(v reflect.Value) bool {
+	t := v.Type()
+	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) {
+		return true
+	}
+	return v.CanAddr() && (reflect.PointerTo(t).Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(textMarshaler))
+}
+
+// indenter writes compact JSON, handed to it in pieces that each end
+// between tokens, indented by two spaces as json.Indent would: an empty
+// object or array stays {} or [] (within one piece), a key is followed by
+// ": ". Errors are left to w's Flush.
+type indenter struct {
+	w     *bufio.Writer
+	depth int
+}
+
+// newline starts a line at the current depth.
+func (ind *indenter) newline() {
+	ind.w.WriteByte('\n')
+	for range ind.depth {
+		ind.w.WriteString("  ")
+	}
+}
+
+// write writes the next piece of the document.
+func (ind *indenter) write(src []byte) {
+	w := ind.w
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; c {
 		case '"':
@@ -197,15 +349,15 @@ func indent(w *bufio.Writer, src []byte) {
 				i++
 				continue
 			}
-			depth++
-			newline()
+			ind.depth++
+			ind.newline()
 		case '}', ']':
-			depth--
-			newline()
+			ind.depth--
+			ind.newline()
 			w.WriteByte(c)
 		case ',':
 			w.WriteByte(c)
-			newline()
+			ind.newline()
 		case ':':
 			w.WriteString(": ")
 		default:
