@@ -142,10 +142,22 @@ func (s *Summary) add(sev engine.Severity) {
 // AnalysisOf builds the report of the findings the engine gave over doc,
 // with the names of its nodes.
 func AnalysisOf(doc *input.Document, findings []engine.Finding) *Analysis {
+	return AnalysisFor(doc)(findings)
+}
+
+// AnalysisFor returns what AnalysisOf does for findings still to come over
+// doc, holding only what the report takes of doc (its version, CNI and
+// node names), so that a caller can let doc be freed while the rules run.
+func AnalysisFor(doc *input.Document) func([]engine.Finding) *Analysis {
 	v, c := doc.Cluster.Version, doc.Cluster.CNI
-	a := NewAnalysis(ReportedVersion{Value: v.Value, Source: v.Source}, ReportedCNI{Class: c.Class, Name: c.Name, Source: c.Source}, findings)
-	a.Nodes = slices.Sorted(maps.Keys(doc.Nodes))
-	return a
+	version := ReportedVersion{Value: v.Value, Source: v.Source}
+	cni := ReportedCNI{Class: c.Class, Name: c.Name, Source: c.Source}
+	nodes := slices.Sorted(maps.Keys(doc.Nodes))
+	return func(findings []engine.Finding) *Analysis {
+		a := NewAnalysis(version, cni, findings)
+		a.Nodes = nodes
+		return a
+	}
 }
 
 // AnalysisJSON writes the report as indented JSON: the same analysis always

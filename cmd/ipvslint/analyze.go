@@ -149,7 +149,7 @@ func runAnalyze(c *cli.Context) error {
 		// What the report takes of the document, taken now: nothing here
 		// refers to the document after the evaluation starts, so that the
 		// engine lets each node's facts be freed once converted.
-		of := report.AnalysisOf(doc, nil)
+		analysisOf := report.AnalysisFor(doc)
 		findings, err := eng.Evaluate(c.Context, doc)
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
@@ -165,8 +165,7 @@ func runAnalyze(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		a := report.NewAnalysis(of.KubernetesVersion, of.CNI, findings)
-		a.Nodes = of.Nodes
+		a := analysisOf(findings)
 		a.Rules, a.ToolVersion = eng.Rules(), versionString()
 		a.Warnings = report.ReadWarnings(snap)
 		a.Summary.Waived = len(waived)
