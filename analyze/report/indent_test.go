@@ -8,9 +8,8 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/input"
-	"github.com/ipvslint/ipvslint/analyze/snapshot"
+	"github.com/ipvslint/ipvslint/internal/examples"
 )
 
 // indentSeeds are JSON documents whose indentation indent must get right:
@@ -105,19 +104,8 @@ func TestWriteJSON(t *testing.T) {
 	for _, s := range indentSeeds {
 		values = append(values, json.RawMessage(s))
 	}
-	dirs, err := filepath.Glob("../../bundles/*/manifest.json")
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no example bundles: %v", err)
-	}
-	for _, m := range dirs {
-		snap, err := snapshot.Build([]string{filepath.Dir(m)}, bundle.Options{})
-		if snap == nil {
-			t.Fatal(err)
-		}
-		doc, err := input.Build(snap, input.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range examples.Names(t) {
+		_, doc := examples.Document(t, filepath.Join(examples.Dir(t), name), input.Options{})
 		values = append(values, doc)
 	}
 	for _, v := range values {

@@ -53,9 +53,9 @@ type Analysis struct {
 	Findings []engine.Finding
 }
 
-// Analyse reads the bundle arg, builds its input document with opts (the
-// whole document when opts.Reads is nil) and evaluates eng's rules over it.
-func Analyse(tb testing.TB, eng *engine.Engine, arg string, opts input.Options) *Analysis {
+// Document reads the bundle arg and builds its input document with opts
+// (the whole document when opts.Reads is nil).
+func Document(tb testing.TB, arg string, opts input.Options) (*snapshot.Snapshot, *input.Document) {
 	tb.Helper()
 	snap, err := snapshot.Build([]string{arg}, bundle.Options{})
 	if err != nil {
@@ -65,6 +65,14 @@ func Analyse(tb testing.TB, eng *engine.Engine, arg string, opts input.Options) 
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return snap, doc
+}
+
+// Analyse reads the bundle arg, builds its input document with opts (see
+// Document) and evaluates eng's rules over it.
+func Analyse(tb testing.TB, eng *engine.Engine, arg string, opts input.Options) *Analysis {
+	tb.Helper()
+	snap, doc := Document(tb, arg, opts)
 	findings, err := eng.Evaluate(context.Background(), doc)
 	if err != nil {
 		tb.Fatal(err)
