@@ -15,6 +15,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
 	"github.com/ipvslint/ipvslint/internal/golden"
 	"github.com/ipvslint/ipvslint/internal/testref"
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // testPack returns the engine of one pack under testdata, without the
@@ -98,6 +99,27 @@ func TestRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden.Check(t, "testdata/TestRules/rules.golden", append(b, '\n'))
+}
+
+// TestBuiltinChecked compiles the built-in pack with every stage, the
+// checks New leaves out when it loads the pack alone included, and checks
+// that none of its modules has a `with` modifier, the one part of the
+// evaluation that reads what those checks compute.
+func TestBuiltinChecked(t *testing.T) {
+	modules, _, err := loadModules([]Pack{BuiltinPack()}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCompiler(false)
+	if c.Compile(modules); c.Failed() {
+		t.Fatal(compileError(c.Errors))
+	}
+	for file, m := range modules {
+		ast.WalkWiths(m, func(w *ast.With) bool {
+			t.Errorf("%s:%d: with %v: New compiles the built-in pack without the type checker, which a with modifier may need", file, w.Location.Row, w.Target)
+			return true
+		})
+	}
 }
 
 func TestNewErrors(t *testing.T) {

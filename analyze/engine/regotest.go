@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
 )
 
@@ -53,7 +52,7 @@ func Test(ctx context.Context, opts Options) ([]TestResult, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
+	compiler := newCompiler(false).WithEnablePrintStatements(true)
 	ch, err := tester.NewRunner().
 		SetCompiler(compiler).
 		SetModules(modules).
