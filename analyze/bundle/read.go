@@ -3,6 +3,7 @@ package bundle
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -36,6 +37,10 @@ type Options struct {
 	// known). It is called on the reading goroutine, at every read: it
 	// must be quick.
 	Progress func(arg string, done, total int64)
+	// Context, when set, stops the reading once it is done (cancelled or
+	// past its deadline): Read then fails with an [*Error] that wraps the
+	// context's error.
+	Context context.Context
 }
 
 // Capture is one capture handed to the callback of [Read]: a file of the
@@ -97,6 +102,7 @@ func Read(arg string, opts Options, fn func(c Capture, r io.Reader) error) (*Bun
 		maxBytes:   orDefault(opts.MaxBytes, DefaultMaxBytes),
 		node:       orDefault(opts.Node, DefaultNode),
 		progress:   opts.Progress,
+		ctx:        opts.Context,
 		b:          &Bundle{Arg: arg, Sums: map[string]string{}},
 		seen:       map[string]bool{},
 		nodes:      map[string]bool{},
@@ -153,6 +159,7 @@ type reader struct {
 	node       string
 
 	progress func(arg string, done, total int64) // Options.Progress
+	ctx      context.Context                     // Options.Context; nil for none
 	done     int64                               // bytes reported to progress
 	total    int64                               // the total reported to progress
 	byFiles  bool                                // progress counts the bytes of the files read (directories, zip archives)
@@ -276,6 +283,9 @@ func (m *meter) Read(p []byte) (int, error) {
 	if m.err != nil {
 		return 0, m.err
 	}
+	if m.err = m.rd.stopped(); m.err != nil {
+		return 0, m.err
+	}
 	n, err := m.r.Read(p)
 	m.rd.used += int64(n)
 	if m.rd.byFiles {
@@ -288,6 +298,15 @@ func (m *meter) Read(p []byte) (int, error) {
 		return n, m.err
 	}
 	return n, err
+}
+
+// stopped returns the cause of a reading stopped by Options.Context, or
+// nil while it goes on.
+func (rd *reader) stopped() error {
+	if rd.ctx == nil || rd.ctx.Err() == nil {
+		return nil
+	}
+	return &cause{kind: rd.ctx.Err(), msg: "stopped: " + rd.ctx.Err().Error()}
 }
 
 // checkSize refuses an entry whose declared size does not fit in what is
@@ -406,6 +425,9 @@ func (rd *reader) file(entry, rel string, open opener, handle func(io.Reader) er
 		rd.seen[rel] = true
 		rd.ignore(rel, 0, "not a file of the bundle layout")
 		return nil
+	}
+	if err := rd.stopped(); err != nil {
+		return rd.fail(entry, err)
 	}
 	rd.seen[rel] = true
 	rc, err := rd.open(entry, rel, open)

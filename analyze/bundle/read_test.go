@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -708,6 +709,42 @@ func TestReadProgress(t *testing.T) {
 			}
 			if calls < 2 || last != tt.total || total != tt.total {
 				t.Errorf("%d calls, last %d of %d, want %d of %d", calls, last, total, tt.total, tt.total)
+			}
+		})
+	}
+}
+
+// TestReadContext stops the reading of each container partway: the
+// callback cancels the context at the first capture, and Read fails with
+// the context's error instead of handing over the rest.
+func TestReadContext(t *testing.T) {
+	dir := t.TempDir()
+	entries := []entry{{name: "b/manifest.json", body: manifestJSON}, {name: "b/nodes/node-a/ipvsadm.txt", body: ipvsadmTxt}, {name: "b/nodes/node-b/ipvsadm.txt", body: ipvsadmTxt}}
+	tree := filepath.Join(dir, "tree")
+	for _, e := range entries {
+		writeFile(t, tree, e.name, []byte(e.body))
+	}
+	for _, arg := range []string{
+		writeFile(t, dir, "b.tar.gz", gzipBytes(t, tarBytes(t, entries))),
+		writeFile(t, dir, "b.tar", tarBytes(t, entries)),
+		writeFile(t, dir, "b.zip", zipBytes(t, entries)),
+		tree,
+	} {
+		t.Run(filepath.Base(arg), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var handed int
+			_, err := Read(arg, Options{Context: ctx}, func(c Capture, r io.Reader) error {
+				handed++
+				cancel()
+				_, err := io.ReadAll(r)
+				return err
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("Read() error = %v, want %v", err, context.Canceled)
+			}
+			if handed != 1 {
+				t.Errorf("%d captures handed over, want 1", handed)
 			}
 		})
 	}

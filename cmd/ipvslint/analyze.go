@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -110,20 +112,25 @@ func runAnalyze(c *cli.Context) error {
 	}
 	ph := newPhases(c)
 	defer ph.total()
-	// Compile the rules before reading the bundles: an invalid pack stops
-	// the command at once.
-	var eng *engine.Engine
-	if !c.Bool("dump-input") {
-		if eng, err = compileEngine(c); err != nil {
-			return err
-		}
+	// Compile the rules while the bundles are read: an invalid pack stops
+	// the reading and the command at once.
+	dump := c.Bool("dump-input")
+	ctx, stop := context.WithCancel(c.Context)
+	defer stop()
+	compiled := func() (*engine.Engine, time.Duration, error) { return nil, 0, nil }
+	if !dump {
+		compiled = compileBeside(c, stop)
 	}
-	ph.done("compile")
 	// The reports list the read warnings, except JUnit and the input
 	// document.
-	snap, buildErr, err := readBundles(c, args, "", eng == nil || format == "junit")
+	snap, buildErr, readErr := readBundles(ctx, c, args, "", dump || format == "junit")
+	eng, took, err := compiled()
 	if err != nil {
 		return err
+	}
+	ph.took("compile", took)
+	if readErr != nil {
+		return readErr
 	}
 	ph.done("read")
 	if eng != nil {

@@ -164,7 +164,7 @@ func runDiff(c *cli.Context) error {
 // cannot be read at all.
 func readSide(c *cli.Context, eng *engine.Engine, ph *phases, side string, args []string) (st *diff.State, captureErr, err error) {
 	// The diff lists no read warnings.
-	snap, buildErr, err := readBundles(c, args, side+": ", true)
+	snap, buildErr, err := readBundles(c.Context, c, args, side+": ", true)
 	if err != nil {
 		return nil, nil, err
 	}

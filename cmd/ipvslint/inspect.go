@@ -47,7 +47,7 @@ func runInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, buildErr, err := readBundles(c, args, "", false)
+	snap, buildErr, err := readBundles(c.Context, c, args, "", false)
 	if err != nil {
 		return err
 	}

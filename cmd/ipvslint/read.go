@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ipvslint/ipvslint/analyze/report"
@@ -9,8 +10,9 @@ import (
 )
 
 // readBundles reads the BUNDLE arguments args into one snapshot, as every
-// command that reads bundles does: on a terminal it draws the progress of
-// the reading on standard error (not with --quiet). A bundle that cannot be
+// command that reads bundles does, and stops when ctx is done: on a
+// terminal it draws the progress of the reading on standard error (not
+// with --quiet). A bundle that cannot be
 // read at all makes err, exit code 2, its message led by side ("old: ";
 // "" for none). captureErr joins the errors of the captures that could not
 // be parsed: the snapshot holds everything else, so the command still
@@ -19,8 +21,9 @@ import (
 // leftOut says that the command's output does not list the read warnings
 // (report.ReadWarnings): a hint on standard error then says how many there
 // are, unless --quiet.
-func readBundles(c *cli.Context, args []string, side string, leftOut bool) (snap *snapshot.Snapshot, captureErr, err error) {
+func readBundles(ctx context.Context, c *cli.Context, args []string, side string, leftOut bool) (snap *snapshot.Snapshot, captureErr, err error) {
 	opts := bundleOptions(c)
+	opts.Context = ctx
 	pr := startProgress(c, &opts)
 	snap, captureErr = snapshot.Build(args, opts)
 	pr.end()

@@ -106,7 +106,7 @@ func runTrace(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, captureErr, err := readBundles(c, args, "", true)
+	snap, captureErr, err := readBundles(c.Context, c, args, "", true)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, captureErr, err := readBundles(c, args, "", format == "junit")
+	snap, captureErr, err := readBundles(c.Context, c, args, "", format == "junit")
 	if err != nil {
 		return err
 	}
