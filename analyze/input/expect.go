@@ -74,10 +74,6 @@ func family(ip string) string {
 	return "IPv4"
 }
 
-// labelServiceProxyName is the label that hands a Service to another
-// proxy (KEP-2447; pkg/proxy/apis LabelServiceProxyName).
-const labelServiceProxyName = "service.kubernetes.io/service-proxy-name"
-
 // otherProxy reports whether the service-proxy-name label hands svc to
 // another proxy. kube-proxy's informers select only the Services (and
 // EndpointSlices) without that label, whatever its value (a DoesNotExist

@@ -133,7 +133,7 @@ func service(s *kube.Service) *Service {
 			svc.Annotations[k] = v
 		}
 	}
-	if name, ok := s.Labels[labelServiceProxyName]; ok {
+	if name, ok := s.Labels[kube.LabelServiceProxyName]; ok {
 		svc.ServiceProxyName = &name
 	}
 	return svc

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -192,6 +194,7 @@ func decodeObject(o *rawObject, raw bool) entry {
 	case "EndpointSlice":
 		var v EndpointSlice
 		e.setObject(e.decodeSlice(&v), &v.ObjectMeta, &v.Pos, &v)
+		trimRefs(v.Endpoints)
 	case "Endpoints":
 		var v Endpoints
 		e.setObject(e.decode(&v.Endpoints), &v.ObjectMeta, &v.Pos, &v)
@@ -559,13 +562,40 @@ func (p *parser) finish() {
 // object, which may hold what was meant to stay out of the bundle.
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
-// trimMeta drops the bulky metadata no rule reads.
+// LabelServiceProxyName is the label that hands a Service to another
+// proxy (KEP-2447; pkg/proxy/apis LabelServiceProxyName).
+const LabelServiceProxyName = "service.kubernetes.io/service-proxy-name"
+
+// keptLabels are the labels ipvslint reads, the only ones Parse keeps:
+// that of a Service handed to another proxy, and that of an EndpointSlice's
+// Service.
+var keptLabels = []string{LabelServiceProxyName, discoveryv1.LabelServiceName}
+
+// trimMeta drops the metadata ipvslint does not read, so that a large
+// cluster's objects take less memory: the identity and history of the
+// object (uid, resourceVersion, generation, creationTimestamp, owners,
+// finalizers, managedFields), the labels other than [keptLabels], and the
+// copy of the object that `kubectl apply` leaves in an annotation. The
+// other annotations stay: the rules' input document holds a Service's.
 func trimMeta(m *metav1.ObjectMeta) {
-	m.ManagedFields = nil
-	if _, ok := m.Annotations[lastApplied]; ok {
-		delete(m.Annotations, lastApplied)
-		if len(m.Annotations) == 0 {
-			m.Annotations = nil
+	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
+	m.OwnerReferences, m.Finalizers, m.ManagedFields = nil, nil, nil
+	maps.DeleteFunc(m.Labels, func(k, _ string) bool { return !slices.Contains(keptLabels, k) })
+	if len(m.Labels) == 0 {
+		m.Labels = nil
+	}
+	delete(m.Annotations, lastApplied)
+	if len(m.Annotations) == 0 {
+		m.Annotations = nil
+	}
+}
+
+// trimRefs drops what ipvslint does not read of the endpoints' target
+// references: all but the kind, namespace and name that find the Pod.
+func trimRefs(endpoints []discoveryv1.Endpoint) {
+	for i := range endpoints {
+		if r := endpoints[i].TargetRef; r != nil {
+			endpoints[i].TargetRef = &corev1.ObjectReference{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 		}
 	}
 }

@@ -2,8 +2,12 @@ package kube
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // summarize lists the objects of o one per line, with the fields the rules
@@ -30,15 +34,15 @@ func summarize(o *Objects) []string {
 				addrs = append(addrs, fmt.Sprintf(":%d/%s", p.Port, p.Protocol))
 			}
 		}
-		out = append(out, fmt.Sprintf("Endpoints %s/%s @%d %s", e.Namespace, e.Name, e.Pos.Line, strings.Join(addrs, " ")))
+		out = append(out, strings.TrimSpace(fmt.Sprintf("Endpoints %s/%s @%d %s %s", e.Namespace, e.Name, e.Pos.Line, strings.Join(addrs, " "), untrimmed(&e.ObjectMeta))))
 	}
 	for _, n := range o.Nodes {
 		var addrs []string
 		for _, a := range n.Status.Addresses {
 			addrs = append(addrs, string(a.Type)+"="+a.Address)
 		}
-		out = append(out, fmt.Sprintf("Node %s @%d %s podCIDRs=%s kubelet=%s kubeProxy=%s", n.Name, n.Pos.Line,
-			strings.Join(addrs, ","), strings.Join(n.Spec.PodCIDRs, ","), n.Status.NodeInfo.KubeletVersion, n.Status.NodeInfo.KubeProxyVersion))
+		out = append(out, strings.TrimSpace(fmt.Sprintf("Node %s @%d %s podCIDRs=%s kubelet=%s kubeProxy=%s %s", n.Name, n.Pos.Line,
+			strings.Join(addrs, ","), strings.Join(n.Spec.PodCIDRs, ","), n.Status.NodeInfo.KubeletVersion, n.Status.NodeInfo.KubeProxyVersion, untrimmed(&n.ObjectMeta))))
 	}
 	for _, p := range o.Pods {
 		line := fmt.Sprintf("Pod %s/%s @%d node=%s ip=%s", p.Namespace, p.Name, p.Pos.Line, p.Spec.NodeName, p.Status.PodIP)
@@ -141,8 +145,8 @@ func serviceLine(s *Service) string {
 	}
 	sort.Strings(ann)
 	add("annotations", strings.Join(ann, ","))
-	if len(s.ManagedFields) > 0 {
-		f = append(f, "MANAGED-FIELDS-KEPT")
+	if k := untrimmed(&s.ObjectMeta); k != "" {
+		f = append(f, k)
 	}
 	return strings.Join(f, " ")
 }
@@ -190,8 +194,38 @@ func sliceLine(s *EndpointSlice) string {
 	if s.ConvertedFrom != "" {
 		line += " from=" + s.ConvertedFrom
 	}
-	if len(s.ManagedFields) > 0 {
-		line += " MANAGED-FIELDS-KEPT"
+	if k := untrimmed(&s.ObjectMeta); k != "" {
+		line += " " + k
+	}
+	for _, e := range s.Endpoints {
+		if r := e.TargetRef; r != nil && (r.UID != "" || r.APIVersion != "" || r.ResourceVersion != "" || r.FieldPath != "") {
+			line += " TARGETREF-KEPT"
+		}
 	}
 	return line
+}
+
+// untrimmed names the metadata of m that Parse should have dropped and
+// kept ("UID-KEPT LABELS-KEPT..."); "" when none.
+func untrimmed(m *metav1.ObjectMeta) string {
+	var kept []string
+	for _, f := range []struct {
+		name string
+		kept bool
+	}{
+		{"UID", m.UID != ""},
+		{"RESOURCE-VERSION", m.ResourceVersion != ""},
+		{"GENERATION", m.Generation != 0},
+		{"CREATION-TIMESTAMP", !m.CreationTimestamp.IsZero()},
+		{"OWNERS", m.OwnerReferences != nil},
+		{"FINALIZERS", m.Finalizers != nil},
+		{"MANAGED-FIELDS", m.ManagedFields != nil},
+		{"LABELS", slices.ContainsFunc(slices.Collect(maps.Keys(m.Labels)), func(k string) bool { return !slices.Contains(keptLabels, k) })},
+		{"LAST-APPLIED", m.Annotations[lastApplied] != ""},
+	} {
+		if f.kept {
+			kept = append(kept, f.name+"-KEPT")
+		}
+	}
+	return strings.Join(kept, " ")
 }
