@@ -219,10 +219,16 @@ func ParseDevice(r io.Reader, at source.Pos, dev string) (*Result, error) {
 		if err := br.UnreadByte(); err != nil {
 			return nil, &source.ParseError{Pos: at, Err: err}
 		}
+		var res *Result
 		if b == '[' {
-			return parseJSON(br, at)
+			res, err = parseJSON(br, at)
+		} else {
+			res, err = parseText(io.MultiReader(strings.NewReader(string(indent)), br), at, dev)
 		}
-		return parseText(io.MultiReader(strings.NewReader(string(indent)), br), at, dev)
+		if res != nil {
+			res.fit()
+		}
+		return res, err
 	}
 }
 
@@ -232,4 +238,15 @@ func failure(line string) bool {
 	return strings.HasPrefix(line, `Device "`) && strings.HasSuffix(line, `" does not exist.`) ||
 		strings.HasPrefix(line, "Error: ") ||
 		source.ShellFailure(line)
+}
+
+// fit drops the room that appending left at the end of long address
+// lists, which the result would keep as long as it lives: kube-ipvs0 holds
+// an address for every Service IP, 10,000 and more in a large cluster.
+func (r *Result) fit() {
+	for _, it := range r.Interfaces {
+		if cap(it.Addresses)-len(it.Addresses) > len(it.Addresses)/8 {
+			it.Addresses = slices.Clone(it.Addresses)
+		}
+	}
 }

@@ -517,3 +517,33 @@ func TestMerge(t *testing.T) {
 	}}
 	parsertest.Equal(t, r1, want)
 }
+
+// TestFit parses a kube-ipvs0 of 1,000 addresses in the text and the JSON
+// form: its address list keeps at most an eighth of room from its growth.
+func TestFit(t *testing.T) {
+	var text, js strings.Builder
+	text.WriteString("5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default\n    link/ether 6e:7a:28:51:6c:0e brd ff:ff:ff:ff:ff:ff\n")
+	js.WriteString(`[{"ifindex":5,"ifname":"kube-ipvs0","addr_info":[`)
+	for i := range 1000 {
+		ip := netip.AddrFrom4([4]byte{10, 96, byte(i / 256), byte(i % 256)})
+		text.WriteString("    inet " + ip.String() + "/32 scope global kube-ipvs0\n       valid_lft forever preferred_lft forever\n")
+		if i > 0 {
+			js.WriteString(",")
+		}
+		js.WriteString(`{"family":"inet","local":"` + ip.String() + `","prefixlen":32,"scope":"global","label":"kube-ipvs0"}`)
+	}
+	js.WriteString("]}]")
+	for name, capture := range map[string]string{"text": text.String(), "json": js.String()} {
+		res, err := Parse(strings.NewReader(capture), at(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := res.Interface("kube-ipvs0")
+		if it == nil {
+			t.Fatalf("%s: no kube-ipvs0", name)
+		}
+		if n, c := len(it.Addresses), cap(it.Addresses); n != 1000 || c > n+n/8 {
+			t.Errorf("%s: %d addresses with room for %d, want 1000 with room for at most 1125", name, n, c)
+		}
+	}
+}
