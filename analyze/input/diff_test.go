@@ -655,10 +655,10 @@ func kubeService(key string, typ corev1.ServiceType, clusterIP string, ports ...
 	return kube.Service{
 		Service: corev1.Service{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
-			Spec: corev1.ServiceSpec{Type: typ, ClusterIP: clusterIP, ClusterIPs: []string{clusterIP},
-				Ports: ports, Selector: map[string]string{"app": name}},
+			Spec:       corev1.ServiceSpec{Type: typ, ClusterIP: clusterIP, ClusterIPs: []string{clusterIP}, Ports: ports},
 		},
-		Pos: source.Pos{File: "cluster/services.yaml", Line: 1},
+		HasSelector: true,
+		Pos:         source.Pos{File: "cluster/services.yaml", Line: 1},
 	}
 }
 
@@ -686,9 +686,9 @@ func endpoint(ip, node, cond string) discoveryv1.Endpoint {
 func endpointSlice(key string, ports []string, eps ...discoveryv1.Endpoint) kube.EndpointSlice {
 	ns, name, _ := strings.Cut(key, "/")
 	sl := kube.EndpointSlice{EndpointSlice: discoveryv1.EndpointSlice{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name + "-x", Labels: map[string]string{discoveryv1.LabelServiceName: name}},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name + "-x"},
 		Endpoints:  eps,
-	}}
+	}, ServiceName: name}
 	for _, p := range ports {
 		f := strings.Split(p, "/")
 		var n int32
@@ -712,7 +712,7 @@ func (w *world) svc(key string) *kube.Service {
 // endpoints replaces the endpoints of the Service key.
 func (w *world) endpoints(key string, eps ...discoveryv1.Endpoint) {
 	for i := range w.slices {
-		if sl := &w.slices[i]; sl.Namespace+"/"+sl.Labels[discoveryv1.LabelServiceName] == key {
+		if sl := &w.slices[i]; sl.Namespace+"/"+sl.ServiceName == key {
 			sl.Endpoints = eps
 			return
 		}

@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 
 	"github.com/ipvslint/ipvslint/analyze/kube"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
@@ -77,7 +76,7 @@ func service(s *kube.Service) *Service {
 		InternalTrafficPolicy: "Cluster",
 		HealthCheckNodePort:   int(spec.HealthCheckNodePort),
 		SessionAffinity:       string(spec.SessionAffinity),
-		Selector:              len(spec.Selector) > 0,
+		Selector:              s.HasSelector,
 		Annotations:           map[string]string{},
 		File:                  s.Pos.File,
 		Line:                  s.Pos.Line,
@@ -198,7 +197,7 @@ func (b *builder) sliceEndpoints() map[string][]Endpoint {
 	all := map[string]*endpointSet{}
 	for i := range b.objs.EndpointSlices {
 		sl := &b.objs.EndpointSlices[i]
-		name := sl.Labels[discoveryv1.LabelServiceName]
+		name := sl.ServiceName
 		if name == "" {
 			continue
 		}

@@ -48,13 +48,20 @@ type Objects struct {
 // and last-applied-configuration annotation are dropped.
 type Service struct {
 	corev1.Service
-	Pos source.Pos `json:"pos"`
+	// HasSelector reports that spec.selector is not empty. Parse keeps that
+	// and drops the selector: ipvslint matches no Pod by its labels.
+	HasSelector bool       `json:"hasSelector,omitempty"`
+	Pos         source.Pos `json:"pos"`
 }
 
 // EndpointSlice is a discovery.k8s.io/v1 EndpointSlice and the place of its
 // first line.
 type EndpointSlice struct {
 	discoveryv1.EndpointSlice
+	// ServiceName is the slice's kubernetes.io/service-name label, the one
+	// label of a slice ipvslint reads: Parse keeps it here and drops the
+	// labels.
+	ServiceName string `json:"serviceName,omitempty"`
 	// ConvertedFrom is the apiVersion the slice was written in when it was
 	// converted to v1 ("discovery.k8s.io/v1beta1"), empty otherwise.
 	ConvertedFrom string     `json:"convertedFrom,omitempty"`
@@ -190,10 +197,14 @@ func decodeObject(o *rawObject, raw bool) entry {
 	switch o.kind {
 	case "Service":
 		var v Service
-		e.setObject(e.decode(&v.Service), &v.ObjectMeta, &v.Pos, &v)
+		ok := e.decode(&v.Service)
+		v.HasSelector, v.Spec.Selector = len(v.Spec.Selector) > 0, nil
+		e.setObject(ok, &v.ObjectMeta, &v.Pos, &v)
 	case "EndpointSlice":
 		var v EndpointSlice
-		e.setObject(e.decodeSlice(&v), &v.ObjectMeta, &v.Pos, &v)
+		ok := e.decodeSlice(&v)
+		v.ServiceName = v.Labels[discoveryv1.LabelServiceName]
+		e.setObject(ok, &v.ObjectMeta, &v.Pos, &v)
 		trimRefs(v.Endpoints)
 	case "Endpoints":
 		var v Endpoints
@@ -567,9 +578,9 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 const LabelServiceProxyName = "service.kubernetes.io/service-proxy-name"
 
 // keptLabels are the labels ipvslint reads, the only ones Parse keeps:
-// that of a Service handed to another proxy, and that of an EndpointSlice's
-// Service.
-var keptLabels = []string{LabelServiceProxyName, discoveryv1.LabelServiceName}
+// that of a Service handed to another proxy. (A slice's Service is kept in
+// [EndpointSlice.ServiceName].)
+var keptLabels = []string{LabelServiceProxyName}
 
 // trimMeta drops the metadata ipvslint does not read, so that a large
 // cluster's objects take less memory: the identity and history of the
@@ -577,6 +588,7 @@ var keptLabels = []string{LabelServiceProxyName, discoveryv1.LabelServiceName}
 // finalizers, managedFields), the labels other than [keptLabels], and the
 // copy of the object that `kubectl apply` leaves in an annotation. The
 // other annotations stay: the rules' input document holds a Service's.
+// Each map, even of one entry, takes some 300 bytes.
 func trimMeta(m *metav1.ObjectMeta) {
 	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
 	m.OwnerReferences, m.Finalizers, m.ManagedFields = nil, nil, nil

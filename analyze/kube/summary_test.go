@@ -115,6 +115,12 @@ func serviceLine(s *Service) string {
 		ports = append(ports, s)
 	}
 	add("ports", strings.Join(ports, ","))
+	if s.HasSelector {
+		add("selector", "yes")
+	}
+	if sp.Selector != nil {
+		add("selector", "KEPT")
+	}
 	add("eTP", string(sp.ExternalTrafficPolicy))
 	if sp.InternalTrafficPolicy != nil {
 		add("iTP", string(*sp.InternalTrafficPolicy))
@@ -190,7 +196,7 @@ func sliceLine(s *EndpointSlice) string {
 		eps = append(eps, x)
 	}
 	line := fmt.Sprintf("EndpointSlice %s/%s @%d %s svc=%s %s ports=%s eps=[%s]", s.Namespace, s.Name, s.Pos.Line, s.APIVersion,
-		s.Labels["kubernetes.io/service-name"], s.AddressType, strings.Join(ports, ","), strings.Join(eps, "; "))
+		s.ServiceName, s.AddressType, strings.Join(ports, ","), strings.Join(eps, "; "))
 	if s.ConvertedFrom != "" {
 		line += " from=" + s.ConvertedFrom
 	}

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/ipvs"
@@ -164,7 +163,7 @@ func checkCaptures(t *testing.T, where string, caps []*snapshot.Capture, missing
 func expectedTable(objs *kube.Objects, node string, nodeAddrs []netip.Addr, before124 bool) (map[string][]string, int) {
 	bySvc := map[string]*kube.EndpointSlice{}
 	for i, s := range objs.EndpointSlices {
-		bySvc[s.Namespace+"/"+s.Labels[discoveryv1.LabelServiceName]] = &objs.EndpointSlices[i]
+		bySvc[s.Namespace+"/"+s.ServiceName] = &objs.EndpointSlices[i]
 	}
 	table := map[string][]string{}
 	vips := 0
