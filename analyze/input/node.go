@@ -203,18 +203,18 @@ func addressText(ifc *ipaddr.Interface, a *ipaddr.Address) string {
 		family = "inet6"
 	}
 	sb.WriteString(family + " ")
-	if a.Peer.IsValid() {
-		fmt.Fprintf(&sb, "%s peer %s/%d", a.Prefix.Addr(), a.Peer, a.Prefix.Bits())
+	if peer := a.Peer(); peer.IsValid() {
+		fmt.Fprintf(&sb, "%s peer %s/%d", a.Prefix.Addr(), peer, a.Prefix.Bits())
 	} else {
 		sb.WriteString(a.Prefix.String())
 	}
-	if a.Broadcast.IsValid() {
-		sb.WriteString(" brd " + a.Broadcast.String())
+	if brd := a.Broadcast(); brd.IsValid() {
+		sb.WriteString(" brd " + brd.String())
 	}
 	if a.Scope != "" {
 		sb.WriteString(" scope " + a.Scope)
 	}
-	for _, f := range a.Flags {
+	for _, f := range a.Flags() {
 		sb.WriteString(" " + f)
 	}
 	if a.Label != "" {

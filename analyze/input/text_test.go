@@ -50,7 +50,7 @@ func TestAddressText(t *testing.T) {
 	for _, ifc := range res.Interfaces {
 		for i := range ifc.Addresses {
 			a := &ifc.Addresses[i]
-			if len(a.Extra) > 0 {
+			if len(a.Extra()) > 0 {
 				continue // left out of the text on purpose
 			}
 			n++

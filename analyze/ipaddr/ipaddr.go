@@ -2,6 +2,7 @@ package ipaddr
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/netip"
 	"slices"
@@ -92,34 +93,93 @@ type Interface struct {
 	Pos source.Pos `json:"pos"`
 }
 
-// Address is one IPv4 or IPv6 address of an interface.
+// Address is one IPv4 or IPv6 address of an interface. The parts of an
+// address line that a kube-ipvs0 address never has (a peer, a broadcast
+// address, flags, tokens not understood) are read through methods, so that
+// the 10,000 and more addresses of a large cluster's kube-ipvs0 take 128
+// bytes each rather than 216; the JSON form has them all as fields.
 type Address struct {
 	// Prefix is the address with its prefix length, not masked:
 	// 192.168.10.11/24. With a peer, the prefix length is the peer's.
-	Prefix netip.Prefix `json:"prefix"`
-	// Peer is the peer address of a point-to-point address ("peer"); the
-	// zero Addr when there is none.
-	Peer netip.Addr `json:"peer,omitzero"`
-	// Broadcast is the broadcast address ("brd"); the zero Addr when none.
-	Broadcast netip.Addr `json:"broadcast,omitzero"`
+	Prefix netip.Prefix
 	// Scope is "global", "host", "link", "site" or a number.
-	Scope string `json:"scope,omitempty"`
-	// Flags are the address flags in printed order: "secondary",
-	// "temporary", "nodad", "dynamic", "noprefixroute", ... Unknown words in
-	// the flag position are kept too.
-	Flags []string `json:"flags,omitempty"`
+	Scope string
 	// Label is the IPv4 label ("eth0", "eth0:vip"); IPv6 addresses have none.
-	Label string `json:"label,omitempty"`
+	Label string
 	// ValidLft and PreferredLft are the lifetimes as ip prints them:
 	// "forever" or "<N>sec" (JSON 4294967295 is "forever"). They are empty
 	// when the capture does not show them.
-	ValidLft     string `json:"validLft,omitempty"`
-	PreferredLft string `json:"preferredLft,omitempty"`
-	// Extra holds the tokens not read into a field, in text form: "metric N",
-	// "any A", "proto P", "flags NN".
-	Extra []string `json:"extra,omitempty"`
+	ValidLft     string
+	PreferredLft string
 	// Pos is the line of the address line.
-	Pos source.Pos `json:"pos"`
+	Pos source.Pos
+
+	more *addressMore // nil when the line holds none of it
+}
+
+// addressMore holds the parts of an address line that a kube-ipvs0
+// address never has.
+type addressMore struct {
+	peer, broadcast netip.Addr
+	flags, extra    []string
+}
+
+// parts returns a.more to read, or empty parts when a has none.
+func (a *Address) parts() *addressMore {
+	if a.more == nil {
+		return &addressMore{}
+	}
+	return a.more
+}
+
+// moreFields returns a.more to write, made on first use.
+func (a *Address) moreFields() *addressMore {
+	if a.more == nil {
+		a.more = &addressMore{}
+	}
+	return a.more
+}
+
+// addExtra adds tokens not read into a field.
+func (a *Address) addExtra(tokens ...string) {
+	m := a.moreFields()
+	m.extra = append(m.extra, tokens...)
+}
+
+// Peer returns the peer address of a point-to-point address ("peer"); the
+// zero Addr when there is none.
+func (a *Address) Peer() netip.Addr { return a.parts().peer }
+
+// Broadcast returns the broadcast address ("brd"); the zero Addr when none.
+func (a *Address) Broadcast() netip.Addr { return a.parts().broadcast }
+
+// Flags returns the address flags in printed order: "secondary",
+// "temporary", "nodad", "dynamic", "noprefixroute", ... Unknown words in
+// the flag position are kept too. nil when none.
+func (a *Address) Flags() []string { return a.parts().flags }
+
+// Extra returns the tokens not read into a field, in text form: "metric
+// N", "any A", "proto P", "flags NN". nil when none.
+func (a *Address) Extra() []string { return a.parts().extra }
+
+// addressJSON is the JSON form of an [Address].
+type addressJSON struct {
+	Prefix       netip.Prefix `json:"prefix"`
+	Peer         netip.Addr   `json:"peer,omitzero"`
+	Broadcast    netip.Addr   `json:"broadcast,omitzero"`
+	Scope        string       `json:"scope,omitempty"`
+	Flags        []string     `json:"flags,omitempty"`
+	Label        string       `json:"label,omitempty"`
+	ValidLft     string       `json:"validLft,omitempty"`
+	PreferredLft string       `json:"preferredLft,omitempty"`
+	Extra        []string     `json:"extra,omitempty"`
+	Pos          source.Pos   `json:"pos"`
+}
+
+// MarshalJSON writes every part of a as a field.
+func (a Address) MarshalJSON() ([]byte, error) {
+	m := a.parts()
+	return json.Marshal(addressJSON{a.Prefix, m.peer, m.broadcast, a.Scope, m.flags, a.Label, a.ValidLft, a.PreferredLft, m.extra, a.Pos})
 }
 
 // Merge adds the interfaces and addresses of another fragment of the same

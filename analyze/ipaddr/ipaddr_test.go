@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 	"github.com/ipvslint/ipvslint/internal/parsertest"
@@ -112,7 +113,7 @@ func TestParse(t *testing.T) {
 			Want: &Result{Form: FormText, Interfaces: []*Interface{{
 				Index: 5, Name: "kube-ipvs0", Flags: []string{"BROADCAST", "NOARP"}, MTU: 1500, Qdisc: "noop",
 				State: "DOWN", Group: "default", LinkType: "ether", MAC: "02:67:68:41:61:e5", Broadcast: "ff:ff:ff:ff:ff:ff",
-				Addresses: []Address{{Prefix: pfx("192.168.0.1/32"), Broadcast: netip.MustParseAddr("192.168.0.1"),
+				Addresses: []Address{{Prefix: pfx("192.168.0.1/32"), more: &addressMore{broadcast: netip.MustParseAddr("192.168.0.1")},
 					Scope: "global", Label: "kube-ipvs0", ValidLft: "forever", PreferredLft: "forever", Pos: at(3)}},
 				Pos: at(1),
 			}}},
@@ -148,10 +149,10 @@ func TestParse(t *testing.T) {
 				MTU: 1480, Qdisc: "noqueue", Master: "vrf1", State: "UNKNOWN", Group: "default", TxQueueLen: 1000,
 				SlaveKind: "bridge", LinkType: "none", AltNames: []string{"tunnel0", "t0"},
 				Addresses: []Address{
-					{Prefix: pfx("10.0.0.1/32"), Peer: netip.MustParseAddr("10.0.0.2"), Scope: "global", Label: "tun0",
-						ValidLft: "100sec", PreferredLft: "0sec", Extra: []string{"metric", "5", "flags", "80"}, Pos: at(6)},
+					{Prefix: pfx("10.0.0.1/32"), Scope: "global", Label: "tun0", ValidLft: "100sec", PreferredLft: "0sec", Pos: at(6),
+						more: &addressMore{peer: netip.MustParseAddr("10.0.0.2"), extra: []string{"metric", "5", "flags", "80"}}},
 					{Prefix: pfx("fe80::1/64"), Scope: "link", ValidLft: "forever", PreferredLft: "forever",
-						Extra: []string{"proto", "kernel_ll"}, Pos: at(8)},
+						more: &addressMore{extra: []string{"proto", "kernel_ll"}}, Pos: at(8)},
 				},
 				Pos: at(1),
 			}}},
@@ -168,7 +169,7 @@ func TestParse(t *testing.T) {
 					ValidLft: "forever", PreferredLft: "forever", Pos: at(12)}}, Pos: at(12)},
 				{Index: 5, Name: "kube-ipvs0", Addresses: []Address{
 					{Prefix: pfx("10.96.0.1/32"), Scope: "global", Label: "kube-ipvs0", ValidLft: "forever", PreferredLft: "forever", Pos: at(13)},
-					{Prefix: pfx("10.96.0.1/24"), Scope: "global", Flags: []string{"secondary"}, Label: "kube-ipvs0",
+					{Prefix: pfx("10.96.0.1/24"), Scope: "global", more: &addressMore{flags: []string{"secondary"}}, Label: "kube-ipvs0",
 						ValidLft: "forever", PreferredLft: "forever", Pos: at(14)},
 				}, Pos: at(13)},
 			}},
@@ -201,8 +202,8 @@ func TestParse(t *testing.T) {
 				`{"ifindex":3,"link_index":2,"link_netnsid":0,"ifname":"b","addr_info":[{"family":"inet6","local":"2001:db8::1","prefixlen":64,"secondary":false,"valid_life_time":30,"preferred_life_time":0}]}]`,
 			Want: &Result{Form: FormJSON, Interfaces: []*Interface{
 				{Index: 2, Name: "a", Link: "NONE", Flags: []string{}, SlaveKind: "bond", AltNames: []string{"x"}, Addresses: []Address{{
-					Prefix: pfx("10.0.0.1/32"), Peer: netip.MustParseAddr("10.0.0.2"), Scope: "global",
-					Flags: []string{"noprefixroute", "dynamic"}, Label: "a", Extra: []string{"proto", "kernel", "metric", "7", "weird", "w"}, Pos: at(1)}},
+					Prefix: pfx("10.0.0.1/32"), Scope: "global", Label: "a", Pos: at(1), more: &addressMore{peer: netip.MustParseAddr("10.0.0.2"),
+						flags: []string{"noprefixroute", "dynamic"}, extra: []string{"proto", "kernel", "metric", "7", "weird", "w"}}}},
 					Pos: at(1)},
 				{Index: 3, Name: "b", Link: "if2", Addresses: []Address{{Prefix: pfx("2001:db8::1/64"), ValidLft: "30sec", PreferredLft: "0sec", Pos: at(2)}}, Pos: at(2)},
 			}},
@@ -261,8 +262,8 @@ func TestParse(t *testing.T) {
 					{Prefix: pfx("10.96.0.10/32"), Scope: "global", Label: "kube-ipvs0", Pos: at(5)},
 				}, Pos: at(2)},
 				{Name: "eth0", Addresses: []Address{
-					{Prefix: pfx("192.168.10.11/24"), Broadcast: netip.MustParseAddr("192.168.10.255"), Scope: "global",
-						Flags: []string{"secondary"}, Label: "eth0:vip", Pos: at(6)},
+					{Prefix: pfx("192.168.10.11/24"), Scope: "global", Label: "eth0:vip", Pos: at(6),
+						more: &addressMore{broadcast: netip.MustParseAddr("192.168.10.255"), flags: []string{"secondary"}}},
 				}, Pos: at(6)},
 			}},
 		},
@@ -378,15 +379,15 @@ func TestReference(t *testing.T) {
 			if eth0.Addresses[0].Prefix != pfx("192.168.10.11/24") || eth0.Addresses[1].Prefix != pfx("192.168.10.11/32") {
 				t.Errorf("eth0 first addresses = %v, %v", eth0.Addresses[0].Prefix, eth0.Addresses[1].Prefix)
 			}
-			if b := eth0.Addresses[0].Broadcast; b != netip.MustParseAddr("192.168.10.255") {
+			if b := eth0.Addresses[0].Broadcast(); b != netip.MustParseAddr("192.168.10.255") {
 				t.Errorf("eth0 brd = %v", b)
 			}
 			vip := eth0.Address(netip.MustParseAddr("192.168.10.100"))
-			if vip.Prefix.Bits() != 24 || vip.Label != "eth0:vip" || !slices.Contains(vip.Flags, "secondary") || vip.Scope != "global" || vip.Pos.Line != tt.vipLine {
+			if vip.Prefix.Bits() != 24 || vip.Label != "eth0:vip" || !slices.Contains(vip.Flags(), "secondary") || vip.Scope != "global" || vip.Pos.Line != tt.vipLine {
 				t.Errorf("192.168.10.100 = %+v", *vip)
 			}
 			v6 := eth0.Addresses[3]
-			if v6.Prefix != pfx("2001:db8:10::99/64") || !slices.Equal(v6.Flags, []string{"nodad", "dynamic"}) ||
+			if v6.Prefix != pfx("2001:db8:10::99/64") || !slices.Equal(v6.Flags(), []string{"nodad", "dynamic"}) ||
 				v6.Label != "" || v6.ValidLft != "3597sec" || v6.PreferredLft != "1797sec" {
 				t.Errorf("2001:db8:10::99 = %+v", v6)
 			}
@@ -395,7 +396,7 @@ func TestReference(t *testing.T) {
 				t.Errorf("eth0.Addrs() = %v, want %v", eth0.Addrs(), want)
 			}
 			mv0 := res.Interface("mv0")
-			if a := mv0.Addresses[0]; a.Prefix != pfx("192.168.10.200/24") || !slices.Equal(a.Flags, []string{"noprefixroute"}) || a.Label != "mv0" {
+			if a := mv0.Addresses[0]; a.Prefix != pfx("192.168.10.200/24") || !slices.Equal(a.Flags(), []string{"noprefixroute"}) || a.Label != "mv0" {
 				t.Errorf("mv0 address = %+v", a)
 			}
 			if cni := res.Interface("cni0").Addresses[1]; cni.Scope != "link" || cni.Prefix != pfx("fe80::18d9:9eff:fe32:37c0/64") {
@@ -545,5 +546,13 @@ func TestFit(t *testing.T) {
 		if n, c := len(it.Addresses), cap(it.Addresses); n != 1000 || c > n+n/8 {
 			t.Errorf("%s: %d addresses with room for %d, want 1000 with room for at most 1125", name, n, c)
 		}
+	}
+}
+
+// TestAddressSize keeps an address at the 128 bytes the type's
+// documentation promises: kube-ipvs0 holds 10,000 and more of them.
+func TestAddressSize(t *testing.T) {
+	if n := unsafe.Sizeof(Address{}); n > 128 {
+		t.Errorf("an Address takes %d bytes, want at most 128", n)
 	}
 }

@@ -171,7 +171,7 @@ func jsonAddress(raw []byte) (Address, error) {
 			}
 			plen = i
 		case "broadcast":
-			if a.Broadcast, err = netip.ParseAddr(s); err != nil {
+			if a.moreFields().broadcast, err = netip.ParseAddr(s); err != nil {
 				return a, err
 			}
 		case "scope":
@@ -183,20 +183,21 @@ func jsonAddress(raw []byte) (Address, error) {
 		case "preferred_life_time":
 			a.PreferredLft = lifetime(v)
 		case "metric":
-			a.Extra = append(a.Extra, "metric", fmt.Sprint(v))
+			a.addExtra("metric", fmt.Sprint(v))
 		case "anycast":
-			a.Extra = append(a.Extra, "any", s)
+			a.addExtra("any", s)
 		case "protocol":
-			a.Extra = append(a.Extra, "proto", s)
+			a.addExtra("proto", s)
 		default:
 			if b, ok := v.(bool); ok {
 				if b {
-					a.Flags = append(a.Flags, key)
+					m := a.moreFields()
+					m.flags = append(m.flags, key)
 				}
 			} else if isString {
-				a.Extra = append(a.Extra, key, s)
+				a.addExtra(key, s)
 			} else {
-				a.Extra = append(a.Extra, key, fmt.Sprint(v))
+				a.addExtra(key, fmt.Sprint(v))
 			}
 		}
 	}
@@ -211,7 +212,7 @@ func jsonAddress(raw []byte) (Address, error) {
 		return a, fmt.Errorf("bad prefixlen %d for %s", plen, local)
 	}
 	if peer != "" {
-		if a.Peer, err = netip.ParseAddr(peer); err != nil {
+		if a.moreFields().peer, err = netip.ParseAddr(peer); err != nil {
 			return a, fmt.Errorf("peer address: %w", err)
 		}
 	}

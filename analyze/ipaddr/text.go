@@ -311,11 +311,11 @@ func (p *textParser) body(text string, fields []string, pos source.Pos) {
 			case "preferred_lft":
 				a.PreferredLft = p.word(fields[i+1])
 			default:
-				a.Extra = append(a.Extra, p.word(fields[i]), p.word(fields[i+1]))
+				a.addExtra(p.word(fields[i]), p.word(fields[i+1]))
 			}
 		}
 		if len(fields)%2 == 1 {
-			a.Extra = append(a.Extra, p.word(fields[len(fields)-1]))
+			a.addExtra(p.word(fields[len(fields)-1]))
 		}
 	case first == "altname":
 		it.AltNames = append(it.AltNames, fields[1:]...)
@@ -373,7 +373,7 @@ func (p *textParser) readAddress(text string, fields []string, pos source.Pos) (
 		var peer netip.Prefix
 		if local, err = netip.ParseAddr(fields[1]); err == nil {
 			if peer, err = netip.ParsePrefix(fields[3]); err == nil {
-				a.Prefix, a.Peer = netip.PrefixFrom(local, peer.Bits()), peer.Addr()
+				a.Prefix, a.moreFields().peer = netip.PrefixFrom(local, peer.Bits()), peer.Addr()
 			}
 		}
 		i = 4
@@ -393,21 +393,21 @@ func (p *textParser) readAddress(text string, fields []string, pos source.Pos) (
 		switch {
 		case tok == "brd" && hasVal:
 			if b, err := netip.ParseAddr(fields[i+1]); err == nil {
-				a.Broadcast = b
+				a.moreFields().broadcast = b
 			} else {
-				a.Extra = append(a.Extra, tok, p.word(fields[i+1]))
+				a.addExtra(tok, p.word(fields[i+1]))
 			}
 			i++
 		case tok == "scope" && hasVal:
 			a.Scope, scoped = p.word(fields[i+1]), true
 			i++
 		case (tok == "metric" || tok == "any" || tok == "proto" || tok == "flags") && hasVal:
-			a.Extra = append(a.Extra, tok, p.word(fields[i+1]))
+			a.addExtra(tok, p.word(fields[i+1]))
 			i++
 		case scoped:
 			words = append(words, tok)
 		default:
-			a.Extra = append(a.Extra, tok)
+			a.addExtra(tok)
 		}
 	}
 	// iproute2 prints the label of IPv4 addresses last, after the flags.
@@ -415,7 +415,7 @@ func (p *textParser) readAddress(text string, fields []string, pos source.Pos) (
 		a.Label, words = words[n-1], words[:n-1]
 	}
 	if len(words) > 0 {
-		a.Flags = words
+		a.moreFields().flags = words
 	}
 	return a, true
 }
