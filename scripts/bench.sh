@@ -107,7 +107,7 @@ printf '%-44s %11.2fx %12s  %s\n' "RSS 1M flows / RSS 100k flows" "$growth" "<= 
 printf '%-44s %11.1f%% %12s  %s\n' "Rego evaluation share of analyze" "$share" "< 25 %" "$(verdict "$share < 25")"
 printf '%-44s %10.0fms %12s  %s\n' "ipvslint analyze bundles/healthy" "$healthy_ms" "< 150 ms" "$(verdict "$healthy_ms < 150")"
 echo
-echo "phases of analyze BUNDLE (--timings, medians; the rest is start-up and exit)"
+echo "phases of analyze BUNDLE (--timings, medians; compile runs beside read; the rest is start-up and exit)"
 for p in "${phases[@]}"; do
 	printf '  %-10s %8.2fs %6.1f%%\n' "$p" "${med_phase[$p]}" "$(calc "100 * ${med_phase[$p]} / $med_wall")"
 done
