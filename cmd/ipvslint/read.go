@@ -12,11 +12,11 @@ import (
 // readBundles reads the BUNDLE arguments args into one snapshot, as every
 // command that reads bundles does, and stops when ctx is done: on a
 // terminal it draws the progress of the reading on standard error (not
-// with --quiet). A bundle that cannot be
-// read at all makes err, exit code 2, its message led by side ("old: ";
-// "" for none). captureErr joins the errors of the captures that could not
-// be parsed: the snapshot holds everything else, so the command still
-// writes its output and exits 2 after it, with captureErr.
+// with --quiet). A bundle that cannot be read at all makes err, exit code
+// 2, its message led by side ("old: "; "" for none). captureErr joins the
+// errors of the captures that could not be parsed: the snapshot holds
+// everything else, so the command still writes its output and exits 2
+// after it, with captureErr.
 //
 // leftOut says that the command's output does not list the read warnings
 // (report.ReadWarnings): a hint on standard error then says how many there
