@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
@@ -113,25 +111,19 @@ func runAnalyze(c *cli.Context) error {
 	ph := newPhases(c)
 	defer ph.total()
 	// Compile the rules while the bundles are read: an invalid pack stops
-	// the reading and the command at once.
+	// the reading and the command at once. The reports list the read
+	// warnings, except JUnit and the input document.
 	dump := c.Bool("dump-input")
-	ctx, stop := context.WithCancel(c.Context)
-	defer stop()
-	compiled := func() (*engine.Engine, time.Duration, error) { return nil, 0, nil }
-	if !dump {
-		compiled = compileBeside(c, stop)
-	}
-	// The reports list the read warnings, except JUnit and the input
-	// document.
-	snap, buildErr, readErr := readBundles(ctx, c, args, "", dump || format == "junit")
-	eng, took, err := compiled()
+	eng, took, snap, buildErr, err := readCompiling(c, args, dump || format == "junit", func() (*engine.Engine, error) {
+		if dump {
+			return nil, nil
+		}
+		return compileEngine(c)
+	})
 	if err != nil {
 		return err
 	}
 	ph.took("compile", took)
-	if readErr != nil {
-		return readErr
-	}
 	ph.done("read")
 	if eng != nil {
 		opts.Reads = eng.Reads() // build of the inventory only what the rules read

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/report"
 	"github.com/ipvslint/ipvslint/analyze/snapshot"
@@ -41,4 +42,30 @@ func hint(c *cli.Context, line string) {
 	if !c.Bool("quiet") {
 		fmt.Fprintln(c.App.ErrWriter, "ipvslint: "+line)
 	}
+}
+
+// readCompiling reads the BUNDLE arguments args as [readBundles] does while
+// compile (the rule packs, and what a command prepares on them) runs on a
+// goroutine of its own, and returns what compile made and how long it
+// took. When compile fails, the reading stops and compile's error is the
+// one returned, whichever failed first.
+func readCompiling[T any](c *cli.Context, args []string, leftOut bool, compile func() (T, error)) (made T, took time.Duration, snap *snapshot.Snapshot, captureErr, err error) {
+	ctx, stop := context.WithCancel(c.Context)
+	defer stop()
+	var compileErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if made, compileErr = compile(); compileErr != nil {
+			stop()
+		}
+		took = time.Since(start)
+	}()
+	snap, captureErr, err = readBundles(ctx, c, args, "", leftOut)
+	<-done
+	if compileErr != nil {
+		return made, took, nil, nil, compileErr
+	}
+	return made, took, snap, captureErr, err
 }

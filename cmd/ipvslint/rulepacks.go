@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/engine"
@@ -57,31 +56,6 @@ func compileEngine(c *cli.Context) (*engine.Engine, error) {
 		return nil, invalidPack(err)
 	}
 	return eng, nil
-}
-
-// compileBeside starts compiling the rule packs the flags choose on a
-// goroutine of its own, so that the caller reads the bundles meanwhile, and
-// calls stop when they do not compile, to end that reading early. wait
-// returns the engine, or the error, and how long the compile took.
-func compileBeside(c *cli.Context, stop func()) (wait func() (*engine.Engine, time.Duration, error)) {
-	type compiled struct {
-		eng  *engine.Engine
-		took time.Duration
-		err  error
-	}
-	done := make(chan compiled, 1)
-	go func() {
-		start := time.Now()
-		eng, err := compileEngine(c)
-		if err != nil {
-			stop()
-		}
-		done <- compiled{eng, time.Since(start), err}
-	}()
-	return func() (*engine.Engine, time.Duration, error) {
-		r := <-done
-		return r.eng, r.took, r.err
-	}
 }
 
 // invalidPack is the exit error of a rule pack that does not load,

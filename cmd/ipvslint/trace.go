@@ -102,11 +102,10 @@ func runTrace(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	_, tracer, err := newTracer(c)
-	if err != nil {
-		return err
-	}
-	snap, captureErr, err := readBundles(c.Context, c, args, "", true)
+	tracer, _, snap, captureErr, err := readCompiling(c, args, true, func() (*trace.Tracer, error) {
+		_, t, err := newTracer(c)
+		return t, err
+	})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/engine"
 	"github.com/ipvslint/ipvslint/analyze/input"
 	"github.com/ipvslint/ipvslint/analyze/report"
+	"github.com/ipvslint/ipvslint/analyze/trace"
 	"github.com/ipvslint/ipvslint/analyze/upgrade"
 	"github.com/urfave/cli/v2"
 )
@@ -95,14 +96,18 @@ func runUpgradeCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	eng, tracer, err := newTracer(c)
+	type prepared struct {
+		eng    *engine.Engine
+		tracer *trace.Tracer
+	}
+	p, _, snap, captureErr, err := readCompiling(c, args, format == "junit", func() (prepared, error) {
+		eng, t, err := newTracer(c)
+		return prepared{eng, t}, err
+	})
 	if err != nil {
 		return err
 	}
-	snap, captureErr, err := readBundles(c.Context, c, args, "", format == "junit")
-	if err != nil {
-		return err
-	}
+	eng, tracer := p.eng, p.tracer
 	doc, err := input.Build(snap, opts)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
