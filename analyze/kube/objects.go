@@ -607,7 +607,7 @@ func trimMeta(m *metav1.ObjectMeta) {
 func trimRefs(endpoints []discoveryv1.Endpoint) {
 	for i := range endpoints {
 		if r := endpoints[i].TargetRef; r != nil {
-			endpoints[i].TargetRef = &corev1.ObjectReference{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+			*r = corev1.ObjectReference{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 		}
 	}
 }
