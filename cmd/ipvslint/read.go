@@ -31,10 +31,18 @@ func readBundles(ctx context.Context, c *cli.Context, args []string, side string
 	if snap == nil {
 		return nil, nil, cli.Exit(side+captureErr.Error(), exitUsage)
 	}
-	if n := len(report.ReadWarnings(snap)); n > 0 && leftOut {
-		hint(c, fmt.Sprintf("%s%d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them", side, n))
+	if leftOut {
+		hintLeftOut(c, snap, side)
 	}
 	return snap, captureErr, nil
+}
+
+// hintLeftOut says on standard error how many read warnings snap holds,
+// when it holds any, for a command whose output leaves them out.
+func hintLeftOut(c *cli.Context, snap *snapshot.Snapshot, side string) {
+	if n := len(report.ReadWarnings(snap)); n > 0 {
+		hint(c, fmt.Sprintf("%s%d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them", side, n))
+	}
 }
 
 // hint writes a line that helps the user on standard error, unless --quiet.
@@ -48,7 +56,8 @@ func hint(c *cli.Context, line string) {
 // compile (the rule packs, and what a command prepares on them) runs on a
 // goroutine of its own, and returns what compile made and how long it
 // took. When compile fails, the reading stops and compile's error is the
-// one returned, whichever failed first.
+// one returned, whichever failed first, and no hint about the reading is
+// given.
 func readCompiling[T any](c *cli.Context, args []string, leftOut bool, compile func() (T, error)) (made T, took time.Duration, snap *snapshot.Snapshot, captureErr, err error) {
 	ctx, stop := context.WithCancel(c.Context)
 	defer stop()
@@ -62,10 +71,13 @@ func readCompiling[T any](c *cli.Context, args []string, leftOut bool, compile f
 		}
 		took = time.Since(start)
 	}()
-	snap, captureErr, err = readBundles(ctx, c, args, "", leftOut)
+	snap, captureErr, err = readBundles(ctx, c, args, "", false)
 	<-done
 	if compileErr != nil {
 		return made, took, nil, nil, compileErr
+	}
+	if err == nil && leftOut {
+		hintLeftOut(c, snap, "")
 	}
 	return made, took, snap, captureErr, err
 }
