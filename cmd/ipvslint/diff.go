@@ -164,10 +164,11 @@ func runDiff(c *cli.Context) error {
 // cannot be read at all.
 func readSide(c *cli.Context, eng *engine.Engine, ph *phases, side string, args []string) (st *diff.State, captureErr, err error) {
 	// The diff lists no read warnings.
-	snap, buildErr, err := readBundles(c.Context, c, args, side+": ", true)
+	snap, buildErr, err := readBundles(c.Context, c, args, side+": ")
 	if err != nil {
 		return nil, nil, err
 	}
+	hintLeftOut(c, snap, side+": ")
 	ph.done("read " + side)
 	doc, err := input.Build(snap, input.Options{Reads: diff.Reads(eng.Reads())})
 	if err != nil {

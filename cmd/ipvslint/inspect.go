@@ -47,7 +47,7 @@ func runInspect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	snap, buildErr, err := readBundles(c.Context, c, args, "", false)
+	snap, buildErr, err := readBundles(c.Context, c, args, "")
 	if err != nil {
 		return err
 	}

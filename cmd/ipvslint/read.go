@@ -18,11 +18,7 @@ import (
 // errors of the captures that could not be parsed: the snapshot holds
 // everything else, so the command still writes its output and exits 2
 // after it, with captureErr.
-//
-// leftOut says that the command's output does not list the read warnings
-// (report.ReadWarnings): a hint on standard error then says how many there
-// are, unless --quiet.
-func readBundles(ctx context.Context, c *cli.Context, args []string, side string, leftOut bool) (snap *snapshot.Snapshot, captureErr, err error) {
+func readBundles(ctx context.Context, c *cli.Context, args []string, side string) (snap *snapshot.Snapshot, captureErr, err error) {
 	opts := bundleOptions(c)
 	opts.Context = ctx
 	pr := startProgress(c, &opts)
@@ -31,14 +27,12 @@ func readBundles(ctx context.Context, c *cli.Context, args []string, side string
 	if snap == nil {
 		return nil, nil, cli.Exit(side+captureErr.Error(), exitUsage)
 	}
-	if leftOut {
-		hintLeftOut(c, snap, side)
-	}
 	return snap, captureErr, nil
 }
 
 // hintLeftOut says on standard error how many read warnings snap holds,
-// when it holds any, for a command whose output leaves them out.
+// when it holds any, for a command whose output does not list them
+// (report.ReadWarnings); side leads the line as in readBundles.
 func hintLeftOut(c *cli.Context, snap *snapshot.Snapshot, side string) {
 	if n := len(report.ReadWarnings(snap)); n > 0 {
 		hint(c, fmt.Sprintf("%s%d warning(s) while reading the bundles, which this output leaves out; ipvslint inspect lists them", side, n))
@@ -56,8 +50,8 @@ func hint(c *cli.Context, line string) {
 // compile (the rule packs, and what a command prepares on them) runs on a
 // goroutine of its own, and returns what compile made and how long it
 // took. When compile fails, the reading stops and compile's error is the
-// one returned, whichever failed first, and no hint about the reading is
-// given.
+// one returned, whichever failed first, alone. leftOut says that the
+// command's output does not list the read warnings (hintLeftOut).
 func readCompiling[T any](c *cli.Context, args []string, leftOut bool, compile func() (T, error)) (made T, took time.Duration, snap *snapshot.Snapshot, captureErr, err error) {
 	ctx, stop := context.WithCancel(c.Context)
 	defer stop()
@@ -71,7 +65,7 @@ func readCompiling[T any](c *cli.Context, args []string, leftOut bool, compile f
 		}
 		took = time.Since(start)
 	}()
-	snap, captureErr, err = readBundles(ctx, c, args, "", false)
+	snap, captureErr, err = readBundles(ctx, c, args, "")
 	<-done
 	if compileErr != nil {
 		return made, took, nil, nil, compileErr
