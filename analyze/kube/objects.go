@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"runtime"
-	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -44,8 +43,8 @@ type Objects struct {
 	Failure *source.Failure `json:"failure,omitempty"`
 }
 
-// Service is a Service and the place of its first line. Its managedFields
-// and last-applied-configuration annotation are dropped.
+// Service is a Service and the place of its first line, less the metadata
+// ipvslint does not read (trimMeta) and its selector.
 type Service struct {
 	corev1.Service
 	// HasSelector reports that spec.selector is not empty. Parse keeps that
@@ -55,7 +54,8 @@ type Service struct {
 }
 
 // EndpointSlice is a discovery.k8s.io/v1 EndpointSlice and the place of its
-// first line.
+// first line, less the metadata ipvslint does not read (trimMeta) and all
+// of its endpoints' target references but the kind, namespace and name.
 type EndpointSlice struct {
 	discoveryv1.EndpointSlice
 	// ServiceName is the slice's kubernetes.io/service-name label, the one
@@ -577,22 +577,19 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // proxy (KEP-2447; pkg/proxy/apis LabelServiceProxyName).
 const LabelServiceProxyName = "service.kubernetes.io/service-proxy-name"
 
-// keptLabels are the labels ipvslint reads, the only ones Parse keeps:
-// that of a Service handed to another proxy. (A slice's Service is kept in
-// [EndpointSlice.ServiceName].)
-var keptLabels = []string{LabelServiceProxyName}
-
 // trimMeta drops the metadata ipvslint does not read, so that a large
 // cluster's objects take less memory: the identity and history of the
 // object (uid, resourceVersion, generation, creationTimestamp, owners,
-// finalizers, managedFields), the labels other than [keptLabels], and the
-// copy of the object that `kubectl apply` leaves in an annotation. The
+// finalizers, managedFields), the labels but [LabelServiceProxyName], the
+// one ipvslint reads (a slice's Service is kept in
+// [EndpointSlice.ServiceName]), and the copy of the object that `kubectl
+// apply` leaves in an annotation. The
 // other annotations stay: the rules' input document holds a Service's.
 // Each map, even of one entry, takes some 300 bytes.
 func trimMeta(m *metav1.ObjectMeta) {
 	m.UID, m.ResourceVersion, m.Generation, m.CreationTimestamp = "", "", 0, metav1.Time{}
 	m.OwnerReferences, m.Finalizers, m.ManagedFields = nil, nil, nil
-	maps.DeleteFunc(m.Labels, func(k, _ string) bool { return !slices.Contains(keptLabels, k) })
+	maps.DeleteFunc(m.Labels, func(k, _ string) bool { return k != LabelServiceProxyName })
 	if len(m.Labels) == 0 {
 		m.Labels = nil
 	}

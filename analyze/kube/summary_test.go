@@ -2,8 +2,6 @@ package kube
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 
@@ -215,6 +213,7 @@ func sliceLine(s *EndpointSlice) string {
 // kept ("UID-KEPT LABELS-KEPT..."); "" when none.
 func untrimmed(m *metav1.ObjectMeta) string {
 	var kept []string
+	_, proxy := m.Labels[LabelServiceProxyName]
 	for _, f := range []struct {
 		name string
 		kept bool
@@ -226,7 +225,7 @@ func untrimmed(m *metav1.ObjectMeta) string {
 		{"OWNERS", m.OwnerReferences != nil},
 		{"FINALIZERS", m.Finalizers != nil},
 		{"MANAGED-FIELDS", m.ManagedFields != nil},
-		{"LABELS", slices.ContainsFunc(slices.Collect(maps.Keys(m.Labels)), func(k string) bool { return !slices.Contains(keptLabels, k) })},
+		{"LABELS", len(m.Labels) > 0 && !(len(m.Labels) == 1 && proxy)},
 		{"LAST-APPLIED", m.Annotations[lastApplied] != ""},
 	} {
 		if f.kept {
