@@ -303,10 +303,13 @@ func (m *meter) Read(p []byte) (int, error) {
 // stopped returns the cause of a reading stopped by Options.Context, or
 // nil while it goes on.
 func (rd *reader) stopped() error {
-	if rd.ctx == nil || rd.ctx.Err() == nil {
+	if rd.ctx == nil {
 		return nil
 	}
-	return &cause{kind: rd.ctx.Err(), msg: "stopped: " + rd.ctx.Err().Error()}
+	if err := rd.ctx.Err(); err != nil {
+		return &cause{kind: err, msg: "stopped: " + err.Error()}
+	}
+	return nil
 }
 
 // checkSize refuses an entry whose declared size does not fit in what is
