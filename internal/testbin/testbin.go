@@ -11,8 +11,12 @@ import (
 )
 
 // Build compiles the main package in the directory pkg (relative to the
-// test's package directory, as go build takes it) with -trimpath into a new
-// temporary directory. The binary is named after pkg's directory. cleanup
+// test's package directory, as go build takes it) into a new temporary
+// directory, with the flags of `go test` (no -trimpath), so that the
+// packages the test binary was built from are reused from the build cache
+// and only the link is new: on a clean CI machine the tests would
+// otherwise compile the module and its dependencies a second time.
+// The binary is named after pkg's directory. cleanup
 // removes the directory; it is nil when err is not.
 func Build(pkg string) (path string, cleanup func(), err error) {
 	abs, err := filepath.Abs(pkg)
@@ -25,7 +29,7 @@ func Build(pkg string) (path string, cleanup func(), err error) {
 		return "", nil, err
 	}
 	path = filepath.Join(dir, name)
-	build := exec.Command("go", "build", "-trimpath", "-o", path, pkg)
+	build := exec.Command("go", "build", "-o", path, pkg)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		os.RemoveAll(dir)
