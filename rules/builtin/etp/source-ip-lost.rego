@@ -79,13 +79,19 @@ findings contains f if {
 
 severity := {"Cluster": "info", "Local": "warning"}
 
-confirmed(node_name, service, key) if {
+# confirmed(node_name, service, key) is true when the first rule reports masqueraded flows to the
+# virtual service key of service on the node.
+confirmed(node_name, service, key) if [node_name, service, key] in masqueraded_vss
+
+# masqueraded_vss are the virtual services whose masqueraded flows the first rule reports, as
+# [node, service, key]: a set, so that confirmed looks each up instead of walking every
+# masqueraded destination of the node for each host client.
+masqueraded_vss contains [node_name, m.service, m.vs.key] if {
 	lib.cluster_capture_ok("services")
+	some node_name
+	some m in input.nodes[node_name].traffic.masqueraded
 	lib.capture_ok(node_name, "ipvsadm")
 	lib.capture_ok(node_name, "conntrack")
-	some m in input.nodes[node_name].traffic.masqueraded
-	m.service == service
-	m.vs.key == key
 }
 
 why(m, node_name) := "externalTrafficPolicy: Cluster masquerades traffic to the NodePort, load balancer and external IPs by design." if m.externalTrafficPolicy == "Cluster"
