@@ -24,7 +24,8 @@ const freeingGCPercent = 50
 // collectSooner sets the collector's target percentage to freeingGCPercent
 // until the returned function restores it, for a phase that frees the
 // large live data it starts with as it goes (input.Build dropping the
-// parsed tables). It changes nothing when the user set GOGC, or when
+// parsed tables, Evaluate each node's facts once converted to Rego values).
+// It changes nothing when the user set GOGC, or when
 // freeing is false.
 func collectSooner(freeing bool) (restore func()) {
 	if _, set := os.LookupEnv("GOGC"); set || !freeing {
