@@ -127,6 +127,9 @@ var splitSeeds = []string{
 	"{\"items\": [{\"kind\": \"Service\"}]} {\"kind\": \"Node\"} [{\"kind\": \"Pod\"}]",
 	"{kind: Service, metadata: {name: flow}}",
 	"{}\n{\"kind\": ",
+	// A carriage return alone breaks the line for YAML: the last item ends
+	// at "- ki" and "d:" is a key of the document.
+	"items:\n- d: \n  a:\n  e: \n  c:\n  n: g text\n- ki\rd:\n",
 }
 
 // FuzzSplit checks that reading Lists item by item, on several workers and

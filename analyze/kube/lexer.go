@@ -1,5 +1,7 @@
 package kube
 
+import "bytes"
+
 // lexState is where a line starts for the [yamlLexer].
 type lexState int
 
@@ -61,6 +63,9 @@ func isFlowIndicator(c byte) bool {
 func (lx *yamlLexer) scan(b []byte) bool {
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
+	}
+	if i := bytes.IndexByte(b, '\r'); i >= 0 && i < len(b)-1 {
+		lx.lost = true // a carriage return not ending the line breaks it for YAML, not for the lines read here
 	}
 	ind := skipSpaces(b, 0)
 	blank := ind == len(b)
