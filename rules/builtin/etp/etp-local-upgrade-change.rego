@@ -122,12 +122,17 @@ endpoint_nodes(svc) := lib.some_of(svc.readyEndpointNodes, count(svc.readyEndpoi
 # that have no real server.
 empty_vs(svc_key, node_name) := [vs |
 	lib.capture_ok(node_name, "ipvsadm")
-	some gap in input.nodes[node_name].localPolicy
-	gap.service == svc_key
-	some vs in gap.virtualServers
+	some vs in local_policy[node_name][svc_key].virtualServers
 	vs.role in lib.external_roles
 	count(vs.realServers) == 0
 ]
+
+# local_policy[node_name] is the node's localPolicy by Service (it lists each Service once), so
+# that empty_vs looks a Service up instead of walking the list for each changing Service.
+local_policy[node_name] := {gap.service: gap | some gap in gaps} if {
+	some node_name
+	gaps := input.nodes[node_name].localPolicy
+}
 
 # applies: the version is known to be before 1.24, or unknown and the node's empty virtual services show it.
 applies(_) if lib.version_below(1, 24)
