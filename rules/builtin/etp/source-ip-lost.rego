@@ -30,11 +30,7 @@ import data.ipvslint.lib
 
 # Masqueraded flows seen in conntrack.
 findings contains f if {
-	lib.cluster_capture_ok("services")
-	some node_name
-	some m in input.nodes[node_name].traffic.masqueraded
-	lib.capture_ok(node_name, "ipvsadm")
-	lib.capture_ok(node_name, "conntrack")
+	some [node_name, m] in masqueraded
 	f := lib.finding(
 		{
 			"node": node_name,
@@ -79,20 +75,24 @@ findings contains f if {
 
 severity := {"Cluster": "info", "Local": "warning"}
 
-# confirmed(node_name, service, key) is true when the first rule reports masqueraded flows to the
-# virtual service key of service on the node.
-confirmed(node_name, service, key) if [node_name, service, key] in masqueraded_vss
-
-# masqueraded_vss are the virtual services whose masqueraded flows the first rule reports, as
-# [node, service, key]: a set, so that confirmed looks each up instead of walking every
-# masqueraded destination of the node for each host client.
-masqueraded_vss contains [node_name, m.service, m.vs.key] if {
+# masqueraded are the masqueraded virtual services the first rule reports, as [node, entry of
+# traffic.masqueraded].
+masqueraded contains [node_name, m] if {
 	lib.cluster_capture_ok("services")
 	some node_name
 	some m in input.nodes[node_name].traffic.masqueraded
 	lib.capture_ok(node_name, "ipvsadm")
 	lib.capture_ok(node_name, "conntrack")
 }
+
+# confirmed(node_name, service, key) is true when the first rule reports masqueraded flows to the
+# virtual service key of service on the node.
+confirmed(node_name, service, key) if [node_name, service, key] in masqueraded_vss
+
+# masqueraded_vss are the virtual services of masqueraded as [node, service, key]: a set, so that
+# confirmed looks each up instead of walking every masqueraded destination of the node for each
+# host client.
+masqueraded_vss := {[node_name, m.service, m.vs.key] | some [node_name, m] in masqueraded}
 
 why(m, node_name) := "externalTrafficPolicy: Cluster masquerades traffic to the NodePort, load balancer and external IPs by design." if m.externalTrafficPolicy == "Cluster"
 
