@@ -149,8 +149,8 @@ func runAnalyze(c *cli.Context) error {
 		// refers to the document after the evaluation starts, so that the
 		// engine lets each node's facts be freed once converted.
 		analysisOf := report.AnalysisFor(doc)
-		// The big node's Rego values are the peak of a large bundle when
-		// the heap may grow to twice them.
+		// At the default percentage the heap may grow to twice the big
+		// node's Rego values, the peak of a large bundle.
 		restore := collectSooner(true)
 		findings, err := eng.Evaluate(c.Context, doc)
 		restore()

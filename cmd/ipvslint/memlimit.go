@@ -25,8 +25,7 @@ const freeingGCPercent = 50
 // until the returned function restores it, for a phase that frees the
 // large live data it starts with as it goes (input.Build dropping the
 // parsed tables, Evaluate each node's facts once converted to Rego values).
-// It changes nothing when the user set GOGC, or when
-// freeing is false.
+// It changes nothing when the user set GOGC, or when freeing is false.
 func collectSooner(freeing bool) (restore func()) {
 	if _, set := os.LookupEnv("GOGC"); set || !freeing {
 		return func() {}

@@ -15,9 +15,9 @@ import (
 // directory, with the flags of `go test` (no -trimpath), so that the
 // packages the test binary was built from are reused from the build cache
 // and only the link is new: on a clean CI machine the tests would
-// otherwise compile the module and its dependencies a second time.
-// The binary is named after pkg's directory. cleanup
-// removes the directory; it is nil when err is not.
+// otherwise compile the module and its dependencies a second time. The
+// binary is named after pkg's directory. cleanup removes the directory; it
+// is nil when err is not.
 func Build(pkg string) (path string, cleanup func(), err error) {
 	abs, err := filepath.Abs(pkg)
 	if err != nil {
