@@ -15,7 +15,9 @@
 // objects are filed in input order, so that a List of any size takes the
 // memory of its objects plus a few items in flight; one object may be of at
 // most [MaxObject] bytes. The block YAML kubectl prints is read by a fast
-// path straight to JSON; anything else by the YAML library.
+// path straight to JSON; anything else by the YAML library. The JSON is
+// decoded into the API types by go-json, and again by encoding/json only
+// where go-json fails, so that the warnings are encoding/json's.
 //
 // [ParseVersion] reads `kubectl version` in its JSON, YAML and text forms, and
 // [ParseGitVersion] parses the build versions (gitVersion, kubeletVersion,

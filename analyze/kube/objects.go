@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"runtime"
+	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -271,7 +272,7 @@ func decodeItem(it *rawObject, known, raw bool) entry {
 func (e *entry) decode(v any) bool {
 	body, err := e.o.body()
 	if err == nil {
-		err = json.Unmarshal(body, v)
+		err = unmarshal(body, v)
 	}
 	if err == nil {
 		return true
@@ -473,6 +474,7 @@ func (p *parser) visitEntry(e *entry) error {
 // in raw API lists such as ServiceList) get the list's.
 func (p *parser) addList(e *entry, kind, apiVersion string) {
 	p.found = true
+	p.grow(e.items, kind)
 	for i := range e.items {
 		it := &e.items[i]
 		if !it.o.isMap {
@@ -488,6 +490,46 @@ func (p *parser) addList(e *entry, kind, apiVersion string) {
 	if e.o.itemsErr != nil {
 		p.out.Warnings = append(p.out.Warnings, *e.o.itemsErr)
 	}
+}
+
+// grow makes room in the object slices for the items of a list whose kind
+// is kind (less "List"), so that filing a large cluster's objects grows
+// each slice once instead of copying it again and again.
+func (p *parser) grow(items []entry, kind string) {
+	var services, slices, endpoints, nodes, pods int
+	for i := range items {
+		k := items[i].o.kind
+		if k == "" {
+			k = kind
+		}
+		switch k {
+		case "Service":
+			services++
+		case "EndpointSlice":
+			slices++
+		case "Endpoints":
+			endpoints++
+		case "Node":
+			nodes++
+		case "Pod":
+			pods++
+		}
+	}
+	out := p.out
+	out.Services = growBy(out.Services, services)
+	out.EndpointSlices = growBy(out.EndpointSlices, slices)
+	out.Endpoints = growBy(out.Endpoints, endpoints)
+	out.Nodes = growBy(out.Nodes, nodes)
+	out.Pods = growBy(out.Pods, pods)
+}
+
+// growBy is slices.Grow, less the empty slice it makes of a nil one: a
+// capture without objects of a kind keeps a nil slice.
+func growBy[T any](s []T, n int) []T {
+	if n == 0 {
+		return s
+	}
+	return slices.Grow(s, n)
 }
 
 // file files one decoded object by its kind.
