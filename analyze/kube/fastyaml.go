@@ -30,9 +30,12 @@ type fastLine struct {
 type fastYAML struct {
 	lines []fastLine
 	out   []byte
-	mute  int // > 0 inside managedFields, which jsonWriter skips
-	depth int
-	o     rawObject // what the root mapping says, as yamlObject reads it
+	// scratch holds the scalars the reading decoded (escapes, block
+	// scalars), one after the other.
+	scratch []byte
+	mute    int // > 0 inside managedFields, which jsonWriter skips
+	depth   int
+	o       rawObject // what the root mapping says, as yamlObject reads it
 }
 
 // The roles of a mapping: what its keys tell about the object.
@@ -65,7 +68,7 @@ func (f *fastYAML) read(text []byte) bool {
 	if !ascii && !fastRunesOK(text) {
 		return false
 	}
-	*f = fastYAML{lines: f.lines[:0], out: f.out[:0]}
+	*f = fastYAML{lines: f.lines[:0], out: f.out[:0], scratch: f.scratch[:0]}
 	for len(text) > 0 {
 		i := bytes.IndexByte(text, '\n')
 		var b []byte
@@ -203,32 +206,40 @@ func (f *fastYAML) emit(s string) {
 	}
 }
 
+// emitBytes appends b to the output unless inside managedFields.
+func (f *fastYAML) emitBytes(b []byte) {
+	if f.mute == 0 {
+		f.out = append(f.out, b...)
+	}
+}
+
 // key reads the key at b[c]: a plain or quoted scalar followed by ':' and a
-// blank or the end. It returns the key and the offset after the ':'.
-func (f *fastYAML) key(b []byte, c int) (key string, after int, ok bool) {
+// blank or the end. It returns the key, valid until the next key or value
+// is read, and the offset after the ':'.
+func (f *fastYAML) key(b []byte, c int) (key []byte, after int, ok bool) {
 	if c >= len(b) {
-		return "", 0, false
+		return nil, 0, false
 	}
 	switch b[c] {
 	case '"', '\'':
-		s, end, ok := quotedScalar(b, c)
+		s, end, ok := f.quoted(b, c)
 		if !ok || end >= len(b) || b[end] != ':' || !isSep(b, end+1) {
-			return "", 0, false
+			return nil, 0, false
 		}
 		return s, end + 1, true
 	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`':
-		return "", 0, false
+		return nil, 0, false
 	}
 	for i := c; i < len(b); i++ {
 		if b[i] == ':' && isSep(b, i+1) {
 			k := bytes.TrimRight(b[c:i], " ")
 			if bytes.Contains(k, []byte(" #")) || string(k) == "<<" {
-				return "", 0, false
+				return nil, 0, false
 			}
-			return string(k), i + 1, true
+			return k, i + 1, true
 		}
 	}
-	return "", 0, false
+	return nil, 0, false
 }
 
 // mapping reads a block mapping whose first key is at column c of line li
@@ -247,15 +258,15 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		if role == roleRoot && k == "items" {
+		if role == roleRoot && string(k) == "items" {
 			return 0, false // a List: the YAML library reads it
 		}
 		child := roleOther
-		if role == roleRoot && k == "metadata" {
+		if role == roleRoot && string(k) == "metadata" {
 			child = roleMeta
 			f.o.name, f.o.namespace = "", ""
 		}
-		skip := k == "managedFields"
+		skip := string(k) == "managedFields"
 		if skip {
 			f.mute++
 		} else {
@@ -290,27 +301,27 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 
 // record notes what key k of a mapping of the given role says; v is its
 // value as yamlString gives it.
-func (f *fastYAML) record(role int, k string, v string) {
+func (f *fastYAML) record(role int, k, v []byte) {
 	switch {
-	case role == roleRoot && k == "kind":
-		f.o.kind = v
-	case role == roleRoot && k == "apiVersion":
-		f.o.apiVersion = v
-	case role == roleRoot && (k == "clientVersion" || k == "serverVersion"):
+	case role == roleRoot && string(k) == "kind":
+		f.o.kind = string(v)
+	case role == roleRoot && string(k) == "apiVersion":
+		f.o.apiVersion = string(v)
+	case role == roleRoot && (string(k) == "clientVersion" || string(k) == "serverVersion"):
 		f.o.versionInfo = true
-	case role == roleMeta && k == "name":
-		f.o.name = v
-	case role == roleMeta && k == "namespace":
-		f.o.namespace = v
+	case role == roleMeta && string(k) == "name":
+		f.o.name = string(v)
+	case role == roleMeta && string(k) == "namespace":
+		f.o.namespace = string(v)
 	}
 }
 
 // value reads the value of a key (or of a sequence entry, with entry) that
 // starts at b[i] of line li, whose node is at column c; it returns the
 // index of the line after it and the value as yamlString gives it: a
-// scalar's text, "" for null or anything else. A mapping it holds has the
-// given role.
-func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, string, bool) {
+// scalar's text, empty for null or anything else, valid until the next
+// reading. A mapping it holds has the given role.
+func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, []byte, bool) {
 	i = skipSpaces(b, i)
 	if i >= len(b) || b[i] == '#' {
 		// The value is on the next lines, or null.
@@ -320,44 +331,44 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, str
 			switch {
 			case l.ind > c && isEntry(l.b, l.ind):
 				next, ok := f.sequence(nl, l.ind)
-				return next, "", ok
+				return next, nil, ok
 			case l.ind > c:
 				if _, _, ok := f.key(l.b, l.ind); !ok {
-					return 0, "", false
+					return 0, nil, false
 				}
 				next, ok := f.mapping(nl, l.ind, role)
-				return next, "", ok
+				return next, nil, ok
 			case l.ind == c && isEntry(l.b, c) && !entry: // "key:" then "- item" below it
 				next, ok := f.sequence(nl, c)
-				return next, "", ok
+				return next, nil, ok
 			}
 		}
 		f.emit("null")
-		return li + 1, "", true
+		return li + 1, nil, true
 	}
 	switch b[i] {
 	case '|':
 		return f.literal(li, b, i, c)
 	case '{', '[':
 		if i+1 < len(b) && b[i+1] == b[i]+2 && isBlankOrComment(b[i+2:]) {
-			f.emit(string([]byte{b[i], b[i] + 2}))
-			return li + 1, "", f.flat(li, c)
+			f.emitBytes(b[i : i+2])
+			return li + 1, nil, f.flat(li, c)
 		}
-		return 0, "", false
+		return 0, nil, false
 	case '"', '\'':
-		s, end, ok := quotedScalar(b, i)
+		s, end, ok := f.quoted(b, i)
 		if !ok || !isBlankOrComment(b[end:]) {
-			return 0, "", false
+			return 0, nil, false
 		}
 		if f.mute == 0 {
 			f.out = appendJSONString(f.out, s)
 		}
 		return li + 1, s, f.flat(li, c)
 	case '>', '&', '*', '!', '%', '@', '`', '?', ',', ']', '}':
-		return 0, "", false
+		return 0, nil, false
 	case '-', ':':
 		if isSep(b, i+1) {
-			return 0, "", false
+			return 0, nil, false
 		}
 	}
 	end := len(b)
@@ -367,16 +378,16 @@ func (f *fastYAML) value(li int, b []byte, i, c, role int, entry bool) (int, str
 			break
 		}
 		if b[j] == ':' && isSep(b, j+1) {
-			return 0, "", false
+			return 0, nil, false
 		}
 	}
-	plain := string(bytes.TrimRight(b[i:end], " "))
+	plain := bytes.TrimRight(b[i:end], " ")
 	null, ok := f.plain(plain)
 	if !ok {
-		return 0, "", false
+		return 0, nil, false
 	}
 	if null {
-		plain = ""
+		plain = nil
 	}
 	return li + 1, plain, f.flat(li, c)
 }
@@ -390,8 +401,8 @@ func (f *fastYAML) flat(li, c int) bool {
 
 // plain writes a plain scalar as jsonWriter writes it by its resolved tag;
 // ok is false for the forms the fast path leaves to the YAML library.
-func (f *fastYAML) plain(s string) (null, ok bool) {
-	switch s {
+func (f *fastYAML) plain(s []byte) (null, ok bool) {
+	switch string(s) {
 	case "null", "Null", "NULL", "~":
 		f.emit("null")
 		return true, true
@@ -404,7 +415,7 @@ func (f *fastYAML) plain(s string) (null, ok bool) {
 	switch c := s[0]; {
 	case c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.':
 		if isDecimal(s) && len(s) <= 18 {
-			f.emit(s)
+			f.emitBytes(s)
 			return false, true
 		}
 		if maybeNumberOrTime(s) {
@@ -421,18 +432,18 @@ func (f *fastYAML) plain(s string) (null, ok bool) {
 // scalar s (starting with a digit, a sign or a dot) as something other than
 // a string: an integer in any base, a float, .inf or .nan, a timestamp. It
 // may say yes to strings; it never says no to the others.
-func maybeNumberOrTime(s string) bool {
+func maybeNumberOrTime(s []byte) bool {
 	if len(s) >= 5 && s[4] == '-' && isDigits(s[:4]) {
 		return true // a date
 	}
-	if strings.Count(s, ".") >= 2 {
+	if bytes.Count(s, []byte(".")) >= 2 {
 		return false // an IPv4 address, a version: no number has two dots
 	}
 	t := s
 	if t[0] == '-' || t[0] == '+' {
 		t = t[1:]
 	}
-	if len(t) >= 2 && t[0] == '0' && bytes.IndexByte([]byte("xXoObB"), t[1]) >= 0 {
+	if len(t) >= 2 && t[0] == '0' && strings.IndexByte("xXoObB", t[1]) >= 0 {
 		return true
 	}
 	if len(t) > 0 && t[0] == '.' && isLetters(t[1:]) {
@@ -448,16 +459,16 @@ func maybeNumberOrTime(s string) bool {
 	return true
 }
 
-func isDigits(s string) bool {
+func isDigits(s []byte) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
-	return s != ""
+	return len(s) > 0
 }
 
-func isLetters(s string) bool {
+func isLetters(s []byte) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i] | 0x20; c < 'a' || c > 'z' {
 			return false
@@ -516,22 +527,23 @@ func (f *fastYAML) isKey(b []byte, i int) bool {
 
 // literal reads a literal block scalar ("|", "|-", "|+") whose header is
 // at b[i] of line li, the value of a node at column c.
-func (f *fastYAML) literal(li int, b []byte, i, c int) (int, string, bool) {
+func (f *fastYAML) literal(li int, b []byte, i, c int) (int, []byte, bool) {
 	chomp, j := byte(0), i+1
 	if j < len(b) && (b[j] == '-' || b[j] == '+') {
 		chomp, j = b[j], j+1
 	}
 	if !isBlankOrComment(b[j:]) {
-		return 0, "", false
+		return 0, nil, false
 	}
-	var text []byte
+	start := len(f.scratch)
+	text := f.scratch
 	indent, started, trailing := 0, false, 0 // trailing: empty lines after the last content line
 	next := li + 1
 	for ; next < len(f.lines); next++ {
 		l := f.lines[next]
 		if l.ind == len(l.b) { // only spaces
 			if l.ind > 0 && (indent == 0 || l.ind > indent) {
-				return 0, "", false // spaces that may be content
+				return 0, nil, false // spaces that may be content
 			}
 			trailing++
 			continue
@@ -566,7 +578,8 @@ func (f *fastYAML) literal(li int, b []byte, i, c int) (int, string, bool) {
 	case started:
 		text = append(text, '\n')
 	}
-	s := string(text)
+	f.scratch = text
+	s := text[start:len(text):len(text)]
 	if f.mute == 0 {
 		f.out = appendJSONString(f.out, s)
 	}
@@ -581,12 +594,34 @@ var simpleEscapes = map[byte]byte{'"': '"', '\\': '\\', 'n': '\n', 't': '\t', 'r
 // point in hex, with the number of its digits.
 var hexEscapes = map[byte]int{'x': 2, 'u': 4, 'U': 8}
 
-// quotedScalar reads the quoted scalar at b[i], on one line: its value and
-// the offset after it. ok is false for one that goes on past the line or
-// an escape the fast path does not read.
-func quotedScalar(b []byte, i int) (string, int, bool) {
+// quoted reads the quoted scalar at b[i], on one line: its value, valid
+// until the next reading, and the offset after it. ok is false for one that
+// goes on past the line or an escape the fast path does not read. A value
+// without escapes is a part of b; another is decoded into f.scratch.
+func (f *fastYAML) quoted(b []byte, i int) ([]byte, int, bool) {
 	q := b[i]
-	var s []byte
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case q:
+			if q == '\'' && j+1 < len(b) && b[j+1] == '\'' {
+				return f.unescape(b, i)
+			}
+			return b[i+1 : j : j], j + 1, true
+		case '\\':
+			if q == '"' {
+				return f.unescape(b, i)
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+// unescape reads the quoted scalar at b[i] as quoted does, decoding its
+// escapes into f.scratch.
+func (f *fastYAML) unescape(b []byte, i int) ([]byte, int, bool) {
+	q := b[i]
+	start := len(f.scratch)
+	s := f.scratch
 	for j := i + 1; j < len(b); j++ {
 		c := b[j]
 		switch {
@@ -596,12 +631,14 @@ func quotedScalar(b []byte, i int) (string, int, bool) {
 				j++
 				continue
 			}
-			return string(s), j + 1, true
+			f.scratch = s
+			return s[start:len(s):len(s)], j + 1, true
 		case c == q:
-			return string(s), j + 1, true
+			f.scratch = s
+			return s[start:len(s):len(s)], j + 1, true
 		case c == '\\' && q == '"':
 			if j+1 >= len(b) {
-				return "", 0, false
+				return nil, 0, false
 			}
 			j++
 			if c, ok := simpleEscapes[b[j]]; ok {
@@ -610,11 +647,11 @@ func quotedScalar(b []byte, i int) (string, int, bool) {
 			}
 			n := hexEscapes[b[j]]
 			if n == 0 || j+n >= len(b) {
-				return "", 0, false
+				return nil, 0, false
 			}
 			v, err := strconv.ParseUint(string(b[j+1:j+1+n]), 16, 32)
 			if err != nil || v >= 0xd800 && v <= 0xdfff || v > 0x10ffff {
-				return "", 0, false
+				return nil, 0, false
 			}
 			r := rune(v)
 			j += n
@@ -623,5 +660,5 @@ func quotedScalar(b []byte, i int) (string, int, bool) {
 			s = append(s, c)
 		}
 	}
-	return "", 0, false
+	return nil, 0, false
 }

@@ -112,6 +112,8 @@ var splitSeeds = []string{
 	"items:\n- kind: Service\n  spec:\n    ports:\n    - port: 80\n      targetPort: \"8080\"\n      nodePort: 0x10\n    clusterIP: 10.96.0.1\n    x: 1.5\n    y: 2024-01-01\n    z: .inf\n    w: yes\n    v: ~\n    u: -0\n    t: +1\n    s: 007\n",
 	"items:\n- kind: Service\n  metadata:\n    name: a\n    labels:\n      \"k\\u00e9y\": 'it''s'\n      b: \"tab\\there \\x41 \\u00e9\"\n      c: plain # comment\n      d: a#b\n",
 	"items:\n- kind: Service\n  metadata:\n    name: a\n  spec:\n    description: a long\n      plain text\n- kind: Service\n",
+	// Escapes the fast path decodes, in fields Parse keeps.
+	"items:\n- kind: Service\n  metadata:\n    name: \"web\\x2d1\"\n    annotations:\n      \"k\\u00e9y\": \"tab\\there \\u00e9\"\n  spec:\n    clusterIP: \"10.96.0.\\x31\"\n- kind: Service\n  metadata:\n    name: 'it''s'\n  spec:\n    type: 'Node''Port'\n",
 	"items:\n-\n  kind: Service\n  metadata:\n    name: a\n- \"just text\"\n- 5\n-\n",
 	"items:\n- kind: Service\n  managedFields:\n  - manager: x\n    fieldsV1: {}\n  metadata:\n    managedFields: []\n    name: a\n",
 	"items: []\nkind: List\n",

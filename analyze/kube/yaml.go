@@ -8,7 +8,6 @@ import (
 	"math"
 	"regexp"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -412,9 +411,11 @@ func (e *jsonWriter) scalar(n *yaml.Node) {
 
 // isDecimal reports whether s is an optionally negative decimal integer
 // without leading zeros, which JSON takes as it is.
-func isDecimal(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	if s == "" || (len(s) > 1 && s[0] == '0') {
+func isDecimal[T string | []byte](s T) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if len(s) == 0 || (len(s) > 1 && s[0] == '0') {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -426,7 +427,7 @@ func isDecimal(s string) bool {
 }
 
 // appendJSONString appends s to buf as a JSON string.
-func appendJSONString(buf []byte, s string) []byte {
+func appendJSONString[T string | []byte](buf []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	start := 0
@@ -437,7 +438,7 @@ func appendJSONString(buf []byte, s string) []byte {
 			continue
 		}
 		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := utf8.DecodeRune([]byte(s[i:min(i+utf8.UTFMax, len(s))]))
 			if r == utf8.RuneError && size == 1 {
 				buf = append(buf, s[start:i]...)
 				buf = append(buf, `\ufffd`...)
