@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
@@ -408,11 +409,16 @@ type parser struct {
 
 	known bool               // some line was ipvsadm output
 	first *source.ParseError // the first line that was not
+
+	// fields holds the fields of the current line: the parser keeps none
+	// of them but as copies, so one array serves every line.
+	fields []string
 }
 
 // line parses one line, its trailing white space removed.
 func (p *parser) line(line string) {
-	f := strings.Fields(line)
+	p.fields = appendFields(p.fields[:0], line)
+	f := p.fields
 	switch {
 	case len(f) == 0:
 		// ipvsadm prints no blank lines; pastes do. Nothing is lost.
@@ -435,6 +441,29 @@ func (p *parser) line(line string) {
 			p.first = source.Errorf(p.pos, line, "%w", ErrNotIPVS)
 		}
 	}
+}
+
+// appendFields appends the fields of s, as strings.Fields splits it, to
+// dst.
+func appendFields(dst []string, s string) []string {
+	n, start := len(dst), -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(dst[:n], strings.Fields(s)...) // Unicode spaces too
+		}
+		space := c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		switch {
+		case space && start >= 0:
+			dst, start = append(dst, s[start:i]), -1
+		case !space && start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
 }
 
 // setFormat records the format told by a header line, or by a data line

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -1019,6 +1020,21 @@ func BenchmarkParse(b *testing.B) {
 		tab, err := Parse(bytes.NewReader(in), source.Pos{File: file, Line: 1})
 		if err != nil || len(tab.Services) != 10000 || len(tab.Warnings) != 0 {
 			b.Fatalf("%d services, %d warnings, %v", len(tab.Services), len(tab.Warnings), err)
+		}
+	}
+}
+
+// TestAppendFields checks that appendFields splits as strings.Fields does,
+// after what dst holds.
+func TestAppendFields(t *testing.T) {
+	for _, s := range []string{
+		"", "   ", "TCP  10.96.0.1:443 rr", "  -> 10.244.1.5:8443\tMasq 1 0 0  ",
+		"a\vb\fc\rd\ne", "TCP\u00a010.96.0.1:443 rr", "x \u2003 y", "é è",
+	} {
+		got := appendFields([]string{"kept"}, s)
+		want := append([]string{"kept"}, strings.Fields(s)...)
+		if !slices.Equal(got, want) {
+			t.Errorf("appendFields(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
