@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"runtime"
 	"strconv"
 	"sync"
 
@@ -47,6 +48,7 @@ const maxSharedString = 64
 // converter converts one value (see toValue).
 type converter struct {
 	strings map[string]*ast.Term // the terms of the short strings converted so far
+	nested  bool                 // a run of another converter's array (see elements)
 }
 
 // stringTerm returns the term of s, shared with the equal strings before
@@ -113,12 +115,8 @@ func (c *converter) term(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 			elems = docpath.All() // the array is read, not its elements' keys: keep them
 		}
 		terms := make([]*ast.Term, v.Len())
-		for i := range terms {
-			e, err := c.term(v.Index(i), elems)
-			if err != nil {
-				return nil, err
-			}
-			terms[i] = e
+		if err := c.elements(v, elems, terms); err != nil {
+			return nil, err
 		}
 		return ast.NewTerm(ast.NewArray(terms...)), nil
 	case reflect.Map:
@@ -145,6 +143,50 @@ func (c *converter) term(v reflect.Value, sel *docpath.Set) (*ast.Term, error) {
 		return c.structTerm(v, sel)
 	}
 	return interfaceTerm(v) // floats and the rare rest: as JSON has them
+}
+
+// parallelElements is the length from which an array's elements are
+// converted on all cores: a busy node's traffic summaries list tens of
+// thousands of destinations, the largest part of a large bundle's values.
+const parallelElements = 2048
+
+// elements converts the elements of the array v into terms. A long array
+// is cut into runs converted on all cores, each but the first by a
+// converter of its own (which shares its short strings within its run
+// only, and converts the long arrays its elements hold on one core).
+func (c *converter) elements(v reflect.Value, sel *docpath.Set, terms []*ast.Term) error {
+	runs := min(runtime.GOMAXPROCS(0), len(terms)/parallelElements)
+	if c.nested || runs < 2 {
+		return c.run(v, sel, terms, 0, len(terms))
+	}
+	errs := make([]error, runs)
+	var wg sync.WaitGroup
+	for r := 1; r < runs; r++ {
+		wg.Go(func() {
+			rc := converter{strings: map[string]*ast.Term{}, nested: true}
+			errs[r] = rc.run(v, sel, terms, r*len(terms)/runs, (r+1)*len(terms)/runs)
+		})
+	}
+	errs[0] = c.run(v, sel, terms, 0, len(terms)/runs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run converts the elements from..to-1 of the array v into terms.
+func (c *converter) run(v reflect.Value, sel *docpath.Set, terms []*ast.Term, from, to int) error {
+	for i := from; i < to; i++ {
+		e, err := c.term(v.Index(i), sel)
+		if err != nil {
+			return err
+		}
+		terms[i] = e
+	}
+	return nil
 }
 
 // interfaceTerm converts v through its JSON form, with ast.InterfaceToValue.

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"errors"
+	"fmt"
 	"net/netip"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -16,6 +19,7 @@ import (
 // TestToValue checks that toValue gives what ast.InterfaceToValue gives:
 // for the input document of every example bundle, and for the odd types.
 func TestToValue(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // long arrays on two cores at least
 	type inner struct {
 		A int `json:"a"`
 	}
@@ -44,6 +48,7 @@ func TestToValue(t *testing.T) {
 			Uint: 1 << 63, IntKeys: map[int]string{2: "b"}, unexported: 1},
 		"nil":   nil,
 		"value": ast.String("already"),
+		"long":  longArray(2*parallelElements + 3), // converted in runs, on all cores
 	}
 	dirs, err := filepath.Glob("../../bundles/*/manifest.json")
 	if err != nil || len(dirs) == 0 {
@@ -106,6 +111,38 @@ func TestToValueShares(t *testing.T) {
 	} {
 		if shared := tt.x == tt.y; shared != tt.wantShared {
 			t.Errorf("%s: shared = %v, want %v", tt.name, shared, tt.wantShared)
+		}
+	}
+}
+
+// longArray returns n objects that hold short strings (shared within a
+// run) and a nested array.
+func longArray(n int) []map[string]any {
+	out := make([]map[string]any, n)
+	for i := range out {
+		out[i] = map[string]any{"ip": fmt.Sprintf("10.0.%d.%d", i%7, i%5), "n": i, "rs": []any{i, "x"}}
+	}
+	return out
+}
+
+// failing is a value whose JSON form cannot be had.
+type failing struct{}
+
+func (failing) MarshalJSON() ([]byte, error) { return nil, errors.New("no JSON") }
+
+// TestToValueRunError checks that an element that cannot be converted, in
+// any run of a long array, fails the conversion.
+func TestToValueRunError(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	n := 2*parallelElements + 1
+	for _, at := range []int{0, n / 2, n - 1} {
+		x := make([]any, n)
+		for i := range x {
+			x[i] = i
+		}
+		x[at] = failing{}
+		if _, err := toValue(x, docpath.All()); err == nil || !strings.Contains(err.Error(), "no JSON") {
+			t.Errorf("failing element %d of %d: error %v", at, n, err)
 		}
 	}
 }
