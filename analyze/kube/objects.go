@@ -200,12 +200,14 @@ func decodeObject(o *rawObject, raw bool) entry {
 		var v Service
 		ok := e.decode(&v.Service)
 		v.HasSelector, v.Spec.Selector = len(v.Spec.Selector) > 0, nil
+		fitService(&v.Service)
 		e.setObject(ok, &v.ObjectMeta, &v.Pos, &v)
 	case "EndpointSlice":
 		var v EndpointSlice
 		ok := e.decodeSlice(&v)
 		v.ServiceName = v.Labels[discoveryv1.LabelServiceName]
 		e.setObject(ok, &v.ObjectMeta, &v.Pos, &v)
+		fitSlice(&v.EndpointSlice)
 		trimRefs(v.Endpoints)
 	case "Endpoints":
 		var v Endpoints
@@ -216,6 +218,7 @@ func decodeObject(o *rawObject, raw bool) entry {
 	case "Pod":
 		var v Pod
 		if e.decode(&v) {
+			fitPod(&v)
 			v.Pos = o.pos
 			e.value = &v
 		}

@@ -87,3 +87,64 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+// TestFit checks that the slices Parse keeps of each object take no more
+// room than they hold: go-json decodes them with room for four.
+func TestFit(t *testing.T) {
+	in := `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: web, namespace: shop}
+  spec:
+    clusterIPs: [10.96.0.10]
+    ipFamilies: [IPv4]
+    externalIPs: [192.0.2.10]
+    ports:
+    - {port: 80, protocol: TCP}
+  status:
+    loadBalancer:
+      ingress:
+      - {ip: 203.0.113.10}
+- apiVersion: discovery.k8s.io/v1
+  kind: EndpointSlice
+  metadata: {name: web-abc, namespace: shop, labels: {kubernetes.io/service-name: web}}
+  addressType: IPv4
+  endpoints:
+  - addresses: [10.244.1.5]
+  ports:
+  - {port: 8080}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: web-1
+    namespace: shop
+    ownerReferences: [{kind: ReplicaSet, name: web-5d, uid: x, apiVersion: apps/v1}]
+  status:
+    podIPs: [{ip: 10.244.1.5}]
+    hostIPs: [{ip: 192.168.10.11}]
+`
+	o, err := Parse(strings.NewReader(in), source.Pos{File: "x.yaml", Line: 1})
+	if err != nil || len(o.Services) != 1 || len(o.EndpointSlices) != 1 || len(o.Pods) != 1 {
+		t.Fatalf("%v, %+v", err, o)
+	}
+	s, sl, p := o.Services[0].Spec, o.EndpointSlices[0], o.Pods[0]
+	for name, lc := range map[string][2]int{
+		"ports":       {len(s.Ports), cap(s.Ports)},
+		"clusterIPs":  {len(s.ClusterIPs), cap(s.ClusterIPs)},
+		"ipFamilies":  {len(s.IPFamilies), cap(s.IPFamilies)},
+		"externalIPs": {len(s.ExternalIPs), cap(s.ExternalIPs)},
+		"ingress":     {len(o.Services[0].Status.LoadBalancer.Ingress), cap(o.Services[0].Status.LoadBalancer.Ingress)},
+		"endpoints":   {len(sl.Endpoints), cap(sl.Endpoints)},
+		"addresses":   {len(sl.Endpoints[0].Addresses), cap(sl.Endpoints[0].Addresses)},
+		"slice ports": {len(sl.Ports), cap(sl.Ports)},
+		"owners":      {len(p.OwnerReferences), cap(p.OwnerReferences)},
+		"podIPs":      {len(p.Status.PodIPs), cap(p.Status.PodIPs)},
+		"hostIPs":     {len(p.Status.HostIPs), cap(p.Status.HostIPs)},
+	} {
+		if lc[0] != 1 || lc[1] != 1 {
+			t.Errorf("%s: length %d, capacity %d; want 1 and 1", name, lc[0], lc[1])
+		}
+	}
+}
