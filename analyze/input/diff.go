@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/ipvslint/ipvslint/analyze/ipvs"
 )
@@ -323,7 +324,7 @@ func (m *model) realServers() {
 			continue
 		}
 		staleHere := map[int]bool{} // Dests indexes already counted for a Service of v
-		var listed map[epAddr]listing
+		var listed listingSet
 		for _, r := range v.refs {
 			svc := c.Services[r.Service]
 			if !c.EndpointsKnown(svc) {
@@ -389,38 +390,71 @@ func sortEntries(in []RealServerIn) []RealServerIn {
 // (or none printed), with weight 0, or both.
 type listing struct{ listed, zero bool }
 
+// listedAddr is a real server address of a virtual service and how it is
+// listed there.
+type listedAddr struct {
+	a epAddr
+	l listing
+}
+
+// listingSet is the real servers of a virtual service by address, sorted
+// (see listings): most virtual services list a few, and a map of each
+// cost more than the search.
+type listingSet []listedAddr
+
 // listings indexes the real servers of a virtual service by address: each
 // under its IP and port, and under its IP with port 0, which an endpoint
 // that lists no port stands for.
-func listings(dests []ipvs.Dest) map[epAddr]listing {
-	out := make(map[epAddr]listing, 2*len(dests))
+func listings(dests []ipvs.Dest) listingSet {
+	out := make(listingSet, 0, 2*len(dests))
 	for i := range dests {
 		d := &dests[i]
 		ip := d.Addr.Addr().Unmap().String()
-		for _, a := range [2]epAddr{{ip, int(d.Addr.Port())}, {ip, 0}} {
-			l := out[a]
-			if w, ok := d.Weight(); ok && w == 0 {
-				l.zero = true
-			} else {
-				l.listed = true
-			}
-			out[a] = l
+		var l listing
+		if w, ok := d.Weight(); ok && w == 0 {
+			l.zero = true
+		} else {
+			l.listed = true
 		}
+		out = append(out, listedAddr{epAddr{ip, int(d.Addr.Port())}, l}, listedAddr{epAddr{ip, 0}, l})
 	}
-	return out
+	slices.SortFunc(out, func(x, y listedAddr) int { return compareEpAddr(x.a, y.a) })
+	merged := out[:0]
+	for _, e := range out {
+		if n := len(merged); n > 0 && merged[n-1].a == e.a {
+			last := &merged[n-1].l
+			last.zero, last.listed = last.zero || e.l.zero, last.listed || e.l.listed
+			continue
+		}
+		merged = append(merged, e)
+	}
+	return merged
+}
+
+// get returns how a is listed, the zero listing when it is not.
+func (s listingSet) get(a epAddr) listing {
+	if i, ok := slices.BinarySearchFunc(s, a, func(e listedAddr, a epAddr) int { return compareEpAddr(e.a, a) }); ok {
+		return s[i].l
+	}
+	return listing{}
+}
+
+// compareEpAddr orders endpoint addresses by IP text, then port.
+func compareEpAddr(x, y epAddr) int {
+	return cmp.Or(strings.Compare(x.ip, y.ip), cmp.Compare(x.port, y.port))
 }
 
 // missingFrom adds to missing the endpoints that kube-proxy lists on v in
 // role r.Role (expectedSet) and that v does not list with weight above 0
 // (listed indexes v's real servers). Nothing is added when what kube-proxy
 // lists is unknown.
-func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, listed map[epAddr]listing, svc *Service, r ServiceRef, port int, proto string) {
+func (m *model) missingFrom(missing map[rsKey][]MissingFromVS, v *vsEntry, listed listingSet, svc *Service, r ServiceRef, port int, proto string) {
 	want, known, ok := m.kp.expectedSet(svc, m.st.name, r.Role, port, proto, family(v.ip()))
 	if !known || !ok {
 		return
 	}
 	for a := range want {
-		if l := listed[a]; !l.listed {
+		if l := listed.get(a); !l.listed {
 			k := rsKey{r.Service, a.ip, a.port, proto}
 			missing[k] = append(missing[k], MissingFromVS{VSRef: v.ref(), WeightZero: l.zero})
 		}

@@ -872,3 +872,37 @@ func (w *world) build(t *testing.T) *Document {
 	}
 	return doc
 }
+
+// TestListings checks how listings indexes a virtual service's real
+// servers: under their IP and port and under their IP alone, the weights
+// of one address merged.
+func TestListings(t *testing.T) {
+	table, err := ipvs.Parse(strings.NewReader(`IP Virtual Server version 1.2.1 (size=4096)
+Prot LocalAddress:Port Scheduler Flags
+  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+TCP  10.96.0.10:80 rr
+  -> 10.244.2.7:8080              Masq    0      0          0
+  -> 10.244.1.5:9090              Masq    0      0          0
+  -> 10.244.1.5:8080              Masq    1      0          0
+`), source.Pos{File: "ipvsadm.txt", Line: 1})
+	if err != nil || len(table.Services) != 1 {
+		t.Fatalf("%v, %+v", err, table)
+	}
+	set := listings(table.Services[0].Dests)
+	for _, c := range []struct {
+		a    epAddr
+		want listing
+	}{
+		{epAddr{"10.244.1.5", 8080}, listing{listed: true}},
+		{epAddr{"10.244.1.5", 9090}, listing{zero: true}},
+		{epAddr{"10.244.1.5", 0}, listing{listed: true, zero: true}},
+		{epAddr{"10.244.2.7", 8080}, listing{zero: true}},
+		{epAddr{"10.244.2.7", 0}, listing{zero: true}},
+		{epAddr{"10.244.3.1", 8080}, listing{}},
+		{epAddr{"10.244.2.7", 9090}, listing{}},
+	} {
+		if got := set.get(c.a); got != c.want {
+			t.Errorf("%v: %+v, want %+v", c.a, got, c.want)
+		}
+	}
+}
