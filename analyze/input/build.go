@@ -1,6 +1,7 @@
 package input
 
 import (
+	"cmp"
 	"errors"
 	"maps"
 	"net/netip"
@@ -62,18 +63,25 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 		// The Services' facts are built: the nodes read those, not the objects.
 		objs.Services, objs.EndpointSlices, objs.Endpoints = nil, nil, nil
 	}
-	// The nodes are independent: build them on all cores.
+	// The nodes are independent: build them on all cores, the largest
+	// first, so that the phase does not end with one core building a busy
+	// node alone.
 	built := make([]*Node, len(snap.Nodes))
+	next := make(chan int, len(snap.Nodes))
+	for _, i := range largestFirst(snap.Nodes) {
+		next <- i
+	}
+	close(next)
 	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, n := range snap.Nodes {
+	for range min(len(snap.Nodes), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
-			cores <- struct{}{}
-			built[i] = b.node(n, c, opts.Expect)
-			if opts.DropParsed {
-				n.DropParsed()
+			for i := range next {
+				n := snap.Nodes[i]
+				built[i] = b.node(n, c, opts.Expect)
+				if opts.DropParsed {
+					n.DropParsed()
+				}
 			}
-			<-cores
 		})
 	}
 	wg.Wait()
@@ -89,6 +97,28 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 		snap.DropParsed() // what is left: the other objects (Pods, Nodes, kube-proxy's configuration)
 	}
 	return doc, nil
+}
+
+// largestFirst returns the indexes of nodes, the node with the most
+// virtual services and conntrack destinations (what building its facts
+// takes time for) first.
+func largestFirst(nodes []*snapshot.Node) []int {
+	size := func(n *snapshot.Node) int {
+		s := 0
+		if n.IPVS != nil {
+			s += len(n.IPVS.Services)
+		}
+		if n.Conntrack != nil {
+			s += len(n.Conntrack.Dests)
+		}
+		return s
+	}
+	order := make([]int, len(nodes))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(size(nodes[j]), size(nodes[i])) })
+	return order
 }
 
 // builder holds the indexes Build shares between its parts.

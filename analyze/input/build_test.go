@@ -5,10 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ipvslint/ipvslint/analyze/conntrack"
 	"github.com/ipvslint/ipvslint/analyze/docpath"
+	"github.com/ipvslint/ipvslint/analyze/ipvs"
+	"github.com/ipvslint/ipvslint/analyze/snapshot"
 )
 
 // replaced returns fixture file p with old replaced by new.
@@ -415,5 +419,24 @@ func TestReads(t *testing.T) {
 				t.Errorf("conntrack built = %v, want %v", got, tt.conntrackRead)
 			}
 		})
+	}
+}
+
+// TestLargestFirst checks the order in which Build builds the nodes: most
+// virtual services and conntrack destinations first, ties in their order.
+func TestLargestFirst(t *testing.T) {
+	node := func(services, dests int) *snapshot.Node {
+		n := &snapshot.Node{IPVS: &ipvs.Table{Services: make([]*ipvs.Service, services)}}
+		if dests > 0 {
+			n.Conntrack = &conntrack.Summary{Dests: map[string]*conntrack.Dest{}}
+			for i := range dests {
+				n.Conntrack.Dests[strconv.Itoa(i)] = nil
+			}
+		}
+		return n
+	}
+	nodes := []*snapshot.Node{node(10, 0), node(10, 5), {}, node(3, 20), node(10, 0)}
+	if got, want := largestFirst(nodes), []int{3, 1, 0, 4, 2}; !slices.Equal(got, want) {
+		t.Errorf("largestFirst = %v, want %v", got, want)
 	}
 }
