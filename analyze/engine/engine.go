@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -305,6 +306,13 @@ type NodeSplitter interface {
 	SplitNodes() (rest any, nodes map[string]any)
 }
 
+// Sizer is a node of a [NodeSplitter] that tells how large its facts are,
+// in any unit: Evaluate starts with the largest nodes, so that it does not
+// end with one core evaluating a busy node alone.
+type Sizer interface {
+	Size() int
+}
+
 // Evaluate runs every rule over input, the document of one analysis (an
 // *input.Document, anything that marshals to the same JSON, or an
 // ast.Value), and returns the findings sorted by severity, rule, node,
@@ -329,7 +337,7 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	found := make([][]Finding, len(ps))
 	errs := make([]error, len(ps))
 	next := make(chan int, len(ps))
-	for i := range ps {
+	for _, i := range largestFirst(ps) {
 		next <- i
 	}
 	close(next)
@@ -340,7 +348,7 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 				if ctx.Err() != nil {
 					return
 				}
-				value, err := ps[i]()
+				value, err := ps[i].value()
 				if err == nil {
 					found[i], err = e.eval(ctx, value)
 				}
@@ -358,15 +366,22 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	return SortFindings(slices.Concat(found...)), nil
 }
 
-// parts returns the builders of the Rego values Evaluate evaluates input
-// as: input itself, or for a [NodeSplitter] one document per node, sorted
-// by name, each sharing the values of the rest of the document (converted
-// once, here). Only what reads holds is converted. A node's value is built
-// only when its builder is called, so that it can be dropped after its
-// evaluation, and the builder then lets go of the node's facts.
-func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
-	whole := func(v ast.Value) []func() (ast.Value, error) {
-		return []func() (ast.Value, error){func() (ast.Value, error) { return v, nil }}
+// part is a Rego value Evaluate evaluates, built when value is called,
+// and its size as the node's [Sizer] tells it (0 when unknown).
+type part struct {
+	value func() (ast.Value, error)
+	size  int
+}
+
+// parts returns the Rego values Evaluate evaluates input as: input itself,
+// or for a [NodeSplitter] one document per node, sorted by name, each
+// sharing the values of the rest of the document (converted once, here).
+// Only what reads holds is converted. A node's value is built only when
+// its part's value is called, so that it can be dropped after its
+// evaluation, and the part then lets go of the node's facts.
+func parts(input any, reads *docpath.Set) ([]part, error) {
+	whole := func(v ast.Value) []part {
+		return []part{{value: func() (ast.Value, error) { return v, nil }}}
 	}
 	s, ok := input.(NodeSplitter)
 	if !ok {
@@ -385,10 +400,10 @@ func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
 	if !isObj || len(nodes) == 0 {
 		return whole(shared), nil
 	}
-	var out []func() (ast.Value, error)
+	var out []part
 	for _, name := range slices.Sorted(maps.Keys(nodes)) {
 		facts := nodes[name]
-		out = append(out, func() (ast.Value, error) {
+		p := part{value: func() (ast.Value, error) {
 			node, err := toValue(facts, reads.Child("nodes").Child(name))
 			facts = nil // converted: the engine holds the node's facts no longer
 			if err != nil {
@@ -403,9 +418,24 @@ func parts(input any, reads *docpath.Set) ([]func() (ast.Value, error), error) {
 				doc.Insert(k, v)
 			})
 			return doc, nil
-		})
+		}}
+		if sz, ok := facts.(Sizer); ok {
+			p.size = sz.Size()
+		}
+		out = append(out, p)
 	}
 	return out, nil
+}
+
+// largestFirst returns the indexes of ps, the largest part first, parts of
+// one size in their order.
+func largestFirst(ps []part) []int {
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(ps[j].size, ps[i].size) })
+	return order
 }
 
 var nodesKey = ast.StringTerm("nodes")

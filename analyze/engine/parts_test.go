@@ -2,11 +2,16 @@ package engine
 
 import (
 	"runtime"
+	"slices"
 	"testing"
 	"weak"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
+	"github.com/ipvslint/ipvslint/analyze/input"
 )
+
+// The analysis's nodes tell their size.
+var _ Sizer = (*input.Node)(nil)
 
 // handOver is a NodeSplitter that hands its nodes over: once split, only
 // the engine refers to them.
@@ -34,7 +39,7 @@ func TestPartsLetGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b = nil, nil
-	if _, err := ps[0](); err != nil { // node a, the first by name
+	if _, err := ps[0].value(); err != nil { // node a, the first by name
 		t.Fatal(err)
 	}
 	runtime.GC()
@@ -44,7 +49,7 @@ func TestPartsLetGo(t *testing.T) {
 	if wb.Value() == nil {
 		t.Fatal("node b's facts are gone before their conversion")
 	}
-	if _, err := ps[1](); err != nil {
+	if _, err := ps[1].value(); err != nil {
 		t.Fatal(err)
 	}
 	runtime.GC()
@@ -52,4 +57,25 @@ func TestPartsLetGo(t *testing.T) {
 		t.Error("node b's facts are held after their conversion")
 	}
 	runtime.KeepAlive(ps)
+}
+
+// sized stands for a node's facts that tell their size.
+type sized struct {
+	Name string `json:"name"`
+	size int
+}
+
+func (s *sized) Size() int { return s.size }
+
+// TestLargestFirst checks that Evaluate takes the parts of the largest
+// nodes first, the nodes of one size (or none told) by name.
+func TestLargestFirst(t *testing.T) {
+	nodes := map[string]any{"a": &sized{"a", 1}, "b": &sized{"b", 5}, "c": &nodeFacts{"c"}, "d": &sized{"d", 5}}
+	ps, err := parts(&handOver{nodes: nodes}, docpath.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := largestFirst(ps), []int{1, 3, 0, 2}; !slices.Equal(got, want) {
+		t.Errorf("largestFirst = %v, want %v", got, want)
+	}
 }

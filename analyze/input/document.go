@@ -432,3 +432,11 @@ func (d *Document) SplitNodes() (rest any, nodes map[string]any) {
 	}
 	return &r, nodes
 }
+
+// Size tells the engine (engine.Sizer) how large the node's facts are: the
+// entries of the lists the rules walk.
+func (n *Node) Size() int {
+	t := &n.Traffic
+	return len(t.Unreplied) + len(t.Masqueraded) + len(t.UnservedPorts) + len(t.StaleUDP) +
+		len(n.LocalPolicy) + len(n.ServiceIPs) + len(n.VirtualServers)
+}
