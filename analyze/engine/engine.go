@@ -319,7 +319,8 @@ type Sizer interface {
 // Service and target, without exact duplicates. A [NodeSplitter] is
 // evaluated once per node, with `nodes` holding that node alone (once with
 // no node when it has none), the nodes on as many goroutines as there are
-// cores, and the findings of all nodes merged: rules must give the same
+// cores (the largest first, for nodes that are [Sizer]s), and the findings
+// of all nodes merged: rules must give the same
 // findings whichever way the nodes are split (docs/rules.md). It gives up
 // after the engine's timeout, which bounds all the evaluations together. A
 // finding that does not follow docs/rules.md is an error naming its rule;

@@ -214,8 +214,8 @@ func (f *fastYAML) emitBytes(b []byte) {
 }
 
 // key reads the key at b[c]: a plain or quoted scalar followed by ':' and a
-// blank or the end. It returns the key, valid until the next key or value
-// is read, and the offset after the ':'.
+// blank or the end. It returns the key, valid until the next reading, and
+// the offset after the ':'.
 func (f *fastYAML) key(b []byte, c int) (key []byte, after int, ok bool) {
 	if c >= len(b) {
 		return nil, 0, false
