@@ -320,14 +320,13 @@ type Sizer interface {
 // evaluated once per node, with `nodes` holding that node alone (once with
 // no node when it has none), the nodes on as many goroutines as there are
 // cores (the largest first, for nodes that are [Sizer]s), and the findings
-// of all nodes merged: rules must give the same
-// findings whichever way the nodes are split (docs/rules.md). It gives up
-// after the engine's timeout, which bounds all the evaluations together. A
-// finding that does not follow docs/rules.md is an error naming its rule;
-// of several errors, that of the first node by name. Evaluate holds no
-// node of a NodeSplitter once it is converted: a caller that keeps no
-// reference to input lets each node's facts be freed then, before the
-// evaluation ends.
+// of all nodes merged: rules must give the same findings whichever way the
+// nodes are split (docs/rules.md). It gives up after the engine's timeout,
+// which bounds all the evaluations together. A finding that does not
+// follow docs/rules.md is an error naming its rule; of several errors,
+// that of the first node by name. Evaluate holds no node of a NodeSplitter
+// once it is converted: a caller that keeps no reference to input lets
+// each node's facts be freed then, before the evaluation ends.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
