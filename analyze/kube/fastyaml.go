@@ -33,9 +33,12 @@ type fastYAML struct {
 	// scratch holds the scalars the reading decoded (escapes, block
 	// scalars), one after the other.
 	scratch []byte
-	mute    int // > 0 inside managedFields, which jsonWriter skips
+	mute    int // > 0 inside managedFields, which jsonWriter skips, and what a Pod's JSON leaves out
 	depth   int
 	o       rawObject // what the root mapping says, as yamlObject reads it
+	// prune leaves out of a Pod's JSON what [Pod] does not read (see
+	// podReads); pod is set once the root mapping said kind: Pod.
+	prune, pod bool
 }
 
 // The roles of a mapping: what its keys tell about the object.
@@ -43,7 +46,37 @@ const (
 	roleOther = iota
 	roleRoot  // the object itself: kind, apiVersion, metadata...
 	roleMeta  // the object's metadata: name, namespace
+	roleSpec  // the object's spec
+	roleState // the object's status
 )
+
+// podReads reports whether [Pod] reads key k of a Pod's mapping of the
+// given role, in any case (encoding/json matches keys so). The fast path
+// leaves the other keys of a Pod's root, metadata, spec and status out of
+// its JSON: their values (containers, volumes, conditions) are most of a
+// Pod's text. It still reads them, so that it gives up where it would
+// have.
+func podReads(role int, k []byte) bool {
+	var keys []string
+	switch role {
+	case roleRoot:
+		keys = []string{"apiVersion", "kind", "metadata", "spec", "status"}
+	case roleMeta:
+		keys = []string{"name", "namespace", "ownerReferences"}
+	case roleSpec:
+		keys = []string{"nodeName", "hostNetwork"}
+	case roleState:
+		keys = []string{"hostIP", "hostIPs", "podIP", "podIPs"}
+	default:
+		return true
+	}
+	for _, key := range keys {
+		if strings.EqualFold(string(k), key) {
+			return true
+		}
+	}
+	return false
+}
 
 // maxFastDepth bounds the nesting the fast path reads; deeper objects are
 // left to the YAML library (and jsonWriter's limit).
@@ -68,7 +101,7 @@ func (f *fastYAML) read(text []byte) bool {
 	if !ascii && !fastRunesOK(text) {
 		return false
 	}
-	*f = fastYAML{lines: f.lines[:0], out: f.out[:0], scratch: f.scratch[:0]}
+	*f = fastYAML{lines: f.lines[:0], out: f.out[:0], scratch: f.scratch[:0], prune: f.prune}
 	for len(text) > 0 {
 		i := bytes.IndexByte(text, '\n')
 		var b []byte
@@ -146,6 +179,7 @@ func fastDecode(text []byte, pl *place, item, raw bool) (e entry, ok bool) {
 	}
 	f := fastPool.Get().(*fastYAML)
 	defer fastPool.Put(f)
+	f.prune = !raw // Each hands the whole object over
 	var o rawObject
 	if item {
 		o, ok = f.item(text, pl)
@@ -261,12 +295,21 @@ func (f *fastYAML) mapping(li, c, role int) (int, bool) {
 		if role == roleRoot && string(k) == "items" {
 			return 0, false // a List: the YAML library reads it
 		}
+		if role == roleRoot && string(k) == "kind" && f.pod {
+			return 0, false // a second kind: what a Pod leaves out may be another kind's
+		}
 		child := roleOther
-		if role == roleRoot && string(k) == "metadata" {
+		switch {
+		case role != roleRoot:
+		case string(k) == "metadata":
 			child = roleMeta
 			f.o.name, f.o.namespace = "", ""
+		case string(k) == "spec":
+			child = roleSpec
+		case string(k) == "status":
+			child = roleState
 		}
-		skip := string(k) == "managedFields"
+		skip := string(k) == "managedFields" || f.pod && !podReads(role, k)
 		if skip {
 			f.mute++
 		} else {
@@ -305,6 +348,7 @@ func (f *fastYAML) record(role int, k, v []byte) {
 	switch {
 	case role == roleRoot && string(k) == "kind":
 		f.o.kind = string(v)
+		f.pod = f.prune && f.o.kind == "Pod"
 	case role == roleRoot && string(k) == "apiVersion":
 		f.o.apiVersion = string(v)
 	case role == roleRoot && (string(k) == "clientVersion" || string(k) == "serverVersion"):

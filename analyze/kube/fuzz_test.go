@@ -112,6 +112,9 @@ var splitSeeds = []string{
 	"items:\n- kind: Service\n  spec:\n    ports:\n    - port: 80\n      targetPort: \"8080\"\n      nodePort: 0x10\n    clusterIP: 10.96.0.1\n    x: 1.5\n    y: 2024-01-01\n    z: .inf\n    w: yes\n    v: ~\n    u: -0\n    t: +1\n    s: 007\n",
 	"items:\n- kind: Service\n  metadata:\n    name: a\n    labels:\n      \"k\\u00e9y\": 'it''s'\n      b: \"tab\\there \\x41 \\u00e9\"\n      c: plain # comment\n      d: a#b\n",
 	"items:\n- kind: Service\n  metadata:\n    name: a\n  spec:\n    description: a long\n      plain text\n- kind: Service\n",
+	// Pods, whose JSON the fast path writes without what Pod does not read;
+	// keys in other cases are kept, as encoding/json matches them.
+	"items:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    labels: {app: a}\n    name: p\n    Namespace: ns\n    ownerReferences:\n    - {kind: ReplicaSet, name: rs, uid: u}\n  spec:\n    containers:\n    - name: c\n      image: i\n    NodeName: node-1\n    hostnetwork: true\n  status:\n    conditions:\n    - type: Ready\n      status: \"True\"\n    podIP: 10.244.1.5\n    PodIPs:\n    - ip: 10.244.1.5\n    HOSTIP: 192.168.10.11\n- metadata:\n    name: q\n  kind: Pod\n  Spec:\n    nodeName: node-2\n  spec:\n    hostNetwork: \"yes\"\n",
 	// Escapes the fast path decodes, in fields Parse keeps.
 	"items:\n- kind: Service\n  metadata:\n    name: \"web\\x2d1\"\n    annotations:\n      \"k\\u00e9y\": \"tab\\there \\u00e9\"\n  spec:\n    clusterIP: \"10.96.0.\\x31\"\n- kind: Service\n  metadata:\n    name: 'it''s'\n  spec:\n    type: 'Node''Port'\n",
 	"items:\n-\n  kind: Service\n  metadata:\n    name: a\n- \"just text\"\n- 5\n-\n",
