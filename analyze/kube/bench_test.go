@@ -12,12 +12,22 @@ import (
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
 
-// serviceList returns `kubectl get svc -A -o yaml` of n Services.
-func serviceList(n int) []byte {
+// kubectlList returns a List of n items as `kubectl get -o yaml` prints
+// it, item writing each.
+func kubectlList(n int, item func(b *bytes.Buffer, i int)) []byte {
 	var b bytes.Buffer
 	b.WriteString("apiVersion: v1\nitems:\n")
 	for i := range n {
-		fmt.Fprintf(&b, `- apiVersion: v1
+		item(&b, i)
+	}
+	b.WriteString("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
+	return b.Bytes()
+}
+
+// serviceList returns `kubectl get svc -A -o yaml` of n Services.
+func serviceList(n int) []byte {
+	return kubectlList(n, func(b *bytes.Buffer, i int) {
+		fmt.Fprintf(b, `- apiVersion: v1
   kind: Service
   metadata:
     annotations:
@@ -55,9 +65,7 @@ func serviceList(n int) []byte {
   status:
     loadBalancer: {}
 `, i, i, i, i%50, i, i, i/256, i%256, i/256, i%256, 30000+i%2768, i)
-	}
-	b.WriteString("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
-	return b.Bytes()
+	})
 }
 
 // podList returns `kubectl get pods -A -o yaml` of n Pods as a Deployment
@@ -65,10 +73,8 @@ func serviceList(n int) []byte {
 // mounts and statuses, which is most of a Pod's text and none of what
 // ipvslint reads.
 func podList(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString("apiVersion: v1\nitems:\n")
-	for i := range n {
-		fmt.Fprintf(&b, `- apiVersion: v1
+	return kubectlList(n, func(b *bytes.Buffer, i int) {
+		fmt.Fprintf(b, `- apiVersion: v1
   kind: Pod
   metadata:
     annotations:
@@ -198,9 +204,7 @@ func podList(n int) []byte {
     qosClass: Burstable
     startTime: "2024-03-01T08:00:01Z"
 `, i, i%2000, i%50, 1+i%5, i%250)
-	}
-	b.WriteString("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
-	return b.Bytes()
+	})
 }
 
 // TestParseLarge reads a List larger than MaxObject (25,000 Services): a
