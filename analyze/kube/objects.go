@@ -499,7 +499,7 @@ func (p *parser) addList(e *entry, kind, apiVersion string) {
 // is kind (less "List"), so that filing a large cluster's objects grows
 // each slice once instead of copying it again and again.
 func (p *parser) grow(items []entry, kind string) {
-	var services, slices, endpoints, nodes, pods int
+	var services, endpointSlices, endpoints, nodes, pods int
 	for i := range items {
 		k := items[i].o.kind
 		if k == "" {
@@ -509,7 +509,7 @@ func (p *parser) grow(items []entry, kind string) {
 		case "Service":
 			services++
 		case "EndpointSlice":
-			slices++
+			endpointSlices++
 		case "Endpoints":
 			endpoints++
 		case "Node":
@@ -520,7 +520,7 @@ func (p *parser) grow(items []entry, kind string) {
 	}
 	out := p.out
 	out.Services = growBy(out.Services, services)
-	out.EndpointSlices = growBy(out.EndpointSlices, slices)
+	out.EndpointSlices = growBy(out.EndpointSlices, endpointSlices)
 	out.Endpoints = growBy(out.Endpoints, endpoints)
 	out.Nodes = growBy(out.Nodes, nodes)
 	out.Pods = growBy(out.Pods, pods)

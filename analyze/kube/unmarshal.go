@@ -9,8 +9,8 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 )
 
-// unmarshal decodes data into v, a pointer, exactly as encoding/json does,
-// but three to five times faster for the objects of a large cluster: it
+// unmarshal decodes data into v, a pointer, as encoding/json does, but
+// three to five times faster for the objects of a large cluster: it
 // decodes with go-json first, and only where that fails (an error, or a
 // panic) does it decode again with encoding/json, from the zero value, so
 // that the error, and what a type error leaves of the object, are
