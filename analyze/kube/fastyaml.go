@@ -2,6 +2,7 @@ package kube
 
 import (
 	"bytes"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,24 +51,40 @@ const (
 	roleState // the object's status
 )
 
-// podReads reports whether [Pod] reads key k of a Pod's mapping of the
-// given role, in any case (encoding/json matches keys so). The fast path
-// leaves the other keys of a Pod's root, metadata, spec and status out of
-// its JSON: their values (containers, volumes, conditions) are most of a
-// Pod's text. It still reads them, so that it gives up where it would
-// have.
-func podReads(role int, k []byte) bool {
+// podKeys are the JSON keys [Pod] reads of each of a Pod's mappings, by
+// role, as its types name them.
+var podKeys = map[int][]string{
+	roleRoot:  jsonKeys(reflect.TypeFor[Pod]()),
+	roleMeta:  jsonKeys(reflect.TypeFor[PodMeta]()),
+	roleSpec:  jsonKeys(reflect.TypeFor[PodSpec]()),
+	roleState: jsonKeys(reflect.TypeFor[PodStatus]()),
+}
+
+// jsonKeys returns the JSON keys of the fields of struct type t.
+func jsonKeys(t reflect.Type) []string {
 	var keys []string
-	switch role {
-	case roleRoot:
-		keys = []string{"apiVersion", "kind", "metadata", "spec", "status"}
-	case roleMeta:
-		keys = []string{"name", "namespace", "ownerReferences"}
-	case roleSpec:
-		keys = []string{"nodeName", "hostNetwork"}
-	case roleState:
-		keys = []string{"hostIP", "hostIPs", "podIP", "podIPs"}
-	default:
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case name != "":
+			keys = append(keys, name)
+		case f.IsExported():
+			keys = append(keys, f.Name)
+		}
+	}
+	return keys
+}
+
+// podReads reports whether [Pod] reads key k of a Pod's mapping of the
+// given role (podKeys), in any case (encoding/json matches keys so). The
+// fast path leaves the other keys of a Pod's root, metadata, spec and
+// status out of its JSON: their values (containers, volumes, conditions)
+// are most of a Pod's text. It still reads them, so that it gives up where
+// it would have.
+func podReads(role int, k []byte) bool {
+	keys, ok := podKeys[role]
+	if !ok {
 		return true
 	}
 	for _, key := range keys {
