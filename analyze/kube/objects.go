@@ -111,6 +111,7 @@ type rawObject struct {
 	block           int             // the items block of the input that holds (more of) its items, 0 if none
 	versionInfo     bool            // has clientVersion or serverVersion: kubectl version output
 	node            *yaml.Node      // set for YAML input
+	place           *place          // where node's text is in the input
 	data            []byte          // set for JSON input and YAML read by the fast path: the object as JSON
 	itemsErr        *source.Warning // a list cut short (truncated input)
 }
@@ -124,7 +125,7 @@ func cutShortWarning(pos source.Pos, err error, kept int) source.Warning {
 // body returns the object as JSON.
 func (o *rawObject) body() ([]byte, error) {
 	if o.node != nil {
-		return yamlToJSON(o.node)
+		return yamlToJSON(o.node, o.place)
 	}
 	return o.data, nil
 }

@@ -510,6 +510,13 @@ func TestParse(t *testing.T) {
 			"Service /bad @1  clusterIP=10.96.0.9 ports=:0/>0",
 			`W x.yaml:1: Service bad: json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32`,
 		}},
+		{name: "complex key in a later document", in: "kind: Node\n---\nkind: Service\nmetadata:\n  name: k\n? [a]\n: b\n", want: []string{
+			"Node  @1  podCIDRs= kubelet= kubeProxy=",
+			"W x.yaml:3: Service k dropped: line 6: mapping key is not a string",
+		}},
+		{name: "bad merge in a List item", in: "kind: List\nitems:\n- kind: Service\n  metadata:\n    name: m\n  spec:\n    <<: [1]\n", want: []string{
+			"W x.yaml:3: Service m dropped: line 7: merge key value is not a mapping",
+		}},
 		{name: "object without kind", in: "foo: bar\n", want: []string{
 			"W x.yaml:1: object without kind (ignored)",
 		}},

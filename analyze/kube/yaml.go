@@ -165,7 +165,7 @@ func yamlObject(n *yaml.Node, pl *place, depth int, blocks map[int]int) rawObjec
 	switch n.Kind {
 	case yaml.MappingNode:
 		o.isMap = true
-		o.node = n
+		o.node, o.place = n, pl
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			switch k.Value {
@@ -242,9 +242,10 @@ var errTooBig = errors.New("object too large or too deep (YAML aliases expanded 
 // maxDepth bounds the nesting of a YAML object written as JSON.
 const maxDepth = 1000
 
-// yamlToJSON writes the YAML node n as JSON, skipping managedFields.
-func yamlToJSON(n *yaml.Node) ([]byte, error) {
-	e := jsonWriter{buf: make([]byte, 0, 1024)}
+// yamlToJSON writes the YAML node n of a text at pl as JSON, skipping
+// managedFields.
+func yamlToJSON(n *yaml.Node, pl *place) ([]byte, error) {
+	e := jsonWriter{buf: make([]byte, 0, 1024), pl: pl}
 	if err := e.node(n); err != nil {
 		return nil, err
 	}
@@ -254,6 +255,7 @@ func yamlToJSON(n *yaml.Node) ([]byte, error) {
 // jsonWriter writes YAML nodes as JSON.
 type jsonWriter struct {
 	buf       []byte
+	pl        *place // where the text of the nodes is in the input, for the errors' lines
 	depth     int
 	expanding map[*yaml.Node]bool // the alias targets being written
 }
@@ -318,7 +320,7 @@ func (e *jsonWriter) pairs(n *yaml.Node, comma *bool) error {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			return fmt.Errorf("line %d: mapping key is not a string", k.Line)
+			return fmt.Errorf("line %d: mapping key is not a string", e.pl.decoderPos(k.Line).Line)
 		}
 		if k.Value == "managedFields" {
 			continue
@@ -356,7 +358,7 @@ func (e *jsonWriter) merge(v *yaml.Node, comma *bool) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("line %d: merge key value is not a mapping", v.Line)
+	return fmt.Errorf("line %d: merge key value is not a mapping", e.pl.decoderPos(v.Line).Line)
 }
 
 // alias writes the target of an alias with write, refusing an alias inside
