@@ -129,9 +129,7 @@ func runAnalyze(c *cli.Context) error {
 		opts.Reads = eng.Reads() // build of the inventory only what the rules read
 	}
 	opts.DropParsed = format != "html" // the diagrams are traced from the tables
-	restore := collectSooner(opts.DropParsed)
 	doc, err := input.Build(snap, opts)
-	restore()
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
@@ -149,11 +147,7 @@ func runAnalyze(c *cli.Context) error {
 		// refers to the document after the evaluation starts, so that the
 		// engine lets each node's facts be freed once converted.
 		analysisOf := report.AnalysisFor(doc)
-		// At the default percentage the heap may grow to twice the big
-		// node's Rego values, the peak of a large bundle.
-		restore := collectSooner(true)
 		findings, err := eng.Evaluate(c.Context, doc)
-		restore()
 		if err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}

@@ -20,6 +20,7 @@ const (
 
 func main() {
 	limitMemory()
+	tuneGC(heapBudget) // for the whole run: the process ends with it
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"testing"
+	"time"
 )
 
 // gcPercent returns the collector's target percentage.
@@ -15,38 +16,79 @@ func gcPercent() int {
 	return p
 }
 
-// TestCollectSooner checks that collectSooner lowers the target only for a
-// phase that frees, never against the user's GOGC, and that it restores
-// the target it found.
-func TestCollectSooner(t *testing.T) {
+// TestGCPercentFor checks the target for live heaps around the budget.
+func TestGCPercentFor(t *testing.T) {
+	const budget = 200 << 20
 	tests := []struct {
-		name    string
-		gogc    string // "" for unset
-		freeing bool
-		want    int // the target while the phase runs, with 100 before it
+		name string
+		live uint64
+		want int
 	}{
-		{name: "freeing", freeing: true, want: freeingGCPercent},
-		{name: "not freeing", freeing: false, want: 100},
-		{name: "user's GOGC", gogc: "100", freeing: true, want: 100},
+		{"nothing live yet", 0, maxGCPercent},
+		{"small heap: the ceiling", 4 << 20, maxGCPercent},
+		{"room for the budget", 100 << 20, 100},
+		{"room for a quarter more", 160 << 20, minGCPercent}, // 25 % is below the floor
+		{"a fifth of the heap free", 125 << 20, 60},
+		{"at the budget", budget, minGCPercent},
+		{"past the budget", 2 * budget, minGCPercent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.gogc != "" {
-				t.Setenv("GOGC", tt.gogc)
-			} else {
-				t.Setenv("GOGC", "") // so that the test's end restores the environment
-				os.Unsetenv("GOGC")
-			}
-			defer debug.SetGCPercent(debug.SetGCPercent(100))
-			restore := collectSooner(tt.freeing)
-			if got := gcPercent(); got != tt.want {
-				t.Errorf("target during the phase = %d, want %d", got, tt.want)
-			}
-			restore()
-			if got := gcPercent(); got != 100 {
-				t.Errorf("target after the phase = %d, want 100", got)
+			if got := gcPercentFor(tt.live, budget); got != tt.want {
+				t.Errorf("gcPercentFor(%d MiB) = %d, want %d", tt.live>>20, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTuneGC checks that the tuner sets the target after every collection
+// from the heap that collection left live, stops when asked, restores the
+// target it found, and leaves a target the user set alone.
+func TestTuneGC(t *testing.T) {
+	t.Setenv("GOGC", "") // so that the test's end restores the environment
+	os.Unsetenv("GOGC")
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	const budget = 64 << 20
+	// settle waits for the tuner to set the target after a collection:
+	// it runs in the runtime's cleanup goroutine, after the collection.
+	settle := func(want func(int) bool) int {
+		var p int
+		for range 200 {
+			runtime.GC()
+			if p = gcPercent(); want(p) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return p
+	}
+	stop := tuneGC(budget)
+	held := make([]byte, budget*3/4)
+	if p := settle(func(p int) bool { return p == minGCPercent }); p != minGCPercent {
+		t.Errorf("target with 3/4 of the budget live = %d, want %d", p, minGCPercent)
+	}
+	runtime.KeepAlive(held)
+	held = nil
+	if p := settle(func(p int) bool { return p > 200 }); p <= 200 {
+		t.Errorf("target once that heap is freed = %d, want more than 200 (a collection after the first retunes too)", p)
+	}
+	stop()
+	if p := gcPercent(); p != 100 {
+		t.Errorf("target after stop = %d, want the 100 it found", p)
+	}
+	held = make([]byte, budget*3/4)
+	runtime.GC()
+	runtime.GC()
+	if p := gcPercent(); p != 100 {
+		t.Errorf("target after a collection once stopped = %d, want 100", p)
+	}
+	runtime.KeepAlive(held)
+
+	t.Setenv("GOGC", "100")
+	debug.SetGCPercent(80)
+	tuneGC(budget)()
+	if p := gcPercent(); p != 80 {
+		t.Errorf("target with the user's GOGC = %d, want the 80 it was", p)
 	}
 }
 
