@@ -197,29 +197,52 @@ func clipJSON(v any) string {
 // and then by everything else, and drops exact duplicates, so that the
 // same input always gives the same list.
 func SortFindings(fs []Finding) []Finding {
-	type keyed struct {
-		f   Finding
-		all string // the JSON of the whole finding: the last tie-breaker
+	all := make([]sortable, len(fs))
+	ks := make([]*sortable, len(fs))
+	for i := range fs {
+		all[i].f = &fs[i]
+		ks[i] = &all[i]
 	}
-	ks := make([]keyed, len(fs))
-	for i, f := range fs {
-		b, _ := json.Marshal(f) // a Finding always marshals
-		ks[i] = keyed{f, string(b)}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		return cmp.Or(
-			cmp.Compare(a.f.Severity.Rank(), b.f.Severity.Rank()),
-			cmp.Compare(a.f.Rule, b.f.Rule),
-			cmp.Compare(a.f.Node, b.f.Node),
-			cmp.Compare(a.f.Service, b.f.Service),
-			cmp.Compare(a.f.Target, b.f.Target),
-			cmp.Compare(a.all, b.all),
-		)
+	slices.SortFunc(ks, func(a, b *sortable) int {
+		if c := compareKeys(a.f, b.f); c != 0 {
+			return c
+		}
+		return strings.Compare(a.whole(), b.whole())
 	})
-	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return a.all == b.all })
+	ks = slices.CompactFunc(ks, func(a, b *sortable) bool {
+		return compareKeys(a.f, b.f) == 0 && a.whole() == b.whole()
+	})
 	out := make([]Finding, len(ks))
 	for i, k := range ks {
-		out[i] = k.f
+		out[i] = *k.f
 	}
 	return out
+}
+
+// compareKeys orders findings by severity, rule, node, Service and target.
+func compareKeys(a, b *Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Node, b.Node),
+		cmp.Compare(a.Service, b.Service),
+		cmp.Compare(a.Target, b.Target),
+	)
+}
+
+// sortable is a finding being sorted, with its JSON, which breaks the ties
+// of compareKeys and finds duplicates: written only for findings that tie,
+// as most have a target of their own.
+type sortable struct {
+	f    *Finding
+	json string // "" until whole writes it
+}
+
+// whole returns the JSON of the whole finding.
+func (s *sortable) whole() string {
+	if s.json == "" {
+		b, _ := json.Marshal(s.f) // a Finding always marshals
+		s.json = string(b)
+	}
+	return s.json
 }
