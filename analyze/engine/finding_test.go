@@ -10,12 +10,16 @@ import (
 // target, then the whole finding) and that only exact duplicates are
 // dropped.
 func TestSortFindings(t *testing.T) {
-	f := func(sev Severity, rule, node, target, message string, evidence ...string) Finding {
+	// f is a finding of Service default/web, g one of any Service.
+	g := func(sev Severity, rule, node, service, target, message string, evidence ...string) Finding {
 		ev := []Evidence{}
 		for _, e := range evidence {
 			ev = append(ev, Evidence{File: e, Line: 1})
 		}
-		return Finding{Severity: sev, Rule: rule, Node: node, Service: "default/web", Target: target, Message: message, Evidence: ev, References: []string{}}
+		return Finding{Severity: sev, Rule: rule, Node: node, Service: service, Target: target, Message: message, Evidence: ev, References: []string{}}
+	}
+	f := func(sev Severity, rule, node, target, message string, evidence ...string) Finding {
+		return g(sev, rule, node, "default/web", target, message, evidence...)
 	}
 	tests := []struct {
 		name string
@@ -37,6 +41,17 @@ func TestSortFindings(t *testing.T) {
 				f(SeverityWarning, "b", "n1", "u", "m"),
 				f(SeverityWarning, "b", "n2", "t", "m"),
 				f(SeverityInfo, "a", "n1", "t", "m"),
+			},
+		},
+		{
+			name: "Service before target",
+			in: []Finding{
+				g(SeverityWarning, "r", "n", "default/web", "a", "m"),
+				g(SeverityWarning, "r", "n", "default/api", "b", "m"),
+			},
+			want: []Finding{
+				g(SeverityWarning, "r", "n", "default/api", "b", "m"),
+				g(SeverityWarning, "r", "n", "default/web", "a", "m"),
 			},
 		},
 		{
