@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/docpath"
@@ -76,20 +75,38 @@ type Options struct {
 	Timeout time.Duration
 }
 
-// Engine holds the compiled rule packs and the prepared query. It is safe
-// for concurrent use by several goroutines.
+// Engine holds the compiled rule packs and the prepared queries. It is
+// safe for concurrent use by several goroutines.
 type Engine struct {
 	rules     []Rule           // sorted by ID
 	byPackage map[string]*Rule // package name below ipvslint.rules → rule
-	query     rego.PreparedEvalQuery
+	packages  []packageQuery   // by package name
 	timeout   time.Duration
 	reads     *docpath.Set  // what the rules read of the input document
 	compiler  *ast.Compiler // the packs, compiled once: other queries are prepared on it (query.go)
 }
 
-// query yields one result per rule package: its name bound to pkg and the
-// set of its findings.
-const query = "data." + RulesPackage + "[pkg].findings"
+// packageQuery is the prepared query of one rule package's findings.
+type packageQuery struct {
+	rule  *Rule
+	query rego.PreparedEvalQuery
+}
+
+// packageQueries prepares the query of each rule package's findings, by
+// package name: Evaluate runs the packages over one input value on all
+// cores, each package on whichever core is free.
+func packageQueries(compiler *ast.Compiler, byPackage map[string]*Rule) ([]packageQuery, error) {
+	var out []packageQuery
+	for _, pkg := range slices.Sorted(maps.Keys(byPackage)) {
+		ref := ast.MustParseRef("data." + RulesPackage).Append(ast.StringTerm(pkg)).Append(ast.StringTerm("findings"))
+		q, err := rego.New(rego.ParsedQuery(ast.NewBody(ast.NewExpr(ast.NewTerm(ref)))), rego.Compiler(compiler)).PrepareForEval(context.Background())
+		if err != nil {
+			return nil, fmt.Errorf("prepare the rules of %s: %w", pkg, err)
+		}
+		out = append(out, packageQuery{rule: byPackage[pkg], query: q})
+	}
+	return out, nil
+}
 
 // New loads, compiles and checks the rule packs and prepares their
 // evaluation. An error means the rule pack is invalid; it names the file,
@@ -131,9 +148,8 @@ func New(opts Options) (*Engine, error) {
 		e.byPackage[r.Package[len(RulesPackage)+1:]] = r
 		r.Catalog = r.Pack == builtinName && slices.ContainsFunc(catalog, func(c rules.CatalogEntry) bool { return c.ID == r.ID })
 	}
-	e.query, err = rego.New(rego.Query(query), rego.Compiler(compiler)).PrepareForEval(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("prepare the rules: %w", err)
+	if e.packages, err = packageQueries(compiler, e.byPackage); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -318,13 +334,15 @@ type Sizer interface {
 // ast.Value), and returns the findings sorted by severity, rule, node,
 // Service and target, without exact duplicates. A [NodeSplitter] is
 // evaluated once per node, with `nodes` holding that node alone (once with
-// no node when it has none), the nodes on as many goroutines as there are
-// cores (the largest first, for nodes that are [Sizer]s), and the findings
-// of all nodes merged: rules must give the same findings whichever way the
-// nodes are split (docs/rules.md). It gives up after the engine's timeout,
-// which bounds all the evaluations together. A finding that does not
-// follow docs/rules.md is an error naming its rule; of several errors,
-// that of the first node by name. Evaluate holds no node of a NodeSplitter
+// no node when it has none), and the findings of all nodes merged: rules
+// must give the same findings whichever way the nodes are split
+// (docs/rules.md). Each node is converted to a Rego value (the largest
+// first, for nodes that are [Sizer]s) and its rule packages then run on
+// all cores, each package a query of its own. It gives up after the
+// engine's timeout, which bounds all the evaluations together. A finding
+// that does not follow docs/rules.md is an error naming its rule; of
+// several errors, that of the first node by name, and in it of the first
+// rule package by name. Evaluate holds no node of a NodeSplitter
 // once it is converted: a caller that keeps no reference to input lets
 // each node's facts be freed then, before the evaluation ends.
 func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
@@ -334,36 +352,45 @@ func (e *Engine) Evaluate(ctx context.Context, input any) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	found := make([][]Finding, len(ps))
-	errs := make([]error, len(ps))
-	next := make(chan int, len(ps))
+	// Each part is converted, and then its rule packages are evaluated
+	// first, on the cores free then: a busy node's rules do not run on one
+	// core while the others are idle, and its value can be freed soon.
+	n := max(len(e.packages), 1)         // a part's results; the first holds its conversion's error
+	results := make([]result, len(ps)*n) // part i, package j at i*n+j
+	var s schedule
 	for _, i := range largestFirst(ps) {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(len(ps), runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				if ctx.Err() != nil {
-					return
-				}
-				value, err := ps[i].value()
-				if err == nil {
-					found[i], err = e.eval(ctx, value)
-				}
-				if err != nil {
-					errs[i] = err
-					cancel() // the others need not finish
-				}
+		s.add(func() {
+			if ctx.Err() != nil {
+				results[i*n].err = e.stopped(ctx)
+				return
 			}
+			value, err := ps[i].value()
+			if err != nil {
+				results[i*n].err = err
+				return
+			}
+			tasks := make([]func(), len(e.packages))
+			for j, pq := range e.packages {
+				tasks[j] = func() { results[i*n+j] = e.eval(ctx, pq, value) }
+			}
+			s.first(tasks...)
 		})
 	}
-	wg.Wait()
-	if i := slices.IndexFunc(errs, func(err error) bool { return err != nil }); i >= 0 {
-		return nil, errs[i]
+	s.run(runtime.GOMAXPROCS(0))
+	found := make([][]Finding, len(results))
+	for i, r := range results {
+		if r.err != nil {
+			return nil, r.err // that of the first node by name, and in it of the first package by name
+		}
+		found[i] = r.findings
 	}
 	return SortFindings(slices.Concat(found...)), nil
+}
+
+// result is what eval gives for one rule package over one part.
+type result struct {
+	findings []Finding
+	err      error
 }
 
 // part is a Rego value Evaluate evaluates, built when value is called,
@@ -440,30 +467,35 @@ func largestFirst(ps []part) []int {
 
 var nodesKey = ast.StringTerm("nodes")
 
-// eval runs every rule over one input value and returns its findings.
-func (e *Engine) eval(ctx context.Context, value ast.Value) ([]Finding, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(value))
+// eval runs one rule package over one input value and returns its
+// findings.
+func (e *Engine) eval(ctx context.Context, pq packageQuery, value ast.Value) result {
+	rs, err := pq.query.Eval(ctx, rego.EvalParsedInput(value))
 	if err != nil {
-		if topdown.IsCancel(err) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("the rules did not finish within %s", e.timeout)
+		if topdown.IsCancel(err) {
+			return result{err: e.stopped(ctx)}
 		}
-		return nil, fmt.Errorf("evaluate the rules: %w", err)
+		return result{err: fmt.Errorf("evaluate the rules: %w", err)}
 	}
 	var out []Finding
 	for _, r := range rs {
-		pkg, _ := r.Bindings["pkg"].(string)
-		rule := e.byPackage[pkg]
-		if rule == nil {
-			continue // a package below ipvslint.rules that readRules refused cannot be here
-		}
 		set, _ := r.Expressions[0].Value.([]any)
 		for _, v := range set {
-			f, err := newFinding(rule, v)
+			f, err := newFinding(pq.rule, v)
 			if err != nil {
-				return nil, fmt.Errorf("rule %s (%s): %w", rule.ID, rule.File, err)
+				return result{err: fmt.Errorf("rule %s (%s): %w", pq.rule.ID, pq.rule.File, err)}
 			}
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return result{findings: out}
+}
+
+// stopped is the error of an evaluation that ctx stopped: the engine's
+// timeout, or the caller's cancellation.
+func (e *Engine) stopped(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("the rules did not finish within %s", e.timeout)
+	}
+	return fmt.Errorf("evaluate the rules: %w", ctx.Err())
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
@@ -267,4 +268,38 @@ func TestNewFindingErrors(t *testing.T) {
 	if _, err := newFinding(rule, ok()); err != nil {
 		t.Errorf("a valid finding: %v", err)
 	}
+}
+
+// TestEvaluateFirstError checks that of the errors of several rule
+// packages over several nodes, Evaluate returns that of the first node by
+// name and, in it, of the first package by name, whichever finishes
+// first.
+func TestEvaluateFirstError(t *testing.T) {
+	rule := func(id string) string {
+		return "# METADATA\n# title: forgets its message\n# custom:\n#   id: " + id + "\n#   severity: info\n" +
+			"package ipvslint.rules." + strings.ReplaceAll(id, "-", "_") + "\n\n" +
+			"findings contains {\"node\": n, \"service\": \"\", \"target\": \"\", \"evidence\": []} if some n, _ in input.nodes\n"
+	}
+	pack := fstest.MapFS{
+		"b.rego": {Data: []byte(rule("b-bad"))},
+		"a.rego": {Data: []byte(rule("a-bad"))},
+		"c.rego": {Data: []byte(rule("c-bad"))},
+	}
+	e, err := New(Options{NoBuiltin: true, Packs: []Pack{{Name: "pack", FS: pack}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := nodesDoc{"n3": &sized{"n3", 9}, "n1": &sized{"n1", 1}, "n2": &sized{"n2", 5}}
+	_, err = e.Evaluate(context.Background(), in)
+	want := `rule a-bad (pack/a.rego): finding {"evidence":[],"node":"n1","service":"","target":""}: no "message"`
+	if err == nil || err.Error() != want {
+		t.Errorf("Evaluate() error = %v\nwant %s", err, want)
+	}
+}
+
+// nodesDoc is a NodeSplitter document that holds nodes alone.
+type nodesDoc map[string]any
+
+func (d nodesDoc) SplitNodes() (any, map[string]any) {
+	return map[string]any{"nodes": map[string]any{}}, d
 }
