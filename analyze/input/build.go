@@ -66,6 +66,7 @@ func Build(snap *snapshot.Snapshot, opts Options) (*Document, error) {
 	// The nodes are independent: build them on all cores, the largest
 	// first, so that the phase does not end with one core building a busy
 	// node alone.
+	b.splitNodes = len(snap.Nodes) < runtime.GOMAXPROCS(0)
 	built := make([]*Node, len(snap.Nodes))
 	next := make(chan int, len(snap.Nodes))
 	for _, i := range largestFirst(snap.Nodes) {
@@ -137,6 +138,7 @@ type builder struct {
 	kp                         *behaviour              // kube-proxy's behaviour in the cluster's version
 	reads                      *docpath.Set            // the parts of the inventory to build; nil for all
 	sources                    *clusterSources         // the addresses of clients inside the cluster, built on first use
+	splitNodes                 bool                    // fewer nodes than cores: build each node's parts on two (see node)
 }
 
 // claims returns for every address a Service names (cluster, external or

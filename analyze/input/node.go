@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/bundle"
 	"github.com/ipvslint/ipvslint/analyze/ipaddr"
@@ -59,11 +60,22 @@ func (b *builder) node(n *snapshot.Node, c *Cluster, expect []Expect) *Node {
 		out.Kernel = &Kernel{Release: k.Release, Major: k.Version.Major, Minor: k.Version.Minor, Patch: k.Version.Patch, File: k.Pos.File, Line: k.Pos.Line}
 	}
 	m := &model{b: b, c: c, st: st, kp: b.kp, out: out}
-	m.expected()
+	// The expected state and its difference (out.Expected, Actual and
+	// Diff) read nothing the rest writes. When there are fewer nodes than
+	// cores (a bundle of one node), they are built beside the rest, on a
+	// core that would be idle; with more nodes every core builds one
+	// already, and two parts of each at once would only hold more memory.
+	var wg sync.WaitGroup
+	if b.splitNodes {
+		wg.Go(m.expected)
+	} else {
+		m.expected()
+	}
 	m.serviceIPs()
 	m.localPolicyGaps()
 	m.traffic(expect)
 	b.inventory(st, c, out)
+	wg.Wait()
 	return out
 }
 
