@@ -3,7 +3,9 @@ package conntrack
 import (
 	"io"
 	"net/netip"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/ipvslint/ipvslint/analyze/source"
 )
@@ -303,14 +305,40 @@ func (a *aggregator) summary() *Summary {
 		Unkeyed:   a.unkeyed,
 		Dests:     make(map[string]*Dest, len(a.dests)),
 	}
+	keys := make([]destKey, 0, len(a.dests))
+	dests := make([]*dest, 0, len(a.dests))
 	for k, d := range a.dests {
-		out := d.Dest // a copy: the Summary keeps none of the counting lists
-		out.States = d.stateNames.counts(writeString, &a.scratch)
-		out.Backends = d.backends.counts(writeBackend4, writeBackend, &a.scratch)
-		out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend4, writeBackend, &a.scratch)
-		out.Clients = d.clients.counts(writeAddr4, writeAddr, &a.scratch)
-		s.Dests[Key(k.proto, k.dst)] = &out
-		delete(a.dests, k) // its counting lists can be freed while the rest is folded
+		keys, dests = append(keys, k), append(dests, d)
+	}
+	a.dests = nil
+	outs := make([]Dest, len(dests))
+	names := make([]string, len(dests))
+	// A busy node's table has tens of thousands of destinations, and their
+	// counts are written at the end of the reading: on all cores.
+	runs := max(1, min(runtime.GOMAXPROCS(0), len(dests)/parallelDests))
+	var wg sync.WaitGroup
+	for r := range runs {
+		wg.Go(func() {
+			var scratch []byte // where the counted values are written first
+			for i := r * len(dests) / runs; i < (r+1)*len(dests)/runs; i++ {
+				d := dests[i]
+				out := d.Dest // a copy: the Summary keeps none of the counting lists
+				out.States = d.stateNames.counts(writeString, &scratch)
+				out.Backends = d.backends.counts(writeBackend4, writeBackend, &scratch)
+				out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend4, writeBackend, &scratch)
+				out.Clients = d.clients.counts(writeAddr4, writeAddr, &scratch)
+				outs[i], names[i] = out, Key(keys[i].proto, keys[i].dst)
+				dests[i] = nil // its counting lists can be freed while the rest is written
+			}
+		})
+	}
+	wg.Wait()
+	for i := range outs {
+		s.Dests[names[i]] = &outs[i]
 	}
 	return s
 }
+
+// parallelDests is the number of destinations from which a summary's
+// counts are written on more than one core.
+const parallelDests = 1024

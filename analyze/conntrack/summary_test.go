@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -56,6 +57,41 @@ func TestSummarize(t *testing.T) {
 // TestSummarizeSampleSources checks that a sample carries the sources of
 // its flow's two directions in every format, and that a flow quoted in both
 // lists shares one copy of its line.
+// TestSummarizeManyDests checks that a table with more destinations than
+// one core writes the counts of (parallelDests) is summarized as on one
+// core: every destination once, with its own counts.
+func TestSummarizeManyDests(t *testing.T) {
+	const dests = 5*parallelDests + 3 // chunks of unequal length
+	var in strings.Builder
+	for i := range dests {
+		for j := range 1 + i%3 { // one to three flows, from as many clients
+			fmt.Fprintf(&in, "tcp      6 100 ESTABLISHED src=10.244.%d.%d dst=10.96.%d.%d sport=%d dport=%d src=10.245.0.%d dst=10.244.%d.%d sport=8080 dport=%d [ASSURED] mark=0 use=1\n",
+				j, i%250, i/250, i%250, 30000+j, 80+i%7, j, j, i%250, 30000+j)
+		}
+	}
+	summarize := func(cores int) *Summary {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
+		s, err := Summarize(strings.NewReader(in.String()), source.Pos{File: "conntrack.txt", Line: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	one, four := summarize(1), summarize(4)
+	if len(four.Dests) != dests || four.Keys != dests {
+		t.Fatalf("%d destinations (Keys %d), want %d", len(four.Dests), four.Keys, dests)
+	}
+	for key, want := range one.Dests {
+		got := four.Dests[key]
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s on four cores = %+v, want %+v", key, got, want)
+		}
+	}
+	if d := four.Dests["TCP/10.96.0.2:82"]; d == nil || d.Flows != 3 || d.Clients.Len() != 3 {
+		t.Errorf("TCP/10.96.0.2:82 = %+v, want 3 flows from 3 clients", d)
+	}
+}
+
 func TestSummarizeSampleSources(t *testing.T) {
 	tests := []struct{ name, in string }{
 		{"text", "tcp      6 100 SYN_SENT src=10.244.0.5 dst=10.96.0.1 sport=1 dport=443 [UNREPLIED] src=192.168.1.2 dst=10.244.0.5 sport=6443 dport=1 mark=0 use=1\n"},
