@@ -339,6 +339,6 @@ func (a *aggregator) summary() *Summary {
 	return s
 }
 
-// parallelDests is the number of destinations from which a summary's
-// counts are written on more than one core.
+// parallelDests is the fewest destinations a core writes the counts of: a
+// summary of fewer than twice as many is written on one core.
 const parallelDests = 1024
