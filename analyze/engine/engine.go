@@ -78,12 +78,11 @@ type Options struct {
 // Engine holds the compiled rule packs and the prepared queries. It is
 // safe for concurrent use by several goroutines.
 type Engine struct {
-	rules     []Rule           // sorted by ID
-	byPackage map[string]*Rule // package name below ipvslint.rules → rule
-	packages  []packageQuery   // by package name
-	timeout   time.Duration
-	reads     *docpath.Set  // what the rules read of the input document
-	compiler  *ast.Compiler // the packs, compiled once: other queries are prepared on it (query.go)
+	rules    []Rule         // sorted by ID
+	packages []packageQuery // by package name
+	timeout  time.Duration
+	reads    *docpath.Set  // what the rules read of the input document
+	compiler *ast.Compiler // the packs, compiled once: other queries are prepared on it (query.go)
 }
 
 // packageQuery is the prepared query of one rule package's findings.
@@ -135,7 +134,7 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: ruleList, byPackage: make(map[string]*Rule, len(ruleList)), timeout: opts.Timeout, reads: reads, compiler: compiler}
+	e := &Engine{rules: ruleList, timeout: opts.Timeout, reads: reads, compiler: compiler}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
@@ -143,12 +142,13 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	byPackage := make(map[string]*Rule, len(e.rules)) // package name below ipvslint.rules → rule
 	for i := range e.rules {
 		r := &e.rules[i]
-		e.byPackage[r.Package[len(RulesPackage)+1:]] = r
+		byPackage[r.Package[len(RulesPackage)+1:]] = r
 		r.Catalog = r.Pack == builtinName && slices.ContainsFunc(catalog, func(c rules.CatalogEntry) bool { return c.ID == r.ID })
 	}
-	if e.packages, err = packageQueries(compiler, e.byPackage); err != nil {
+	if e.packages, err = packageQueries(compiler, byPackage); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -8,7 +8,7 @@ import (
 // schedule runs tasks on a number of goroutines, each taking the task at
 // the front of a queue; a running task may put more at the front (see
 // first). It is how Evaluate converts each part and then evaluates the
-// part's groups of rules on whichever cores are free.
+// part's rule packages on whichever cores are free.
 type schedule struct {
 	mu      sync.Mutex
 	changed sync.Cond // signalled when a task is queued or ends
