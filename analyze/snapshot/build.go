@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/netip"
 	"slices"
 	"strings"
 	"sync"
@@ -169,7 +168,7 @@ func (b *builder) run(t *task) {
 }
 
 func newNode(name string) *Node {
-	return &Node{Name: name, slots: map[string]slot{}, local: map[netip.Addr]bool{}}
+	return &Node{Name: name, slots: map[string]slot{}, local: newAddrSet()}
 }
 
 // claim offers capt and its result for a slot of the node. It takes the
@@ -243,7 +242,7 @@ func (b *builder) parseNode(n *Node, capt *Capture, r *countingReader) func() {
 	case bundle.KindConntrack:
 		// Called once the captures before it are applied: the node's
 		// addresses are known, or it waits for them.
-		if len(n.local) == 0 || len(n.deferred) > 0 {
+		if n.local.len() == 0 || len(n.deferred) > 0 {
 			// The node's addresses are not known yet: hold the capture
 			// (and those after it, so that they are offered in order).
 			b.hold(n, capt, r)
@@ -418,8 +417,7 @@ func (b *builder) reread(n *Node, capt *Capture) {
 // addresses, records its counts and offers it to the node: a table outranks
 // an event log, and any table outranks an empty one.
 func (b *builder) summarize(n *Node, capt *Capture, r io.Reader) {
-	local := func(a netip.Addr) bool { return n.local[a.Unmap()] }
-	sum, err := conntrack.Summarize(r, capt.Pos(), local)
+	sum, err := conntrack.Summarize(r, capt.Pos(), n.local.has)
 	if !b.settle(capt, err, failureOf(sum, func(x *conntrack.Summary) *source.Failure { return x.Failure })) {
 		return
 	}
@@ -444,10 +442,10 @@ func (b *builder) summarize(n *Node, capt *Capture, r io.Reader) {
 // setLocal records the node's own addresses, which key its conntrack
 // summary.
 func (n *Node) setLocal(res *ipaddr.Result) {
-	clear(n.local)
+	n.local.clear()
 	for _, ifc := range res.Interfaces {
 		for _, a := range ifc.Addrs() {
-			n.local[a.Unmap()] = true
+			n.local.add(a)
 		}
 	}
 }

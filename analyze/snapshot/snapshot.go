@@ -123,10 +123,10 @@ type Node struct {
 	IPVSAddrs []netip.Addr `json:"ipvsAddrs"`
 	NodeAddrs []netip.Addr `json:"nodeAddrs"`
 
-	slots    map[string]slot     // slot name -> the capture used for it
-	local    map[netip.Addr]bool // every address of every interface
-	deferred []deferred          // conntrack captures read before the addresses
-	bundle   *Bundle             // the manifest bundle that holds this node; nil for loose captures
+	slots    map[string]slot // slot name -> the capture used for it
+	local    *addrSet        // every address of every interface
+	deferred []deferred      // conntrack captures read before the addresses
+	bundle   *Bundle         // the manifest bundle that holds this node; nil for loose captures
 }
 
 // slot is the capture a node uses for one kind of fact, and its parse
