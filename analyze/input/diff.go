@@ -304,7 +304,8 @@ func (m *model) realServers() {
 			}
 			return rss
 		}
-		for i, d := range v.s.Dests {
+		for i := range v.s.Dests {
+			d := &v.s.Dests[i] // not a copy: most virtual services are passed over
 			if w, ok := d.Weight(); !ok || w != 0 || v.other && len(v.refs) == 0 {
 				continue // another proxy's real servers are not kube-proxy's to drain
 			}
@@ -341,7 +342,8 @@ func (m *model) realServers() {
 			if !ok {
 				continue
 			}
-			for i, d := range v.s.Dests {
+			for i := range v.s.Dests {
+				d := &v.s.Dests[i]
 				ip := d.Addr.Addr().Unmap().String()
 				if w, ok := d.Weight(); !ok || w <= 0 || has(eps, ip, int(d.Addr.Port())) || staleHere[i] {
 					continue
