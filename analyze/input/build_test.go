@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -438,5 +439,29 @@ func TestLargestFirst(t *testing.T) {
 	nodes := []*snapshot.Node{node(10, 0), node(10, 5), {}, node(3, 20), node(10, 0)}
 	if got, want := largestFirst(nodes), []int{3, 1, 0, 4, 2}; !slices.Equal(got, want) {
 		t.Errorf("largestFirst = %v, want %v", got, want)
+	}
+}
+
+// TestSplitNodes checks that a node built on two goroutines (fewer nodes
+// than cores: its expected state beside its other facts) gets the document
+// it gets on one, and holds the golden one (the race stage of .ci/run runs
+// it with the race detector).
+func TestSplitNodes(t *testing.T) {
+	docOn := func(procs int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		s := snap(t, fixture)
+		if procs > 1 && len(s.Nodes) >= procs {
+			t.Fatalf("the fixture has %d nodes: not fewer than %d cores", len(s.Nodes), procs)
+		}
+		doc, err := Build(s, Options{DropParsed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(doc)
+		return b
+	}
+	one, split := docOn(1), docOn(16)
+	if !bytes.Equal(split, one) {
+		t.Errorf("the document differs when nodes are built in two parts:\n got %.300s\nwant %.300s", split, one)
 	}
 }
