@@ -6,7 +6,9 @@
 #   BIG_BUNDLE    a bundle to measure (default: generated, 5 nodes, 10,000
 #                 Services, 1,000,000 conntrack flows on one node)
 #   SMALL_BUNDLE  the same with 100,000 flows, for the RSS growth check
-# Environment: RUNS (default 5), WORK (temporary directory to reuse).
+# Environment: RUNS (default 5), WORK (temporary directory to reuse), NODES
+# (default 20: also measure a bundle of that many nodes with 100,000 flows,
+# and print what each node beyond five adds; 0 leaves it out).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -78,8 +80,15 @@ gz=()
 for ((i = 0; i < runs; i++)); do gz+=("$(wall gzip -dc "$big")"); done
 med_gz=$(median "${gz[@]}")
 
+nodes=${NODES:-20}
+if ((nodes > 5)); then
+	many=$work/big-100k-$nodes-nodes.tar.gz
+	[[ -e $many ]] || "$work/genbundle" -nodes "$nodes" -services 10000 -flows 100000 -o "$many" >&2
+	analyze "$many"
+	many_wall=$med_wall many_rss=$med_rss
+fi
 analyze "$small"
-small_rss=$med_rss
+small_wall=$med_wall small_rss=$med_rss
 analyze "$big"
 
 healthy=()
@@ -106,6 +115,11 @@ printf '%-44s %10.0fMB %12s\n' "peak RSS, 100,000 flows" "$small_mb" ""
 printf '%-44s %11.2fx %12s  %s\n' "RSS 1M flows / RSS 100k flows" "$growth" "<= 1.1x" "$(verdict "$growth <= 1.1")"
 printf '%-44s %11.1f%% %12s  %s\n' "Rego evaluation share of analyze" "$share" "< 25 %" "$(verdict "$share < 25")"
 printf '%-44s %10.0fms %12s  %s\n' "ipvslint analyze bundles/healthy" "$healthy_ms" "< 150 ms" "$(verdict "$healthy_ms < 150")"
+if ((nodes > 5)); then
+	printf '%-44s %11.2fs %12s\n' "wall time each node adds (5 -> $nodes nodes)" "$(calc "($many_wall - $small_wall) / ($nodes - 5)")" ""
+	printf '%-44s %10.1fMB %12s\n' "peak RSS each node adds (5 -> $nodes nodes)" "$(calc "($many_rss - $small_rss) / 1024 / ($nodes - 5)")" ""
+	printf '%-44s %10.0fMB %12s\n' "peak RSS, $nodes nodes, 100,000 flows" "$(calc "$many_rss / 1024")" ""
+fi
 echo
 echo "phases of analyze BUNDLE (--timings, medians; compile runs beside read; the rest is start-up and exit)"
 for p in "${phases[@]}"; do
