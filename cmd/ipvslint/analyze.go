@@ -67,8 +67,7 @@ printed, the errors follow it), or an invalid rule pack.`,
 			&cli.BoolFlag{Name: "dump-input", Usage: "print the rules' input document as JSON (whatever --format says) instead of running them"},
 			outputFlag(),
 			noColorFlag(),
-			timingsFlag(),
-		}, slices.Concat(rulePackFlags(), waiverFlags(), bundleFlags())...),
+		}, slices.Concat(diagnosticFlags(), rulePackFlags(), waiverFlags(), bundleFlags())...),
 		Action: runAnalyze,
 	}
 }
@@ -108,8 +107,11 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ph := newPhases(c)
-	defer ph.total()
+	ph, err := newPhases(c)
+	if err != nil {
+		return err
+	}
+	defer ph.finish()
 	// Compile the rules while the bundles are read: an invalid pack stops
 	// the reading and the command at once. The reports list the read
 	// warnings, except JUnit and the input document.

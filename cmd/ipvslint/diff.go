@@ -76,8 +76,7 @@ or an invalid rule pack.`,
 			&cli.BoolFlag{Name: "all", Usage: "list every entry in the text, not the first 10 of each list"},
 			outputFlag(),
 			noColorFlag(),
-			timingsFlag(),
-		}, slices.Concat(rulePackFlags(), bundleFlags())...),
+		}, slices.Concat(diagnosticFlags(), rulePackFlags(), bundleFlags())...),
 		Action: runDiff,
 	}
 }
@@ -112,8 +111,11 @@ func runDiff(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ph := newPhases(c)
-	defer ph.total()
+	ph, err := newPhases(c)
+	if err != nil {
+		return err
+	}
+	defer ph.finish()
 	eng, err := compileEngine(c)
 	if err != nil {
 		return err
