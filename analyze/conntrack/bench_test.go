@@ -14,11 +14,19 @@ import (
 // (with accounting and timestamps, as on a node where they are on): TCP and
 // UDP to 64 VIPs from 4096 clients, answered by 256 pods, one in eight
 // unreplied.
-func genTable(n int) []byte {
+func genTable(n int) []byte { return genTableTo(n, 64) }
+
+// genTableTo is genTable with vips VIPs (at most 65,536), each flow's
+// drawn in a scattered order, as a busy node's table lists them.
+func genTableTo(n, vips int) []byte {
 	var b bytes.Buffer
 	for i := range n {
 		client := fmt.Sprintf("10.244.%d.%d", i>>8&15, i&255)
-		vip := fmt.Sprintf("10.96.0.%d", i%64)
+		v := i % vips
+		if vips > 64 {
+			v = int(uint32(i)*2654435761>>7) % vips
+		}
+		vip := fmt.Sprintf("10.96.%d.%d", v>>8, v&255)
 		pod := fmt.Sprintf("10.244.%d.%d", 16+i%7, i%256)
 		sport := 32768 + i%28000
 		switch {
@@ -62,9 +70,17 @@ func BenchmarkReader(b *testing.B) {
 	}
 }
 
-// BenchmarkSummarize summarises the same table with 64 local VIPs.
+// BenchmarkSummarize summarises the same table with 64 local VIPs, and a
+// table of a busy node: 8,000 VIPs, 16,000 destinations (a VIP's TCP and
+// UDP ports), whose counts no cache holds.
 func BenchmarkSummarize(b *testing.B) {
-	data := genTable(100_000)
+	b.Run("vips=64", func(b *testing.B) { benchSummarize(b, genTable(100_000)) })
+	b.Run("vips=8000", func(b *testing.B) { benchSummarize(b, genTableTo(200_000, 8_000)) })
+}
+
+// benchSummarize summarises data, a generated table of 10.96.0.0/16 VIPs.
+func benchSummarize(b *testing.B, data []byte) {
+	want := bytes.Count(data, []byte{'\n'})
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -72,8 +88,37 @@ func BenchmarkSummarize(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if s.Flows != 100_000 {
-			b.Fatalf("summarised %d flows", s.Flows)
+		if s.Flows != want {
+			b.Fatalf("summarised %d flows, want %d", s.Flows, want)
+		}
+	}
+}
+
+// BenchmarkFold folds flows already read into counts, without the reading
+// that Summarize overlaps with it: 200,000 flows to 16,000 destinations.
+func BenchmarkFold(b *testing.B) {
+	data := genTableTo(200_000, 8_000)
+	r := NewReader(bytes.NewReader(data), source.Pos{File: "conntrack.txt", Line: 1})
+	var flows []Flow
+	var lines [][]byte
+	for {
+		f, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		flows, lines = append(flows, *f), append(lines, bytes.Clone(r.text))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		a := aggregator{local: isVIP, dests: map[destKey]*dest{}}
+		for i := range flows {
+			a.add(&flows[i], lines[i])
+		}
+		if len(a.dests) != 16_000 {
+			b.Fatalf("%d destinations, want 16000", len(a.dests))
 		}
 	}
 }

@@ -197,12 +197,21 @@ type destKey struct {
 	dst   netip.AddrPort
 }
 
-// dest is a [Dest] being built.
+// dest is a [Dest] being built. What every flow to it updates comes first,
+// side by side, in as few cache lines as may be: a busy node's table lists
+// tens of thousands of destinations in no order, so a flow's destination
+// is rarely in the processor's caches, and each line a flow touches costs
+// about as much as its counting (BenchmarkFold).
 type dest struct {
-	Dest
-	backends, unrepliedBackends split[uint64, netip.AddrPort]
-	stateNames                  bounded[string]
-	clients                     split[uint32, netip.Addr]
+	// the counts of [Dest] (fromLocalUnrep: FromLocalUnreplied)
+	flows, unreplied, assured int
+	noDNAT, snat              int
+	fromLocal, fromLocalUnrep int
+	stateNames                bounded[string]
+	backends                  split[uint64, netip.AddrPort]
+	clients                   split[uint32, netip.Addr]
+	unrepliedBackends         split[uint64, netip.AddrPort]
+	samples, unrepliedSamples []Sample
 }
 
 // aggregator folds flows into a [Summary].
@@ -242,10 +251,10 @@ func (a *aggregator) add(f *Flow, text []byte) {
 			a.unkeyed++
 			return
 		}
-		d = &dest{Dest: Dest{Proto: protoKey(k.proto), Dst: k.dst}}
+		d = &dest{}
 		a.dests[k] = d
 	}
-	d.Flows++
+	d.flows++
 	if f.State != "" {
 		d.stateNames.add(f.State)
 	}
@@ -256,33 +265,33 @@ func (a *aggregator) add(f *Flow, text []byte) {
 	addBackend(&d.backends, backend)
 	addClient(&d.clients, f.Orig.Src)
 	if f.Assured {
-		d.Assured++
+		d.assured++
 	}
 	if f.Reply.Src == f.Orig.Dst {
-		d.NoDNAT++
+		d.noDNAT++
 	}
 	if f.Reply.Dst != f.Orig.Src {
-		d.SNAT++
+		d.snat++
 	}
 	fromLocal := a.local(f.Orig.Src)
 	if fromLocal {
-		d.FromLocal++
+		d.fromLocal++
 	}
 	if f.Unreplied {
-		d.Unreplied++
+		d.unreplied++
 		addBackend(&d.unrepliedBackends, backend)
 		if fromLocal {
-			d.FromLocalUnreplied++
+			d.fromLocalUnrep++
 		}
 	}
-	quote, quoteUnreplied := len(d.Samples) < MaxSamples, f.Unreplied && len(d.UnrepliedSamples) < MaxSamples
+	quote, quoteUnreplied := len(d.samples) < MaxSamples, f.Unreplied && len(d.unrepliedSamples) < MaxSamples
 	if quote || quoteUnreplied {
 		s := sample(f, text) // one copy of the line for both lists
 		if quote {
-			d.Samples = append(d.Samples, s)
+			d.samples = append(d.samples, s)
 		}
 		if quoteUnreplied {
-			d.UnrepliedSamples = append(d.UnrepliedSamples, s)
+			d.unrepliedSamples = append(d.unrepliedSamples, s)
 		}
 	}
 }
@@ -321,13 +330,19 @@ func (a *aggregator) summary() *Summary {
 		wg.Go(func() {
 			var scratch []byte // where the counted values are written first
 			for i := r * len(dests) / runs; i < (r+1)*len(dests)/runs; i++ {
-				d := dests[i]
-				out := d.Dest // a copy: the Summary keeps none of the counting lists
-				out.States = d.stateNames.counts(writeString, &scratch)
-				out.Backends = d.backends.counts(writeBackend4, writeBackend, &scratch)
-				out.UnrepliedBackends = d.unrepliedBackends.counts(writeBackend4, writeBackend, &scratch)
-				out.Clients = d.clients.counts(writeAddr4, writeAddr, &scratch)
-				outs[i], names[i] = out, Key(keys[i].proto, keys[i].dst)
+				d, k := dests[i], keys[i]
+				outs[i] = Dest{
+					Proto: protoKey(k.proto), Dst: k.dst,
+					Flows: d.flows, Unreplied: d.unreplied, Assured: d.assured,
+					NoDNAT: d.noDNAT, SNAT: d.snat,
+					FromLocal: d.fromLocal, FromLocalUnreplied: d.fromLocalUnrep,
+					States:            d.stateNames.counts(writeString, &scratch),
+					Backends:          d.backends.counts(writeBackend4, writeBackend, &scratch),
+					UnrepliedBackends: d.unrepliedBackends.counts(writeBackend4, writeBackend, &scratch),
+					Clients:           d.clients.counts(writeAddr4, writeAddr, &scratch),
+					Samples:           d.samples, UnrepliedSamples: d.unrepliedSamples,
+				}
+				names[i] = Key(k.proto, k.dst)
 				dests[i] = nil // its counting lists can be freed while the rest is written
 			}
 		})
