@@ -97,25 +97,20 @@ func benchSummarize(b *testing.B, data []byte) {
 // BenchmarkFold folds flows already read into counts, without the reading
 // that Summarize overlaps with it: 200,000 flows to 16,000 destinations.
 func BenchmarkFold(b *testing.B) {
-	data := genTableTo(200_000, 8_000)
-	r := NewReader(bytes.NewReader(data), source.Pos{File: "conntrack.txt", Line: 1})
-	var flows []Flow
-	var lines [][]byte
-	for {
-		f, err := r.Next()
-		if err == io.EOF {
-			break
+	full := make(chan *batch, 1)
+	go readBatches(NewReader(bytes.NewReader(genTableTo(200_000, 8_000)), source.Pos{File: "conntrack.txt", Line: 1}), full, nil)
+	var batches []*batch
+	for bt := range full {
+		if bt.err != nil && bt.err != io.EOF {
+			b.Fatal(bt.err)
 		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		flows, lines = append(flows, *f), append(lines, bytes.Clone(r.text))
+		batches = append(batches, bt)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
 		a := aggregator{local: isVIP, dests: map[destKey]*dest{}}
-		for i := range flows {
-			a.add(&flows[i], lines[i])
+		for _, bt := range batches {
+			a.addBatch(bt)
 		}
 		if len(a.dests) != 16_000 {
 			b.Fatalf("%d destinations, want 16000", len(a.dests))

@@ -125,11 +125,7 @@ func Summarize(r io.Reader, at source.Pos, local func(netip.Addr) bool) (*Summar
 	go readBatches(cr, full, free)
 	var err error
 	for b := range full {
-		start := 0
-		for i := range b.flows {
-			a.add(&b.flows[i], b.text[start:b.ends[i]])
-			start = b.ends[i]
-		}
+		a.addBatch(b)
 		if b.err != io.EOF {
 			err = b.err
 		}
@@ -225,6 +221,15 @@ type aggregator struct {
 	nonLocal  int
 	unkeyed   int
 	scratch   []byte // where the summary writes counted values first
+}
+
+// addBatch counts the flows of b, in their order.
+func (a *aggregator) addBatch(b *batch) {
+	start := 0
+	for i := range b.flows {
+		a.add(&b.flows[i], b.text[start:b.ends[i]])
+		start = b.ends[i]
+	}
 }
 
 // add counts one flow; text is its line.
