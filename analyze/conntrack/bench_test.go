@@ -16,8 +16,10 @@ import (
 // unreplied.
 func genTable(n int) []byte { return genTableTo(n, 64) }
 
-// genTableTo is genTable with vips VIPs (at most 65,536), each flow's
-// drawn in a scattered order, as a busy node's table lists them.
+// genTableTo is genTable with vips VIPs (at most 65,536). Up to 64 the
+// flows take them in turn, as genTable's always did; past 64 each flow's
+// VIP is drawn in a scattered order, as a busy node's table lists its
+// destinations.
 func genTableTo(n, vips int) []byte {
 	var b bytes.Buffer
 	for i := range n {

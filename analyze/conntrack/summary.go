@@ -199,15 +199,13 @@ type destKey struct {
 // is rarely in the processor's caches, and each line a flow touches costs
 // about as much as its counting (BenchmarkFold).
 type dest struct {
-	// the counts of [Dest] (fromLocalUnrep: FromLocalUnreplied)
-	flows, unreplied, assured int
-	noDNAT, snat              int
-	fromLocal, fromLocalUnrep int
-	stateNames                bounded[string]
-	backends                  split[uint64, netip.AddrPort]
-	clients                   split[uint32, netip.Addr]
-	unrepliedBackends         split[uint64, netip.AddrPort]
-	samples, unrepliedSamples []Sample
+	flows, unreplied, assured, noDNAT, snat int // as in Dest
+	fromLocal, fromLocalUnreplied           int
+	stateNames                              bounded[string]
+	backends                                split[uint64, netip.AddrPort]
+	clients                                 split[uint32, netip.Addr]
+	unrepliedBackends                       split[uint64, netip.AddrPort]
+	samples, unrepliedSamples               []Sample
 }
 
 // aggregator folds flows into a [Summary].
@@ -286,7 +284,7 @@ func (a *aggregator) add(f *Flow, text []byte) {
 		d.unreplied++
 		addBackend(&d.unrepliedBackends, backend)
 		if fromLocal {
-			d.fromLocalUnrep++
+			d.fromLocalUnreplied++
 		}
 	}
 	quote, quoteUnreplied := len(d.samples) < MaxSamples, f.Unreplied && len(d.unrepliedSamples) < MaxSamples
@@ -340,7 +338,7 @@ func (a *aggregator) summary() *Summary {
 					Proto: protoKey(k.proto), Dst: k.dst,
 					Flows: d.flows, Unreplied: d.unreplied, Assured: d.assured,
 					NoDNAT: d.noDNAT, SNAT: d.snat,
-					FromLocal: d.fromLocal, FromLocalUnreplied: d.fromLocalUnrep,
+					FromLocal: d.fromLocal, FromLocalUnreplied: d.fromLocalUnreplied,
 					States:            d.stateNames.counts(writeString, &scratch),
 					Backends:          d.backends.counts(writeBackend4, writeBackend, &scratch),
 					UnrepliedBackends: d.unrepliedBackends.counts(writeBackend4, writeBackend, &scratch),

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"compress/gzip"
-	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,22 +42,12 @@ func TestCPUProfile(t *testing.T) {
 			if tt.args[0] == "analyze" {
 				args = append(args, dir)
 			}
-			cmd := exec.Command(ipvslintBin, args...)
-			var stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-			code := 0
-			if err := cmd.Run(); err != nil {
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) {
-					t.Fatal(err)
-				}
-				code = ee.ExitCode()
-			}
+			_, stderr, code := ipvslint(t, args...)
 			if code != tt.wantCode {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, &stderr)
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, stderr)
 			}
-			if tt.wantStderr == "" && stderr.Len() > 0 || !strings.Contains(stderr.String(), tt.wantStderr) {
-				t.Errorf("stderr %q, want it to hold %q", &stderr, tt.wantStderr)
+			if tt.wantStderr == "" && stderr != "" || !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr %q, want it to hold %q", stderr, tt.wantStderr)
 			}
 			f, err := os.Open(profile)
 			if tt.wantCode == exitUsage {
