@@ -30,10 +30,10 @@ fi
 
 go build -o "$work/ipvslint" ./cmd/ipvslint
 go build -o "$work/genbundle" ./cmd/genbundle
-big=${1:-$work/big-1m.tar.gz}
-small=${2:-$work/big-100k.tar.gz}
-[[ -e $big ]] || "$work/genbundle" -nodes 5 -services 10000 -flows 1000000 -o "$big" >&2
-[[ -e $small ]] || "$work/genbundle" -nodes 5 -services 10000 -flows 100000 -o "$small" >&2
+# shellcheck source=scripts/bundles.sh
+. scripts/bundles.sh
+big=${1:-$(bench_bundle "$work" 5 1000000)}
+small=${2:-$(bench_bundle "$work" 5 100000)}
 
 # calc prints the value of an arithmetic expression.
 calc() { awk "BEGIN {print $*}"; }
@@ -93,8 +93,7 @@ analyze() {
 
 nodes=${NODES:-20}
 if ((nodes > 5)); then
-	many=$work/big-100k-$nodes-nodes.tar.gz
-	[[ -e $many ]] || "$work/genbundle" -nodes "$nodes" -services 10000 -flows 100000 -o "$many" >&2
+	many=$(bench_bundle "$work" "$nodes" 100000)
 	analyze "$many"
 	many_wall=$med_wall many_rss=$med_rss
 fi

@@ -18,10 +18,10 @@ rm -f "$work"/pgo/*.pprof
 
 go build -pgo=off -o "$work/ipvslint-nopgo" ./cmd/ipvslint
 go build -o "$work/genbundle" ./cmd/genbundle
-big=$work/big-1m.tar.gz
-nodes=$work/big-100k-20-nodes.tar.gz
-[[ -e $big ]] || "$work/genbundle" -nodes 5 -services 10000 -flows 1000000 -o "$big" >&2
-[[ -e $nodes ]] || "$work/genbundle" -nodes 20 -services 10000 -flows 100000 -o "$nodes" >&2
+# shellcheck source=scripts/bundles.sh
+. scripts/bundles.sh
+big=$(bench_bundle "$work" 5 1000000)
+nodes=$(bench_bundle "$work" 20 100000)
 
 # profile NAME BUNDLE profiles one analyze of BUNDLE into $work/pgo/NAME.pprof.
 profile() {
